@@ -1,0 +1,55 @@
+"""`ledger` command line. Every module of this package registers its commands on `app`."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+from workbook_tools.cli.app import app
+from workbook_tools.model import LedgerError
+
+_LOADED = False
+
+
+def load_commands() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name != "app":
+            importlib.import_module(f"{__name__}.{info.name}")
+    _LOADED = True
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one-line Chinese errors, exit 2; `--debug` shows the traceback."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    if debug:
+        args.remove("--debug")
+    load_commands()
+    try:
+        app(args=args, prog_name="ledger", standalone_mode=False)
+    except LedgerError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            print("已取消", file=sys.stderr)
+            sys.exit(1)
+        if debug:
+            raise
+        print(f"错误：内部错误（{type(exc).__name__}: {exc}）；加 --debug 查看详情", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,37 @@
+"""The shared Typer application; command modules in this package register on it."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="ledger",
+    help="软件正版化台账工具：校验、编号、半年更新、统计、打印表单。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+# Shared argument/option types (sqlite-utils style: declared once, reused by every command).
+LedgerPath = Annotated[Path, typer.Argument(help="台账工作簿路径（.xlsx）", show_default=False)]
+
+
+def parse_day(value: str | None, option: str = "--date") -> dt.date | None:
+    """YYYY-MM-DD (or any accepted date text) -> date; a clear error otherwise."""
+    if value is None:
+        return None
+    from workbook_tools.io.coerce import parse_date_text
+    from workbook_tools.model import LedgerError
+
+    day = parse_date_text(value)
+    if day is None:
+        raise LedgerError(f"{option} 的日期「{value}」无法识别，应写作 YYYY-MM-DD")
+    return day
+
+
+def today(value: str | None) -> dt.date:
+    return parse_day(value, "--today") or dt.date.today()

@@ -1,0 +1,153 @@
+"""From a sheet's raw 2-D values to a typed Table — no file access here.
+
+The file reader (python-calamine) and the Excel layer (a live sheet's used range read
+in one call) both feed this module, passing the position of the block's first cell
+so that findings name the right cells.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from workbook_tools import schema
+from workbook_tools.io.coerce import BAD, clean_text, coerce, is_blank
+from workbook_tools.ledger import ROW, Ledger, Table, a1
+from workbook_tools.model import Finding, LedgerError, Severity
+from workbook_tools.schema import Kind
+
+HEADER_SEARCH_ROWS = 10
+_WS = re.compile(r"[\s\u3000]+")
+
+Rows = Sequence[Sequence[object]]
+
+
+def norm_header(value: object) -> str:
+    text = clean_text(value)
+    return _WS.sub("", text) if text else ""
+
+
+def find_header(rows: Rows, spec: schema.Sheet) -> tuple[int, dict[str, int]] | None:
+    """(index of the header row, header -> column index), searching the first rows."""
+    wanted = {norm_header(h): h for h in spec.headers}
+    best: tuple[int, dict[str, int]] | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for j, value in enumerate(row):
+            header = wanted.get(norm_header(value))
+            if header is not None and header not in found:
+                found[header] = j
+        if found and (best is None or len(found) > len(best[1])):
+            best = (i, found)
+    if best is None or len(best[1]) < max(1, (len(spec.headers) + 1) // 2):
+        return None
+    return best
+
+
+def _type_finding(spec: schema.Sheet, kind: Kind, header: str, row: int, col: int, raw: object) -> Finding:
+    if kind in (Kind.DATE, Kind.DATETIME):
+        rule, what = "TYPE-DATE", "不是可识别的日期（可写 2024-03-05、2024/3/5、2024.3.5、2024年3月5日 或 Excel 日期）"
+    else:
+        rule, what = "TYPE-NUMBER", "不是可识别的非负数（可写 1200、1,200.50、¥1200、1.2万）"
+    return Finding(rule=rule, severity=Severity.ERROR, sheet=spec.name, row=row, column=header,
+                   cell=a1(row, col), message=f"{spec.short}「{header}」的值「{clean_text(raw)}」{what}")
+
+
+def _typed_series(kind: Kind, values: list[object]) -> pd.Series:
+    if kind in (Kind.DATE, Kind.DATETIME):
+        return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
+    if kind in (Kind.MONEY, Kind.COUNT):
+        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
+    return pd.Series(values, dtype=object)
+
+
+def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: int = 0) -> tuple[Table, list[Finding]]:
+    """Parse one data sheet. `first_row`/`first_col` locate rows[0][0] in the worksheet (1-based row, 0-based col)."""
+    found = find_header(rows, spec)
+    if found is None:
+        raise LedgerError(f"工作表「{spec.name}」的前 {HEADER_SEARCH_ROWS} 行中找不到表头（应有：{'、'.join(spec.headers)}）")
+    h_index, mapping = found
+    missing = [c.header for c in spec.columns if c.required and c.header not in mapping]
+    if missing:
+        raise LedgerError(f"工作表「{spec.name}」缺少列「{'」「'.join(missing)}」（表头在第 {first_row + h_index} 行）")
+    header_cells = rows[h_index]
+    extra = [clean_text(v) for j, v in enumerate(header_cells)
+             if j not in mapping.values() and not is_blank(v)]
+    positions = list(mapping.values())
+    data_idx = [i for i in range(h_index + 1, len(rows))
+                if any(j < len(rows[i]) and not is_blank(rows[i][j]) for j in positions)]
+    width = max((len(r) for r in rows), default=0)
+    findings: list[Finding] = []
+    out: dict[str, pd.Series] = {}
+    row_numbers = [first_row + i for i in data_idx]
+    for column in spec.columns:
+        j = mapping.get(column.header)
+        if j is None or j >= width:
+            raw = [None] * len(data_idx)
+        else:
+            raw = [rows[i][j] if j < len(rows[i]) else None for i in data_idx]
+        values = coerce(column.kind, raw)
+        for k, v in enumerate(values):
+            if v is BAD:
+                findings.append(_type_finding(spec, column.kind, column.header, row_numbers[k],
+                                              first_col + (j or 0), raw[k]))
+                values[k] = None
+        out[column.header] = _typed_series(column.kind, values)
+    df = pd.DataFrame(out, index=range(len(data_idx)))
+    df[ROW] = pd.Series(row_numbers, dtype="int64")
+    columns = {h: first_col + j for h, j in mapping.items()}
+    table = Table(spec=spec, df=df, header_row=first_row + h_index, columns=columns,
+                  extra_columns=[e for e in extra if e])
+    return table, findings
+
+
+def empty_table(spec: schema.Sheet) -> Table:
+    table, _ = parse_table(spec, [list(spec.headers)]) if spec.columns else (None, [])
+    table.present = False
+    return table
+
+
+def parse_settings(rows: Rows) -> dict[str, str]:
+    """Key/value pairs of 设置 (A: 项目, B: 值); dates become ISO text."""
+    spec = schema.BY_NAME[schema.SETTINGS]
+    found = find_header(rows, spec)
+    start = found[0] + 1 if found else 0
+    k_col = found[1].get("项目", 0) if found else 0
+    v_col = found[1].get("值", 1) if found else 1
+    settings: dict[str, str] = {}
+    for row in rows[start:]:
+        key = clean_text(row[k_col]) if k_col < len(row) else None
+        if not key:
+            continue
+        value = row[v_col] if v_col < len(row) else None
+        if isinstance(value, (dt.datetime, dt.date)):
+            value = value.date() if isinstance(value, dt.datetime) else value
+            settings[key] = value.isoformat()
+        else:
+            settings[key] = clean_text(value) or ""
+    return settings
+
+
+def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None) -> Ledger:
+    """Build a Ledger from {sheet name: (rows, first_row, first_col)} of every sheet present."""
+    tables: dict[str, Table] = {}
+    findings: list[Finding] = []
+    for spec in schema.data_sheets():
+        if spec.kind is schema.SheetKind.SETTINGS:
+            continue
+        if spec.name not in raw:
+            if spec.required:
+                raise LedgerError(f"工作簿缺少工作表「{spec.name}」")
+            tables[spec.name] = empty_table(spec)
+            continue
+        rows, first_row, first_col = raw[spec.name]
+        table, type_findings = parse_table(spec, rows, first_row, first_col)
+        tables[spec.name] = table
+        findings.extend(type_findings)
+    if schema.SETTINGS not in raw:
+        raise LedgerError(f"工作簿缺少工作表「{schema.SETTINGS}」")
+    settings = parse_settings(raw[schema.SETTINGS][0])
+    return Ledger(tables=tables, settings=settings, findings=findings,
+                  sheet_names=list(sheet_names or raw.keys()))

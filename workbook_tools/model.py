@@ -1,0 +1,56 @@
+"""Core value types shared by every stage: findings and errors."""
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Finding(BaseModel):
+    """One broken rule at one place (LEDGER_SPEC §6)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    severity: Severity
+    sheet: str | None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    message: str
+    scan_file: str | None = None
+    scan_line: int | None = None
+
+    def as_json(self) -> dict:
+        data = self.model_dump(mode="json")
+        if self.scan_file is None and self.scan_line is None:
+            data.pop("scan_file")
+            data.pop("scan_line")
+        return data
+
+
+class LedgerError(Exception):
+    """A failure the user can cause or fix; carries a one-line Chinese message.
+
+    exit_code 2 = the workbook could not be read or written (LEDGER_SPEC §6),
+    1 = the request was refused (e.g. a roll-up blocked by errors).
+    """
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+class Change(BaseModel):
+    """One line of 变更记录: what an automated command changed."""
+
+    action: str
+    sheet: str
+    row: int | None = None
+    content: str
