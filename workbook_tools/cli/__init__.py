@@ -29,26 +29,13 @@ def main(argv: list[str] | None = None) -> None:
         args.remove("--debug")
     load_commands()
     try:
-        app(args=args, prog_name="ledger", standalone_mode=False)
+        app(args=args, prog_name="ledger")  # standalone: usage errors and exit codes handled by click
     except LedgerError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except SystemExit:
+    except (SystemExit, KeyboardInterrupt):
         raise
-    except KeyboardInterrupt:
-        print("已取消", file=sys.stderr)
-        sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
-            print("已取消", file=sys.stderr)
-            sys.exit(1)
         if debug:
             raise
         print(f"错误：内部错误（{type(exc).__name__}: {exc}）；加 --debug 查看详情", file=sys.stderr)

@@ -16,6 +16,13 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """软件正版化台账工具。"""
+
+
 # Shared argument/option types (sqlite-utils style: declared once, reused by every command).
 LedgerPath = Annotated[Path, typer.Argument(help="台账工作簿路径（.xlsx）", show_default=False)]
 
