@@ -1,0 +1,161 @@
+"""The ribbon's actions: one registry entry per button of macros/customUI14.xml.
+
+A button's `tag` is the key of `ACTIONS`; the VBA callback passes it to
+`workbook_tools.excel.dispatch`.  An action is a thin adapter: it takes a
+`Context` (the clicked workbook, read live on demand) and returns an `Outcome`
+(a Chinese message).  The work itself belongs to the library, shared with the
+`ledger` command line.
+
+Adding a button = one `Action(...)` entry in `_REGISTERED` plus its `<button>`
+line in macros/customUI14.xml (tests/test_addin_ribbon.py checks that both agree).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workbook_tools import __version__, schema
+from workbook_tools.excel import live
+from workbook_tools.ledger import Ledger
+
+MAX_LINES = 25  # an alert box longer than this no longer fits on an office screen
+
+
+class Group(str, Enum):
+    """Ribbon groups of the 正版化台账 tab, in display order (value = label)."""
+
+    VALIDATE = "校验"
+    UPDATE = "台账更新"
+    PRINT = "打印"
+    STATS = "统计"
+    INSPECT = "检查"
+    HELP = "帮助"
+
+
+GROUP_IDS: dict[Group, str] = {
+    Group.VALIDATE: "grpValidate",
+    Group.UPDATE: "grpUpdate",
+    Group.PRINT: "grpPrint",
+    Group.STATS: "grpStats",
+    Group.INSPECT: "grpInspect",
+    Group.HELP: "grpHelp",
+}
+
+
+class Outcome(BaseModel):
+    """What the user is told after a click."""
+
+    message: str
+    ok: bool = True
+
+
+@dataclass
+class Context:
+    """The clicked workbook; the ledger is read live once, on first use."""
+
+    book: live.BookLike
+    today: dt.date = field(default_factory=dt.date.today)
+    _ledger: Ledger | None = None
+
+    @property
+    def is_ledger(self) -> bool:
+        return live.is_ledger(self.book)
+
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            self._ledger = live.read_ledger(self.book)
+        return self._ledger
+
+
+class Action(BaseModel):
+    """One ribbon button: its tag, Chinese label, group, icon and the callable it runs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tag: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # goes into a VBA string: keep it plain ASCII
+    label: str
+    group: Group
+    image: str = Field(pattern=r"^[A-Za-z0-9]+$")    # an Office imageMso name
+    description: str                                  # the button's supertip and help line
+    run: Callable[[Context], Outcome]
+    needs_ledger: bool = True                         # refuse unless 附件7 is in the workbook
+
+    @property
+    def button_id(self) -> str:
+        return f"btn_{self.tag}"
+
+
+def clip(lines: list[str], limit: int = MAX_LINES) -> str:
+    """Join lines for an alert box, cutting long lists with a count of what was left out."""
+    if len(lines) <= limit:
+        return "\n".join(lines)
+    return "\n".join([*lines[: limit - 1], f"……另有 {len(lines) - limit + 1} 行未显示"])
+
+
+def _cli_commands() -> list[str]:
+    """Names of the `ledger` commands, read from the CLI itself so the list never goes stale."""
+    try:
+        from workbook_tools.cli import load_commands  # noqa: PLC0415
+        from workbook_tools.cli.app import app  # noqa: PLC0415
+
+        load_commands()
+    except Exception:  # noqa: BLE001 - help must show even if a command module is broken
+        return []
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    names += [g.name or "" for g in app.registered_groups]
+    return sorted(n for n in names if n)
+
+
+def show_help(ctx: Context) -> Outcome:
+    lines = [f"正版化台账加载项（workbook_tools {__version__}）", "", "按钮："]
+    lines += [f"【{a.group.value}】{a.label}：{a.description}" for a in ACTIONS.values()]
+    commands = _cli_commands()
+    if commands:
+        lines += ["", "其余功能请在保存并关闭工作簿后用命令行 ledger 完成：",
+                  "ledger " + "、".join(commands), "（ledger 命令 --help 查看说明）"]
+    lines += ["", "安装与验收步骤见 docs/excel.md。WPS 不支持本加载项，请用 ledger 命令行。"]
+    return Outcome(message=clip(lines, limit=MAX_LINES * 2))
+
+
+def _versions() -> list[str]:
+    try:
+        import xlwings  # noqa: PLC0415
+
+        xlwings_version = xlwings.__version__
+    except ImportError:
+        xlwings_version = "未安装"
+    return [f"workbook_tools {__version__} · xlwings {xlwings_version} · Python {platform.python_version()}",
+            f"Python 路径：{sys.executable}"]
+
+
+def show_environment(ctx: Context) -> Outcome:
+    lines = [*_versions(), f"工作簿：{getattr(ctx.book, 'fullname', '') or ctx.book.name}"]
+    if not ctx.is_ledger:
+        lines.append(f"当前工作簿不是台账（没有工作表「{schema.A7}」），未读取。")
+        return Outcome(message=clip(lines))
+    start = time.perf_counter()
+    ledger = ctx.ledger()
+    seconds = time.perf_counter() - start
+    present = [t for t in ledger.tables.values() if t.present]
+    lines.append(f"读取台账：{len(present)} 张表，用时 {seconds:.2f} 秒")
+    lines += [f"  {t.spec.short}：{len(t)} 行" for t in present]
+    if ledger.findings:
+        lines.append(f"无法识别的日期或数字：{len(ledger.findings)} 处（如 {ledger.findings[0].cell}）")
+    return Outcome(message=clip(lines))
+
+
+_REGISTERED: tuple[Action, ...] = (
+    Action(tag="help", label="使用说明", group=Group.HELP, image="Help", run=show_help, needs_ledger=False,
+           description="列出各按钮的作用和可用的 ledger 命令"),
+    Action(tag="about", label="运行环境", group=Group.HELP, image="Info", run=show_environment,
+           needs_ledger=False, description="显示 Python、xlwings 和本工具的版本，并试读当前台账（各表行数与用时）"),
+)
+
+ACTIONS: dict[str, Action] = {a.tag: a for a in _REGISTERED}
