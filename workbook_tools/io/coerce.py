@@ -16,6 +16,7 @@ from workbook_tools.schema import Kind
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_SERIAL = 2958465  # 9999-12-31
+YEAR_MIN, YEAR_MAX = 1900, 2100  # a number in this range in a date cell is a year, not a serial
 
 _DATE_RE = re.compile(
     r"^(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
@@ -82,6 +83,15 @@ def serial_to_date(serial: float) -> dt.date | None:
     return (EXCEL_EPOCH + dt.timedelta(days=int(serial))).date()
 
 
+def _number_to_date(number: float) -> dt.date | Bad:
+    """An Excel serial. A bare year (2024) is not guessed into a 1905 date; 20240305 reads as compact text."""
+    if number.is_integer() and YEAR_MIN <= number <= YEAR_MAX:
+        return BAD
+    if number.is_integer() and YEAR_MIN * 10000 <= number <= YEAR_MAX * 10000 + 1231:
+        return parse_date_text(str(int(number))) or BAD
+    return serial_to_date(number) or BAD
+
+
 def to_date(value: object) -> dt.date | None | Bad:
     if is_blank(value):
         return None
@@ -92,14 +102,14 @@ def to_date(value: object) -> dt.date | None | Bad:
     if isinstance(value, bool):
         return BAD
     if isinstance(value, (int, float)):
-        return serial_to_date(float(value)) or BAD
+        return _number_to_date(float(value))
     text = str(value)
     parsed = parse_date_text(text)
     if parsed is not None:
         return parsed
     norm = unicodedata.normalize("NFKC", text).strip()
     if _NUMBER_RE.match(norm):  # a serial typed as text
-        return serial_to_date(float(norm)) or BAD
+        return _number_to_date(float(norm))
     return BAD
 
 

@@ -1,0 +1,35 @@
+"""Shared fixtures: edit the raw zip parts of a saved workbook (what Excel/WPS write but openpyxl does not)."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from workbook_tools.io.features import _sheet_names
+
+PartEdit = Callable[[bytes], bytes]
+
+
+def rewrite_parts(path: Path, edits: dict[str, PartEdit], add: dict[str, bytes] | None = None) -> None:
+    """Rewrite zip members of `path` in place; keys of `edits` are part names or sheet names."""
+    tmp = path.with_name(path.name + ".rewrite")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        by_sheet = {name: part for part, name in _sheet_names(zin).items()}
+        wanted = {by_sheet.get(k, k): fn for k, fn in edits.items()}
+        missing = set(wanted) - set(zin.namelist())
+        assert not missing, f"no such part: {missing}"
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, wanted[info.filename](data) if info.filename in wanted else data)
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+    shutil.move(tmp, path)
+
+
+@pytest.fixture
+def zip_parts() -> Callable[..., None]:
+    """`zip_parts(path, {"附件7 软件使用情况汇总表": fn}, add={"customXml/item1.xml": b"..."})`."""
+    return rewrite_parts
