@@ -66,6 +66,7 @@ class Ledger:
     path: Path | None = None
     sha256: str | None = None
     sheet_names: list[str] = field(default_factory=list)   # every sheet of the workbook, in order
+    settings_table: Table | None = None                     # 设置 as rows (项目, 值), to locate a key's cell
 
     def __getitem__(self, name: str) -> Table:
         return self.tables[schema.sheet(name).name]

@@ -150,4 +150,12 @@ def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str]
         raise LedgerError(f"工作簿缺少工作表「{schema.SETTINGS}」")
     settings = parse_settings(raw[schema.SETTINGS][0])
     return Ledger(tables=tables, settings=settings, findings=findings,
-                  sheet_names=list(sheet_names or raw.keys()))
+                  sheet_names=list(sheet_names or raw.keys()), settings_table=settings_table(raw[schema.SETTINGS]))
+
+
+def settings_table(raw: tuple[Rows, int, int]) -> Table | None:
+    """设置 as a Table (项目, 值 and worksheet rows) so findings can name a key's cell; None without a header."""
+    try:
+        return parse_table(schema.BY_NAME[schema.SETTINGS], *raw)[0]
+    except LedgerError:
+        return None
