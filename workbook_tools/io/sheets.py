@@ -169,14 +169,16 @@ def append_changes(wb: Workbook, changes: list[Change], action: str) -> None:
 # --- dropdowns ---------------------------------------------------------------------------
 
 def _enum_validation(column: Column) -> DataValidation:
-    dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True)
+    dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
+                        showErrorMessage=True)
     dv.error = f"「{column.header}」只能填写：{'、'.join(column.choices)}"
     dv.errorTitle = "取值不在列表中"
     return dv
 
 
 def _ref_validation(column: Column) -> DataValidation:
-    dv = DataValidation(type="list", formula1=f"={column.ref}", allow_blank=True)
+    # OOXML stores formulas without the "=" Excel shows; Excel calls a file with one damaged.
+    dv = DataValidation(type="list", formula1=column.ref, allow_blank=True, showErrorMessage=True)
     dv.errorStyle = "warning"  # a new value may still be typed; the check reports unknown references
     dv.error = f"「{column.header}」不在登记表中，请先在对应登记表中添加"
     dv.errorTitle = "未登记的取值"
@@ -197,6 +199,9 @@ def wanted_validations(smap: SheetMap) -> list[tuple[str, DataValidation]]:
 
 def add_validations(ws: Worksheet, smap: SheetMap) -> int:
     """Add our dropdowns that the sheet lacks; returns how many were added."""
+    for dv in ws.data_validations.dataValidation:  # repair "=名称" written by earlier versions
+        if dv.formula1 and dv.formula1.startswith("=") and dv.formula1[1:] in schema.REF_SOURCES:
+            dv.formula1 = dv.formula1[1:]
     have = {(str(dv.sqref), dv.formula1) for dv in ws.data_validations.dataValidation}
     added = 0
     for sqref, dv in wanted_validations(smap):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import time
 import warnings
@@ -95,10 +96,18 @@ def make_backup(path: Path, now: dt.datetime | None = None) -> Path:
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
     shutil.copy2(path, target)
-    backups = sorted(folder.glob(f"{path.stem}.*{path.suffix}"))
-    for old in backups[:-MAX_BACKUPS]:
+    for old in backups_of(path)[:-MAX_BACKUPS]:
         old.unlink(missing_ok=True)
     return target
+
+
+def backups_of(path: Path) -> list[Path]:
+    """This workbook's backups, oldest first (not those of 台账.旧.xlsx next to 台账.xlsx; no glob syntax in names)."""
+    pattern = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(path.suffix))
+    folder = path.parent / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
 
 
 def replace_atomically(tmp: Path, path: Path) -> None:
