@@ -133,12 +133,12 @@ def test_current_year_counts_up_to_today(ledger_path):
     assert mid.computers == {"服务器": 1, "台式机": 2, "便携机": 2}
 
 
-@pytest.mark.parametrize(("term", "start", "end"), [
-    ("永久", None, None), ("2027-06-30", None, D(2027, 6, 30)), ("3年", D(2024, 2, 29), D(2027, 2, 27)),
-    ("6个月", D(2025, 8, 31), D(2026, 2, 27)), ("1年", None, None), ("看合同", D(2024, 1, 1), None),
+@pytest.mark.parametrize(("term", "start", "ended"), [
+    ("永久", None, False), ("2025-12-30", None, True), ("2025-12-31", None, False),
+    ("1年", D(2025, 1, 1), False), ("1年", D(2024, 12, 31), True), ("1年", None, False),
 ])
-def test_term_end(term, start, end):
-    assert st.term_end(term, start) == end
+def test_licence_ended_at_year_end(term, start, ended):
+    assert st.licence_ended(term, start, D(2025, 12, 31)) is ended
 
 
 def test_sheet_in_the_form_layout(ledger_path, result):

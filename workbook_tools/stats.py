@@ -7,8 +7,6 @@ docs/stats.md (统计口径); the helpers below each carry one of those decision
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +18,7 @@ from pydantic import BaseModel, Field
 from workbook_tools import schema
 from workbook_tools.events import COUNT, replay
 from workbook_tools.ledger import ROW, Ledger
+from workbook_tools.licence import term_end, unlimited_seats
 from workbook_tools.model import Change
 
 OS, OFFICE, ANTIVIRUS, OTHER = schema.SOFTWARE_CATEGORIES
@@ -92,42 +91,14 @@ class Stats(BaseModel):
 
 # --- licence terms ---------------------------------------------------------------------------
 
-_SPAN = re.compile(r"^(?P<n>\d+)\s*(?P<unit>年|个月|月|天|日)$")
-PERPETUAL = ("永久", "长期")
-
-
 def is_site_licence(licence_type: object) -> bool:
     """场地/不限 licences have no seat limit (LEDGER_SPEC §3 LIC-OVERUSE)."""
-    return isinstance(licence_type, str) and ("场地" in licence_type or "不限" in licence_type)
-
-
-def _shift(start: dt.date, n: int, unit: str) -> dt.date:
-    if unit in ("天", "日"):
-        return start + dt.timedelta(days=n)
-    months = start.month - 1 + (n * 12 if unit == "年" else n)
-    year, month = start.year + months // 12, months % 12 + 1
-    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
-    return dt.date(year, month, day)
-
-
-def term_end(term: object, start: object = None) -> dt.date | None:
-    """Last day of a licence: a date, or 采购时间 + a span (3年) minus one day; None = no known end."""
-    if not isinstance(term, str) or term.strip() in PERPETUAL:
-        return None
-    text = unicodedata.normalize("NFKC", term).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    span = _SPAN.match(text)
-    if span is None or start is None or pd.isna(start):
-        return None
-    return _shift(pd.Timestamp(start).date(), int(span["n"]), span["unit"]) - dt.timedelta(days=1)
+    return unlimited_seats(licence_type)
 
 
 def licence_ended(term: object, start: object, day: dt.date) -> bool:
-    end = term_end(term, start)
+    """The 许可期限 ended before `day` (unknown or 永久 terms never end here)."""
+    end = term_end(term, None if start is None or pd.isna(start) else pd.Timestamp(start).date())
     return end is not None and end < day
 
 

@@ -1,0 +1,307 @@
+"""附件3 requests → 附件4 purchase plan: the licence gap per chosen software, and proposals.
+
+`compute_plan(ledger, today)` is pure: it compares each chosen number's requested licences
+with the free seats (licences held minus live installations at `today`) and proposes one
+附件4 row per shortage.  `apply_plan(plan)` returns the `write_workbook` edit that replaces
+the tool's own earlier proposals and the 共计 row, keeping every row a clerk typed or
+changed (a row is the tool's while its 备注 carries the marker and the fingerprint of the
+values the tool wrote).  See docs/stats.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+
+import pandas as pd
+from openpyxl.workbook import Workbook
+from pydantic import BaseModel, Field
+
+from workbook_tools import schema
+from workbook_tools.io.sheets import append_rows, sheet_map
+from workbook_tools.ledger import ROW, Ledger
+from workbook_tools.model import Change
+from workbook_tools.stats import COMMERCIAL, FREE, OEM, is_site_licence, licence_ended, seats_by_software
+
+TOOL_MARK = "ledger plan 建议"
+TOTAL = "共计"             # 序号 of the closing row; readers skip it (see is_total_row)
+JOIN = ","                 # 依据申请编号 of several requests
+VALUE_COLUMNS = ("软件名称", "软件版本", "单价", "许可数", "合计", "软件类别", "产地", "依据申请编号")
+_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+class Gap(BaseModel):
+    """One chosen 软件编号: what the requests ask for against what the ledger has."""
+
+    软件编号: str
+    软件名称: str | None = None
+    软件版本: str | None = None
+    requested: float
+    held: float | None = None        # None: unlimited (场地/不限)
+    installed: float = 0.0
+    requests: list[str] = Field(default_factory=list)
+    note: str = ""
+    purchasable: bool = True
+
+    @property
+    def free(self) -> float | None:
+        return None if self.held is None else self.held - self.installed
+
+    @property
+    def shortage(self) -> float:
+        if not self.purchasable or self.free is None:
+            return 0.0
+        return max(0.0, self.requested - self.free)
+
+
+class Pending(BaseModel):
+    """A request line with no 选定软件编号 yet."""
+
+    row: int
+    申请编号: str | None
+    申请部门: str | None
+    软件类别: str | None
+    申请许可数: float | None
+
+
+class Proposal(BaseModel):
+    软件编号: str
+    软件名称: str | None
+    软件版本: str | None
+    单价: float | None
+    许可数: float
+    软件类别: str | None
+    产地: str | None
+    依据申请编号: str
+
+    @property
+    def 合计(self) -> float | None:
+        return None if self.单价 is None else round(self.单价 * self.许可数, 2)
+
+    def values(self) -> dict[str, object]:
+        values = {h: getattr(self, h) for h in VALUE_COLUMNS}
+        return {**values, "备注": f"{TOOL_MARK} #{fingerprint(values)}"}
+
+
+class KeptRow(BaseModel):
+    """A 附件4 row the tool leaves alone because a person wrote or changed it."""
+
+    row: int
+    序号: str | None
+    软件名称: str | None
+    reason: str
+
+
+class Plan(BaseModel):
+    gaps: list[Gap]
+    pending: list[Pending]
+    proposals: list[Proposal]
+    kept: list[KeptRow] = Field(default_factory=list)
+    covered_by_hand: list[str] = Field(default_factory=list)  # 软件编号 whose shortage a kept row already plans
+
+
+# --- fingerprints of the tool's rows ------------------------------------------------------------
+
+def _norm(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, (int, float)):
+        return f"{float(value):.2f}"
+    return str(value).strip()
+
+
+def fingerprint(values: dict[str, object]) -> str:
+    text = "|".join(_norm(values.get(h)) for h in VALUE_COLUMNS)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def is_total_row(row: pd.Series | dict) -> bool:
+    """The closing 共计 row of 附件4 (no software of its own): every reader of 附件4 skips it."""
+    return TOTAL in (row.get("序号"), row.get("软件名称"))
+
+
+def plan_rows(a4: pd.DataFrame) -> pd.DataFrame:
+    """附件4 data rows without the 共计 row."""
+    return a4[~(a4["序号"].eq(TOTAL) | a4["软件名称"].eq(TOTAL))]
+
+
+def is_tool_row(row: pd.Series) -> bool:
+    note = row.get("备注")
+    if not isinstance(note, str) or not note.startswith(TOOL_MARK):
+        return False
+    return note == f"{TOOL_MARK} #{fingerprint(row.to_dict())}"
+
+
+# --- the gap -------------------------------------------------------------------------------------
+
+def _request_id(row: pd.Series) -> str:
+    return row["申请编号"] if isinstance(row["申请编号"], str) else f"附件3第{int(row[ROW])}行"
+
+
+def _held(gap: Gap, sw: pd.Series, today: dt.date) -> None:
+    scrapped_on = sw["报废日期"]
+    gone = (sw["状态"] == "已报废" and pd.isna(scrapped_on)) or (not pd.isna(scrapped_on) and scrapped_on <= pd.Timestamp(today))
+    if sw["软件类型"] == FREE:
+        gap.held, gap.purchasable, gap.note = None, False, "免费软件，无需采购"
+    elif sw["软件类型"] == OEM:
+        gap.held, gap.purchasable, gap.note = gap.installed, False, "OEM软件随机预装，不列入采购计划"
+    elif sw["软件类型"] != COMMERCIAL:
+        gap.held, gap.purchasable, gap.note = 0.0, False, "附件7 未填软件类型"
+    elif gone:
+        gap.held, gap.note = 0.0, "已报废，按无许可计"
+    elif licence_ended(sw["许可期限"], sw["采购时间"], today):
+        gap.held, gap.note = 0.0, "许可已到期，按无许可计"
+    elif is_site_licence(sw["许可类型"]):
+        gap.held, gap.note = None, "场地/不限许可"
+    else:
+        gap.held = 0.0 if pd.isna(sw["许可数量"]) else float(sw["许可数量"])
+
+
+def compute_gaps(ledger: Ledger, requests: pd.DataFrame, today: dt.date) -> list[Gap]:
+    a7 = ledger.df(schema.A7).drop_duplicates("软件编号")
+    software = a7.set_index("软件编号")
+    seats = seats_by_software(ledger, today)
+    gaps = []
+    for number, group in requests.groupby("选定软件编号", sort=True):
+        gap = Gap(软件编号=number, requested=float(group["申请许可数"].fillna(0).sum()),
+                  installed=float(seats.get(number, 0.0)), requests=[_request_id(r) for _, r in group.iterrows()])
+        if number not in software.index:
+            gap.held, gap.purchasable, gap.note = 0.0, False, "附件7 中没有此软件编号"
+        else:
+            sw = software.loc[number].copy()
+            sw["软件编号"] = number
+            gap.软件名称, gap.软件版本 = sw["软件名称"], sw["软件版本"]
+            _held(gap, sw, today)
+        gaps.append(gap)
+    return gaps
+
+
+def latest_price(a7: pd.DataFrame, name: str | None) -> float | None:
+    """采购金额 / 许可数量 of the most recent purchase of a software of that name."""
+    rows = a7[a7["软件名称"].eq(name) & a7["采购时间"].notna() & a7["采购金额"].notna() & (a7["许可数量"] > 0)]
+    if rows.empty:
+        return None
+    last = rows.sort_values(["采购时间", ROW], kind="stable").iloc[-1]
+    return round(float(last["采购金额"]) / float(last["许可数量"]), 2)
+
+
+def propose(ledger: Ledger, gap: Gap) -> Proposal:
+    a7 = ledger.df(schema.A7)
+    sw = a7[a7["软件编号"].eq(gap.软件编号)].iloc[0]
+    return Proposal(软件编号=gap.软件编号, 软件名称=gap.软件名称, 软件版本=gap.软件版本,
+                    单价=latest_price(a7, gap.软件名称), 许可数=gap.shortage, 软件类别=sw["软件类别"],
+                    产地=sw["产地"], 依据申请编号=JOIN.join(gap.requests))
+
+
+def pending_requests(requests: pd.DataFrame) -> list[Pending]:
+    rows = requests[requests["选定软件编号"].isna()]
+    return [Pending(row=int(r[ROW]), 申请编号=r["申请编号"], 申请部门=r["申请部门"], 软件类别=r["软件类别"],
+                    申请许可数=None if pd.isna(r["申请许可数"]) else float(r["申请许可数"])) for _, r in rows.iterrows()]
+
+
+def hand_rows(a4: pd.DataFrame) -> tuple[list[KeptRow], pd.DataFrame]:
+    """Rows of 附件4 a person wrote or changed (kept), and the tool's own unchanged rows."""
+    rows = plan_rows(a4)
+    mine = rows.apply(is_tool_row, axis=1) if len(rows) else pd.Series(dtype=bool)
+    kept = [KeptRow(row=int(r[ROW]), 序号=r["序号"], 软件名称=r["软件名称"],
+                    reason="工具建议行已被手工修改" if str(r["备注"] or "").startswith(TOOL_MARK) else "手工填写的行")
+            for _, r in rows[~mine].iterrows()] if len(rows) else []
+    return kept, rows[mine] if len(rows) else rows
+
+
+def compute_plan(ledger: Ledger, today: dt.date, year: int | None = None) -> Plan:
+    """Gaps, pending requests and proposals; `year` keeps requests whose 填表日期 is in it (or blank)."""
+    requests = ledger.df(schema.A3)
+    if year is not None:
+        requests = requests[requests["填表日期"].isna() | (requests["填表日期"].dt.year == year)]
+    gaps = compute_gaps(ledger, requests[requests["选定软件编号"].notna()], today)
+    kept, _ = hand_rows(ledger.df(schema.A4))
+    planned = {(r["软件名称"], r["软件版本"]) for _, r in plan_rows(ledger.df(schema.A4)).iterrows()
+               if int(r[ROW]) in {k.row for k in kept}}
+    plan = Plan(gaps=gaps, pending=pending_requests(requests), proposals=[], kept=kept)
+    for gap in gaps:
+        if gap.shortage <= 0:
+            continue
+        if (gap.软件名称, gap.软件版本) in planned:
+            plan.covered_by_hand.append(gap.软件编号)
+        else:
+            plan.proposals.append(propose(ledger, gap))
+    return plan
+
+
+# --- writing 附件4 ----------------------------------------------------------------------------------
+
+def _serial(value: object) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() else 0
+
+
+def total_values(rows: list[dict[str, object]]) -> dict[str, object]:
+    """The 共计 row: sums of 许可数 and 合计 (合计 of rows without a price cannot be summed)."""
+    count = sum(float(r.get("许可数") or 0) for r in rows if not pd.isna(r.get("许可数")))
+    priced = [float(r["合计"]) for r in rows if r.get("合计") is not None and not pd.isna(r.get("合计"))]
+    unpriced = len(rows) - len(priced)
+    note = TOOL_MARK + (f"；{unpriced} 行未填合计，未计入" if unpriced else "")
+    return {"序号": TOTAL, "许可数": count, "合计": round(sum(priced), 2), "备注": note}
+
+
+def _same(current: list[dict], desired: list[dict]) -> bool:
+    def key(rows: list[dict]) -> list[tuple]:
+        return [tuple(_norm(r.get(h)) for h in (*VALUE_COLUMNS, "备注")) for r in rows]
+
+    return key(current) == key(desired)
+
+
+def _extra_filled(ws, smap, row: int) -> bool:
+    """A person typed into a column of their own on that row."""
+    ours = set(smap.cols.values())
+    return any(c.value not in (None, "") for c in ws[row] if c.column not in ours)
+
+
+def apply_plan(ledger: Ledger, plan: Plan) -> Callable[[Workbook], list[Change]]:
+    """The edit that puts `plan.proposals` and a fresh 共计 row into 附件4."""
+    a4 = ledger.df(schema.A4)
+    _, mine = hand_rows(a4)
+    totals = a4[~a4.index.isin(plan_rows(a4).index)]
+
+    def edit(wb: Workbook) -> list[Change]:
+        ws, smap = sheet_map(wb, schema.A4)
+        kept_rows = plan_rows(a4)[~plan_rows(a4).index.isin(mine.index)]
+        touched = [r for _, r in mine.iterrows() if _extra_filled(ws, smap, int(r[ROW]))]
+        for r in touched:
+            plan.kept.append(KeptRow(row=int(r[ROW]), 序号=r["序号"], 软件名称=r["软件名称"], reason="右侧自有列有内容"))
+        stale = mine[~mine[ROW].isin([int(r[ROW]) for r in touched])]
+        kept_values = [r.to_dict() for _, r in kept_rows.iterrows()] + [r.to_dict() for r in touched]
+        desired = [p.values() for p in plan.proposals]
+        total = [total_values(kept_values + desired)] if kept_values or desired else []
+        current_total = [r.to_dict() for _, r in totals.iterrows()]
+        if _same([r.to_dict() for _, r in stale.iterrows()], desired) and _same(current_total, total) and not touched:
+            return []
+        return rewrite(ws, smap, stale, totals, kept_values, desired, total)
+
+    return edit
+
+
+def rewrite(ws, smap, stale: pd.DataFrame, totals: pd.DataFrame, kept: list[dict], desired: list[dict],
+            total: list[dict]) -> list[Change]:
+    changes = []
+    gone = sorted([int(r) for r in stale[ROW]] + [int(r) for r in totals[ROW]], reverse=True)
+    for row in gone:
+        ws.delete_rows(row)
+    for _, r in stale.iterrows():
+        changes.append(Change(action="采购计划", sheet=schema.A4, row=int(r[ROW]),
+                              content=f"撤下上次的建议：{r['软件名称']} {_norm(r['许可数'])} 个"))
+    first = max((_serial(r.get("序号")) for r in kept), default=0) + 1
+    rows = [d | {"序号": str(first + i)} for i, d in enumerate(desired)]
+    written = append_rows(ws, smap, rows + total)
+    for row, values in zip(written, rows):
+        changes.append(Change(action="采购计划", sheet=schema.A4, row=row,
+                              content=f"建议采购：{values['软件名称']} {values['软件版本'] or ''} "
+                                      f"{_norm(values['许可数'])} 个，依据 {values['依据申请编号']}"))
+    for t in total:
+        changes.append(Change(action="采购计划", sheet=schema.A4, row=written[-1],
+                              content=f"共计 {_norm(t['许可数'])} 个，{_norm(t['合计'])} 元"))
+    if not total and len(totals):
+        changes.append(Change(action="采购计划", sheet=schema.A4, row=int(totals[ROW].iloc[0]), content="删除共计行（已无计划行）"))
+    return changes
