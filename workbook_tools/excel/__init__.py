@@ -59,14 +59,14 @@ def _show(book: live.BookLike, action: Action | None, outcome: Outcome) -> None:
             raise SystemExit(1) from None
 
 
-def dispatch(tag: str, book: live.BookLike | None = None) -> Outcome:
-    """Entry point of every ribbon button (`book` is the calling workbook unless given)."""
+def dispatch(action: str, book: live.BookLike | None = None) -> Outcome:
+    """Entry point of every ribbon button: `action` is the button's tag; `book` the calling workbook unless given."""
     if book is None:
         try:
             book = _caller()
         except Exception:  # noqa: BLE001 - not started by Excel: RunPython shows stderr on exit 1
             print(NOT_FROM_EXCEL, file=sys.stderr)
             raise SystemExit(1) from None
-    action, outcome = run_action(tag, book)
-    _show(book, action, outcome)
+    found, outcome = run_action(action, book)
+    _show(book, found, outcome)
     return outcome
