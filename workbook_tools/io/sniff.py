@@ -1,6 +1,7 @@
 """Decide what a file really is from its bytes, and refuse hostile or broken ones early."""
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,8 @@ MAX_UNCOMPRESSED = 1 << 30        # 1 GiB in all
 MAX_MEMBER_RATIO = 200            # compression ratio of a genuine sheet stays far below
 MAX_MEMBERS = 20000
 RATIO_FLOOR = 10 << 20            # ratios count only for members above 10 MiB
+PROLOG_LIMIT = 1 << 16            # an XML part must open its root element within 64 KiB
+_ROOT_START = re.compile(r"<[A-Za-z_]")
 
 
 def _utf16(text: str) -> bytes:
@@ -51,17 +54,31 @@ def _check_zip(path: Path) -> zipfile.ZipFile:
     return zf
 
 
+def _prolog(head: bytes) -> str | None:
+    """The text before the root element, where a DTD would stand; None when no root starts in `head`."""
+    utf16 = head[:2] in (b"\xff\xfe", b"\xfe\xff")
+    text = head.decode("utf-16" if utf16 else "latin-1", errors="ignore")
+    match = _ROOT_START.search(text)
+    return text[: match.start()] if match else None
+
+
 def _check_xml(zf: zipfile.ZipFile, path: Path) -> None:
-    """Genuine Office XML never declares a DTD; entity tricks (XML bombs) need one."""
+    """Genuine Office XML never declares a DTD; entity tricks (XML bombs) need one.
+
+    The whole prolog is examined (a DTD may hide behind a long comment); genuine parts start
+    their root element within a few hundred bytes.
+    """
     for info in zf.infolist():
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         try:
             with zf.open(info) as fh:
-                head = fh.read(4096)
+                head = fh.read(PROLOG_LIMIT)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             raise LedgerError(f"{path.name} 已损坏或不完整（{info.filename} 无法解压）") from None
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        prolog = _prolog(head)
+        unsafe = prolog is None and len(head) == PROLOG_LIMIT
+        if unsafe or "<!DOCTYPE" in (prolog or "") or "<!ENTITY" in (prolog or "") or b"<!ENTITY" in head:
             raise LedgerError(f"{path.name} 含有不安全的 XML 声明（{info.filename}），已拒绝打开")
 
 

@@ -166,8 +166,10 @@ def save_new(wb: Workbook, path: Path, overwrite: bool = False) -> None:
         raise LedgerError(f"{path} 已存在；如需覆盖请加 --force")
     if path.exists():
         check_not_locked(path)
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise LedgerError(f"目录不存在：{path.parent}")
+    if path.is_dir():
+        raise LedgerError(f"{path} 是文件夹，不能作为台账文件")
     tmp = _temp_path(path)
     try:
         wb.save(tmp)

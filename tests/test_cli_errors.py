@@ -1,0 +1,94 @@
+"""Through the real command line: a bad file gives exit 2 and one Chinese line on stderr, never a traceback.
+
+`--debug` is passed so that any error that is not a deliberate LedgerError would show its traceback
+(and fail these tests) instead of the generic one-line guard.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import make_ledger
+from test_hostile import HOSTILE
+
+from workbook_tools.cli import load_commands
+from workbook_tools.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ledger_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "workbook_tools", "--debug", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and any("\u4e00" <= ch <= "\u9fff" for ch in lines[0]), proc.stderr
+    return lines[0]
+
+
+def has_command(name: str) -> bool:
+    load_commands()
+    return any(c.name == name for c in app.registered_commands)
+
+
+needs_check = pytest.mark.skipif(not has_command("check"), reason="ledger check 命令尚未提供")
+
+
+@needs_check
+@pytest.mark.parametrize("kind", ["missing", "folder", "empty", "text renamed", "docx renamed", "legacy xls",
+                                  "encrypted", "truncated"])
+def test_check_refuses_hostile_files(kind, tmp_path):
+    good = make_ledger(tmp_path, "台账.xlsx")
+    path = HOSTILE[kind](tmp_path, good)
+    line = assert_one_line_error(ledger_cli("check", path.name, cwd=tmp_path))
+    assert path.name in line
+
+
+@needs_check
+def test_check_names_a_missing_sheet(tmp_path):
+    import openpyxl
+
+    from workbook_tools import schema
+
+    path = make_ledger(tmp_path, "台账.xlsx")
+    wb = openpyxl.load_workbook(path)
+    del wb[schema.A8]
+    wb.save(path)
+    assert schema.A8 in assert_one_line_error(ledger_cli("check", path, cwd=tmp_path))
+
+
+def test_init_refuses_an_existing_file_without_force(tmp_path):
+    target = tmp_path / "台账.xlsx"
+    target.write_bytes(b"user data")
+    assert_one_line_error(ledger_cli("init", target, cwd=tmp_path))
+    assert target.read_bytes() == b"user data"
+
+
+@pytest.mark.parametrize("target", ["不存在的目录/台账.xlsx", "文件/台账.xlsx"])
+def test_init_refuses_a_target_in_a_missing_folder(tmp_path, target):
+    (tmp_path / "文件").write_text("一个文件，不是目录")
+    assert_one_line_error(ledger_cli("init", target, cwd=tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["文件"]
+
+
+def test_init_refuses_while_the_file_is_open_in_excel(tmp_path):
+    target = tmp_path / "台账.xlsx"
+    make_ledger(tmp_path, "台账.xlsx")
+    before = target.read_bytes()
+    (tmp_path / "~$台账.xlsx").write_bytes(b"owner")
+    assert_one_line_error(ledger_cli("init", target, "--force", cwd=tmp_path))
+    assert target.read_bytes() == before
+
+
+def test_init_succeeds_and_says_so(tmp_path):
+    proc = ledger_cli("init", "新台账", cwd=tmp_path)
+    assert proc.returncode == 0 and not proc.stderr
+    assert (tmp_path / "新台账.xlsx").is_file()
