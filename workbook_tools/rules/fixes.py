@@ -1,0 +1,60 @@
+"""`ledger fix-blanks`: clear what BLANK-OEM / BLANK-FREE / BLANK-DONATED forbid, logging every old value."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl.workbook import Workbook
+from pydantic import BaseModel
+
+from workbook_tools import schema
+from workbook_tools.io.coerce import clean_text
+from workbook_tools.io.sheets import sheet_map
+from workbook_tools.io.writer import WriteResult, write_workbook
+from workbook_tools.ledger import ROW, Ledger
+from workbook_tools.model import Change, LedgerError
+from workbook_tools.rules.context import show
+from workbook_tools.rules.fields import BLANK_TEXT, blank_violations
+
+ACTION = "清除应空栏目"
+
+
+class BlankClear(BaseModel):
+    rule: str
+    sheet: str
+    row: int
+    column: str
+    cell: str | None
+    old: str           # the value as read (shown to the user before confirming)
+    name: str | None = None
+
+
+def plan_blanks(ledger: Ledger) -> list[BlankClear]:
+    """Every cell a BLANK-* rule wants empty, in worksheet order."""
+    table = ledger[schema.A7]
+    out = []
+    for code, rows, field in blank_violations(table.df):
+        for row, value, name in zip(rows[ROW], rows[field], rows["软件名称"]):
+            out.append(BlankClear(rule=code, sheet=table.name, row=int(row), column=field,
+                                  cell=table.cell(int(row), field), old=show(value), name=show(name) or None))
+    return sorted(out, key=lambda c: (c.row, table.columns.get(c.column, 0)))
+
+
+def _edit(clears: list[BlankClear]):
+    def edit(wb: Workbook) -> list[Change]:
+        ws, smap = sheet_map(wb, schema.A7)
+        changes = []
+        for c in clears:
+            cell = ws.cell(c.row, smap.cols[c.column])
+            if cell.value in (None, ""):
+                raise LedgerError(f"附件7 {c.cell} 在读取后已被修改，请重新执行", 1)
+            raw = cell.value
+            cell.value = None
+            clause = BLANK_TEXT[c.rule][1]
+            changes.append(Change(action=ACTION, sheet=schema.A7, row=c.row, content=(
+                f"{c.cell}「{c.column}」原值「{clean_text(raw)}」已清除（{c.rule}，{clause}；软件「{c.name or ''}」）")))
+        return changes
+    return edit
+
+
+def apply_blanks(path: str | Path, clears: list[BlankClear], expected_sha: str | None = None) -> WriteResult:
+    return write_workbook(path, _edit(clears), ACTION, expected_sha=expected_sha)
