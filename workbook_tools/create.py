@@ -30,10 +30,13 @@ GUIDE_LINES = (
 )
 
 
+MIN_WIDTH = {Kind.DATE: 12.0, Kind.DATETIME: 20.0}  # yyyy-mm-dd shows as ### in narrower columns
+
+
 def header_width(column: schema.Column) -> float:
     if column.width:
-        return column.width
-    return max(8.0, len(column.header) * 2.2 + 2)
+        return max(column.width, MIN_WIDTH.get(column.kind, 0.0))
+    return max(MIN_WIDTH.get(column.kind, 8.0), len(column.header) * 2.2 + 2)
 
 
 def format_columns(ws: Worksheet, smap: SheetMap) -> None:
