@@ -2,12 +2,11 @@
 
 A name that already has a 免费软件 number keeps it (台账管理规定 一.7–一.8: versions share the
 number); then only what is missing is added.  A new name takes the next free number
-(LEDGER_SPEC §4: prefix from 设置 + "-" + 4 digits, never reusing one that exists or existed).
+(LEDGER_SPEC §4, from `workbook_tools.numbering`: prefix from 设置 + "-" + 4 digits, never
+reusing one that exists or existed).
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 
 import pandas as pd
@@ -18,10 +17,11 @@ from workbook_tools import schema
 from workbook_tools.io.sheets import append_rows, last_data_row, sheet_map, write_cell
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
+from workbook_tools.numbering import format_number, highest, used_texts
+from workbook_tools.rules.context import norm_key
 
 FREE = "免费软件"
 A6_DETAILS = ("软件版本", "软件来源", "软件厂商名称", "软件厂商客服联系方式", "使用部门", "使用原因")
-NUMBERED_SHEETS = (schema.A6, schema.A7, schema.A8, schema.A9)
 
 
 class FreeSoftware(BaseModel):
@@ -53,26 +53,13 @@ class FreeOutcome(BaseModel):
 
 
 def name_key(name: object) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name or ""))).casefold()
-
-
-def used_numbers(ledger: Ledger, prefix: str) -> list[int]:
-    """Serials of `prefix` that exist or existed: 附件6–9 numbers and those 变更记录 mentions."""
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$", re.IGNORECASE)
-    serials = []
-    for name in NUMBERED_SHEETS:
-        for value in ledger.df(name)["软件编号"].dropna():
-            if m := pattern.match(str(value).strip()):
-                serials.append(int(m[1]))
-    mention = re.compile(rf"(?<![A-Za-z]){re.escape(prefix)}-(\d{{4,}})", re.IGNORECASE)
-    for text in ledger.df(schema.CHANGES)["内容"].dropna():
-        serials += [int(s) for s in mention.findall(str(text))]
-    return serials
+    return norm_key(name) or ""
 
 
 def next_number(ledger: Ledger, software_type: str = FREE) -> str:
+    """The auto-numbering's next number for the type (above every number that exists or existed)."""
     prefix = ledger.prefix(software_type)
-    return f"{prefix}-{max(used_numbers(ledger, prefix), default=0) + 1:04d}"
+    return format_number(prefix, highest(prefix, used_texts(ledger)) + 1)
 
 
 def _same_name(df: pd.DataFrame, name: str) -> pd.DataFrame:
