@@ -248,3 +248,50 @@ def test_sheet_without_any_header_is_refused(good):
 def test_damaged_sheet_xml_is_refused_without_traceback(good, zip_parts):
     zip_parts(good, {schema.A7: lambda xml: xml[: len(xml) // 2]})
     refuse(good)
+
+
+# --- damage deep inside a member (past what sniffing reads) ------------------------------------
+
+def _flip_near_end(path: Path, part: str, back: int = 50) -> None:
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(part)
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    data[info.header_offset + 30 + name_len + extra_len + info.compress_size - back] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_damage_deep_inside_a_large_sheet_is_refused_by_reader_and_writer(good, zip_parts):
+    import random
+
+    rnd = random.Random(7)
+    rows = "".join(f'<row r="{r}"><c r="B{r}" t="inlineStr"><is><t>{rnd.getrandbits(128):x}</t></is></c></row>'
+                   for r in range(2, 6000))
+    zip_parts(good, {schema.A7: lambda xml: re.sub(rb"</row>.*</sheetData>", b"</row>" + rows.encode() + b"</sheetData>",
+                                                   xml, count=1, flags=re.S)})
+    with zipfile.ZipFile(good) as zf:
+        part = next(p for p, n in _sheet_names(zf).items() if n == schema.A7)
+        assert zf.getinfo(part).file_size > 4 * sniff.PROLOG_LIMIT
+    _flip_near_end(good, part)
+    before = good.read_bytes()
+    refuse(good)
+    with pytest.raises(LedgerError) as err:
+        write_workbook(good, lambda wb: [Change(action="x", sheet=schema.CHANGES, content="x")], "测试")
+    assert err.value.exit_code == 2 and good.read_bytes() == before
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_byte_damage_never_escapes_as_another_exception(good, seed):
+    import random
+
+    rnd = random.Random(seed)
+    original = good.read_bytes()
+    for _ in range(25):
+        data = bytearray(original)
+        for _ in range(rnd.randint(1, 8)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        good.write_bytes(bytes(data))
+        try:
+            load_ledger(good)
+        except LedgerError as exc:
+            assert exc.exit_code == 2

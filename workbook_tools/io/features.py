@@ -12,6 +12,9 @@ from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
 
+from workbook_tools.io.sniff import ZIP_ERRORS
+from workbook_tools.model import LedgerError
+
 Features = Counter  # (feature label, where) -> count
 
 # Markers inside worksheet XML (mostly the x14 extension list openpyxl does not keep).
@@ -57,6 +60,13 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def scan(path: Path) -> Features:
+    try:
+        return _scan(path)
+    except ZIP_ERRORS:  # a member damaged beyond what the sniffing read
+        raise LedgerError(f"{path.name} 已损坏或不完整（无法解压）") from None
+
+
+def _scan(path: Path) -> Features:
     found: Features = Counter()
     with zipfile.ZipFile(path) as zf:
         names = _sheet_names(zf)

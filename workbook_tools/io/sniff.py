@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from workbook_tools.model import LedgerError
@@ -12,6 +13,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNCOMPRESSED = 1 << 30        # 1 GiB in all
 MAX_MEMBER_RATIO = 200            # compression ratio of a genuine sheet stays far below
 MAX_MEMBERS = 20000
+# What a damaged zip can raise while it is opened or a member inflated.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError)
 RATIO_FLOOR = 10 << 20            # ratios count only for members above 10 MiB
 PROLOG_LIMIT = 1 << 16            # an XML part must open its root element within 64 KiB
 _ROOT_START = re.compile(r"<[A-Za-z_]")
@@ -34,7 +37,7 @@ def _refuse_ole(path: Path) -> None:
 def _check_zip(path: Path) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise LedgerError(f"{path.name} 已损坏或不完整（无法作为 xlsx 打开）") from None
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
@@ -74,7 +77,7 @@ def _check_xml(zf: zipfile.ZipFile, path: Path) -> None:
         try:
             with zf.open(info) as fh:
                 head = fh.read(PROLOG_LIMIT)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except ZIP_ERRORS:
             raise LedgerError(f"{path.name} 已损坏或不完整（{info.filename} 无法解压）") from None
         prolog = _prolog(head)
         unsafe = prolog is None and len(head) == PROLOG_LIMIT
