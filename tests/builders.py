@@ -4,7 +4,8 @@
                                     "设置": {"上次半年更新日期": "2026-06-30"}})
 
 Sheet keys may be full names, short names (附件7) or numbers ("7"). Rows are dicts of
-header -> typed value (str, number, datetime.date); 设置 takes a dict of key -> value.
+header -> typed value (str, number, datetime.date); text in a date or number column is
+stored as typed, to build messy input. 设置 takes a dict of key -> value.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from openpyxl.workbook import Workbook
 
 from workbook_tools import schema
 from workbook_tools.create import build_workbook
-from workbook_tools.io.sheets import append_rows, sheet_map, write_cell
+from workbook_tools.io.sheets import append_rows, last_data_row, sheet_map, write_cell
+from workbook_tools.schema import Kind
 
 SettingValue = str | float | int | dt.date | None
 
@@ -38,6 +40,19 @@ def set_settings(wb: Workbook, values: Mapping[str, SettingValue]) -> None:
             write_cell(ws, row, value_col, column, value)
 
 
+def append_raw(ws, smap, rows: Sequence[Mapping[str, object]]) -> list[int]:
+    """Like io.sheets.append_rows, but text in a date/number column is stored as typed (messy input)."""
+    start = last_data_row(ws, smap) + 1
+    for offset, values in enumerate(rows):
+        for header, value in values.items():
+            column = smap.spec.column(header)
+            if isinstance(value, str) and column.kind in (Kind.DATE, Kind.MONEY, Kind.COUNT):
+                ws.cell(start + offset, smap.cols[header]).value = value
+            else:
+                write_cell(ws, start + offset, smap.cols[header], column, value)
+    return list(range(start, start + len(rows)))
+
+
 def fill(wb: Workbook, sheets: Mapping[str, Sequence[Mapping[str, object]] | Mapping[str, SettingValue]]) -> None:
     for key, rows in sheets.items():
         name = schema.sheet(key).name
@@ -45,7 +60,7 @@ def fill(wb: Workbook, sheets: Mapping[str, Sequence[Mapping[str, object]] | Map
             set_settings(wb, rows)  # type: ignore[arg-type]
             continue
         ws, smap = sheet_map(wb, name)
-        append_rows(ws, smap, rows)  # type: ignore[arg-type]
+        append_raw(ws, smap, rows)  # type: ignore[arg-type]
 
 
 def make_ledger(tmp_path: Path, filename: str = "ledger.xlsx", **sheets) -> Path:
