@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import openpyxl
 from builders import make_ledger
-from test_hostile import HOSTILE
+from test_hostile import HOSTILE, xml_bomb
+from test_writer_features import X14_VALIDATION, with_ext
 
-from workbook_tools.cli import load_commands
-from workbook_tools.cli.app import app
+from workbook_tools import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,35 +35,54 @@ def assert_one_line_error(proc: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-def has_command(name: str) -> bool:
-    load_commands()
-    return any(c.name == name for c in app.registered_commands)
-
-
-needs_check = pytest.mark.skipif(not has_command("check"), reason="ledger check 命令尚未提供")
-
-
-@needs_check
 @pytest.mark.parametrize("kind", ["missing", "folder", "empty", "text renamed", "docx renamed", "legacy xls",
                                   "encrypted", "truncated"])
 def test_check_refuses_hostile_files(kind, tmp_path):
     good = make_ledger(tmp_path, "台账.xlsx")
     path = HOSTILE[kind](tmp_path, good)
-    line = assert_one_line_error(ledger_cli("check", path.name, cwd=tmp_path))
-    assert path.name in line
+    proc = ledger_cli("check", path.name, "--format", "json", cwd=tmp_path)
+    assert path.name in assert_one_line_error(proc)
+    assert proc.stdout == ""
 
 
-@needs_check
+def test_check_refuses_an_xml_bomb(tmp_path, zip_parts):
+    path = make_ledger(tmp_path, "台账.xlsx")
+    zip_parts(path, {schema.A9: xml_bomb})
+    assert_one_line_error(ledger_cli("check", path, cwd=tmp_path))
+
+
 def test_check_names_a_missing_sheet(tmp_path):
-    import openpyxl
-
-    from workbook_tools import schema
-
     path = make_ledger(tmp_path, "台账.xlsx")
     wb = openpyxl.load_workbook(path)
     del wb[schema.A8]
     wb.save(path)
     assert schema.A8 in assert_one_line_error(ledger_cli("check", path, cwd=tmp_path))
+
+
+def test_check_names_a_missing_required_column(tmp_path):
+    path = make_ledger(tmp_path, "台账.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb[schema.A9]["D1"] = "电脑编号"
+    wb.save(path)
+    line = assert_one_line_error(ledger_cli("check", path, cwd=tmp_path))
+    assert "计算机编号" in line and schema.A9 in line
+
+
+def test_check_annotate_refuses_what_openpyxl_would_drop(tmp_path, zip_parts):
+    path = make_ledger(tmp_path, "台账.xlsx", **{"7": [{"软件名称": "Office", "软件类型": "商业软件"}]})
+    zip_parts(path, {schema.A7: with_ext(X14_VALIDATION)})
+    before = path.read_bytes()
+    assert_one_line_error(ledger_cli("check", path, "--annotate", "--format", "json", cwd=tmp_path))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_check_annotate_refuses_while_open_in_excel(tmp_path):
+    path = make_ledger(tmp_path, "台账.xlsx", **{"7": [{"软件名称": "Office", "软件类型": "商业软件"}]})
+    (tmp_path / "~$台账.xlsx").write_bytes(b"owner")
+    before = path.read_bytes()
+    assert_one_line_error(ledger_cli("check", path, "--annotate", cwd=tmp_path))
+    assert path.read_bytes() == before
 
 
 def test_init_refuses_an_existing_file_without_force(tmp_path):
