@@ -122,7 +122,7 @@ def test_hand_edited_rows_are_kept(path):
     assert sorted((k.row, k.软件名称) for k in result.kept) == [(4, "AutoCAD"), (6, "Visio")]
     assert result.covered_by_hand == ["SY-0005"]
     rows = a4_rows(path)
-    assert [r[1] for r in rows] == ["AutoCAD", "Visio", "WPS Office", "Photoshop", None]
+    assert [r[1] for r in rows] == ["AutoCAD", "Visio", "WPS Office", "Photoshop", "共计"]
     assert rows[0][3:6] == [5000, 2, 10000]
     assert rows[2][0] == "5" and rows[2][4:6] == [8, 1200]
     assert rows[4][0] == "共计" and rows[4][4:6] == [13, 19200]

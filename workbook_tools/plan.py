@@ -25,7 +25,7 @@ from workbook_tools.model import Change
 from workbook_tools.stats import COMMERCIAL, FREE, OEM, is_site_licence, licence_ended, seats_by_software
 
 TOOL_MARK = "ledger plan 建议"
-TOTAL = "共计"             # 序号 of the closing row; readers skip it (see is_total_row)
+TOTAL = "共计"             # 序号 and 软件名称 of the closing row, as on the form; readers skip it (is_total_row)
 JOIN = ","                 # 依据申请编号 of several requests
 VALUE_COLUMNS = ("软件名称", "软件版本", "单价", "许可数", "合计", "软件类别", "产地", "依据申请编号")
 _SPLIT = re.compile(r"[,，、;；\s]+")
@@ -243,7 +243,7 @@ def total_values(rows: list[dict[str, object]]) -> dict[str, object]:
     priced = [float(r["合计"]) for r in rows if r.get("合计") is not None and not pd.isna(r.get("合计"))]
     unpriced = len(rows) - len(priced)
     note = TOOL_MARK + (f"；{unpriced} 行未填合计，未计入" if unpriced else "")
-    return {"序号": TOTAL, "许可数": count, "合计": round(sum(priced), 2), "备注": note}
+    return {"序号": TOTAL, "软件名称": TOTAL, "许可数": count, "合计": round(sum(priced), 2), "备注": note}
 
 
 def _same(current: list[dict], desired: list[dict]) -> bool:

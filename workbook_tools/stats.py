@@ -343,8 +343,8 @@ def layout(ws: Worksheet, stats: Stats) -> None:
     ws.column_dimensions["A"].width = 9
     for col in "BCDEFGHI":
         ws.column_dimensions[col].width = 12
-    for r in (13, 14, 19):
-        ws.row_dimensions[r].height = 44
+    for r in range(2, row):
+        ws.row_dimensions[r].height = 44 if r in (13, 14, 19) else 20
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -433,9 +433,12 @@ def sum_stats(parts: list[Stats], year: int, today: dt.date, name: str) -> Stats
     return total
 
 
-def consolidate(paths: list[Path], year: int, today: dt.date | None = None, name: str | None = None) -> Consolidation:
+def consolidate(paths: list[Path], year: int, today: dt.date | None = None, name: str | None = None,
+                exclude: Path | None = None) -> Consolidation:
+    """附件5 of many units; `exclude` (the output file) is never read as a unit."""
     today = today or dt.date.today()
-    units = [unit_result(p, year, today) for p in ledger_files(paths)]
+    files = [p for p in ledger_files(paths) if exclude is None or p.resolve() != exclude.resolve()]
+    units = [unit_result(p, year, today) for p in files]
     good = [u for u in units if u.stats is not None]
     total = sum_stats([u.stats for u in good], year, today, name or f"{len(good)} 个单位汇总")
     for u in good:
