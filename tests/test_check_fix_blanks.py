@@ -1,0 +1,81 @@
+"""`ledger fix-blanks`: clears exactly what BLANK-* forbid, asks first, logs every old value."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from builders import clean_unit, make_ledger
+from workbook_tools import schema
+from workbook_tools.cli import main
+from workbook_tools.io.reader import file_sha256, load_ledger
+from workbook_tools.rules import run_check
+from workbook_tools.rules.fixes import plan_blanks
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def path(tmp_path):
+    unit = clean_unit()
+    unit["附件7"][1].update(采购金额=100, 序列号="XXXX-1")                      # OEM: G3, L3
+    unit["附件7"][2].update(软件版本="23.01")                                   # free: D4
+    unit["附件7"][0].update(获取方式="受赠")                                    # donated: F2, G2
+    return make_ledger(tmp_path, **unit)
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return exc.value.code or 0, out, err
+
+
+def test_plan_lists_every_forbidden_cell(path):
+    clears = plan_blanks(load_ledger(path))
+    assert [(c.rule, c.cell, c.old) for c in clears] == [
+        ("BLANK-DONATED", "F2", "2024-01-02"), ("BLANK-DONATED", "G2", "1200"),
+        ("BLANK-OEM", "G3", "100"), ("BLANK-OEM", "L3", "XXXX-1"), ("BLANK-FREE", "D4", "23.01")]
+
+
+def test_yes_clears_and_logs(capsys, path):
+    code, out, _ = run(capsys, "fix-blanks", path, "--yes")
+    assert code == 0 and "G3" in out and "XXXX-1" in out
+    wb = openpyxl.load_workbook(path)
+    a7 = wb[schema.A7]
+    assert all(a7[c].value is None for c in ("F2", "G2", "G3", "L3", "D4"))
+    assert a7["C2"].value == "WPS Office" and a7["I2"].value == 5
+    log = [r[4] for r in wb[schema.CHANGES].iter_rows(min_row=2, values_only=True)]
+    assert len(log) == 5 and any("XXXX-1" in line for line in log) and any("2024-01-02" in line for line in log)
+    result = run_check(load_ledger(path), dt.date(2026, 3, 1))
+    assert not [f for f in result.findings if f.rule.startswith("BLANK-")]
+
+
+def test_without_tty_and_without_yes_refuses(capsys, monkeypatch, path):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    before = file_sha256(path)
+    code, out, err = run(capsys, "fix-blanks", path)
+    assert code == 1 and "G3" in out and "--yes" in err
+    assert file_sha256(path) == before
+
+
+def test_prompt_declined_or_accepted(capsys, monkeypatch, path):
+    monkeypatch.setattr("sys.stdin", Tty(""))
+    before = file_sha256(path)
+    monkeypatch.setattr("typer.confirm", lambda *a, **k: False)
+    code, _, _ = run(capsys, "fix-blanks", path)
+    assert code == 1 and file_sha256(path) == before
+    monkeypatch.setattr("typer.confirm", lambda *a, **k: True)
+    code, _, _ = run(capsys, "fix-blanks", path)
+    assert code == 0 and file_sha256(path) != before
+
+
+def test_nothing_to_clear(capsys, tmp_path):
+    path = make_ledger(tmp_path, **clean_unit())
+    code, out, _ = run(capsys, "fix-blanks", path)
+    assert code == 0 and "没有需要清除" in out
