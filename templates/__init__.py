@@ -1,0 +1,1 @@
+"""Jinja2 templates and print CSS of the annex forms (installed as the package `workbook_tools.templates`)."""

@@ -1,0 +1,157 @@
+"""The signed confirmation-slip workflow (安装维护管理规定 一.4, 二.5).
+
+After a visit the 附件9 rows of that computer and day get one 确认单号 (QR-YYYYMMDD-NNN),
+the slip is registered in 附件11 with 已签字 = 否 and printed; when the user's signed slip
+comes back, `mark_signed` records 已签字 = 是.  Plans are worked out on the typed ledger;
+the workbook is changed only through `write_workbook`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.workbook import Workbook
+from pydantic import BaseModel, Field
+
+from workbook_tools import schema
+from workbook_tools.forms.common import computer_info, first_text, joined, text
+from workbook_tools.io.reader import load_ledger
+from workbook_tools.io.sheets import append_rows, sheet_map, write_cell
+from workbook_tools.io.writer import WriteResult, write_workbook
+from workbook_tools.ledger import ROW, Ledger
+from workbook_tools.model import Change, LedgerError
+
+PREFIX = "QR"
+ACTION = "确认单"
+SIGNED_NOTE = "签字交回"
+
+
+class VisitPlan(BaseModel):
+    """What `ledger slip --computer --date` changes."""
+
+    computer: str
+    day: dt.date
+    number: str | None = None                                    # given to the visit's unnumbered rows
+    rows: list[int] = Field(default_factory=list)                # 附件9 worksheet rows to stamp
+    entries: list[dict[str, object]] = Field(default_factory=list)   # new 附件11 rows
+    slips: list[str] = Field(default_factory=list)               # every slip of the visit, to print
+
+
+def next_number(ledger: Ledger, day: dt.date) -> str:
+    """QR-YYYYMMDD-NNN with the next free NNN of that day (slips in 附件9 and 附件11 both count)."""
+    prefix = f"{PREFIX}-{day:%Y%m%d}-"
+    pattern = re.compile(re.escape(prefix) + r"(\d+)$")
+    used = [*ledger.df(schema.A9)["确认单号"], *ledger.df(schema.A11)["确认单号"]]
+    taken = [int(m.group(1)) for m in (pattern.match(text(v)) for v in used) if m]
+    return f"{prefix}{max(taken, default=0) + 1:03d}"
+
+
+def visit_rows(ledger: Ledger, computer: str, day: dt.date) -> pd.DataFrame:
+    events = ledger.df(schema.A9)
+    same = events["计算机编号"].map(text).eq(computer) & events["日期"].eq(pd.Timestamp(day))
+    rows = events[same]
+    if rows.empty:
+        raise LedgerError(f"附件9 中没有计算机 {computer} 在 {day.isoformat()} 的安装维护记录", 1)
+    return rows
+
+
+def register_row(ledger: Ledger, number: str, rows: pd.DataFrame, day: dt.date, signed: bool) -> dict[str, object]:
+    computer = first_text(rows["计算机编号"])
+    known = computer_info(ledger).get(computer, {})
+    return {"确认单号": number, "日期": day, "计算机编号": computer,
+            **{h: first_text(rows[h]) or known.get(h, "") for h in ("计算机品牌", "使用人", "使用部门")},
+            "安装维护人": joined(rows["经办人"], "、"), "已签字": "是" if signed else "否"}
+
+
+def plan_visit(ledger: Ledger, computer: str, day: dt.date) -> VisitPlan:
+    rows = visit_rows(ledger, computer, day)
+    numbers = rows["确认单号"].map(text)
+    existing = [n for n in dict.fromkeys(numbers) if n]
+    plan = VisitPlan(computer=computer, day=day)
+    if (numbers == "").any():
+        plan.number = existing[0] if len(existing) == 1 else next_number(ledger, day)
+        plan.rows = [int(r) for r in rows.loc[numbers == "", ROW]]
+    plan.slips = sorted(set(existing) | ({plan.number} if plan.number else set()))
+    registered = set(ledger.df(schema.A11)["确认单号"].map(text))
+    for number in (n for n in plan.slips if n not in registered):
+        mine = numbers.eq(number) | (numbers.eq("") & (number == plan.number))
+        plan.entries.append(register_row(ledger, number, rows[mine], day, signed=False))
+    return plan
+
+
+def apply_visit(wb: Workbook, plan: VisitPlan) -> list[Change]:
+    ws, smap = sheet_map(wb, schema.A9)
+    column = smap.spec.column("确认单号")
+    changes = []
+    for row in plan.rows:
+        if text(ws.cell(row, smap.cols["计算机编号"]).value) != plan.computer:
+            raise LedgerError("附件9 在读取后已被改动，请重新执行", 2)
+        write_cell(ws, row, smap.cols["确认单号"], column, plan.number)
+        changes.append(Change(action=ACTION, sheet=schema.A9, row=row, content=f"确认单号 {plan.number}"))
+    if plan.entries:
+        ws11, smap11 = sheet_map(wb, schema.A11)
+        for row, values in zip(append_rows(ws11, smap11, plan.entries), plan.entries):
+            changes.append(Change(action=ACTION, sheet=schema.A11, row=row,
+                                  content=f"登记确认单 {values['确认单号']}（计算机 {values['计算机编号']}，未签字）"))
+    return changes
+
+
+def stamp_visit(path: Path, computer: str, day: dt.date) -> tuple[VisitPlan, WriteResult]:
+    """Give a visit's 附件9 rows their 确认单号 and register the slip; see the module doc."""
+    ledger = load_ledger(path)
+    plan = plan_visit(ledger, computer, day)
+    result = write_workbook(path, lambda wb: apply_visit(wb, plan), ACTION, expected_sha=ledger.sha256)
+    return plan, result
+
+
+class SignedPlan(BaseModel):
+    number: str
+    day: dt.date
+    row: int | None = None                       # 附件11 row to mark (None: see `entry`)
+    note: str = ""                               # its 备注 after the change
+    entry: dict[str, object] | None = None     # new 附件11 row when the slip was never registered
+    already: bool = False
+
+
+def plan_signed(ledger: Ledger, number: str, day: dt.date) -> SignedPlan:
+    register = ledger.df(schema.A11)
+    mine = register[register["确认单号"].map(text).eq(number)]
+    plan = SignedPlan(number=number, day=day)
+    if len(mine):
+        record = mine.iloc[0]
+        plan.already = text(record["已签字"]) == "是"
+        plan.row = int(record[ROW])
+        plan.note = "；".join(p for p in (text(record["备注"]), f"{SIGNED_NOTE} {day.isoformat()}") if p)
+        return plan
+    events = ledger.df(schema.A9)
+    rows = events[events["确认单号"].map(text).eq(number)]
+    if rows.empty:
+        raise LedgerError(f"附件9 和附件11 中都没有确认单号 {number}", 1)
+    plan.entry = register_row(ledger, number, rows, rows["日期"].min().date(), signed=True)
+    plan.entry["备注"] = f"{SIGNED_NOTE} {day.isoformat()}"
+    return plan
+
+
+def apply_signed(wb: Workbook, plan: SignedPlan) -> list[Change]:
+    ws, smap = sheet_map(wb, schema.A11)
+    if plan.entry is not None:
+        [row] = append_rows(ws, smap, [plan.entry])
+        return [Change(action=ACTION, sheet=schema.A11, row=row, content=f"登记确认单 {plan.number}（已签字交回）")]
+    if text(ws.cell(plan.row, smap.cols["确认单号"]).value) != plan.number:
+        raise LedgerError("附件11 在读取后已被改动，请重新执行", 2)
+    write_cell(ws, plan.row, smap.cols["已签字"], smap.spec.column("已签字"), "是")
+    write_cell(ws, plan.row, smap.cols["备注"], smap.spec.column("备注"), plan.note)
+    return [Change(action=ACTION, sheet=schema.A11, row=plan.row,
+                   content=f"确认单 {plan.number} 已签字交回（{plan.day.isoformat()}）")]
+
+
+def mark_signed(path: Path, number: str, day: dt.date) -> tuple[SignedPlan, WriteResult | None]:
+    """Record that the signed slip `number` came back; nothing is written when it already was."""
+    ledger = load_ledger(path)
+    plan = plan_signed(ledger, number, day)
+    if plan.already:
+        return plan, None
+    result = write_workbook(path, lambda wb: apply_signed(wb, plan), ACTION, expected_sha=ledger.sha256)
+    return plan, result
