@@ -125,12 +125,15 @@ def stats_command(
 # --- plan ------------------------------------------------------------------------------------------
 
 def print_plan(plan, console) -> None:
+    if not plan.gaps:
+        console.print("附件3 中没有填写了选定软件编号的申请，无需计算许可缺口。")
     table = _table("许可缺口（按选定软件编号）", ["软件编号", "软件名称", "版本", "申请", "许可", "已安装", "空余",
                                                   "缺口", "依据申请", "说明"])
     for g in plan.gaps:
         table.add_row(g.软件编号, g.软件名称 or "", g.软件版本 or "", _n(g.requested), _n(g.held), _n(g.installed),
                       _n(g.free), _n(g.shortage), ",".join(g.requests), g.note)
-    console.print(table)
+    if plan.gaps:
+        console.print(table)
     if plan.proposals:
         table = _table("附件4 建议（ledger plan 建议）", ["软件名称", "版本", "单价（元）", "许可数", "合计（元）", "依据申请"])
         for p in plan.proposals:
