@@ -1,0 +1,57 @@
+"""`ledger rollup` (LEDGER_SPEC §5) and `ledger baseline`."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+import typer
+
+from workbook_tools.cli.app import LedgerPath, app, parse_day, today
+
+DATE_HELP = "截止日期（YYYY-MM-DD），默认今天"
+
+
+def print_findings(findings: Iterable, title: str) -> None:
+    findings = list(findings)
+    if not findings:
+        return
+    print(title)
+    for f in findings:
+        place = f.cell or (f"第 {f.row} 行" if f.row else "")
+        print(f"  [{f.rule}] {(f.sheet or '').split(' ', 1)[0]} {place}：{f.message}")
+
+
+@app.command("rollup", help="半年更新：按附件9 截至 --date 的安装卸载记录重建附件8，更新附件7 安装数量、表头人数与计算机数，"
+                            "并记录更新日期。附件9 或引用有错误、附件8 有无记录可说明的行时拒绝执行，除非加 --force。")
+def rollup_command(
+    path: LedgerPath,
+    date: Annotated[str | None, typer.Option("--date", help=DATE_HELP)] = None,
+    force: Annotated[bool, typer.Option("--force", help="即使存在阻止更新的错误也执行（被移除的附件8 行完整记入变更记录）")] = False,
+) -> None:
+    from workbook_tools.rollup import RollupRefused, apply_rollup
+
+    try:
+        outcome = apply_rollup(path, parse_day(date), force)
+    except RollupRefused as exc:
+        print_findings(exc.findings, "以下问题阻止了半年更新：")
+        raise
+    print_findings(outcome.ignored, "已按 --force 忽略以下问题：")
+    plan = outcome.plan
+    if not outcome.written:
+        print(f"附件7、附件8 已是截至 {plan.date.isoformat()} 的结果（{plan.period}），未作任何修改。")
+        return
+    print("\n".join(plan.summary()))
+    print(f"已写入 {path}（原文件备份：{outcome.backup}）")
+
+
+@app.command("baseline", help="初始登记：把现有附件8 的每一行登记为附件9 中日期为 --date 的安装记录（统一部署，备注“初始登记”），"
+                              "此后附件8 即由安装卸载记录生成。附件9 已有这些行的记录时拒绝执行。")
+def baseline_command(
+    path: LedgerPath,
+    date: Annotated[str, typer.Option("--date", help="初始登记日期（YYYY-MM-DD）", show_default=False)],
+) -> None:
+    from workbook_tools.operations import apply_operation, plan_baseline
+
+    outcome = apply_operation(path, plan_baseline, parse_day(date), today(None))
+    print(f"已把附件8 的 {len(outcome.plan.appends)} 行登记为 {parse_day(date).isoformat()} 的安装记录（附件9）。")
+    print(f"已写入 {path}（原文件备份：{outcome.backup}）")
