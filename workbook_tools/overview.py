@@ -37,7 +37,8 @@ ERROR_WORDS, WARNING_WORDS = ("error", "错误"), ("warning", "警告")
 class SoftwareUse(BaseModel):
     软件编号: str
     软件名称: str | None
-    licences: float | None            # None: 场地/不限
+    licences: float | None            # None: 场地/不限 without a 许可数量
+    unlimited: bool = False
     installed: float
     over: bool = False
     expired: bool = False
@@ -84,11 +85,14 @@ def software_use(ledger: Ledger, today: dt.date) -> list[SoftwareUse]:
     for _, r in rows.drop_duplicates("软件编号").iterrows():
         installed = float(seats.get(r["软件编号"], 0.0))
         unlimited = unlimited_seats(r["许可类型"])
-        licences = None if unlimited else (0.0 if pd.isna(r["许可数量"]) else float(r["许可数量"]))
+        if pd.isna(r["许可数量"]):
+            licences = None if unlimited else 0.0
+        else:
+            licences = float(r["许可数量"])
         end = _end(r["许可期限"], r["采购时间"])
         ends = end is not None and end != NEVER and installed > 0
         out.append(SoftwareUse(
-            软件编号=r["软件编号"], 软件名称=r["软件名称"], licences=licences, installed=installed,
+            软件编号=r["软件编号"], 软件名称=r["软件名称"], licences=licences, installed=installed, unlimited=unlimited,
             over=not unlimited and not pd.isna(r["许可数量"]) and installed > r["许可数量"],
             expired=ends and end < today, expiring=ends and today <= end <= horizon))
     return out
@@ -225,7 +229,7 @@ def write_headline(ws: Worksheet, ov: Overview) -> None:
 
 def _state(s: SoftwareUse) -> str:
     words = [w for w, on in (("超装", s.over), ("已过期", s.expired), ("即将到期", s.expiring)) if on]
-    return "、".join(words) or ("场地/不限许可" if s.licences is None else "正常")
+    return "、".join(words) or ("场地/不限许可" if s.unlimited else "正常")
 
 
 def write_usage(ws: Worksheet, ov: Overview, top: int) -> int:
