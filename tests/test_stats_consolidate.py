@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 from builders import make_ledger
 
 from workbook_tools import schema, stats as st
