@@ -121,7 +121,7 @@ def record(ledger: Ledger, sheet: str, key: str, value: str, what: str) -> Recor
     df = ledger.df(sheet)
     hit = df[df[key] == value]
     if hit.empty:
-        refuse(f"{what}「{value}」未在{schema.short(sheet)}中登记")
+        refuse(f"{what}「{value}」未在{'附件7' if sheet == A7 else '「计算机」表'}中登记")
     return hit.iloc[0].to_dict()
 
 
@@ -314,11 +314,11 @@ def plan_install(ledger: Ledger, req: Install, today: dt.date) -> OperationPlan:
     return _plan(INSTALL, with_remark(rows, settle(problems, req)), slip_row, problems)
 
 
-def _live_install(ledger: Ledger, pc: str, number: str, date: dt.date) -> Record:
+def _live_install(ledger: Ledger, pc: str, number: str, date: dt.date, verb: str = "卸载") -> Record:
     live = live_at(ledger, pc, date)
     hit = live[live[NUMBER] == number]
     if hit.empty:
-        refuse(f"计算机「{pc}」在 {date.isoformat()} 没有安装「{number}」（按附件9 的记录），不能卸载")
+        refuse(f"计算机「{pc}」在 {date.isoformat()} 没有安装「{number}」（按附件9 的记录），不能{verb}")
     return hit.iloc[0].to_dict()
 
 
@@ -341,7 +341,7 @@ def plan_upgrade(ledger: Ledger, req: Upgrade, today: dt.date) -> OperationPlan:
     pc, new = computer_of(ledger, req.computer), software_of(ledger, req.new)
     software_of(ledger, req.old)
     refuse_dead(pc, new, None)
-    old = _live_install(ledger, req.computer, req.old, req.date)
+    old = _live_install(ledger, req.computer, req.old, req.date, "升级")
     version = req.version or (new.get("软件版本") if new.get("软件类型") != FREE else None)
     if req.old == req.new and (version is None or version == old[events.VERSION]):
         refuse(f"升级前后是同一软件编号「{req.old}」，请用 --version 写明升级后的版本")
