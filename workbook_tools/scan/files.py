@@ -1,0 +1,204 @@
+"""Reading endpoint scan files (CSV) into one table of installed-software entries.
+
+Accepted: the CSV our collectors write (columns 计算机名, DisplayName, DisplayVersion,
+Publisher, InstallDate, 来源 — Windows PowerShell 5.1 `Export-Csv -Encoding UTF8` writes it
+with a BOM, CRLF and every field quoted) and inventory exports of GLPI/OCS and the like,
+whose column names are found through aliases or given by `ColumnMap`.  Each file is read
+once with the csv module; the entries of all files become one DataFrame built in one call.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from workbook_tools.model import LedgerError
+
+HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE = "host", "name", "version", "publisher", "install_date", "source"
+FILE, LINE = "file", "line"
+FIELDS = (HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE)
+ENTRY_COLUMNS = [*FIELDS, FILE, LINE]
+# The header our collectors write, in order.
+COLLECTOR_HEADERS = ("计算机名", "DisplayName", "DisplayVersion", "Publisher", "InstallDate", "来源")
+
+# Header aliases (compared case-insensitively, without spaces/underscores); the first column found wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    HOST: ("计算机名", "计算机名称", "主机名", "计算机", "终端名称", "设备名称", "ComputerName", "Computer",
+           "Computers", "Hostname", "Host", "MachineName", "Machine", "DeviceName", "Device"),
+    NAME: ("DisplayName", "软件名称", "名称", "程序名称", "Name", "SoftwareName", "Software", "Product",
+           "ProductName", "Softwares"),
+    VERSION: ("DisplayVersion", "版本", "软件版本", "Version", "SoftwareVersion", "ProductVersion"),
+    PUBLISHER: ("Publisher", "发布者", "发行者", "厂商", "Editor", "Manufacturer", "Vendor"),
+    INSTALL_DATE: ("InstallDate", "安装日期", "安装时间", "InstallationDate"),
+    SOURCE: ("来源", "Source"),
+}
+SCAN_SUFFIXES = (".csv", ".tsv")
+_DELIMITERS = (",", ";", "\t")
+_KEY_NOISE = re.compile(r"[\s_\-]+")
+
+
+class ColumnMap(BaseModel):
+    """Column names given on the command line for exports whose headers are not recognised."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host: str | None = None
+    name: str | None = None
+    version: str | None = None
+    publisher: str | None = None
+
+
+class ScanFile(BaseModel):
+    """One scan file that was read: where, when, which host names it holds."""
+
+    path: Path
+    label: str                      # as shown in findings (the path as given or relative to a given folder)
+    mtime: float
+    entries: int = 0
+    hosts: list[str] = Field(default_factory=list)
+
+
+class ScanSet(BaseModel):
+    """Every entry of every scan file (`entries`, ENTRY_COLUMNS) and the files themselves."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    files: list[ScanFile]
+    entries: pd.DataFrame
+
+
+def header_key(text: str) -> str:
+    return _KEY_NOISE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def scan_paths(inputs: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Files to read, folders expanded recursively (*.csv, *.tsv), each once: (path, label)."""
+    out: dict[Path, tuple[Path, str]] = {}
+    for given in inputs:
+        if given.is_dir():
+            found = sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES
+                           and not p.name.startswith(("~$", ".")))
+            for p in found:
+                out.setdefault(p.resolve(), (p, str(p)))
+        elif given.is_file():
+            out.setdefault(given.resolve(), (given, str(given)))
+        else:
+            raise LedgerError(f"扫描文件不存在：{given}")
+    return list(out.values())
+
+
+def decode(data: bytes, label: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (PowerShell Out-File), else GB18030 (Chinese Windows ANSI)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise LedgerError(f"扫描文件 {label} 的编码无法识别（应为 UTF-8 或 GBK）") from None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def map_columns(header: list[str], given: ColumnMap, label: str, used: set[str] | None = None) -> dict[str, int]:
+    """Field -> column index: the name given on the command line when the file has it, else an alias.
+
+    Names given are recorded in `used` when found, so that a name no file has can be reported.
+    """
+    keys = [header_key(h) for h in header]
+    mapping: dict[str, int] = {}
+    for field_name in FIELDS:
+        wanted = getattr(given, field_name, None)
+        for name in ((wanted,) if wanted else ()) + ALIASES[field_name]:
+            key = header_key(name)
+            if key in keys and keys.index(key) not in mapping.values():
+                mapping[field_name] = keys.index(key)
+                if name == wanted and used is not None:
+                    used.add(wanted)
+                break
+    if NAME not in mapping:
+        raise LedgerError(f"扫描文件 {label} 找不到软件名称列（DisplayName）；"
+                          f"表头为：{'、'.join(header)}；可用 --name-column 指定")
+    return mapping
+
+
+def _split_type_line(text: str) -> tuple[str, int]:
+    """PowerShell's Export-Csv without -NoTypeInformation starts with a "#TYPE ..." line."""
+    if text.startswith("#TYPE"):
+        cut = text.find("\n")
+        return (text[cut + 1:] if cut >= 0 else ""), 1
+    return text, 0
+
+
+def read_file(path: Path, label: str, given: ColumnMap, columns: dict[str, list],
+              used: set[str] | None = None) -> ScanFile:
+    """Append one file's entries to `columns` (field -> values); returns what was read."""
+    try:
+        data = path.read_bytes()
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise LedgerError(f"扫描文件 {label} 无法读取：{exc.strerror or exc}") from None
+    text, skipped = _split_type_line(decode(data, label))
+    info = ScanFile(path=path, label=label, mtime=mtime)
+    if not text.strip():
+        info.hosts = [host_from_name(path)]
+        return info
+    try:
+        _read_records(text, info, given, columns, skipped, used)
+    except csv.Error as exc:
+        raise LedgerError(f"扫描文件 {label} 不是有效的 CSV：{exc}") from None
+    return info
+
+
+def _read_records(text: str, info: ScanFile, given: ColumnMap, columns: dict[str, list], skipped: int,
+                  used: set[str] | None) -> None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
+    mapping = map_columns([h.strip() for h in next(reader)], given, info.label, used)
+    default_host = host_from_name(info.path)
+    hosts: dict[str, None] = {}
+    for record in reader:
+        values = {f: (record[j].strip() if j < len(record) else "") for f, j in mapping.items()}
+        if not values[NAME]:
+            continue
+        values[HOST] = values.get(HOST) or default_host
+        for f in FIELDS:
+            columns[f].append(values.get(f) or None)
+        columns[FILE].append(info.label)
+        columns[LINE].append(reader.line_num + skipped)
+        hosts.setdefault(values[HOST])
+        info.entries += 1
+    info.hosts = list(hosts) or [default_host]
+
+
+def read_scans(inputs: Iterable[Path], given: ColumnMap | None = None) -> ScanSet:
+    """Read every scan file (folders expanded); LedgerError (exit 2) when one cannot be read."""
+    given = given or ColumnMap()
+    columns: dict[str, list] = {c: [] for c in ENTRY_COLUMNS}
+    used: set[str] = set()
+    files = [read_file(path, label, given, columns, used) for path, label in scan_paths(inputs)]
+    if not files:
+        raise LedgerError("没有找到扫描文件（*.csv）")
+    unused = [n for n in given.model_dump().values() if n and n not in used]
+    if unused:
+        raise LedgerError(f"所有扫描文件中都没有指定的列「{'」「'.join(unused)}」")
+    entries = pd.DataFrame(columns, columns=ENTRY_COLUMNS, dtype=object)
+    entries[LINE] = entries[LINE].astype("int64")
+    return ScanSet(files=files, entries=entries)
+
+
+def host_from_name(path: Path) -> str:
+    """Host named by a file: `PC-001.csv` or `PC-001_2026-03-01.csv` -> PC-001."""
+    return path.stem.split("_", 1)[0].strip()

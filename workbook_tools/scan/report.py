@@ -1,0 +1,151 @@
+"""The inspection report by department (日常使用管理规定 四.1: 通报检查结果).
+
+`dept_summary` counts, per 处室/窗口, the computers in use, how many were scanned, and the
+findings about their computers; `report_workbook` lays the summary, every finding and the
+unmapped names out in a separate workbook (never the ledger) that 网络平台处 can circulate.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel, Field
+
+from workbook_tools import schema
+from workbook_tools.io.sheets import style_header
+from workbook_tools.io.writer import check_not_locked, replace_atomically
+from workbook_tools.model import LedgerError
+from workbook_tools.scan import codes
+from workbook_tools.scan.context import ScanContext, show
+from workbook_tools.scan.reconcile import in_use
+from workbook_tools.scan.result import ScanResult
+
+NO_DEPT = "（未填写部门）"
+UNKNOWN = "（未登记的计算机）"
+TOTAL = "合计"
+SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
+COUNTED = {codes.UNREGISTERED: "unregistered", codes.MISSING: "missing", codes.VERSION: "version"}
+SUMMARY_HEADERS = ("部门", "在用计算机", "已扫描", "未扫描", "私自安装", "已卸载未登记", "版本不符", "有问题的计算机")
+
+
+class DeptRow(BaseModel):
+    dept: str
+    in_use: int = 0
+    scanned: int = 0
+    not_scanned: int = 0
+    unregistered: int = 0
+    missing: int = 0
+    version: int = 0
+    problem_computers: list[str] = Field(default_factory=list)
+
+    def cells(self) -> list[object]:
+        return [self.dept, self.in_use, self.scanned, self.not_scanned, self.unregistered, self.missing,
+                self.version, "、".join(self.problem_computers)]
+
+
+def _dept_of(ctx: ScanContext, computer: str) -> str:
+    if computer not in ctx.computers.index:
+        return UNKNOWN
+    return show(ctx.computers.loc[computer, "使用部门"]) or NO_DEPT
+
+
+def _ordered(ctx: ScanContext, names: set[str]) -> list[str]:
+    registered = [n for n in ctx.ledger.df(schema.DEPTS)["部门名称"].dropna() if n in names]
+    rest = sorted(n for n in names if n not in registered and n not in (NO_DEPT, UNKNOWN))
+    return list(dict.fromkeys(registered + rest + [n for n in (NO_DEPT, UNKNOWN) if n in names]))
+
+
+def dept_summary(result: ScanResult, ctx: ScanContext) -> list[DeptRow]:
+    """One row per department with computers in use or findings, then the unknown computers, then 合计."""
+    rows: dict[str, DeptRow] = {}
+    for computer in in_use(ctx.computers, ctx.day).index:
+        row = rows.setdefault(_dept_of(ctx, computer), DeptRow(dept=_dept_of(ctx, computer)))
+        row.in_use += 1
+        row.scanned += computer in ctx.scanned
+        row.not_scanned += computer not in ctx.scanned
+    for issue in result.issues:
+        if issue.computer is None:
+            continue
+        dept = _dept_of(ctx, issue.computer) if issue.known else UNKNOWN
+        row = rows.setdefault(dept, DeptRow(dept=dept))
+        if not issue.known:
+            row.scanned += 1
+        if issue.finding.rule in COUNTED:
+            setattr(row, COUNTED[issue.finding.rule], getattr(row, COUNTED[issue.finding.rule]) + 1)
+            if issue.computer not in row.problem_computers:
+                row.problem_computers.append(issue.computer)
+    ordered = [rows[name] for name in _ordered(ctx, set(rows))]
+    return ordered + [_total(ordered)]
+
+
+def _total(rows: list[DeptRow]) -> DeptRow:
+    total = DeptRow(dept=TOTAL)
+    for field in ("in_use", "scanned", "not_scanned", "unregistered", "missing", "version"):
+        setattr(total, field, sum(getattr(r, field) for r in rows))
+    total.problem_computers = [f"{sum(len(r.problem_computers) for r in rows)} 台"]
+    return total
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+def _table(ws: Worksheet, title: str, headers: tuple[str, ...], rows: list[list[object]], widths: tuple[int, ...]) -> None:
+    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    for j, (header, width) in enumerate(zip(headers, widths), start=1):
+        style_header(ws.cell(2, j, header))
+        ws.column_dimensions[ws.cell(2, j).column_letter].width = width
+    for i, values in enumerate(rows, start=3):
+        for j, value in enumerate(values, start=1):
+            ws.cell(i, j, value).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+
+
+def _detail_rows(result: ScanResult, ctx: ScanContext) -> list[list[object]]:
+    out = []
+    for issue in result.issues:
+        f = issue.finding
+        computer = issue.computer or ""
+        user = show(ctx.computers.loc[computer, "使用人"]) if issue.known and computer in ctx.computers.index else ""
+        dept = (_dept_of(ctx, computer) if issue.known else UNKNOWN) if issue.computer else ""
+        out.append([dept, computer, user, SEVERITY_TEXT[f.severity.value], f.rule, codes.SPECS[f.rule].title,
+                    issue.software or "", issue.scanned_name or "", f.message, f.scan_file or "", f.scan_line or ""])
+    return out
+
+
+def report_workbook(result: ScanResult, ctx: ScanContext) -> Workbook:
+    unit = ctx.ledger.setting("单位名称")
+    day = result.date.isoformat()
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "检查通报"
+    _table(summary, f"{unit}软件使用情况检查结果（扫描核对，截至 {day}）", SUMMARY_HEADERS,
+           [r.cells() for r in dept_summary(result, ctx)], (22, 12, 10, 10, 10, 14, 10, 40))
+    _table(wb.create_sheet("问题明细"), f"{unit}软件使用情况检查问题明细（截至 {day}）",
+           ("部门", "计算机", "使用人", "级别", "规则", "问题", "软件编号", "扫描名称", "说明", "扫描文件", "扫描行"),
+           _detail_rows(result, ctx), (18, 12, 10, 8, 22, 26, 12, 28, 80, 30, 8))
+    return wb
+
+
+def save_report(wb: Workbook, path: Path, ledger_path: Path | None) -> None:
+    """Write the report file atomically; never over the ledger itself."""
+    if path.suffix.lower() != ".xlsx":
+        raise LedgerError(f"检查报告应保存为 .xlsx 文件：{path}")
+    if ledger_path is not None and path.resolve() == Path(ledger_path).resolve():
+        raise LedgerError("检查报告不能写到台账文件本身")
+    if not path.parent.is_dir():
+        raise LedgerError(f"目录不存在：{path.parent}")
+    if path.exists():
+        check_not_locked(path)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
+    try:
+        wb.save(tmp)
+        replace_atomically(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,234 @@
+"""The name dictionary 软件名称对照 (LEDGER_SPEC §9): ordered rules, first match wins.
+
+Each rule looks at DisplayName or Publisher, `等于` (same text after NFKC, case and
+whitespace folding) or `正则` (Python regular expression, searched anywhere, case-insensitive),
+and either maps the entry to a 软件编号 (`对应`; version from DisplayVersion, or from the
+named/numbered group in 版本取值) or drops it (`忽略`).  Rules are compiled once; a rule that
+cannot be used becomes a SCAN-RULE-INVALID finding, never a crash.  Classification runs
+once per distinct (DisplayName, Publisher) pair and is mapped back onto all entries.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from workbook_tools import schema
+from workbook_tools.ledger import ROW, Ledger
+from workbook_tools.model import Finding
+from workbook_tools.scan import codes
+from workbook_tools.scan.files import NAME, PUBLISHER, VERSION
+
+MAP, IGNORE = schema.MATCH_ACTIONS            # 对应, 忽略
+EQUALS, REGEX = schema.MATCH_MODES            # 等于, 正则
+BY_NAME, BY_PUBLISHER = schema.MATCH_FIELDS   # DisplayName, Publisher
+SHEET = schema.NAME_MAP
+_SPACE = re.compile(r"\s+")
+
+
+def _rule(order: int, field: str, mode: str, pattern: str, action: str, group: str | None, note: str) -> dict:
+    return {"顺序": order, "匹配字段": field, "匹配方式": mode, "匹配内容": pattern, "动作": action,
+            "软件编号": None, "版本取值": group, "备注": note}
+
+
+# Rows `ledger init` writes into new workbooks.  The 对应 examples carry no 软件编号: the
+# number is the unit's own (see docs/scan.md); until it is filled in, entries they match are
+# reported as SCAN-UNMAPPED with a pointer to the rule.
+DEFAULT_RULES: tuple[dict, ...] = (
+    _rule(10, BY_NAME, REGEX, r"^Microsoft Visual C\+\+ .*(Redistributable|Runtime)", IGNORE, None,
+          "VC++ 运行库，随其他软件安装"),
+    _rule(20, BY_NAME, REGEX, r"^Microsoft (ASP\.NET|\.NET)|^Microsoft Windows Desktop Runtime", IGNORE, None,
+          ".NET 运行库"),
+    _rule(30, BY_NAME, REGEX, r"KB\d{6,}|^(Security )?Update for |^Hotfix for ", IGNORE, None, "系统补丁与更新"),
+    _rule(40, BY_NAME, REGEX, r"驱动程序|\bDrivers?\b(?! ?Booster)|芯片组|Chipset|Management Engine|Rapid Storage|Serial IO",
+          IGNORE, None, "硬件驱动程序"),
+    _rule(50, BY_PUBLISHER, REGEX,
+          r"^(Intel|Realtek|Advanced Micro Devices|Synaptics|ELAN|Conexant|Dolby|Broadcom|Qualcomm|Microchip)\b",
+          IGNORE, None, "硬件厂商发布的驱动与工具"),
+    _rule(60, BY_NAME, REGEX, r"^Microsoft Edge( WebView2 Runtime| Update)?$|^Microsoft Update Health Tools$", IGNORE,
+          None, "随 Windows 提供的组件"),
+    _rule(100, BY_NAME, REGEX, r"^Microsoft Windows (?P<v>\d+)", MAP, "v",
+          "示例：Windows 操作系统（采集脚本输出的“操作系统”行），请填写本单位的软件编号"),
+    _rule(110, BY_NAME, REGEX, r"^(银河麒麟|Kylin|统信|UOS)", MAP, None, "示例：麒麟/统信操作系统，请填写软件编号"),
+    _rule(120, BY_NAME, REGEX, r"^WPS Office(?: (?P<v>20\d\d))?", MAP, "v",
+          "示例：WPS Office（含按用户安装的个人版）；名称带年份时取年份为版本，否则取 DisplayVersion"),
+    _rule(130, BY_NAME, REGEX,
+          r"^Microsoft Office (专业增强版|Professional Plus|标准版|Standard) ?(?P<v>20\d\d)", MAP, "v",
+          "示例：Microsoft Office 专业增强版 2019 - zh-cn，版本取名称中的年份；不同版本请分行对应不同编号"),
+    _rule(140, BY_NAME, REGEX, r"^360(安全卫士|杀毒| ?Total Security)", MAP, None, "示例：360 安全卫士/杀毒"),
+    _rule(150, BY_PUBLISHER, REGEX, r"奇安信|Qi ?An ?Xin|^QAX", MAP, None, "示例：奇安信（天擎等），按发布者对应"),
+    _rule(160, BY_NAME, REGEX, r"^7-Zip (?P<v>\d+(\.\d+)*)", MAP, "v", "示例：7-Zip，版本在名称中（7-Zip 23.01 (x64)）"),
+)
+
+
+def norm_text(value: object) -> str:
+    """NFKC, trimmed, inner whitespace collapsed — the text rules are matched against."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+
+
+class Match(NamedTuple):
+    action: str | None          # 对应 / 忽略 / None (no rule matched)
+    number: str | None          # 软件编号 of a 对应 rule (None: the rule has none, or an unknown one)
+    version: str | None         # version taken from the name by 版本取值 (None: use DisplayVersion)
+    rule_row: int | None        # worksheet row of the rule (None for built-in defaults)
+    order: float | None = None  # 顺序 of the rule
+
+
+class NameRule(BaseModel):
+    """One usable rule, compiled."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    order: float
+    row: int | None
+    field: str
+    mode: str
+    text: str                       # 等于: the folded text; 正则: the pattern
+    regex: re.Pattern | None
+    action: str
+    number: str | None              # None when empty or not a 附件7 number
+    group: str | int | None
+
+    def match(self, name: str, publisher: str) -> Match | None:
+        subject = name if self.field == BY_NAME else publisher
+        if self.regex is None:
+            return self._result(None) if subject.casefold() == self.text else None
+        found = self.regex.search(subject)
+        return self._result(found) if found else None
+
+    def _result(self, found: re.Match | None) -> Match:
+        version = found.group(self.group) if found is not None and self.group is not None else None
+        return Match(self.action, self.number if self.action == MAP else None, version or None, self.row, self.order)
+
+
+class RuleSet(BaseModel):
+    """The usable rules in order, and the numbers they can map to (the ones a scan can see)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    rules: list[NameRule]
+    targets: frozenset[str]
+    from_defaults: bool = False
+
+    def classify(self, name: str, publisher: str) -> Match:
+        for rule in self.rules:
+            hit = rule.match(name, publisher)
+            if hit is not None:
+                return hit
+        return Match(None, None, None, None)
+
+    def classify_entries(self, entries: pd.DataFrame) -> pd.DataFrame:
+        """action, number, version, rule_row per entry; each distinct (name, publisher) classified once."""
+        keys = entries[NAME].fillna("").str.cat(entries[PUBLISHER].fillna(""), sep="\x1f")
+        cache = {key: self.classify(*(norm_text(part) for part in key.split("\x1f", 1))) for key in keys.unique()}
+        matched = keys.map(cache)
+        out = pd.DataFrame({f: matched.map(lambda m, i=i: m[i]) for i, f in enumerate(Match._fields)},
+                           index=entries.index, dtype=object)
+        out["version"] = out["version"].where(out["version"].notna(), entries[VERSION])
+        return out
+
+
+# --- compiling the sheet ----------------------------------------------------------------
+
+class _Problem(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def _choice(value: object, choices: tuple[str, ...], default: str, column: str) -> str:
+    text = norm_text(value)
+    if not text:
+        return default
+    for choice in choices:
+        if text.casefold() == choice.casefold():
+            return choice
+    raise _Problem(column, f"「{column}」应为 {'或'.join(choices)}，现为「{text}」")
+
+
+def _regex(pattern: str) -> re.Pattern:
+    try:
+        return re.compile(unicodedata.normalize("NFKC", pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise _Problem("匹配内容", f"正则表达式「{pattern}」无效：{exc}") from None
+
+
+def _group(value: object, regex: re.Pattern | None) -> str | int | None:
+    text = norm_text(value)
+    if not text:
+        return None
+    if regex is None:
+        raise _Problem("版本取值", "「版本取值」只能用于匹配方式为“正则”的规则")
+    group: str | int = int(text) if text.isdigit() else text
+    if (isinstance(group, int) and not 0 < group <= regex.groups) or \
+            (isinstance(group, str) and group not in regex.groupindex):
+        raise _Problem("版本取值", f"「版本取值」{text} 不是匹配内容中的分组（可用分组名或序号）")
+    return group
+
+
+def compile_rule(row: dict, known: frozenset[str]) -> tuple[NameRule, _Problem | None]:
+    """One sheet row -> a usable rule, or _Problem when it cannot be used at all.
+
+    A 对应 rule whose 软件编号 is not in 附件7 is still used (its entries are reported
+    unmapped), and the problem is returned alongside.
+    """
+    field = _choice(row.get("匹配字段"), schema.MATCH_FIELDS, BY_NAME, "匹配字段")
+    mode = _choice(row.get("匹配方式"), schema.MATCH_MODES, EQUALS, "匹配方式")
+    action = _choice(row.get("动作"), schema.MATCH_ACTIONS, "", "动作")
+    if not action:
+        raise _Problem("动作", "「动作」为空，应为 对应 或 忽略")
+    pattern = norm_text(row.get("匹配内容"))
+    if not pattern:
+        raise _Problem("匹配内容", "「匹配内容」为空")
+    regex = _regex(pattern) if mode == REGEX else None
+    number = norm_text(row.get("软件编号")) or None
+    warning = None
+    if action == MAP and number and number not in known:
+        warning = _Problem("软件编号", f"软件编号 {number} 不在附件7 中")
+        number = None
+    order = row.get("顺序")
+    rule = NameRule(order=float(order) if order is not None and not pd.isna(order) else float("inf"),
+                    row=row.get(ROW), field=field, mode=mode, text=pattern if regex else pattern.casefold(),
+                    regex=regex, action=action, number=number, group=_group(row.get("版本取值"), regex))
+    return rule, warning
+
+
+def _finding(ledger: Ledger | None, row: int | None, problem: _Problem) -> Finding:
+    table = ledger[SHEET] if ledger is not None and row is not None else None
+    return codes.make(codes.RULE_INVALID, f"「{SHEET}」第 {row} 行的规则{'无法使用' if problem.column != '软件编号' else '有误'}："
+                      f"{problem.message}（日常使用管理规定 四.2）", sheet=SHEET if table else None, row=row,
+                      column=problem.column if table else None, cell=table.cell(row, problem.column) if table else None)
+
+
+def compile_rows(rows: list[dict], known: frozenset[str], ledger: Ledger | None = None) -> tuple[RuleSet, list[Finding]]:
+    rules: list[NameRule] = []
+    findings: list[Finding] = []
+    for row in rows:
+        try:
+            rule, warning = compile_rule(row, known)
+        except _Problem as problem:
+            findings.append(_finding(ledger, row.get(ROW), problem))
+            continue
+        if warning is not None:
+            findings.append(_finding(ledger, row.get(ROW), warning))
+        rules.append(rule)
+    rules.sort(key=lambda r: (r.order, r.row if r.row is not None else 0))
+    targets = frozenset(r.number for r in rules if r.action == MAP and r.number)
+    return RuleSet(rules=rules, targets=targets), findings
+
+
+def load_rules(ledger: Ledger) -> tuple[RuleSet, list[Finding]]:
+    """The workbook's 软件名称对照 compiled; the built-in DEFAULT_RULES when the sheet is absent."""
+    known = frozenset(ledger.df(schema.A7)["软件编号"].dropna())
+    table = ledger[SHEET]
+    if not table.present:
+        ruleset, findings = compile_rows([dict(r) for r in DEFAULT_RULES], known)
+        ruleset.from_defaults = True
+        return ruleset, findings
+    rows = table.df.astype(object).where(table.df.notna(), None).to_dict("records")
+    return compile_rows(rows, known, ledger)
