@@ -200,9 +200,11 @@ def compile_rule(row: dict, known: frozenset[str]) -> tuple[NameRule, _Problem |
 
 def _finding(ledger: Ledger | None, row: int | None, problem: _Problem) -> Finding:
     table = ledger[SHEET] if ledger is not None and row is not None else None
-    return codes.make(codes.RULE_INVALID, f"「{SHEET}」第 {row} 行的规则{'无法使用' if problem.column != '软件编号' else '有误'}："
-                      f"{problem.message}（日常使用管理规定 四.2）", sheet=SHEET if table else None, row=row,
-                      column=problem.column if table else None, cell=table.cell(row, problem.column) if table else None)
+    what = "有误" if problem.column == "软件编号" else "无法使用"
+    where = f"第 {row} 行的规则" if row is not None else "内置默认规则"
+    return codes.make(codes.RULE_INVALID, f"「{SHEET}」{where}{what}：{problem.message}（日常使用管理规定 四.2）",
+                      sheet=SHEET if row is not None else None, row=row, column=problem.column,
+                      cell=table.cell(row, problem.column) if table else None)
 
 
 def compile_rows(rows: list[dict], known: frozenset[str], ledger: Ledger | None = None) -> tuple[RuleSet, list[Finding]]:
