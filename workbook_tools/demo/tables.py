@@ -1,0 +1,79 @@
+"""Rows of the registers and of 附件1/3/4/6/7/8, in the schema's header order."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from workbook_tools import presets
+from workbook_tools.demo import vocab
+from workbook_tools.demo.people import Computer, Person, days, dept_phone
+from workbook_tools.demo.software import FREE, Software
+
+HEADS = {name: head for name, _, head in presets.DEPARTMENTS}
+PURPOSES = {"操作系统": "计算机操作系统", "办公软件": "日常办公", "杀毒软件": "终端安全防护", "其他软件": "业务专用"}
+
+
+def staff_rows(people: list[Person]) -> list[list]:
+    return [[p.dept, p.name, p.rank, "是" if p.uses_pc else "否", p.pledge, "在职" if p.active else "调离"]
+            for p in people]
+
+
+def computer_rows(computers: list[Computer]) -> list[list]:
+    return [[c.id, c.brand, c.kind, c.user.name, c.dept, c.enabled, "报废" if c.scrapped else "在用", c.scrapped,
+             c.host] for c in computers]
+
+
+def leading_group_rows() -> list[list]:
+    return [[role, name, title] for role, name, title in presets.LEADING_GROUP]
+
+
+def software_rows(rows: list[Software]) -> list[list]:
+    """附件7; 安装数量 is left to the roll-up."""
+    out = []
+    for i, sw in enumerate(rows, start=1):
+        licensed = sw.type == "商业软件"
+        out.append([i, sw.number, sw.name, sw.version, sw.type, sw.available if sw.purchased else None, sw.amount,
+                    sw.licence if licensed else None, sw.count if licensed else None,
+                    sw.usable if licensed else None, sw.term if licensed else None,
+                    sw.serial if licensed else None, None, sw.acquisition, sw.category,
+                    sw.origin, sw.state, sw.scrap_date, sw.scrap_reason, note(sw)])
+    return out
+
+
+def note(sw: Software) -> str | None:
+    if sw.type == "商业软件" and not sw.purchased:
+        return f"{sw.note}（{sw.available.year}年{sw.available.month}月）"
+    return sw.note
+
+
+def free_list_rows(rows: list[Software], today: dt.date, used_in: dict[str, set[str]]) -> list[list]:
+    """附件6: every free number; a tool meant for some departments lists them unless it spread further."""
+    out = []
+    for sw in (s for s in rows if s.type == FREE):
+        tpl = sw.template
+        local = tpl.depts and used_in.get(sw.number, set()) <= set(tpl.depts)
+        depts = "、".join(tpl.depts) if local else "各部门"
+        out.append([len(out) + 1, sw.number, sw.name, sw.version_at(today), "官方网站下载", tpl.vendor, tpl.site,
+                    depts, tpl.reason])
+    return out
+
+
+def purchase_rows(rng: random.Random, rows: list[Software]) -> tuple[list[list], list[list]]:
+    """附件3 needs and 附件4 plan lines behind every purchased number."""
+    needs, plan = [], []
+    seq: dict[int, int] = {}
+    for sw in (s for s in rows if s.purchased):
+        dept = sw.template.depts[0] if sw.template.depts else vocab.IT_DEPT
+        filled = sw.available - days(rng, 45, 90)
+        seq[filled.year] = seq.get(filled.year, 0) + 1
+        ref = f"XQ-{filled.year}-{seq[filled.year]:02d}"
+        needs.append([ref, dept, HEADS[dept], dept_phone_of(dept), filled, sw.category, PURPOSES[sw.category],
+                      f"{sw.name} {sw.version}", sw.count, sw.number, HEADS[vocab.IT_DEPT], filled + days(rng, 3, 7),
+                      HEADS["办公室"], filled + days(rng, 8, 14), None])
+        plan.append([len(plan) + 1, sw.name, sw.version, sw.price, sw.count, sw.amount, sw.category, sw.origin, ref,
+                     f"{sw.available.year}年采购"])
+    return needs, plan
+
+
+def dept_phone_of(dept: str) -> str:
+    return dept_phone([d[0] for d in presets.DEPARTMENTS].index(dept))
