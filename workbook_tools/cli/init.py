@@ -20,6 +20,7 @@ def init_command(
     software: Annotated[int, typer.Option("--software", help="示例数据：软件编号数")] = 30,
     years: Annotated[int, typer.Option("--years", help="示例数据：安装维护记录覆盖的年数")] = 4,
     seed: Annotated[int, typer.Option("--seed", help="示例数据：随机种子（相同种子生成相同数据）")] = 2024,
+    events: Annotated[int, typer.Option("--events", help="示例数据：目标安装维护记录（附件9）条数，0 = 按单位规模自然生成")] = 0,
     today: Annotated[str | None, typer.Option("--today", help="示例数据的“今天”（YYYY-MM-DD）")] = None,
 ) -> None:
     from workbook_tools import create
@@ -37,7 +38,7 @@ def init_command(
         from workbook_tools import demo as demo_mod
 
         spec = demo_mod.DemoSpec(staff=staff, computers=computers, software=software, years=years,
-                                 seed=seed, today=parse_today(today))
+                                 seed=seed, today=parse_today(today), events=events)
         summary = demo_mod.fill(wb, spec)
     save_new(wb, path, overwrite=force)
     print(f"已创建台账：{path}")

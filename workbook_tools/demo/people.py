@@ -9,6 +9,7 @@ from workbook_tools import presets
 from workbook_tools.demo import vocab
 
 DAY = dt.timedelta(days=1)
+LEFT_SHARE = 0.05  # staff who have left (调离) but stay in the register
 
 
 @dataclass(slots=True)
@@ -119,8 +120,11 @@ def make_staff(rng: random.Random, total: int, start: dt.date, today: dt.date) -
         for _ in range(sizes[dept]):
             rank = rank_for(rng, dept_type, dept)
             uses_pc = not (rank in vocab.NO_COMPUTER_RANKS and rng.random() < 0.85) and rng.random() > 0.02
-            by_dept[dept].append(Person(dept, names(), rank, uses_pc, active=rng.random() > 0.05))
+            by_dept[dept].append(Person(dept, names(), rank, uses_pc))
     people = [p for d in presets.DEPARTMENTS for p in by_dept[d[0]]]
+    others = [p for p in people if not p.leader]
+    for p in rng.sample(others, max(1, round(len(others) * LEFT_SHARE)) if others else 0):
+        p.active = False
     span = (today - start).days
     for p in people:
         if p.active or rng.random() < 0.8:
