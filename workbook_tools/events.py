@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from workbook_tools.ledger import ROW
@@ -44,28 +45,49 @@ def usable_events(events: pd.DataFrame, until: dt.date | None = None) -> pd.Data
     return usable.sort_values([DATE, ROW], kind="stable")
 
 
+def _after_install(ordered: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per event of `ordered` (grouped by key, replay order inside): is it an 安装, does the same key's
+    previous event leave it installed, is it the key's last event."""
+    computer, software = ordered[COMPUTER].to_numpy(), ordered[SOFTWARE].to_numpy()
+    install = (ordered[OP] == INSTALL).to_numpy()
+    same_key = np.zeros(len(ordered), dtype=bool)
+    same_key[1:] = (computer[1:] == computer[:-1]) & (software[1:] == software[:-1])
+    installed_before = np.zeros(len(ordered), dtype=bool)
+    installed_before[1:] = install[:-1]
+    installed_before &= same_key
+    last = np.ones(len(ordered), dtype=bool)
+    last[:-1] = ~same_key[1:]
+    return install, installed_before, last
+
+
 def replay(events: pd.DataFrame, until: dt.date | None = None) -> Replay:
-    """Replay 附件9 (a Table.df of the events sheet) up to and including `until`."""
-    usable = usable_events(events, until)
-    state: dict[tuple[str, str], tuple] = {}
+    """Replay 附件9 (a Table.df of the events sheet) up to and including `until`.
+
+    An 安装 always leaves the software installed and a 卸载 always leaves it uninstalled, so
+    each event's outcome depends only on the previous event of the same (计算机编号, 软件编号):
+    the replay is computed on whole columns, grouped by that key.
+    """
+    usable = usable_events(events, until).reset_index(drop=True)   # index = replay order
     result = Replay(live=pd.DataFrame(columns=LIVE_COLUMNS))
-    counts = usable[COUNT].fillna(1.0).tolist()
-    for computer, software, op, version, date, count, row in zip(
-            usable[COMPUTER].tolist(), usable[SOFTWARE].tolist(), usable[OP].tolist(),
-            usable[VERSION].tolist(), usable[DATE].tolist(), counts, usable[ROW].tolist()):
-        key = (computer, software)
-        if op == INSTALL:
-            if key in state:
-                result.double_rows.append(row)
-            state[key] = (computer, software, version, date, count, row)
-        elif key in state:
-            result.undone[row] = state.pop(key)[5]
-        else:
-            result.orphan_rows.append(row)
-    if state:
-        result.live = pd.DataFrame(list(state.values()), columns=LIVE_COLUMNS)
+    if usable.empty:
+        return result
+    ordered = usable.sort_values([COMPUTER, SOFTWARE], kind="stable")
+    install, installed_before, last = _after_install(ordered)
+    rows, rank = ordered[ROW].to_numpy(), ordered.index.to_numpy()
+    in_order = np.argsort(rank, kind="stable")
+    result.double_rows = rows[in_order][(install & installed_before)[in_order]].tolist()
+    result.orphan_rows = rows[in_order][(~install & ~installed_before)[in_order]].tolist()
+    undo = ~install & installed_before
+    result.undone = dict(zip(rows[undo].tolist(), np.roll(rows, 1)[undo].tolist()))
+    live = last & install
+    if live.any():
+        # the order the sequential replay gave: by the 安装 that began each live installation
+        began = np.maximum.accumulate(np.where(install & ~installed_before, np.arange(len(ordered)), -1))
+        kept = ordered[live].iloc[np.argsort(rank[began[live]], kind="stable")]
+        # built from lists, as pandas infers each column's dtype (text columns become `str`)
+        result.live = pd.DataFrame({c: kept[c].tolist() if c != DATE else kept[c].to_numpy() for c in LIVE_COLUMNS})
+        result.live[COUNT] = result.live[COUNT].fillna(1.0).astype(float)
         result.live[DATE] = pd.to_datetime(result.live[DATE])
-        result.live[COUNT] = result.live[COUNT].astype(float)
     return result
 
 

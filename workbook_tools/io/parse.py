@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from workbook_tools import schema
@@ -63,6 +64,76 @@ def _typed_series(kind: Kind, values: list[object]) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+def _block(rows: Rows, start: int) -> np.ndarray:
+    """rows[start:] as a 2-D object array (short rows padded with None)."""
+    body = rows[start:]
+    lengths = set(map(len, body))
+    width = max(lengths, default=0)
+    if len(lengths) > 1:
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    out = np.empty((len(body), width), dtype=object)
+    if len(body) and width:
+        out[:] = body
+    return out
+
+
+TEXT_KINDS = (Kind.TEXT, Kind.ID, Kind.VERSION, Kind.ENUM)
+_STRIP = " \u3000\t\r\n"
+
+
+def _clean_texts(values: Sequence[object]) -> list[object]:
+    """clean_text over many values, with the common cases (text, whole numbers) inline."""
+    out: list[object] = []
+    for v in values:
+        kind = type(v)
+        if kind is str:
+            out.append(v.strip(_STRIP) or None)
+        elif kind is float and v.is_integer():
+            out.append(str(int(v)))
+        else:
+            out.append(clean_text(v))
+    return out
+
+
+def _hides_bools(column: np.ndarray, uniques: Sequence[object]) -> bool:
+    """True == 1 for hashing: booleans may hide behind the distinct numbers 0 and 1."""
+    types = set(map(type, uniques))
+    if bool in types:
+        return True
+    return bool(types & {int, float}) and any(type(v) is bool for v in column)
+
+
+def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, list[object], np.ndarray] | None:
+    """(codes, typed value per distinct raw value, blank mask): each distinct value is coerced once.
+
+    None when the column holds booleans (they would be merged with the numbers 0 and 1).
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    uniques = list(uniques)
+    if _hides_bools(column, uniques):
+        return None
+    typed = _clean_texts(uniques) if kind in TEXT_KINDS else coerce(kind, uniques)
+    blank_u = np.fromiter((type(u) is str and not u.strip(_STRIP) for u in uniques), dtype=bool, count=len(uniques))
+    blank = np.append(blank_u, True)[codes]  # code -1 (None/NaN) is blank
+    return codes, typed, blank
+
+
+def _take(kind: Kind, typed: list[object], codes: np.ndarray) -> pd.Series:
+    """The typed column for the selected rows, converted once per distinct value."""
+    clean = [None if v is BAD else v for v in typed]
+    if not clean:
+        return _typed_series(kind, [None] * len(codes))
+    distinct = _typed_series(kind, clean + [None])
+    return pd.Series(distinct.to_numpy()[np.where(codes < 0, len(clean), codes)], dtype=distinct.dtype)
+
+
+def _slow_column(kind: Kind, raw: list[object]) -> tuple[np.ndarray, list[object], np.ndarray]:
+    """Fallback of `_coerced`: every value on its own (codes = positions)."""
+    typed = coerce(kind, raw)
+    blank = np.fromiter((is_blank(v) for v in raw), dtype=bool, count=len(raw))
+    return np.arange(len(raw)), typed, blank
+
+
 def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: int = 0) -> tuple[Table, list[Finding]]:
     """Parse one data sheet. `first_row`/`first_col` locate rows[0][0] in the worksheet (1-based row, 0-based col)."""
     found = find_header(rows, spec)
@@ -75,26 +146,33 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
     header_cells = rows[h_index]
     extra = [clean_text(v) for j, v in enumerate(header_cells)
              if j not in mapping.values() and not is_blank(v)]
-    positions = list(mapping.values())
-    data_idx = [i for i in range(h_index + 1, len(rows))
-                if any(j < len(rows[i]) and not is_blank(rows[i][j]) for j in positions)]
-    width = max((len(r) for r in rows), default=0)
-    findings: list[Finding] = []
-    out: dict[str, pd.Series] = {}
-    row_numbers = [first_row + i for i in data_idx]
+    block = _block(rows, h_index + 1)
+    n, width = block.shape
+    parsed: dict[str, tuple[np.ndarray, list[object], np.ndarray]] = {}
     for column in spec.columns:
         j = mapping.get(column.header)
-        if j is None or j >= width:
-            raw = [None] * len(data_idx)
-        else:
-            raw = [rows[i][j] if j < len(rows[i]) else None for i in data_idx]
-        values = coerce(column.kind, raw)
-        for k, v in enumerate(values):
-            if v is BAD:
-                findings.append(_type_finding(spec, column.kind, column.header, row_numbers[k],
-                                              first_col + (j or 0), raw[k]))
-                values[k] = None
-        out[column.header] = _typed_series(column.kind, values)
+        if j is not None and j < width:
+            raw = block[:, j]
+            parsed[column.header] = _coerced(column.kind, raw) or _slow_column(column.kind, list(raw))
+    filled = np.zeros(n, dtype=bool)
+    for _, _, blank in parsed.values():
+        filled |= ~blank
+    data_idx = np.flatnonzero(filled)
+    row_numbers = (first_row + h_index + 1 + data_idx).tolist()
+    findings: list[Finding] = []
+    out: dict[str, pd.Series] = {}
+    for column in spec.columns:
+        if column.header not in parsed:
+            out[column.header] = _typed_series(column.kind, [None] * len(data_idx))
+            continue
+        codes, typed, _ = parsed[column.header]
+        codes = codes[data_idx]
+        bad = [i for i, v in enumerate(typed) if v is BAD]
+        j = mapping[column.header]
+        for k in np.flatnonzero(np.isin(codes, bad)) if bad else ():
+            findings.append(_type_finding(spec, column.kind, column.header, row_numbers[k], first_col + j,
+                                          block[data_idx[k], j]))
+        out[column.header] = _take(column.kind, typed, codes)
     df = pd.DataFrame(out, index=range(len(data_idx)))
     df[ROW] = pd.Series(row_numbers, dtype="int64")
     columns = {h: first_col + j for h, j in mapping.items()}

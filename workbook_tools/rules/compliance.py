@@ -107,14 +107,12 @@ def _rollup_age(ctx: CheckContext) -> Iterator[Finding]:
 
 def _a8_vs_log(ctx: CheckContext) -> Iterator[Finding]:
     a8, live = ctx.df(A8), ctx.live
-    live_pairs = frozenset(zip(live["计算机编号"], live["软件编号"]))
     known = a8[a8["计算机编号"].notna() & a8[NUMBER].notna()]
-    stale = known[~pairs_in(known["计算机编号"], known[NUMBER], live_pairs)]
+    stale = known[~pairs_in(known["计算机编号"], known[NUMBER], live["计算机编号"], live["软件编号"])]
     yield from ctx.emit("ROLLUP-STALE", A8, stale[ROW], NUMBER, (
         f"附件8 记录计算机「{c}」安装了「{n}」，但按附件9 的安装卸载记录它现在未安装（台账管理规定 二.3）"
         for c, n in zip(stale["计算机编号"], stale[NUMBER])))
-    listed = frozenset(zip(known["计算机编号"], known[NUMBER]))
-    missing = live[~pairs_in(live["计算机编号"], live["软件编号"], listed)]
+    missing = live[~pairs_in(live["计算机编号"], live["软件编号"], known["计算机编号"], known[NUMBER])]
     if len(missing):
         sample = "、".join(f"{c}/{n}" for c, n in zip(missing["计算机编号"][:5], missing["软件编号"][:5]))
         yield ctx.finding("ROLLUP-STALE", A8, None, None,

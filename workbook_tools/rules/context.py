@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from workbook_tools import events, schema
@@ -150,10 +151,14 @@ class CheckContext:
         return frozenset(self.staff["姓名"].dropna())
 
     @cached_property
-    def staff_pairs(self) -> frozenset[tuple[str, str]]:
-        """(姓名, 部门) pairs of the register; a person may appear more than once."""
-        df = self.staff[self.staff["姓名"].notna() & self.staff["部门"].notna()]
-        return frozenset(zip(df["姓名"], df["部门"]))
+    def staff_pairs(self) -> pd.DataFrame:
+        """(姓名, 部门) rows of the register; a person may appear more than once."""
+        return self.staff[self.staff["姓名"].notna() & self.staff["部门"].notna()][["姓名", "部门"]]
+
+    def in_staff(self, names: pd.Series, depts: pd.Series) -> pd.Series:
+        """Mask: does 人员 register this person in this department?"""
+        pairs = self.staff_pairs
+        return pairs_in(names, depts, pairs["姓名"], pairs["部门"])
 
     @cached_property
     def dept_names(self) -> frozenset[str]:
@@ -165,11 +170,14 @@ def lookup(mapping: pd.Series, keys: pd.Series) -> pd.Series:
     return mapping.reindex(keys.to_numpy()).set_axis(keys.index)
 
 
-def pairs_in(left: pd.Series, right: pd.Series, pairs: frozenset[tuple[str, str]]) -> pd.Series:
-    """Mask: is (left[i], right[i]) one of `pairs`."""
-    sep = "\x1f"
-    keys = left.astype(str).str.cat(right.astype(str), sep=sep)
-    return keys.isin({f"{a}{sep}{b}" for a, b in pairs})
+def pairs_in(a: pd.Series, b: pd.Series, other_a: Sequence[object], other_b: Sequence[object]) -> pd.Series:
+    """Mask: is (a[i], b[i]) one of the pairs zip(other_a, other_b)? Computed on integer codes."""
+    left = [np.asarray(a, dtype=object), np.asarray(b, dtype=object)]
+    right = [np.asarray(other_a, dtype=object), np.asarray(other_b, dtype=object)]
+    codes_a, _ = pd.factorize(np.concatenate([left[0], right[0]]))
+    codes_b, uniques_b = pd.factorize(np.concatenate([left[1], right[1]]))
+    key = codes_a.astype(np.int64) * (len(uniques_b) + 1) + codes_b
+    return pd.Series(np.isin(key[:len(a)], key[len(a):]), index=a.index)
 
 
 def rows_of(df: pd.DataFrame) -> Sequence[int]:

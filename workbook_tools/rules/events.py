@@ -53,15 +53,15 @@ def future(ctx: CheckContext) -> Iterator[Finding]:
 def upgrade_half(ctx: CheckContext) -> Iterator[Finding]:
     """A computer with two live numbers of one commercial name at different versions: the old 卸载 is missing."""
     live, sw = ctx.live, ctx.software
-    live = live[lookup(sw[TYPE], live[NUMBER]) == COMMERCIAL].copy()
+    live = live[(lookup(sw[TYPE], live[NUMBER]) == COMMERCIAL).to_numpy()].copy()
     if live.empty:
         return
     live["_name"] = norm_series(lookup(sw[NAME], live[NUMBER]).astype(object))
     live["_version"] = norm_series(lookup(sw[VERSION], live[NUMBER]).astype(object))
+    live = live[live["_name"].notna()]
+    live = live[(live.groupby([COMPUTER, "_name"])["_version"].transform("nunique") > 1).to_numpy()]
     live["_order"] = live["_version"].map(lambda v: version_key(v) if v else ())
-    live = live[live["_name"].notna()].sort_values(["_order", DATE, ROW])  # the newest version last
-    groups = live.groupby([COMPUTER, "_name"], sort=False)
-    live = live[groups["_version"].transform("nunique") > 1]
+    live = live.sort_values(["_order", DATE, ROW])  # the newest version last
     for (computer, _), group in live.groupby([COMPUTER, "_name"], sort=False):
         new = group.iloc[-1]
         old = "、".join(group[NUMBER].iloc[:-1].unique())

@@ -59,9 +59,14 @@ def _dept_checked(ctx: CheckContext, sheet: str, df: pd.DataFrame, scope: str) -
     return pd.Series(False, index=df.index)
 
 
+def _registered_depts(ctx: CheckContext, names: pd.Series) -> dict[str, str]:
+    staff = ctx.staff_pairs
+    staff = staff[staff["姓名"].isin(names.unique())]
+    return {name: "、".join(group.unique()) for name, group in staff.groupby("姓名")["部门"]}
+
+
 @rule("REF-PERSON")
 def ref_person(ctx: CheckContext) -> Iterator[Finding]:
-    staff = ctx.staff.dropna(subset=["姓名"]).groupby("姓名")["部门"].agg(lambda s: "、".join(s.dropna().unique()))
     for sheet, person, dept, scope in PERSON_COLUMNS:
         df = ctx.df(sheet)
         named = df[df[person].notna()]
@@ -70,9 +75,10 @@ def ref_person(ctx: CheckContext) -> Iterator[Finding]:
                             (f"「{p}」未在「人员」中登记（台账管理规定 二.1）" for p in unknown[person]))
         known = named[named[person].isin(ctx.staff_names) & named[dept].notna()]
         known = known[_dept_checked(ctx, sheet, known, scope)]
-        moved = known[~pairs_in(known[person], known[dept], ctx.staff_pairs)]
+        moved = known[~ctx.in_staff(known[person], known[dept])]
+        registered = _registered_depts(ctx, moved[person])
         yield from ctx.emit("REF-PERSON", sheet, moved[ROW], dept,
-                            (f"「{p}」在「人员」中登记的部门是「{staff.get(p, '')}」，此处为「{d}」（台账管理规定 二.1）"
+                            (f"「{p}」在「人员」中登记的部门是「{registered.get(p, '')}」，此处为「{d}」（台账管理规定 二.1）"
                              for p, d in zip(moved[person], moved[dept])))
 
 
@@ -96,7 +102,7 @@ def _mismatches(ctx: CheckContext, sheet: str, df: pd.DataFrame, source: pd.Data
         expected = lookup(source[src], df[key]).astype(object)
         bad = _differs(df[copy], expected)
         if sheet == A8 and copy == "部门":  # the roll-up may take it from the person's register entry
-            bad &= ~pairs_in(df["姓名"], df["部门"], ctx.staff_pairs)
+            bad &= ~ctx.in_staff(df["姓名"], df["部门"])
         rows = df[bad]
         yield from ctx.emit("MISMATCH-DERIVED", sheet, rows[ROW], copy, (
             f"「{copy}」为「{show(v)}」，与{where}中{show(k)}的「{src}」「{show(e)}」不一致（台账管理规定 二.1、三.1）"
@@ -137,11 +143,12 @@ def _unlicensed(ctx: CheckContext, df: pd.DataFrame, column: str) -> pd.Series:
     commercial = sw[sw[TYPE] == COMMERCIAL]
     rows = df[df[NUMBER].isin(commercial.index) & df[column].notna()]
     pairs = rows[[NUMBER, column]].drop_duplicates()
-    bad = frozenset((n, v) for n, v in zip(pairs[NUMBER], pairs[column])
-                    if not version_covered(v, commercial.at[n, VERSION], commercial.at[n, "可使用版本"]))
+    bad = [(n, v) for n, v in zip(pairs[NUMBER], pairs[column])
+           if not version_covered(v, commercial.at[n, VERSION], commercial.at[n, "可使用版本"])]
     mask = pd.Series(False, index=df.index)
     if bad:
-        mask[rows.index] = pairs_in(rows[NUMBER], rows[column], bad).to_numpy()
+        numbers, versions = zip(*bad)
+        mask[rows.index] = pairs_in(rows[NUMBER], rows[column], numbers, versions).to_numpy()
     return mask
 
 
