@@ -116,3 +116,13 @@ def test_today_defaults_to_the_real_date(capsys, clean):
     _, out, _ = run(capsys, "check", clean, "--format", "json")
     data = json.loads(out)
     assert data["checked_at"][:10] == dt.date.today().isoformat()
+
+
+def test_text_shows_the_first_rows_of_a_long_sheet(capsys, tmp_path):
+    unit = clean_unit()
+    unit["人员"] += [{"部门": "办公室", "姓名": f"员工{i}", "状态": "在职"} for i in range(60)]
+    path = make_ledger(tmp_path, **unit)
+    _, out, _ = run(capsys, "check", path, "--today", "2026-03-01")
+    assert "另有 10 条未显示" in out
+    _, out, _ = run(capsys, "check", path, "--today", "2026-03-01", "--all")
+    assert "未显示" not in out and "员工59" in out

@@ -22,29 +22,42 @@ def _codes(value: str | None) -> list[str] | None:
     return [c for c in value.replace("，", ",").split(",") if c.strip()] if value else None
 
 
+SHOWN_PER_SHEET = 50
+
+
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = 140
+    return console
 
 
-def print_text(result, console) -> None:
-    """Findings grouped by sheet, each group a table, then the totals."""
+def _sheet_table(findings, limit: int | None):
     from rich.table import Table
 
     from workbook_tools.annotate import SEVERITY_TEXT
 
+    table = Table(show_header=True, header_style="bold", expand=False)
+    for header in ("单元格", "级别", "规则", "说明"):
+        table.add_column(header, overflow="fold")
+    for f in findings[:limit]:
+        style = "red" if f.severity.value == "error" else "yellow"
+        place = f.cell or (f"第 {f.row} 行" if f.row else "")
+        table.add_row(place, f"[{style}]{SEVERITY_TEXT[f.severity]}[/{style}]", f.rule, f.message)
+    return table
+
+
+def print_text(result, console, show_all: bool = False) -> None:
+    """Findings grouped by sheet, each group a table (the first SHOWN_PER_SHEET unless show_all), then totals."""
+    limit = None if show_all else SHOWN_PER_SHEET
     for sheet, findings in result.by_sheet().items():
         errors = sum(f.severity.value == "error" for f in findings)
         console.print(f"\n[bold]{sheet or '（全局）'}[/bold]：{errors} 个错误，{len(findings) - errors} 个警告")
-        table = Table(show_header=True, header_style="bold", expand=False)
-        for header in ("单元格", "级别", "规则", "说明"):
-            table.add_column(header, overflow="fold")
-        for f in findings:
-            style = "red" if f.severity.value == "error" else "yellow"
-            place = f.cell or (f"第 {f.row} 行" if f.row else "")
-            table.add_row(place, f"[{style}]{SEVERITY_TEXT[f.severity]}[/{style}]", f.rule, f.message)
-        console.print(table)
+        console.print(_sheet_table(findings, limit))
+        if limit is not None and len(findings) > limit:
+            console.print(f"……另有 {len(findings) - limit} 条未显示（加 --all 显示全部，或加 --annotate 写入「校验结果」表）")
     counts = result.counts
     if not result.findings:
         console.print("未发现问题。")
@@ -59,6 +72,7 @@ def check_command(
     annotate: Annotated[bool, typer.Option("--annotate", help="把结果写入「校验结果」表，并标记有问题的单元格")] = False,
     rules: Annotated[str | None, typer.Option("--rules", help="只执行这些规则代码（逗号分隔，可用 EVENT-* 这样的前缀）")] = None,
     skip: Annotated[str | None, typer.Option("--skip", help="不执行这些规则代码（逗号分隔）")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help=f"文本输出显示全部问题（默认每张表最多 {SHOWN_PER_SHEET} 条）")] = False,
 ) -> None:
     from workbook_tools.io.reader import load_ledger
     from workbook_tools.rules import run_check
@@ -68,7 +82,7 @@ def check_command(
     if format is Format.json:
         print(json.dumps(result.as_json(workbook=str(path)), ensure_ascii=False))
     else:
-        print_text(result, _console())
+        print_text(result, _console(), show_all)
     if annotate:
         _annotate(path, result, ledger.sha256, quiet=format is Format.json)
     raise typer.Exit(1 if result.has_errors else 0)
