@@ -1,0 +1,208 @@
+"""The synthetic unit of `ledger init --demo`: shape, internal consistency, determinism, a clean check."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook_tools import demo, presets, schema
+from workbook_tools.create import build_workbook
+from workbook_tools.io.reader import load_ledger
+from workbook_tools.ledger import ROW, Ledger
+from workbook_tools.model import LedgerError
+
+TODAY = dt.date(2026, 11, 26)
+SMALL = {"staff": 80, "computers": 40, "software": 20, "years": 2}
+
+
+def make_demo(path: Path, **options) -> tuple[Path, str]:
+    wb = build_workbook()
+    summary = demo.fill(wb, demo.DemoSpec(today=TODAY, **options))
+    wb.save(path)
+    return path, summary
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> tuple[Path, str]:
+    return make_demo(tmp_path_factory.mktemp("demo") / "demo.xlsx")
+
+
+@pytest.fixture(scope="module")
+def ledger(made) -> Ledger:
+    return load_ledger(made[0])
+
+
+def events(ledger: Ledger) -> pd.DataFrame:
+    return ledger.df(schema.A9).sort_values(["日期", ROW], kind="stable")
+
+
+def test_summary_names_the_unit(made):
+    assert "示例市行政审批局" in made[1] and "安装维护记录" in made[1]
+
+
+def test_registers_have_the_expected_size(ledger):
+    staff, pcs = ledger.df(schema.STAFF), ledger.df(schema.COMPUTERS)
+    assert len(ledger.df(schema.DEPTS)) == len(presets.DEPARTMENTS)
+    assert len(staff) == 200 and staff["姓名"].is_unique
+    assert 0 < (staff["状态"] == "调离").sum() < 20
+    assert staff.loc[staff["状态"] == "在职", "承诺书签署日期"].notna().all()
+    assert (staff["使用计算机"] == "是").mean() > 0.85
+    assert len(pcs) == 250 and pcs["计算机编号"].is_unique
+    assert set(pcs["设备类型"]) == set(schema.DEVICE_TYPES)
+    assert (pcs["状态"] == "报废").sum() > 5
+    assert set(pcs.loc[pcs["设备类型"] == "服务器", "使用部门"]) == {"网络平台处"}
+    assert {"联想", "华为", "清华同方", "长城", "戴尔", "惠普"} <= set(pcs["计算机品牌"])
+    assert [tuple(r) for r in ledger.df(schema.A1)[["职务", "姓名", "单位职务"]].itertuples(index=False)] == \
+        list(presets.LEADING_GROUP)
+
+
+def test_settings_describe_the_unit(ledger):
+    s = ledger.settings
+    assert s["单位名称"] == "示例市行政审批局" and s["负责部门"] == "网络平台处"
+    assert all(s[k] for k in ("填表人", "联系电话", "负责部门负责人", "负责部门电话", "负责部门传真"))
+    assert s["上次半年更新日期"] == TODAY.isoformat() and s["上次半年更新期间"] == "2026年下半年"
+
+
+def test_computers_in_use_belong_to_staff_in_their_department(ledger):
+    staff = ledger.df(schema.STAFF).set_index("姓名")
+    pcs = ledger.df(schema.COMPUTERS)
+    live = pcs[pcs["状态"] == "在用"]
+    assert (staff.loc[live["使用人"], "状态"] == "在职").all()
+    assert (staff.loc[pcs["使用人"], "部门"].to_numpy() == pcs["使用部门"].to_numpy()).all()
+    dead = pcs[pcs["状态"] == "报废"]
+    assert dead["报废日期"].notna().all() and pcs.loc[pcs["状态"] == "在用", "报废日期"].isna().all()
+
+
+def test_software_numbers_types_and_blank_fields(ledger):
+    a7 = ledger.df(schema.A7)
+    prefixes = {"商业软件": "SY", "OEM软件": "OEM", "免费软件": "MF"}
+    assert len(a7) == 30 and a7["软件编号"].is_unique
+    assert all(re.fullmatch(prefixes[t] + r"-\d{4}", n) for n, t in zip(a7["软件编号"], a7["软件类型"]))
+    counts = a7["软件类型"].value_counts()
+    assert counts["商业软件"] >= 10 and counts["OEM软件"] >= 4 and counts["免费软件"] >= 8
+    licence = ["采购时间", "采购金额", "许可类型", "许可数量", "可使用版本", "许可期限", "序列号"]
+    assert a7.loc[a7["软件类型"] != "商业软件", licence].isna().all().all()
+    assert a7.loc[a7["软件类型"] == "免费软件", "软件版本"].isna().all()
+    assert a7[["软件类别", "产地", "获取方式"]].notna().all().all()
+    gifts = a7[a7["获取方式"].isin(["受赠", "调剂"])]
+    assert len(gifts) >= 2 and gifts[["采购时间", "采购金额"]].isna().all().all()
+    assert gifts[["许可类型", "许可数量"]].notna().all().all()
+    assert a7["许可类型"].eq("场地授权").any()
+    assert set(a7.loc[a7["软件类型"] == "免费软件", "软件编号"]) == set(ledger.df(schema.A6)["软件编号"])
+
+
+def test_upgrade_is_an_uninstall_and_an_install_on_one_day(ledger):
+    log = ledger.df(schema.A9)
+    ups = log[log["备注"].fillna("").str.startswith("升级：SY-") & log["申请编号"].notna()]
+    assert len(ups) >= 2
+    pair = ups[ups["申请编号"] == ups["申请编号"].iloc[0]]
+    old, new = pair["备注"].iloc[0].removeprefix("升级：").split("→")
+    assert set(zip(pair["操作"], pair["软件编号"])) == {("卸载", old), ("安装", new)}
+    assert pair["日期"].nunique() == 1 and pair["计算机编号"].nunique() == 1
+    assert (ledger.df(schema.A10).set_index("申请编号").loc[pair["申请编号"].iloc[0], "申请类型"]) == "升级"
+
+
+def test_scrapped_computer_loses_everything_on_its_scrap_day(ledger):
+    pcs = ledger.df(schema.COMPUTERS)
+    log = events(ledger)
+    for _, pc in pcs[pcs["状态"] == "报废"].iterrows():
+        mine = log[log["计算机编号"] == pc["计算机编号"]]
+        assert (mine["日期"] <= pc["报废日期"]).all()
+        before = mine[mine["日期"] < pc["报废日期"]]
+        net = before.assign(n=before["操作"].map({"安装": 1, "卸载": -1})).groupby("软件编号")["n"].sum()
+        gone = mine[(mine["日期"] == pc["报废日期"]) & (mine["操作"] == "卸载")]
+        assert set(net[net > 0].index) == set(gone["软件编号"]) != set()
+
+
+def test_free_software_is_installed_at_two_versions_under_one_number(ledger):
+    a8 = ledger.df(schema.A8)
+    versions = a8[a8["软件类型"] == "免费软件"].groupby("软件编号")["软件版本"].nunique()
+    assert (versions >= 2).any()
+
+
+def test_licences_are_never_overused_nor_expired(ledger):
+    a7 = ledger.df(schema.A7).set_index("软件编号")
+    commercial = a7[a7["软件类型"] == "商业软件"]
+    seats = {n: 0 for n in commercial.index}
+    for number, op, day, version in zip(*(events(ledger)[c] for c in ("软件编号", "操作", "日期", "版本"))):
+        if number not in seats:
+            continue
+        row = commercial.loc[number]
+        seats[number] += 1 if op == "安装" else -1
+        assert "场地" in row["许可类型"] or seats[number] <= row["许可数量"], number
+        assert op == "卸载" or version == row["软件版本"]
+        term = row["许可期限"]
+        assert term == "永久" or day.date() <= dt.date.fromisoformat(term), number
+    for number, n in seats.items():
+        term = commercial.loc[number, "许可期限"]
+        if n and term != "永久":
+            assert dt.date.fromisoformat(term) > TODAY + dt.timedelta(days=90)
+
+
+def test_every_event_has_its_paperwork(ledger):
+    log, requests, slips = ledger.df(schema.A9), ledger.df(schema.A10), ledger.df(schema.A11)
+    assert (log["日期"] <= pd.Timestamp(TODAY)).all()
+    asked = log[log["统一部署"] == "否"]
+    assert len(asked) and asked["申请编号"].isin(requests["申请编号"]).all()
+    assert (requests["状态"] == "已完成").all()
+    signed = slips.loc[slips["已签字"] == "是", "确认单号"]
+    assert log["确认单号"].isin(signed).all()
+
+
+def test_rollup_outputs_are_current(ledger):
+    from workbook_tools.rollup import compute_rollup
+
+    plan = compute_rollup(ledger, TODAY)
+    assert not plan.changed and len(plan.rows) == len(ledger.df(schema.A8)) > 1000
+
+
+def test_check_finds_nothing(ledger):
+    from workbook_tools.rules import run_check
+
+    result = run_check(ledger, TODAY)
+    assert [(f.rule, f.sheet, f.row) for f in result.findings] == []
+
+
+def cell_values(path: Path) -> dict[str, list[tuple]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_same_seed_same_cells_other_seed_other_cells(tmp_path):
+    first = cell_values(make_demo(tmp_path / "a.xlsx", seed=7, **SMALL)[0])
+    again = cell_values(make_demo(tmp_path / "b.xlsx", seed=7, **SMALL)[0])
+    assert first == again and len(first[schema.A9]) > 100
+    other = demo.build(demo.DemoSpec(today=TODAY, seed=8, **SMALL))
+    assert demo.build(demo.DemoSpec(today=TODAY, seed=7, **SMALL)).sheets[schema.A9] != other.sheets[schema.A9]
+
+
+def test_event_target_steers_the_log_size():
+    unit = demo.build(demo.DemoSpec(today=TODAY, staff=100, computers=120, software=40, events=9000))
+    assert 8100 <= len(unit.sheets[schema.A9]) <= 9900
+
+
+@pytest.mark.parametrize("option", [{"software": 5}, {"staff": 10}, {"years": 0}, {"events": -1}])
+def test_out_of_range_sizes_are_refused(option):
+    with pytest.raises(LedgerError) as exc:
+        demo.fill(build_workbook(), demo.DemoSpec(today=TODAY, **option))
+    assert exc.value.exit_code == 1
+
+
+def test_init_command_builds_a_clean_demo(tmp_path, capsys):
+    from workbook_tools.cli import main
+
+    path = tmp_path / "示例台账.xlsx"
+    args = ["init", str(path), "--demo", "--today", TODAY.isoformat(), "--events", "1500"]
+    args += [x for k, v in SMALL.items() for x in (f"--{k}", str(v))]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert (exc.value.code or 0) == 0 and path.exists()
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(path), "--today", TODAY.isoformat()])
+    assert (exc.value.code or 0) == 0
+    assert "示例市行政审批局" in capsys.readouterr().out
