@@ -51,21 +51,36 @@ class ScanContext:
         df = self.ledger.df(schema.A7)
         return df[df[NUMBER].notna()].drop_duplicates(NUMBER).set_index(NUMBER)
 
+    @cached_property
+    def _who(self) -> dict[str, str]:
+        pcs = self.computers
+        out = {}
+        for number, user, dept in zip(pcs.index, pcs["使用人"], pcs["使用部门"]):
+            detail = "，".join(t for t in (show(user), show(dept)) if t)
+            out[number] = f"{number}（{detail}）" if detail else number
+        return out
+
+    @cached_property
+    def depts(self) -> dict[str, str]:
+        """计算机编号 -> 使用部门 ('' when empty)."""
+        return {n: show(d) for n, d in zip(self.computers.index, self.computers["使用部门"])}
+
     def who(self, computer: str) -> str:
         """PC-001（张三，办公室） as messages name a computer."""
-        if computer not in self.computers.index:
-            return computer
-        row = self.computers.loc[computer]
-        detail = "，".join(t for t in (show(row["使用人"]), show(row["使用部门"])) if t)
-        return f"{computer}（{detail}）" if detail else computer
+        return self._who.get(computer, computer)
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        sw = self.software
+        out = {}
+        for number, name, version in zip(sw.index, sw["软件名称"], sw["软件版本"]):
+            text = " ".join(t for t in (show(name), show(version)) if t)
+            out[number] = f"{number}「{text}」" if text else number
+        return out
 
     def title(self, number: str) -> str:
         """SY-0001「WPS Office 2019」."""
-        if number not in self.software.index:
-            return number
-        row = self.software.loc[number]
-        name = " ".join(t for t in (show(row["软件名称"]), show(row["软件版本"])) if t)
-        return f"{number}「{name}」" if name else number
+        return self._titles.get(number, number)
 
     # --- scans -------------------------------------------------------------------------
     @cached_property

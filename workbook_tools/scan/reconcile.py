@@ -126,17 +126,17 @@ def unmapped(ctx: ScanContext) -> Issues:
     if df.empty:
         return
     grouped = df.groupby(NAME, sort=False)
-    first = grouped[[FILE, LINE, PUBLISHER, "action", "rule_row", "order"]].first()
+    first = grouped[[FILE, LINE, PUBLISHER, "action", "rule_row", "order"]].first().to_dict("index")
     counts = grouped[KEY].nunique().sort_values(ascending=False, kind="stable")
     for name, count in counts.items():
-        f = first.loc[name]
+        f = first[name]
         publisher = f"（发布者 {f[PUBLISHER]}）" if show(f[PUBLISHER]) else ""
         yield ScanIssue(finding=codes.make(codes.UNMAPPED, f"「{name}」{publisher}在 {count} 台计算机上出现，{_why(f)}",
                                            scan_file=f[FILE], scan_line=int(f[LINE])),
                         scanned_name=str(name))
 
 
-def _why(first: pd.Series) -> str:
+def _why(first: dict) -> str:
     if first["action"] == "对应":
         where = (f"第 {show(first['rule_row'])} 行的规则" if show(first["rule_row"])
                  else f"内置默认规则（顺序 {show(first['order'])}）")

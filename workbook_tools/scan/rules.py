@@ -123,12 +123,15 @@ class RuleSet(BaseModel):
         return Match(None, None, None, None)
 
     def classify_entries(self, entries: pd.DataFrame) -> pd.DataFrame:
-        """action, number, version, rule_row per entry; each distinct (name, publisher) classified once."""
-        keys = entries[NAME].fillna("").str.cat(entries[PUBLISHER].fillna(""), sep="\x1f")
-        cache = {key: self.classify(*(norm_text(part) for part in key.split("\x1f", 1))) for key in keys.unique()}
-        matched = keys.map(cache)
-        out = pd.DataFrame({f: matched.map(lambda m, i=i: m[i]) for i, f in enumerate(Match._fields)},
-                           index=entries.index, dtype=object)
+        """Match fields per entry (version falls back to DisplayVersion); each distinct (name, publisher) once."""
+        cache: dict[tuple[object, object], Match] = {}
+        matches = []
+        for key in zip(entries[NAME].tolist(), entries[PUBLISHER].tolist()):
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = self.classify(norm_text(key[0]), norm_text(key[1]))
+            matches.append(hit)
+        out = pd.DataFrame(matches, columns=list(Match._fields), index=entries.index, dtype=object)
         out["version"] = out["version"].where(out["version"].notna(), entries[VERSION])
         return out
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import Severity
 from workbook_tools.scan import codes
-from workbook_tools.scan.context import ScanContext, show
+from workbook_tools.scan.context import ScanContext
 from workbook_tools.scan.files import ColumnMap, ScanSet, read_scans
 from workbook_tools.scan.reconcile import CHECKS
 from workbook_tools.scan.result import ScanIssue, ScanResult, ScanStats
@@ -25,7 +25,7 @@ def _sort_key(ctx: ScanContext):
             group = 1
         else:
             group = 0
-        dept = show(ctx.computers.loc[computer, "使用部门"]) if group == 0 and computer in ctx.computers.index else ""
+        dept = ctx.depts.get(computer, "") if group == 0 else ""
         errors_first = 0 if issue.finding.severity is Severity.ERROR else 1
         return (group, dept, computer, errors_first, _CODE_ORDER[issue.finding.rule], issue.finding.row or 0,
                 issue.finding.message)
