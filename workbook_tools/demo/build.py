@@ -51,10 +51,10 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 def base_settings(people: list[ppl.Person]) -> dict[str, object]:
     it_staff = [p for p in people if p.dept == vocab.IT_DEPT and p.active and not p.leader]
-    phone = ppl.dept_phone([d[0] for d in presets.DEPARTMENTS].index(vocab.IT_DEPT))
+    phone = ppl.dept_phone(vocab.IT_DEPT)
     return {
-        "单位名称": vocab.UNIT, "填表人": it_staff[0].name if it_staff else tables.HEADS[vocab.IT_DEPT],
-        "联系电话": phone, "负责部门": vocab.IT_DEPT, "负责部门负责人": tables.HEADS[vocab.IT_DEPT],
+        "单位名称": vocab.UNIT, "填表人": it_staff[0].name if it_staff else ppl.HEADS[vocab.IT_DEPT],
+        "联系电话": phone, "负责部门": vocab.IT_DEPT, "负责部门负责人": ppl.HEADS[vocab.IT_DEPT],
         "负责部门电话": phone, "负责部门传真": phone[:-1] + "9",
     }
 

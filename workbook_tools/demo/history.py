@@ -7,13 +7,12 @@ optional end (卸载 on request, or on the computer's 报废日期).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from workbook_tools.demo import vocab
-from workbook_tools.demo.people import DAY, Computer, days
+from workbook_tools.demo.people import Computer, days
 from workbook_tools.demo.software import Software, Timeline
 
 BASE, DEPLOY, UNIFIED, REQUEST, SCRAP = "base", "deploy", "unified", "request", "scrap"
@@ -133,7 +132,7 @@ class Generator:
     def oem_os(self, c: Computer) -> Software | None:
         new = c.enabled >= dt.date(2022, 1, 1)
         if c.kind == "便携机":
-            wanted = ("win-laptop-pro" if new and self.rng.random() < 0.2 else "win-laptop-new") if new else "win-laptop"
+            wanted = "win-laptop" if not new else "win-laptop-pro" if self.rng.random() < 0.2 else "win-laptop-new"
         elif not new:
             old = c.enabled < dt.date(2020, 1, 1)
             wanted = "win-desktop-old" if old else (
@@ -183,8 +182,9 @@ class Generator:
         current = next((i for i in range(len(gens) - 1, -1, -1) if self.role(gens[i], day)), None)
         if current is None:
             return
-        segs = [Seg(sw := self.role(gens[current], day), sw.version, day, how)]
-        for gen, chance in zip(gens[current + 1:], (0.45, 0.25)):
+        sw = self.role(gens[current], day)
+        segs = [Seg(sw, sw.version, day, how)]
+        for gen, chance in zip(gens[current + 1:], (0.45, 0.25)):  # users asking for the next version
             first = min(sw.available for sw in self.by_role[gen])
             when = self.between(max(segs[-1].day, first), self.hi(c))
             if when is None or self.rng.random() >= chance:

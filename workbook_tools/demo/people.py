@@ -46,7 +46,12 @@ def pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 
-def dept_phone(index: int) -> str:
+HEADS = {name: head for name, _, head in presets.DEPARTMENTS}
+DEPT_INDEX = {name: i for i, (name, _, _) in enumerate(presets.DEPARTMENTS)}
+
+
+def dept_phone(dept: str) -> str:
+    index = DEPT_INDEX[dept]
     return f"{vocab.AREA_CODE}-55{index + 10:02d}{(index * 37) % 100:02d}0"
 
 
@@ -133,7 +138,7 @@ def make_staff(rng: random.Random, total: int, start: dt.date, today: dt.date) -
 
 
 def dept_rows() -> list[list[object]]:
-    return [[name, kind, head, dept_phone(i)] for i, (name, kind, head) in enumerate(presets.DEPARTMENTS)]
+    return [[name, kind, head, dept_phone(name)] for name, kind, head in presets.DEPARTMENTS]
 
 
 def kinds_of(total: int) -> tuple[int, int, int]:

@@ -5,13 +5,11 @@ import datetime as dt
 import random
 from itertools import groupby
 
-from workbook_tools import presets
 from workbook_tools.demo import vocab
 from workbook_tools.demo.history import INSTALL, NOTES, Action, Event
-from workbook_tools.demo.people import Person, days
+from workbook_tools.demo.people import HEADS, Person, days
 from workbook_tools.demo.software import FREE
 
-HEADS = {name: head for name, _, head in presets.DEPARTMENTS}
 REASONS = {"卸载": "不再使用，申请卸载", "升级": "需使用新版本功能"}
 
 

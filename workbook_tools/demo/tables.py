@@ -6,10 +6,9 @@ import random
 
 from workbook_tools import presets
 from workbook_tools.demo import vocab
-from workbook_tools.demo.people import Computer, Person, days, dept_phone
+from workbook_tools.demo.people import HEADS, Computer, Person, days, dept_phone
 from workbook_tools.demo.software import FREE, Software
 
-HEADS = {name: head for name, _, head in presets.DEPARTMENTS}
 PURPOSES = {"操作系统": "计算机操作系统", "办公软件": "日常办公", "杀毒软件": "终端安全防护", "其他软件": "业务专用"}
 
 
@@ -67,13 +66,10 @@ def purchase_rows(rng: random.Random, rows: list[Software]) -> tuple[list[list],
         filled = sw.available - days(rng, 45, 90)
         seq[filled.year] = seq.get(filled.year, 0) + 1
         ref = f"XQ-{filled.year}-{seq[filled.year]:02d}"
-        needs.append([ref, dept, HEADS[dept], dept_phone_of(dept), filled, sw.category, PURPOSES[sw.category],
+        needs.append([ref, dept, HEADS[dept], dept_phone(dept), filled, sw.category, PURPOSES[sw.category],
                       f"{sw.name} {sw.version}", sw.count, sw.number, HEADS[vocab.IT_DEPT], filled + days(rng, 3, 7),
                       HEADS["办公室"], filled + days(rng, 8, 14), None])
         plan.append([len(plan) + 1, sw.name, sw.version, sw.price, sw.count, sw.amount, sw.category, sw.origin, ref,
                      f"{sw.available.year}年采购"])
     return needs, plan
 
-
-def dept_phone_of(dept: str) -> str:
-    return dept_phone([d[0] for d in presets.DEPARTMENTS].index(dept))
