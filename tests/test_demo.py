@@ -181,6 +181,25 @@ def test_same_seed_same_cells_other_seed_other_cells(tmp_path):
     assert demo.build(demo.DemoSpec(today=TODAY, seed=7, **SMALL)).sheets[schema.A9] != other.sheets[schema.A9]
 
 
+DIGEST = ("import datetime as dt, hashlib, json\n"
+          "from workbook_tools import demo\n"
+          "u = demo.build(demo.DemoSpec(today=dt.date(2026, 11, 26), seed=7, staff=80, computers=40, software=20))\n"
+          "digest = hashlib.sha256(json.dumps([u.sheets, u.settings], default=str).encode()).hexdigest()\n")
+
+
+def test_rows_do_not_depend_on_the_process_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    mine: dict = {}
+    exec(DIGEST, mine)  # noqa: S102 - the same snippet as in the child process
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    child = subprocess.run([sys.executable, "-c", DIGEST + "print(digest)"], env=env, capture_output=True,
+                           text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+    assert child.stdout.strip() == mine["digest"]
+
+
 def test_event_target_steers_the_log_size():
     unit = demo.build(demo.DemoSpec(today=TODAY, staff=100, computers=120, software=40, events=9000))
     assert 8100 <= len(unit.sheets[schema.A9]) <= 9900
