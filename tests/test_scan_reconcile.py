@@ -129,3 +129,13 @@ def test_rule_without_number_points_to_its_row(tmp_path):
 ])
 def test_versions_agree(ledger, scanned, agree):
     assert versions_agree(ledger, scanned) is agree
+
+
+def test_scans_without_entries_do_not_crash(tmp_path):
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    scan(folder, "PC-001.csv", "PC-001")                        # header only
+    (folder / "PC-777.csv").write_bytes(b"\xef\xbb\xbf")         # empty
+    result = run(tmp_path, unit(), [folder])
+    assert codes_of(result) == [("SCAN-MISSING", "PC-001", "SY-0001"), ("SCAN-NOT-SCANNED", "PC-002", None),
+                                ("SCAN-UNKNOWN-COMPUTER", "PC-777", None)]

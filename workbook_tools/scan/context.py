@@ -113,11 +113,13 @@ class ScanContext:
     @cached_property
     def entries(self) -> pd.DataFrame:
         raw = self.scans.entries
-        keys = raw[HOST].map({h: self.key_of(h) for h in raw[HOST].unique()})
-        keep = raw[FILE] == keys.map(self.latest_file)
-        df = raw[keep].copy()
-        df[KEY] = keys[keep]
-        df[COMPUTER] = df[KEY].where(~df[KEY].str.startswith("?"), None)
+        by_host = {h: self.key_of(h) for h in set(raw[HOST].tolist())}
+        keys = [by_host[h] for h in raw[HOST].tolist()]
+        keep = [file == self.latest_file.get(key) for file, key in zip(raw[FILE].tolist(), keys)]
+        df = raw.loc[pd.Series(keep, index=raw.index, dtype=bool)].copy()
+        kept = [key for key, ok in zip(keys, keep) if ok]
+        df[KEY] = pd.Series(kept, index=df.index, dtype=object)
+        df[COMPUTER] = pd.Series([None if k.startswith("?") else k for k in kept], index=df.index, dtype=object)
         classified = self.rules.classify_entries(df)
         df[["action", NUMBER, "rule_row", "order"]] = classified[["action", "number", "rule_row", "order"]]
         df[SCAN_VERSION] = classified["version"]
