@@ -39,7 +39,7 @@ $ComputerName = $env:COMPUTERNAME
 
 function New-Row {
     param([string]$Name, [string]$Version, [string]$Publisher, [string]$InstallDate, [string]$Source)
-    [pscustomobject][ordered]@{
+    [pscustomobject]@{
         '计算机名'       = $ComputerName
         'DisplayName'    = $Name
         'DisplayVersion' = $Version
@@ -70,7 +70,7 @@ function Test-Skipped {
 function Read-Uninstall {
     param([Microsoft.Win32.RegistryKey]$Root, [string]$SubKey, [string]$Source)
     $rows = New-Object System.Collections.ArrayList
-    $parent = $Root.OpenSubKey($SubKey)
+    try { $parent = $Root.OpenSubKey($SubKey) } catch { return $rows }   # another user's hive may be closed to us
     if ($null -eq $parent) { return $rows }
     try {
         foreach ($keyName in $parent.GetSubKeyNames()) {
@@ -114,7 +114,7 @@ function Read-LoadedUsers {
     try {
         foreach ($sid in $users.GetSubKeyNames()) {
             if ($sid -notmatch $UserSidPattern) { continue }
-            $hive = $users.OpenSubKey($sid)
+            try { $hive = $users.OpenSubKey($sid) } catch { continue }
             if ($null -eq $hive) { continue }
             try {
                 foreach ($row in (Read-Uninstall $hive $UserSubKey (Get-UserLabel $sid $current))) { [void]$rows.Add($row) }
@@ -133,6 +133,7 @@ function Get-UnloadedProfiles {
         foreach ($sid in $profiles.GetSubKeyNames()) {
             if ($sid -notmatch $UserSidPattern -or $loaded -contains $sid) { continue }
             $entry = $profiles.OpenSubKey($sid)
+            if ($null -eq $entry) { continue }
             $folder = [Environment]::ExpandEnvironmentVariables([string]$entry.GetValue('ProfileImagePath', ''))
             $entry.Close()
             $hive = Join-Path $folder 'NTUSER.DAT'
@@ -210,7 +211,11 @@ try {
 } finally { $machine.Close() }
 foreach ($row in (Read-LoadedUsers)) { [void]$all.Add($row) }
 if ($IncludeUnloadedProfiles) {
-    foreach ($row in (Read-UnloadedUsers)) { [void]$all.Add($row) }
+    try {
+        foreach ($row in (Read-UnloadedUsers)) { [void]$all.Add($row) }
+    } catch {
+        Write-Warning ("未能读取未登录用户的注册表（需要管理员权限）：{0}" -f $_.Exception.Message)
+    }
 }
 
 $file = Get-OutputFile $OutputPath

@@ -84,8 +84,8 @@ def _print_summary(result, ctx, console) -> None:
     console.print(table)
 
 
-def _write(path: Path, result, ctx, sha: str | None, annotate: bool, propose: bool) -> None:
-    """--annotate and --propose in one safe write."""
+def _write(path: Path, result, ctx, sha: str | None, annotate: bool, propose: bool, quiet: bool) -> None:
+    """--annotate and --propose in one safe write; messages go to stderr when stdout carries JSON."""
     from workbook_tools.annotate import annotate_edit
     from workbook_tools.io.writer import write_workbook
     from workbook_tools.rules.engine import CheckResult
@@ -99,14 +99,15 @@ def _write(path: Path, result, ctx, sha: str | None, annotate: bool, propose: bo
         edits.append(propose_edit(proposals(result, ctx)))
     written = write_workbook(path, lambda wb: [c for edit in edits for c in edit(wb)], "扫描核对", expected_sha=sha)
     proposed = sum(c.sheet == "扫描建议" for c in written.changes)
+    out = sys.stderr if quiet else sys.stdout
     if not written.written:
-        print("没有新的内容需要写入，工作簿未改动", file=sys.stderr)
+        print("没有新的内容需要写入，工作簿未改动", file=out)
         return
     if propose:
-        print(f"已在「扫描建议」中新增 {proposed} 条建议；请在「确认」栏填写 是/否 后执行 ledger scan-apply", file=sys.stderr)
+        print(f"已在「扫描建议」中新增 {proposed} 条建议；请在「确认」栏填写 是/否 后执行 ledger scan-apply", file=out)
     if annotate:
-        print("已把扫描核对结果写入「校验结果」并标记单元格", file=sys.stderr)
-    print(f"原文件备份在 {written.backup}", file=sys.stderr)
+        print("已把扫描核对结果写入「校验结果」并标记单元格", file=out)
+    print(f"原文件备份在 {written.backup}", file=out)
 
 
 @app.command("scan", help="用终端扫描结果核对台账（规范 §9）：私自安装、已卸载未登记、版本、许可、未扫描的计算机；有错误时退出码为 1。")
@@ -141,7 +142,7 @@ def scan_command(
         save_report(report_workbook(result, ctx), report, path)
         print(f"检查报告已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
     if annotate or propose:
-        _write(path, result, ctx, ledger.sha256, annotate, propose)
+        _write(path, result, ctx, ledger.sha256, annotate, propose, quiet=format is Format.json)
     raise typer.Exit(1 if result.has_errors else 0)
 
 
