@@ -122,6 +122,11 @@ def wan(yuan: float) -> str:
     return "0" if text_value in ("", "-0") else text_value
 
 
+def density(lines: int) -> str:
+    """CSS class that keeps a one-page form (附件10, 附件11) on one page however many lines it has."""
+    return "normal" if lines <= 6 else "compact" if lines <= 12 else "dense"
+
+
 def box(ticked: bool) -> str:
     return BOX_ON if ticked else BOX_OFF
 

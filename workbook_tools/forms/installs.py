@@ -6,8 +6,8 @@ from pydantic import BaseModel, Field
 
 from workbook_tools import schema
 from workbook_tools.forms.common import (
-    DateParts, PrintOptions, UnitHeader, computer_info, count, first_text, is_blank, iso_day, select,
-    software_info, text, unit_header,
+    DateParts, PrintOptions, UnitHeader, computer_info, count, density, first_text, is_blank, iso_day,
+    select, software_info, text, unit_header,
 )
 from workbook_tools.forms.requests import SoftwareLine, UpgradeLine
 from workbook_tools.ledger import ROW, Ledger
@@ -56,6 +56,10 @@ class Slip(BaseModel):
     uninstalls: list[SoftwareLine] = Field(default_factory=list)
     upgrades: list[UpgradeLine] = Field(default_factory=list)
     done: bool = False
+
+    @property
+    def density(self) -> str:
+        return density(sum(max(1, len(x)) for x in (self.installs, self.uninstalls, self.upgrades)))
 
 
 def ordered_events(ledger: Ledger) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from workbook_tools import schema
 from workbook_tools.forms.common import (
-    DateParts, PrintOptions, computer_info, count, first_text, is_blank, joined, select, text,
+    DateParts, PrintOptions, computer_info, count, density, first_text, is_blank, joined, select, text,
 )
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
@@ -66,6 +66,10 @@ class MaintenanceRequest(BaseModel):
     reason: str = ""
     dept_review: Review = Field(default_factory=Review)
     it_review: Review = Field(default_factory=Review)
+
+    @property
+    def density(self) -> str:
+        return density(sum(max(1, len(x)) for x in (self.installs, self.uninstalls, self.upgrades)))
 
 
 def cn_day(value: object) -> str:
