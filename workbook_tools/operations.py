@@ -29,6 +29,9 @@ from workbook_tools.io.sheets import append_rows, sheet_map, write_row
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.licence import NEVER, term_end, unlimited_seats, version_covered
 from workbook_tools.model import Change, LedgerError
+from workbook_tools.rollup import blank as _blank
+from workbook_tools.rollup import seats as _num
+from workbook_tools.rollup import show
 
 A6, A7, A8, A9, A11, PCS = schema.A6, schema.A7, schema.A8, schema.A9, schema.A11, schema.COMPUTERS
 COMPUTER, NUMBER, INSTALL, UNINSTALL = events.COMPUTER, events.SOFTWARE, events.INSTALL, events.UNINSTALL
@@ -75,44 +78,34 @@ class ScrapSoftware(BaseModel):
     reason: Literal["1", "2", "3"]   # 配置管理规定 二.7 (1)(2)(3)
 
 
-class NewRow(BaseModel):
+class RowEdit(BaseModel):
+    """Cells to set on one worksheet row (`row` None: a new row appended to the sheet)."""
+
     sheet: str
     values: Record
-    note: str
-
-
-class CellUpdate(BaseModel):
-    sheet: str
-    row: int
-    values: Record
-    note: str
+    note: str                        # the 变更记录 line
+    row: int | None = None
 
 
 class OperationPlan(BaseModel):
     action: str                                           # 操作 in 变更记录
-    appends: list[NewRow] = Field(default_factory=list)   # in order: 附件9 events, then a new 附件11 slip
-    updates: list[CellUpdate] = Field(default_factory=list)
+    edits: list[RowEdit] = Field(default_factory=list)    # in order: 附件9 events, a new 附件11 slip, updates
     forced: list[str] = Field(default_factory=list)       # problems overridden by --force
 
+    @property
+    def appended(self) -> list[RowEdit]:
+        return [e for e in self.edits if e.row is None]
+
     def summary(self) -> list[str]:
-        lines = [r.note for r in self.appends] + [u.note for u in self.updates]
-        return lines + [f"已按 --force 执行：{p}" for p in self.forced]
+        return [e.note for e in self.edits] + [f"已按 --force 执行：{p}" for p in self.forced]
 
 
 def refuse(message: str) -> NoReturn:
     raise LedgerError(message, 1)
 
 
-def _blank(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
 def _day(value: object) -> str:
-    return pd.Timestamp(value).date().isoformat() if not _blank(value) else "（无日期）"
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return show(value) or "（无日期）"
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -251,12 +244,8 @@ def event_note(event: Record) -> str:
             f"{version}，{_num(event['安装数量'])} 套")
 
 
-def remark(*parts: str | None) -> str | None:
-    return "；".join(p for p in parts if p) or None
-
-
 def with_remark(rows: list[Record], extra: str | None) -> list[Record]:
-    return [{**r, "备注": remark(r["备注"], extra)} for r in rows]
+    return [{**r, "备注": "；".join(p for p in (r["备注"], extra) if p) or None} for r in rows]
 
 
 # --- slips (附件11) -----------------------------------------------------------------------------------
@@ -270,35 +259,35 @@ def auto_slip(ledger: Ledger, date: dt.date) -> str:
     return f"{stem}{max(serials, default=0) + 1:03d}"
 
 
-def _refuse_other_visit(rows: pd.DataFrame, date_col: str, number: str, visit: Visit) -> None:
-    for pc, day in zip(rows[COMPUTER], rows[date_col]):
+def _refuse_other_visit(rows: pd.DataFrame, number: str, visit: Visit) -> None:
+    for pc, day in zip(rows[COMPUTER], rows["日期"]):
         if (not _blank(pc) and pc != visit.computer) or (not _blank(day) and pd.Timestamp(day).date() != visit.date):
             refuse(f"确认单「{number}」属于计算机「{pc}」在 {_day(day)} 的安装维护，不能用于这次登记（一张确认单只对应一次上门）")
 
 
-def resolve_slip(ledger: Ledger, visit: Visit, pc: Record) -> tuple[str | None, NewRow | None]:
+def resolve_slip(ledger: Ledger, visit: Visit, pc: Record) -> tuple[str | None, RowEdit | None]:
     """The 确认单号 of this visit and, when 附件11 does not have it yet, its new 附件11 row."""
     if not visit.slip:
         return None, None
     number = auto_slip(ledger, visit.date) if visit.slip.strip().lower() == SLIP_AUTO else visit.slip.strip()
     slips, log = ledger.df(A11), ledger.df(A9)
     mine = slips[slips["确认单号"] == number]
-    _refuse_other_visit(mine, "日期", number, visit)
-    _refuse_other_visit(log[log["确认单号"] == number], "日期", number, visit)
+    _refuse_other_visit(mine, number, visit)
+    _refuse_other_visit(log[log["确认单号"] == number], number, visit)
     if (mine["已签字"] == "是").any():
         refuse(f"确认单「{number}」已经签字，不能再追加记录，请使用新的确认单号")
     if len(mine):
         return number, None
     values = {"确认单号": number, "日期": visit.date, COMPUTER: visit.computer, "计算机品牌": pc.get("计算机品牌"),
               "使用人": pc.get("使用人"), "使用部门": pc.get("使用部门"), "安装维护人": visit.handler, "已签字": "否"}
-    return number, NewRow(sheet=A11, values=values, note=f"新建确认单「{number}」（计算机「{visit.computer}」，{visit.date}）")
+    return number, RowEdit(sheet=A11, values=values, note=f"新建确认单「{number}」（计算机「{visit.computer}」，{visit.date}）")
 
 
-def _plan(action: str, rows: list[Record], slip_row: NewRow | None, forced: list[str],
-          updates: list[CellUpdate] | None = None) -> OperationPlan:
-    appends = [NewRow(sheet=A9, values=r, note=event_note(r)) for r in rows]
-    return OperationPlan(action=action, appends=appends + ([slip_row] if slip_row else []),
-                         updates=updates or [], forced=forced)
+def _plan(action: str, rows: list[Record], slip_row: RowEdit | None, forced: list[str],
+          updates: list[RowEdit] | None = None) -> OperationPlan:
+    appends = [RowEdit(sheet=A9, values=r, note=event_note(r)) for r in rows]
+    return OperationPlan(action=action, edits=appends + ([slip_row] if slip_row else []) + (updates or []),
+                         forced=forced)
 
 
 # --- planners ------------------------------------------------------------------------------------
@@ -375,7 +364,7 @@ def plan_scrap_computer(ledger: Ledger, req: Visit, today: dt.date) -> Operation
     serial = next_serial(ledger)
     rows = [event_row(serial + i, UNINSTALL, n, pc, req, slip, v, c, "计算机报废")
             for i, (n, v, c) in enumerate(zip(live[NUMBER], live[events.VERSION], live[events.COUNT]))]
-    updates = [CellUpdate(sheet=PCS, row=int(r), values={"状态": "报废", "报废日期": req.date},
+    updates = [RowEdit(sheet=PCS, row=int(r), values={"状态": "报废", "报废日期": req.date},
                           note=f"计算机「{req.computer}」状态改为报废，报废日期 {req.date.isoformat()}")
                for r in ledger.df(PCS).loc[ledger.df(PCS)[COMPUTER] == req.computer, ROW]]
     return _plan("计算机报废", rows, slip_row, [], updates)
@@ -394,10 +383,10 @@ def plan_scrap_software(ledger: Ledger, req: ScrapSoftware, today: dt.date) -> O
         pcs = "、".join(sorted(live[COMPUTER])[:5]) + ("等" if len(live) > 5 else "")
         refuse(f"软件「{req.software}」仍安装在 {len(live)} 台计算机上（{pcs}），请先登记卸载再报废")
     a7 = ledger.df(A7)
-    updates = [CellUpdate(sheet=A7, row=int(r), values={"状态": "已报废", "报废日期": req.date, "报废原因": req.reason},
+    updates = [RowEdit(sheet=A7, row=int(r), values={"状态": "已报废", "报废日期": req.date, "报废原因": req.reason},
                           note=f"软件「{req.software}」状态改为已报废，报废日期 {req.date.isoformat()}，报废原因 {req.reason}")
                for r in a7.loc[a7[NUMBER] == req.software, ROW]]
-    return OperationPlan(action="软件报废", updates=updates)
+    return OperationPlan(action="软件报废", edits=updates)
 
 
 def _by_id(ledger: Ledger, sheet: str, key: str) -> dict[str, Record]:
@@ -438,15 +427,12 @@ def plan_baseline(ledger: Ledger, date: dt.date, today: dt.date) -> OperationPla
 def operation_edit(plan: OperationPlan) -> Callable[[Workbook], list[Change]]:
     def edit(wb: Workbook) -> list[Change]:
         changes = []
-        for sheet in dict.fromkeys(a.sheet for a in plan.appends):
-            mine = [a for a in plan.appends if a.sheet == sheet]
-            ws, smap = sheet_map(wb, sheet)
-            rows = append_rows(ws, smap, [a.values for a in mine])
-            changes += [Change(action=plan.action, sheet=sheet, row=r, content=a.note) for r, a in zip(rows, mine)]
-        for update in plan.updates:
-            ws, smap = sheet_map(wb, update.sheet)
-            write_row(ws, smap, update.row, update.values)
-            changes.append(Change(action=plan.action, sheet=update.sheet, row=update.row, content=update.note))
+        for e in plan.edits:
+            ws, smap = sheet_map(wb, e.sheet)
+            row = append_rows(ws, smap, [e.values])[0] if e.row is None else e.row
+            if e.row is not None:
+                write_row(ws, smap, row, e.values)
+            changes.append(Change(action=plan.action, sheet=e.sheet, row=row, content=e.note))
         return changes
 
     return edit

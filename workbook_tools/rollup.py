@@ -84,13 +84,13 @@ def period_of(day: dt.date) -> str:
     return f"{day.year}年{'上' if day.month <= 6 else '下'}半年"
 
 
-def _blank(value: object) -> bool:
+def blank(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def norm(value: object) -> object:
     """A cell value in the form used to compare the workbook with the plan."""
-    if _blank(value):
+    if blank(value):
         return None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.date()
@@ -169,7 +169,7 @@ def unexplained_rows(ledger: Ledger) -> list[Finding]:
 
     table, known = ledger[A8], explained_pairs(ledger)
     df = table.df
-    mask = [_blank(c) or _blank(n) or (c, n) not in known for c, n in zip(df[COMPUTER], df[NUMBER])]
+    mask = [blank(c) or blank(n) or (c, n) not in known for c, n in zip(df[COMPUTER], df[NUMBER])]
     bad = df[pd.Series(mask, index=df.index, dtype=bool)]
     return [Finding(rule="ROLLUP-STALE", severity=severity("ROLLUP-STALE"), sheet=A8, row=int(r), column=NUMBER,
                     cell=table.cell(int(r), NUMBER),
@@ -227,8 +227,8 @@ def _count_changes(ledger: Ledger, counts: dict[str, float]) -> list[CountChange
     out = []
     for row, number, old in zip(a7[ROW], a7[NUMBER], a7["安装数量"]):
         new = counts.get(number, 0.0)
-        if _blank(old) or abs(float(old) - new) > 1e-9:
-            out.append(CountChange(row=int(row), software=number, old=None if _blank(old) else float(old), new=new))
+        if blank(old) or abs(float(old) - new) > 1e-9:
+            out.append(CountChange(row=int(row), software=number, old=None if blank(old) else float(old), new=new))
     return out
 
 
@@ -262,7 +262,7 @@ def compute_rollup(ledger: Ledger, date: dt.date) -> RollupPlan:
     return plan
 
 
-def _seats(value: float | None) -> str:
+def seats(value: float | None) -> str:
     return "空" if value is None else (str(int(value)) if float(value).is_integer() else f"{value:g}")
 
 
@@ -276,7 +276,7 @@ def summary_lines(plan: RollupPlan) -> list[str]:
     for number in numbers:
         mine = [c.kind for c in plan.a8_changes if (c.software or "（无编号）") == number]
         parts = [f"附件8 {k} {mine.count(k)} 行" for k in ("新增", "删除", "更新") if mine.count(k)]
-        parts += [f"安装数量 {_seats(c.old)} → {_seats(c.new)}" for c in plan.count_changes if c.software == number]
+        parts += [f"安装数量 {seats(c.old)} → {seats(c.new)}" for c in plan.count_changes if c.software == number]
         lines.append(f"  {number}：{'，'.join(parts)}")
     lines += [f"  设置「{c.key}」：{c.old or '空'} → {show(c.new)}" for c in plan.setting_changes if c.key.startswith("附件7.")]
     lines += [f"  已移除无安装记录可说明的附件8 第 {c.row} 行（内容已记入变更记录）：{c.detail}"
@@ -290,7 +290,7 @@ def _extra_columns(ws: Worksheet, header_row: int, ours: Iterable[int]) -> dict[
     """The user's own columns of a sheet: column -> header text."""
     ours = set(ours)
     headers = {c: ws.cell(header_row, c).value for c in range(1, ws.max_column + 1) if c not in ours}
-    return {c: str(h).strip() for c, h in headers.items() if not _blank(h) and str(h).strip()}
+    return {c: str(h).strip() for c, h in headers.items() if not blank(h) and str(h).strip()}
 
 
 def write_a8(wb: Workbook, plan: RollupPlan) -> list[Change]:
@@ -316,7 +316,7 @@ def write_a8(wb: Workbook, plan: RollupPlan) -> list[Change]:
 def _a8_change(change: A8Change, extra: dict[int, str], saved: dict[int, list]) -> Change:
     detail = change.detail
     if change.kind == "删除" and extra:
-        kept = [f"{extra[c]}={show(v)}" for c, v in zip(extra, saved.get(change.row, [])) if not _blank(v)]
+        kept = [f"{extra[c]}={show(v)}" for c, v in zip(extra, saved.get(change.row, [])) if not blank(v)]
         detail = "；".join([detail, *kept]) if kept else detail
     prefix = "删除（无安装记录可说明，按 --force 移除）" if change.unexplained else change.kind
     return Change(action=ACTION, sheet=A8, row=change.row, content=f"{prefix}：{detail}")
@@ -335,7 +335,7 @@ def write_counts(wb: Workbook, plan: RollupPlan) -> list[Change]:
     col, column = smap.cols["安装数量"], smap.spec.column("安装数量")
     for change in plan.count_changes:
         write_cell(ws, change.row, col, column, change.new)
-    return [Change(action=ACTION, sheet=A7, row=c.row, content=f"{c.software} 安装数量：{_seats(c.old)} → {_seats(c.new)}")
+    return [Change(action=ACTION, sheet=A7, row=c.row, content=f"{c.software} 安装数量：{seats(c.old)} → {seats(c.new)}")
             for c in plan.count_changes]
 
 
@@ -344,7 +344,7 @@ def write_settings(wb: Workbook, changes: list[SettingChange]) -> list[Change]:
     ws, smap = sheet_map(wb, schema.SETTINGS)
     key_col, value_col = smap.cols["项目"], smap.cols["值"]
     rows = {str(ws.cell(r, key_col).value).strip(): r for r in range(smap.first_data_row, ws.max_row + 1)
-            if not _blank(ws.cell(r, key_col).value)}
+            if not blank(ws.cell(r, key_col).value)}
     out = []
     for change in changes:
         row = rows.get(change.key) or append_rows(ws, smap, [{"项目": change.key}])[0]

@@ -53,5 +53,5 @@ def baseline_command(
     from workbook_tools.operations import apply_operation, plan_baseline
 
     outcome = apply_operation(path, plan_baseline, parse_day(date), today(None))
-    print(f"已把附件8 的 {len(outcome.plan.appends)} 行登记为 {parse_day(date).isoformat()} 的安装记录（附件9）。")
+    print(f"已把附件8 的 {len(outcome.plan.appended)} 行登记为 {parse_day(date).isoformat()} 的安装记录（附件9）。")
     print(f"已写入 {path}（原文件备份：{outcome.backup}）")
