@@ -166,6 +166,21 @@ def test_check_finds_nothing(ledger):
     assert [(f.rule, f.sheet, f.row) for f in result.findings] == []
 
 
+def test_cells_are_typed_as_the_schema_says(made):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(made[0])
+    log = wb[schema.A9]
+    cell = {header.value: c for header, c in zip(log[1], log[2])}
+    assert cell["序号"].value == "1" and cell["序号"].number_format == "@"
+    assert cell["软件编号"].number_format == "@" and cell["计算机编号"].number_format == "@"
+    assert isinstance(cell["日期"].value, dt.datetime) and cell["日期"].number_format == "yyyy-mm-dd"
+    assert cell["安装数量"].value == 1 and cell["操作"].value in ("安装", "卸载")
+    a7 = wb[schema.A7]
+    money = [c for c in a7[1] if c.value == "采购金额"][0].column
+    assert any(isinstance(a7.cell(r, money).value, (int, float)) for r in range(2, a7.max_row + 1))
+
+
 def cell_values(path: Path) -> dict[str, list[tuple]]:
     import openpyxl
 
