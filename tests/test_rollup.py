@@ -311,3 +311,32 @@ def test_rollup_of_an_empty_unit(tmp_path):
     outcome = apply_rollup(path, D(2025, 6, 30), today=TODAY)
     assert outcome.written and outcome.plan.rows == []
     assert outcome.plan.header["总人数"] == 1
+
+
+def test_user_text_below_the_table_is_logged_when_rows_grow_over_it(ledger_copy):
+    apply_rollup(ledger_copy, D(2025, 6, 30), today=TODAY)
+    wb = openpyxl.load_workbook(ledger_copy)
+    wb[A8].cell(1, 13, "说明")
+    wb[A8].cell(7, 13, "以上为本处室自查结果")
+    wb.save(ledger_copy)
+    apply_rollup(ledger_copy, D(2025, 3, 31), today=TODAY)
+    assert a8_rows(ledger_copy) == EXPECTED[D(2025, 3, 31)]
+    changes = load_ledger(ledger_copy).df(schema.CHANGES)
+    assert changes["内容"].astype(str).str.contains("以上为本处室自查结果").sum() == 1
+
+
+def test_title_rows_above_the_headers_are_respected(tmp_path):
+    path = base_ledger(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    for name in (A8, A9, A7):
+        wb[name].insert_rows(1, 2)
+        wb[name]["A1"] = f"{name}（单位自制标题）"
+    wb.save(path)
+    for planner, request in HISTORY:
+        apply_operation(path, planner, request, TODAY)
+    apply_rollup(path, D(2025, 6, 30), today=TODAY)
+    assert a8_rows(path) == EXPECTED[D(2025, 6, 30)]
+    assert a7_counts(path) == COUNTS[D(2025, 6, 30)]
+    ws = openpyxl.load_workbook(path)[A8]
+    assert ws["A1"].value == f"{A8}（单位自制标题）" and ws["A4"].value == "1"
+    assert error_keys(path) == set()

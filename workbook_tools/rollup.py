@@ -71,6 +71,7 @@ class RollupPlan(BaseModel):
     rewrite: list[int] = Field(default_factory=list)   # indices of `rows` whose worksheet row must be written
     clear: list[int] = Field(default_factory=list)     # worksheet rows of 附件8 left over below the new rows
     moves: dict[int, int | None] = Field(default_factory=dict)  # row -> row whose extra cells it takes
+    stray: list[int] = Field(default_factory=list)     # rows in `moves` that held no 附件8 data before
 
     @property
     def changed(self) -> bool:
@@ -219,6 +220,7 @@ def _positions(plan: RollupPlan, old: pd.DataFrame, old_rows: list[tuple], new_r
         if source != first + i:
             plan.moves[first + i] = source
     plan.moves.update({r: None for r in plan.clear})
+    plan.stray = sorted(r for r in plan.moves if r not in at)
 
 
 def _count_changes(ledger: Ledger, counts: dict[str, float]) -> list[CountChange]:
@@ -298,7 +300,7 @@ def write_a8(wb: Workbook, plan: RollupPlan) -> list[Change]:
     ws, smap = sheet_map(wb, A8)
     extra = _extra_columns(ws, smap.header_row, smap.cols.values())
     grab = {r for r in plan.moves.values() if r is not None} | {c.row for c in plan.a8_changes if c.kind == "删除"}
-    saved = {r: [ws.cell(r, c).value for c in extra] for r in grab} if extra else {}
+    saved = {r: [ws.cell(r, c).value for c in extra] for r in grab | set(plan.stray)} if extra else {}
     columns = [(smap.cols[h], smap.spec.column(h), h) for h in A8_HEADERS]
     for i in plan.rewrite:
         values = plan.rows[i]
@@ -310,14 +312,19 @@ def write_a8(wb: Workbook, plan: RollupPlan) -> list[Change]:
     for target, source in plan.moves.items() if extra else ():
         for col, value in zip(extra, saved.get(source, [None] * len(extra))):
             ws.cell(target, col).value = value
-    return [_a8_change(c, extra, saved) for c in plan.a8_changes] + _reordered(plan)
+    stray = [Change(action=ACTION, sheet=A8, row=r, content=f"第 {r} 行不属于任何数据行的自定义列内容被新行占用，原内容：{kept}")
+             for r in plan.stray if (kept := _extras_text(extra, saved.get(r, [])))]
+    return [_a8_change(c, extra, saved) for c in plan.a8_changes] + stray + _reordered(plan)
+
+
+def _extras_text(extra: dict[int, str], values: list) -> str:
+    return "；".join(f"{extra[c]}={show(v)}" for c, v in zip(extra, values) if not blank(v))
 
 
 def _a8_change(change: A8Change, extra: dict[int, str], saved: dict[int, list]) -> Change:
     detail = change.detail
-    if change.kind == "删除" and extra:
-        kept = [f"{extra[c]}={show(v)}" for c, v in zip(extra, saved.get(change.row, [])) if not blank(v)]
-        detail = "；".join([detail, *kept]) if kept else detail
+    kept = _extras_text(extra, saved.get(change.row, [])) if change.kind == "删除" else ""
+    detail = f"{detail}；{kept}" if kept else detail
     prefix = "删除（无安装记录可说明，按 --force 移除）" if change.unexplained else change.kind
     return Change(action=ACTION, sheet=A8, row=change.row, content=f"{prefix}：{detail}")
 
