@@ -64,10 +64,9 @@ def _remark(values: dict) -> str:
 def _event(ledger: Ledger, values: dict, serial: int, handler: str | None) -> dict:
     pcs = ledger.df(schema.COMPUTERS).drop_duplicates(COMPUTER).set_index(COMPUTER)
     pc = pcs.loc[_text(values, COMPUTER)]
-    keep = lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else v  # noqa: E731
     return {"序号": str(serial), NUMBER: _text(values, NUMBER), "操作": _text(values, "操作"),
-            COMPUTER: _text(values, COMPUTER), "计算机品牌": keep(pc["计算机品牌"]), "使用人": keep(pc["使用人"]),
-            "使用部门": keep(pc["使用部门"]), "版本": _text(values, "版本"), "日期": proposal_date(values.get("日期")),
+            COMPUTER: _text(values, COMPUTER), "计算机品牌": clean_text(pc["计算机品牌"]),
+            "使用人": clean_text(pc["使用人"]), "使用部门": clean_text(pc["使用部门"]), "版本": _text(values, "版本"), "日期": proposal_date(values.get("日期")),
             "安装数量": 1.0, "统一部署": "否", "经办人": handler, "备注": _remark(values)}
 
 
