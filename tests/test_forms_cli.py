@@ -1,0 +1,117 @@
+"""`ledger print` and `ledger slip` on the command line: outputs, options, exit codes, PDF fallback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from test_forms import sample_path
+from test_forms_golden import GOLDEN, normalise
+
+from workbook_tools.cli import main
+from workbook_tools.forms import render
+from workbook_tools.io.reader import load_ledger
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return exc.value.code or 0, out, err
+
+
+@pytest.fixture
+def ledger_path(tmp_path):
+    return sample_path(tmp_path)
+
+
+def printed_path(out: str) -> Path:
+    return Path(out.strip().splitlines()[-1])
+
+
+def test_print_html_next_to_the_ledger_matches_golden(capsys, ledger_path):
+    code, out, _ = run(capsys, "print", "附件11", ledger_path, "--html")
+    path = printed_path(out)
+    assert code == 0 and path == ledger_path.with_name("ledger_附件11.html")
+    assert normalise(path.read_text(encoding="utf-8")) == (GOLDEN / "annex11.html").read_text(encoding="utf-8")
+
+
+def test_print_pdf_with_serial_option(capsys, ledger_path, tmp_path):
+    code, out, _ = run(capsys, "print", "7", ledger_path, "-o", tmp_path / "汇总表.pdf")
+    assert code == 0 and printed_path(out) == tmp_path / "汇总表.pdf"
+    assert "ABCD-****-****-1234" in PdfReader(tmp_path / "汇总表.pdf").pages[0].extract_text().replace("\n", "").replace(" ", "")
+    run(capsys, "print", "附件7", ledger_path, "-o", tmp_path / "full", "--show-serials")
+    assert "ABCD-EFGH-IJKL-1234" in PdfReader(tmp_path / "full.pdf").pages[0].extract_text().replace("\n", "").replace(" ", "")
+
+
+def test_print_selected_items_into_a_folder(capsys, ledger_path, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, out, _ = run(capsys, "print", "9", ledger_path, "-o", folder, "--id", "SY-0001")
+    path = printed_path(out)
+    assert code == 0 and path == folder / "ledger_附件9_SY-0001.pdf"
+    assert len(PdfReader(path).pages) == 1
+
+
+def test_print_annex5_for_a_year(capsys, ledger_path, tmp_path):
+    code, out, _ = run(capsys, "print", "附件5", ledger_path, "--year", "2025", "--html", "-o", tmp_path / "a5.html")
+    assert code == 0 and "（2025 年度）" in printed_path(out).read_text(encoding="utf-8")
+
+
+def test_print_unsigned_pledges(capsys, ledger_path):
+    code, out, _ = run(capsys, "print", "2", ledger_path, "--unsigned")
+    assert code == 0 and len(PdfReader(printed_path(out)).pages) == 2
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("print", "12"), 2),                              # no such form
+    (("print", "7", "--year", "2025"), 2),             # option of another form
+    (("print", "2", "--show-serials"), 2),
+    (("print", "9", "--id", "SY-9999"), 1),            # unknown number
+    (("print", "1", "--id", "x"), 1),                  # summary form
+])
+def test_print_refusals(capsys, ledger_path, args, expected):
+    command, form, *rest = args
+    code, _, _ = run(capsys, command, form, ledger_path, *rest)
+    assert code == expected
+
+
+def test_print_missing_workbook(capsys, tmp_path):
+    code, _, err = run(capsys, "print", "7", tmp_path / "none.xlsx")
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_without_pdf_engine_html_is_written_and_opened(capsys, ledger_path, monkeypatch):
+    def missing():
+        raise render.EngineMissing("cannot load library 'libpango-1.0-0'")
+
+    opened = []
+    monkeypatch.setattr(render, "_weasyprint", missing)
+    monkeypatch.setattr(render, "open_in_browser", opened.append)
+    code, out, _ = run(capsys, "print", "11", ledger_path)
+    path = printed_path(out)
+    assert code == 0 and path.suffix == ".html" and path.exists() and opened == [path]
+
+
+def test_slip_commands(capsys, ledger_path):
+    code, out, _ = run(capsys, "slip", ledger_path, "--computer", "PC-002", "--date", "2026-11-20")
+    path = printed_path(out)
+    assert code == 0 and path.name == "ledger_附件11_QR-20261120-002.pdf"
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1 and "QR-20261120-002" in reader.pages[0].extract_text()
+    code, _, _ = run(capsys, "slip", ledger_path, "--signed", "QR-20261120-002", "--date", "2026-11-28")
+    register = load_ledger(ledger_path).df("附件11").set_index("确认单号")
+    assert code == 0 and register.loc["QR-20261120-002", "已签字"] == "是"
+
+
+@pytest.mark.parametrize("args", [(), ("--computer", "PC-002", "--signed", "QR-1"), ("--computer", "PC-002",
+                                                                                     "--date", "yesterday")])
+def test_slip_usage_errors(capsys, ledger_path, args):
+    code, _, _ = run(capsys, "slip", ledger_path, *args)
+    assert code == 2
+
+
+@pytest.mark.parametrize("command", ["print", "slip"])
+def test_commands_have_help(capsys, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and "--output" in out
