@@ -103,7 +103,13 @@ def _hides_bools(column: np.ndarray, uniques: Sequence[object]) -> bool:
     return bool(types & {int, float}) and any(type(v) is bool for v in column)
 
 
-def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, list[object], np.ndarray] | None:
+def _objects(values: Sequence[object]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(codes, typed value per distinct raw value, blank mask): each distinct value is coerced once.
 
     None when the column holds booleans (they would be merged with the numbers 0 and 1).
@@ -112,24 +118,32 @@ def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, list[object], 
     uniques = list(uniques)
     if _hides_bools(column, uniques):
         return None
-    typed = _clean_texts(uniques) if kind in TEXT_KINDS else coerce(kind, uniques)
-    blank_u = np.fromiter((type(u) is str and not u.strip(_STRIP) for u in uniques), dtype=bool, count=len(uniques))
-    blank = np.append(blank_u, True)[codes]  # code -1 (None/NaN) is blank
+    typed = _objects(_clean_texts(uniques) if kind in TEXT_KINDS else coerce(kind, uniques))
+    # a coercer gives None exactly for blank input; code -1 (None/NaN) is blank too
+    blank = np.append(np.equal(typed, None), True)[codes]
     return codes, typed, blank
 
 
-def _take(kind: Kind, typed: list[object], codes: np.ndarray) -> pd.Series:
+def _bad(kind: Kind, typed: np.ndarray) -> np.ndarray:
+    """Mask of the distinct values that could not be read (text never fails)."""
+    if kind in TEXT_KINDS:
+        return np.zeros(len(typed), dtype=bool)
+    return np.equal(typed, BAD).astype(bool)
+
+
+def _take(kind: Kind, typed: np.ndarray, bad: np.ndarray, codes: np.ndarray) -> pd.Series:
     """The typed column for the selected rows, converted once per distinct value."""
-    clean = [None if v is BAD else v for v in typed]
-    if not clean:
+    if not len(typed):
         return _typed_series(kind, [None] * len(codes))
-    distinct = _typed_series(kind, clean + [None])
-    return pd.Series(distinct.to_numpy()[np.where(codes < 0, len(clean), codes)], dtype=distinct.dtype)
+    clean = np.append(np.where(bad, None, typed), None)
+    distinct = pd.Series(clean, dtype=object) if kind not in (Kind.DATE, Kind.DATETIME, Kind.MONEY, Kind.COUNT) \
+        else _typed_series(kind, list(clean))
+    return pd.Series(distinct.to_numpy()[np.where(codes < 0, len(typed), codes)], dtype=distinct.dtype)
 
 
-def _slow_column(kind: Kind, raw: list[object]) -> tuple[np.ndarray, list[object], np.ndarray]:
+def _slow_column(kind: Kind, raw: list[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fallback of `_coerced`: every value on its own (codes = positions)."""
-    typed = coerce(kind, raw)
+    typed = _objects(coerce(kind, raw))
     blank = np.fromiter((is_blank(v) for v in raw), dtype=bool, count=len(raw))
     return np.arange(len(raw)), typed, blank
 
@@ -167,12 +181,12 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
             continue
         codes, typed, _ = parsed[column.header]
         codes = codes[data_idx]
-        bad = [i for i, v in enumerate(typed) if v is BAD]
+        bad = _bad(column.kind, typed)
         j = mapping[column.header]
-        for k in np.flatnonzero(np.isin(codes, bad)) if bad else ():
+        for k in np.flatnonzero(np.append(bad, False)[codes]) if bad.any() else ():
             findings.append(_type_finding(spec, column.kind, column.header, row_numbers[k], first_col + j,
                                           block[data_idx[k], j]))
-        out[column.header] = _take(column.kind, typed, codes)
+        out[column.header] = _take(column.kind, typed, bad, codes)
     df = pd.DataFrame(out, index=range(len(data_idx)))
     df[ROW] = pd.Series(row_numbers, dtype="int64")
     columns = {h: first_col + j for h, j in mapping.items()}
