@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from workbook_tools.cli.app import LedgerPath, app, parse_day, today
+from workbook_tools.model import LedgerError
 
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11）", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
@@ -36,9 +37,9 @@ def check_options(spec, year: int | None, unsigned: bool, show_serials: bool) ->
     for flag, used, number in (("--year", year is not None, 5), ("--unsigned", unsigned, 2),
                                ("--show-serials", show_serials, 7)):
         if used and spec.number != number:
-            raise typer.BadParameter(f"只用于附件{number}", param_hint=flag)
+            raise LedgerError(f"{flag} 只用于附件{number}", 2)
     if year is not None and not 1990 <= year <= 2100:
-        raise typer.BadParameter("年份应在 1990–2100 之间", param_hint="--year")
+        raise LedgerError("--year 的年份应在 1990–2100 之间", 2)
 
 
 def report(result, spec) -> None:
@@ -90,7 +91,7 @@ def slip_command(
     html: HtmlOpt = False,
 ) -> None:
     if (computer is None) == (signed is None):
-        raise typer.BadParameter("请给出 --computer（编确认单并打印）或 --signed（登记签字交回）之一")
+        raise LedgerError("请给出 --computer（编确认单并打印）或 --signed（登记签字交回）二者之一", 2)
     day = parse_day(date) or today(None)
     if signed is not None:
         record_signed(path, signed.strip(), day)
