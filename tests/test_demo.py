@@ -227,6 +227,31 @@ def test_out_of_range_sizes_are_refused(option):
     assert exc.value.exit_code == 1
 
 
+def test_numbers_use_the_prefixes_of_the_settings(tmp_path):
+    from workbook_tools.rules import run_check
+
+    wb = build_workbook({"商业软件编号前缀": "ZB", "免费软件编号前缀": "MFRJ"})
+    demo.fill(wb, demo.DemoSpec(today=TODAY, **SMALL))
+    wb.save(tmp_path / "p.xlsx")
+    ledger = load_ledger(tmp_path / "p.xlsx")
+    numbers = ledger.df(schema.A7)["软件编号"]
+    assert numbers.str.startswith("ZB-").sum() >= 10 and numbers.str.startswith("MFRJ-").any()
+    assert numbers.str.startswith("OEM-").any()
+    assert run_check(ledger, TODAY).findings == []
+
+
+def test_demo_after_preset_keeps_one_copy_of_departments_and_leading_group(tmp_path):
+    from workbook_tools.create import fill_preset
+
+    wb = build_workbook()
+    fill_preset(wb)
+    demo.fill(wb, demo.DemoSpec(today=TODAY, **SMALL))
+    wb.save(tmp_path / "p.xlsx")
+    ledger = load_ledger(tmp_path / "p.xlsx")
+    assert len(ledger.df(schema.DEPTS)) == len(presets.DEPARTMENTS)
+    assert len(ledger.df(schema.A1)) == len(presets.LEADING_GROUP)
+
+
 def test_init_command_builds_a_clean_demo(tmp_path, capsys):
     from workbook_tools.cli import main
 

@@ -11,10 +11,12 @@ import datetime as dt
 from openpyxl.workbook import Workbook
 from pydantic import BaseModel, ConfigDict, Field
 
+from workbook_tools import schema
 from workbook_tools.demo.build import DemoUnit, build
-from workbook_tools.demo.output import write_settings, write_table
+from workbook_tools.demo.output import has_rows, number_prefixes, write_settings, write_table
 from workbook_tools.model import LedgerError
 
+PRESET_SHEETS = (schema.DEPTS, schema.A1)
 # (smallest, largest) accepted value of each size option.
 LIMITS: dict[str, tuple[int, int]] = {
     "staff": (60, 20000), "computers": (20, 30000), "software": (20, 150), "years": (1, 15),
@@ -51,9 +53,11 @@ def fill(wb: Workbook, spec: DemoSpec) -> str:
     problems = spec.problems()
     if problems:
         raise LedgerError("示例数据参数有误：" + "；".join(problems), 1)
-    unit = build(spec)
+    unit = build(spec, number_prefixes(wb))
     write_settings(wb, unit.settings)
     for name, rows in unit.sheets.items():
+        if name in PRESET_SHEETS and has_rows(wb, name):
+            continue  # `init --preset` already wrote the same departments and leading group
         write_table(wb, name, rows)
     return unit.summary()
 

@@ -101,13 +101,13 @@ def apply_rollup(unit: "DemoUnit", plan: RollupPlan) -> None:
     unit.settings.update({ROLLUP_DATE: plan.date, ROLLUP_PERIOD: plan.period})
 
 
-def build(spec) -> DemoUnit:
-    """The synthetic unit described by a `DemoSpec` (see the package doc)."""
+def build(spec, prefixes: dict[str, str] | None = None) -> DemoUnit:
+    """The synthetic unit described by a `DemoSpec`; `prefixes` maps 软件类型 to its number prefix."""
     rng = random.Random(spec.seed)
     tl = Timeline(years_before(spec.today, spec.years), spec.today)
     people = ppl.make_staff(rng, spec.staff, tl.start, tl.today)
     computers = ppl.make_computers(rng, spec.computers, people, tl.start, tl.today)
-    software = make_software(rng, spec.software, tl)
+    software = make_software(rng, spec.software, tl, prefixes)
     a9, a10, a11 = history(rng, spec, tl, people, computers, software)
     a3, a4 = tables.purchase_rows(rng, software)
     sheets = {

@@ -107,3 +107,19 @@ def write_settings(wb: Workbook, values: Mapping[str, object]) -> None:
             cell.number_format = DATE_FORMAT
         else:
             write_cell(ws, row, value_col, column, value)
+
+
+def has_rows(wb: Workbook, name: str) -> bool:
+    """Whether a schema sheet already holds data below its header (e.g. from `init --preset`)."""
+    ws = wb[schema.sheet(name).name]
+    return any(v not in (None, "") for row in ws.iter_rows(min_row=2, values_only=True) for v in row)
+
+
+def number_prefixes(wb: Workbook) -> dict[str, str]:
+    """软件类型 -> the number prefix configured in 设置 (empty keys keep the default)."""
+    ws, smap = sheet_map(wb, schema.SETTINGS)
+    key_col, value_col = smap.cols["项目"], smap.cols["值"]
+    rows = range(smap.first_data_row, ws.max_row + 1)
+    values = {ws.cell(r, key_col).value: ws.cell(r, value_col).value for r in rows}
+    keys = {"商业软件": "商业软件编号前缀", "OEM软件": "OEM软件编号前缀", "免费软件": "免费软件编号前缀"}
+    return {kind: str(values[key]).strip() for kind, key in keys.items() if str(values.get(key) or "").strip()}

@@ -146,13 +146,17 @@ def free_rows(count: int, tl: Timeline) -> list[Software]:
     return out
 
 
-def make_software(rng: random.Random, total: int, tl: Timeline) -> list[Software]:
-    """All 附件7 rows, numbered per type in the order they were acquired."""
+DEFAULT_PREFIXES = {COMMERCIAL: "SY", OEM: "OEM", FREE: "MF"}
+
+
+def make_software(rng: random.Random, total: int, tl: Timeline,
+                  prefixes: dict[str, str] | None = None) -> list[Software]:
+    """All 附件7 rows, numbered per type (prefix by 软件类型) in the order they were acquired."""
     n_com, n_oem, n_free = composition(total)
     com = sorted(commercial_rows(rng, n_com, tl), key=lambda s: s.available)
     rows = com + oem_rows(n_oem, tl) + free_rows(n_free, tl)
     counters = {COMMERCIAL: 0, OEM: 0, FREE: 0}
-    prefixes = {COMMERCIAL: "SY", OEM: "OEM", FREE: "MF"}
+    prefixes = {**DEFAULT_PREFIXES, **(prefixes or {})}
     for sw in rows:
         counters[sw.type] += 1
         sw.number = f"{prefixes[sw.type]}-{counters[sw.type]:04d}"
