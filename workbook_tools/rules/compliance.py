@@ -1,4 +1,4 @@
-"""LIC-*, SCRAP-INSTALLED, ROLLUP-STALE, STAFF-NO-PLEDGE, HEADER-COUNTS: is the unit compliant and the ledger current."""
+"""LIC-*, SCRAP-INSTALLED, ROLLUP-STALE, STAFF-NO-PLEDGE, HEADER-COUNTS: compliance and a current ledger."""
 from __future__ import annotations
 
 import datetime as dt

@@ -9,7 +9,9 @@ from workbook_tools import schema
 from workbook_tools.ledger import ROW
 from workbook_tools.licence import version_key
 from workbook_tools.model import Finding
-from workbook_tools.rules.context import COMMERCIAL, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, norm_series, show
+from workbook_tools.rules.context import (
+    COMMERCIAL, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, norm_series, show,
+)
 from workbook_tools.rules.registry import rule
 
 A9 = schema.A9

@@ -9,7 +9,9 @@ from workbook_tools import schema
 from workbook_tools.ledger import ROW
 from workbook_tools.licence import version_covered
 from workbook_tools.model import Finding
-from workbook_tools.rules.context import COMMERCIAL, FREE, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, pairs_in, show
+from workbook_tools.rules.context import (
+    COMMERCIAL, FREE, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, pairs_in, show,
+)
 from workbook_tools.rules.registry import rule
 
 A6, A7, A8, A9 = schema.A6, schema.A7, schema.A8, schema.A9
