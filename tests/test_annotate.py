@@ -142,3 +142,15 @@ def test_cli_annotate(capsys, path):
     wb = openpyxl.load_workbook(path)
     assert wb[schema.RESULTS].max_row > 1
     assert "校验结果" in capsys.readouterr().out
+
+
+def test_edited_results_sheet_and_merged_cells_do_not_break_it(path):
+    check_and_annotate(path)
+    wb = openpyxl.load_workbook(path)
+    results = wb[schema.RESULTS]
+    results.cell(2, 4).value = "不是单元格"
+    results.cell(3, 6).value = "{坏的"
+    wb[schema.A7].merge_cells("F3:G3")   # G3 (a flagged cell) is now inside a merged range
+    wb.save(path)
+    check_and_annotate(path)
+    assert openpyxl.load_workbook(path)[schema.RESULTS].max_row > 1

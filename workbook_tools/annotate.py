@@ -9,9 +9,11 @@ The user's own fills and comments are never removed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Color, Font, PatternFill
 from openpyxl.utils import quote_sheetname
@@ -33,6 +35,7 @@ ORIGINAL_FILL = "原填充"   # appended to 校验结果 (docs/check.md 「对�
 HEADERS = (*schema.BY_NAME[schema.RESULTS].headers, ORIGINAL_FILL)
 WIDTHS = (24, 8, 28, 10, 80, 12)
 NOTE_SIZE = (320, 120)
+_ADDRESS = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
 
 
 def _color(color: Color | None) -> dict | None:
@@ -92,7 +95,7 @@ def _previous_marks(wb: Workbook) -> list[tuple[str, str, str | None]]:
     marks = []
     for row in ws.iter_rows(min_row=2, values_only=True):
         sheet, cell = row[sheet_i], row[cell_i]
-        if sheet and cell:
+        if sheet and cell and _ADDRESS.match(str(cell)):
             original = row[fill_i] if fill_i is not None and fill_i < len(row) else None
             marks.append((str(sheet), str(cell), original or None))
     return marks
@@ -105,6 +108,8 @@ def clear_previous(wb: Workbook) -> int:
         if sheet not in wb.sheetnames or sheet == schema.RESULTS:
             continue
         cell = wb[sheet][address]
+        if isinstance(cell, MergedCell):
+            continue
         if cell.comment is not None and cell.comment.author == AUTHOR:
             cell.comment = None
             touched.add((sheet, address))
@@ -130,7 +135,7 @@ def mark_cells(wb: Workbook, findings: Iterable[Finding]) -> dict[tuple[str, str
     originals = {}
     for (sheet, address), group in groups.items():
         cell = wb[sheet][address]
-        if not is_pattern(cell.fill):
+        if isinstance(cell, MergedCell) or not is_pattern(cell.fill):
             continue
         originals[(sheet, address)] = fill_to_text(cell.fill)
         worst = Severity.ERROR if any(f.severity is Severity.ERROR for f in group) else Severity.WARNING
