@@ -148,6 +148,12 @@ def test_every_event_has_its_paperwork(ledger):
     asked = log[log["统一部署"] == "否"]
     assert len(asked) and asked["申请编号"].isin(requests["申请编号"]).all()
     assert (requests["状态"] == "已完成").all()
+    done = asked.groupby("申请编号")["日期"].min()
+    dates = requests.set_index("申请编号")[["申请时间", "部门审核日期", "信息化部审核日期"]]
+    assert (dates["申请时间"] <= dates["部门审核日期"]).all()
+    assert (dates["部门审核日期"] <= dates["信息化部审核日期"]).all()
+    assert (dates.loc[done.index, "信息化部审核日期"] <= done).all()
+    assert requests["申请时间"].is_monotonic_increasing
     signed = slips.loc[slips["已签字"] == "是", "确认单号"]
     assert log["确认单号"].isin(signed).all()
 

@@ -67,11 +67,11 @@ def history(rng: random.Random, spec, tl: Timeline, people, computers, software)
     records.sort_events(gen.events)
     peaks, last = records.usage(gen.events)
     settle_licences(rng, software, peaks, len(people), tl, last)
-    records.number_requests(gen.actions)
+    a10 = records.request_rows(rng, gen.actions, tl.start)
     techs = [p for p in people if p.dept == vocab.IT_DEPT and p.active and not p.leader]
     techs = techs or [p for p in people if p.dept == vocab.IT_DEPT]
     a9, a11 = records.event_rows(rng, gen.events, techs)
-    return a9, records.request_rows(rng, gen.actions), a11
+    return a9, a10, a11
 
 
 def used_in(event_rows: list[list]) -> dict[str, set[str]]:

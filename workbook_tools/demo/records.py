@@ -31,21 +31,14 @@ def usage(events: list[Event]) -> tuple[dict[str, int], dict[str, dt.date]]:
     return peaks, last
 
 
-def number_requests(actions: list[Action]) -> None:
-    actions.sort(key=lambda a: (a.day, a.computer.id))
-    seq: dict[int, int] = {}
-    for a in actions:
-        seq[a.day.year] = seq.get(a.day.year, 0) + 1
-        a.number = f"SQ-{a.day.year}-{seq[a.day.year]:04d}"
-
-
 def slip_note(group: list[Event]) -> str:
-    notes = {e.note for e in group}
-    if len(notes) == 1 and group[0].note in NOTES.values():
+    """What one slip covers: the occasion (建账登记, 新机部署, 计算机报废) or the number of changes."""
+    if all(e.note == group[0].note for e in group) and group[0].note in NOTES.values():
         return group[0].note
     installs = sum(1 for e in group if e.op == INSTALL)
-    parts = [f"安装{installs}项" if installs else "", f"卸载{len(group) - installs}项" if len(group) > installs else ""]
-    return "、".join(p for p in parts if p)
+    upgrades = sum(1 for e in group if e.op == INSTALL and (e.note or "").startswith("升级"))
+    counts = (("升级", upgrades), ("安装", installs - upgrades), ("卸载", len(group) - installs - upgrades))
+    return "、".join(f"{what}{n}项" for what, n in counts if n)
 
 
 def event_rows(rng: random.Random, events: list[Event], techs: list[Person]) -> tuple[list[list], list[list]]:
@@ -72,17 +65,22 @@ def request_reason(a: Action) -> str:
     return sw.template.reason if sw.type == FREE else "业务工作需要"
 
 
-def request_rows(rng: random.Random, actions: list[Action]) -> list[list]:
-    rows = []
-    it_head = HEADS[vocab.IT_DEPT]
+def request_rows(rng: random.Random, actions: list[Action], floor: dt.date) -> list[list]:
+    """附件10: one completed request per action, numbered per year in the order they were filed."""
+    dated = []
     for a in actions:
-        c = a.computer
-        applied = a.day - days(rng, 1, 6)
-        dept_day = applied + days(rng, 0, 1)
-        it_day = min(a.day, dept_day + days(rng, 0, 2))
-        first = a.old or a.new
+        applied = max(a.day - days(rng, 1, 6), min(a.day, max(floor, a.computer.enabled)))
+        dept_day = min(a.day, applied + days(rng, 0, 1))
+        dated.append((applied, dept_day, min(a.day, dept_day + days(rng, 0, 2)), a))
+    dated.sort(key=lambda d: (d[0], d[3].day, d[3].computer.id))
+    seq: dict[int, int] = {}
+    rows = []
+    for applied, dept_day, it_day, a in dated:
+        seq[applied.year] = seq.get(applied.year, 0) + 1
+        a.number = f"SQ-{applied.year}-{seq[applied.year]:04d}"
+        c, first = a.computer, a.old or a.new
         after = a.new if a.kind == "升级" else None
         rows.append([a.number, c.dept, c.user.name, applied, c.id, c.brand, a.kind, first[0].name, first[1],
                      after and after[0].name, after and after[1], request_reason(a), HEADS[c.dept], dept_day,
-                     it_head, it_day, "已完成"])
+                     HEADS[vocab.IT_DEPT], it_day, "已完成"])
     return rows
