@@ -55,7 +55,7 @@ class Seg(NamedTuple):
 
 @dataclass
 class Density:
-    """How much free software and how many version updates (see `Generator.free`)."""
+    """How much free software and how many version updates (see `free.py`)."""
 
     update_rate: float = 0.3
     target: int = 0           # wanted number of events; 0 = as popular as each tool is

@@ -91,14 +91,21 @@ def serial(rng: random.Random) -> str:
     return "-".join("".join(rng.choice(alphabet) for _ in range(5)) for _ in range(5))
 
 
+# Days before the history starts that the unit-wide products were bought.
+BOUGHT_BEFORE = {"office-wps": 90, "office-2016": 300, "os-kylin": 200, "os-uos": 180, "av-old": 400,
+                 "os-server": 500, "os-server-win": 500, "av-server": 60}
+# Newer generations, bought during the history (share of the years covered).
+BOUGHT_DURING = {"office-2019": 0.25, "office-2021": 0.6}
+
+
 def availability(rng: random.Random, tpl: catalog.Commercial, tl: Timeline) -> dt.date:
-    fixed = {"office-wps": -90, "office-2016": -300, "os-kylin": -200, "os-uos": -180, "av-old": -400,
-             "os-server": -500, "os-server-win": -500, "av-server": -60}
-    if tpl.role in fixed:
-        return tl.start + dt.timedelta(days=fixed[tpl.role])
-    moments = {"office-2019": 0.25, "office-2021": 0.6, "av-new": None}
-    if tpl.role in moments:
-        return tl.av_switch - 20 * DAY if tpl.role == "av-new" else tl.at(moments[tpl.role])
+    """Purchase (or receipt) day of a product: the first day it may be installed."""
+    if tpl.role in BOUGHT_BEFORE:
+        return tl.start - dt.timedelta(days=BOUGHT_BEFORE[tpl.role])
+    if tpl.role in BOUGHT_DURING:
+        return tl.at(BOUGHT_DURING[tpl.role])
+    if tpl.role == "av-new":  # bought shortly before the unified upgrade, while V6.0 still runs
+        return tl.av_switch - 20 * DAY
     if rng.random() < 0.6:
         return tl.start - days(rng, 30, 400)
     return tl.at(rng.uniform(0.1, 0.7))
