@@ -103,3 +103,10 @@ def test_workbook_open_in_excel_is_not_written(tmp_path):
     with pytest.raises(LedgerError) as err:
         stamp_visit(path, "PC-002", VISIT)
     assert err.value.exit_code == 2 and path.read_bytes() == before
+
+
+def test_numbered_visit_can_be_reprinted_while_open_in_excel(tmp_path):
+    path = sample_path(tmp_path)
+    (tmp_path / f"~${path.name}").write_bytes(b"lock")
+    plan, result = stamp_visit(path, "PC-001", VISIT)
+    assert plan.slips == ["QR-20261120-001"] and not result.written

@@ -102,6 +102,8 @@ def stamp_visit(path: Path, computer: str, day: dt.date) -> tuple[VisitPlan, Wri
     """Give a visit's 附件9 rows their 确认单号 and register the slip; see the module doc."""
     ledger = load_ledger(path)
     plan = plan_visit(ledger, computer, day)
+    if not plan.rows and not plan.entries:
+        return plan, WriteResult(path)  # already numbered and registered: only reprint (even while open in Excel)
     result = write_workbook(path, lambda wb: apply_visit(wb, plan), ACTION, expected_sha=ledger.sha256)
     return plan, result
 
