@@ -109,7 +109,7 @@ def build(spec, prefixes: dict[str, str] | None = None) -> DemoUnit:
     computers = ppl.make_computers(rng, spec.computers, people, tl.start, tl.today)
     software = make_software(rng, spec.software, tl, prefixes)
     a9, a10, a11 = history(rng, spec, tl, people, computers, software)
-    a3, a4 = tables.purchase_rows(rng, software)
+    a3, a4 = tables.purchase_rows(rng, software, tl.today)
     sheets = {
         schema.DEPTS: ppl.dept_rows(), schema.STAFF: tables.staff_rows(people),
         schema.COMPUTERS: tables.computer_rows(computers), schema.A1: tables.leading_group_rows(),

@@ -57,19 +57,38 @@ def free_list_rows(rows: list[Software], today: dt.date, used_in: dict[str, set[
     return out
 
 
-def purchase_rows(rng: random.Random, rows: list[Software]) -> tuple[list[list], list[list]]:
-    """附件3 needs and 附件4 plan lines behind every purchased number."""
+def need_row(rng: random.Random, ref: str, sw: Software, filled: dt.date, licences: int, note: str | None) -> list:
+    """One 附件3 line: the using department asks, 网络平台处 and 办公室 (assets) review."""
+    dept = sw.template.depts[0] if sw.template.depts else vocab.IT_DEPT
+    return [ref, dept, HEADS[dept], dept_phone(dept), filled, sw.category, PURPOSES[sw.category],
+            f"{sw.name} {sw.version}", licences, sw.number, HEADS[vocab.IT_DEPT], filled + days(rng, 3, 7),
+            HEADS["办公室"], filled + days(rng, 8, 14), note]
+
+
+def purchase_rows(rng: random.Random, rows: list[Software], today: dt.date) -> tuple[list[list], list[list]]:
+    """附件3 needs and 附件4 plan lines behind every purchased number, plus this year's open needs."""
     needs, plan = [], []
     seq: dict[int, int] = {}
     for sw in (s for s in rows if s.purchased):
-        dept = sw.template.depts[0] if sw.template.depts else vocab.IT_DEPT
         filled = sw.available - days(rng, 45, 90)
         seq[filled.year] = seq.get(filled.year, 0) + 1
         ref = f"XQ-{filled.year}-{seq[filled.year]:02d}"
-        needs.append([ref, dept, HEADS[dept], dept_phone(dept), filled, sw.category, PURPOSES[sw.category],
-                      f"{sw.name} {sw.version}", sw.count, sw.number, HEADS[vocab.IT_DEPT], filled + days(rng, 3, 7),
-                      HEADS["办公室"], filled + days(rng, 8, 14), None])
+        needs.append(need_row(rng, ref, sw, filled, sw.count, None))
         plan.append([len(plan) + 1, sw.name, sw.version, sw.price, sw.count, sw.amount, sw.category, sw.origin, ref,
                      f"{sw.available.year}年采购"])
-    return needs, plan
+    return needs + open_needs(rng, rows, today, seq), plan
 
+
+def open_needs(rng: random.Random, rows: list[Software], today: dt.date, seq: dict[int, int]) -> list[list]:
+    """A few needs filed for next year's purchase plan (附件4 not drawn up yet: see `ledger plan`)."""
+    superseded = ("office-2016", "av-old")
+    wanted = [s for s in rows if s.purchased and s.state == "在用" and s.licence != "场地授权"
+              and s.role not in superseded]
+    chosen = sorted(((today - days(rng, 20, 60), sw) for sw in rng.sample(wanted, min(3, len(wanted)))),
+                    key=lambda pair: (pair[0], pair[1].number))
+    out = []
+    for filled, sw in chosen:
+        seq[filled.year] = seq.get(filled.year, 0) + 1
+        ref = f"XQ-{filled.year}-{seq[filled.year]:02d}"
+        out.append(need_row(rng, ref, sw, filled, rng.choice((5, 8, 10, 15, 20)), f"{today.year + 1}年度需求"))
+    return out
