@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -13,12 +12,12 @@ from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.model import Finding
 from workbook_tools.rules.context import COMMERCIAL, NAME, NUMBER, TYPE, CheckContext, pairs_in, show
+from workbook_tools.rules.fields import scrap_reason
 from workbook_tools.rules.registry import rule
 
 A7, A8 = schema.A7, schema.A8
 EXPIRING_DAYS = 90
 ROLLUP_MAX_DAYS = 184   # 台账管理规定 一.13, 二.3: at least every half year
-_REASON_NOISE = re.compile(r"[\s()（）第项条款.、]")
 
 
 def _seats(n: float) -> str:
@@ -68,13 +67,6 @@ def lic_expiring(ctx: CheckContext) -> Iterator[Finding]:
     yield from ctx.emit("LIC-EXPIRING", A7, rows[ROW], "许可期限", (
         f"「{show(name)}」（{n}）的许可期限将于 {e.isoformat()} 到期（{EXPIRING_DAYS} 天内），请及时续订或卸载（配置管理规定 一.1）"
         for n, name, e in zip(rows.index, rows[NAME], ends[soon])))
-
-
-def scrap_reason(value: object) -> str | None:
-    """'1', '（1）', '第1项' -> '1'; anything else unchanged."""
-    if value is None or pd.isna(value):
-        return None
-    return _REASON_NOISE.sub("", str(value)) or None
 
 
 @rule("SCRAP-INSTALLED")

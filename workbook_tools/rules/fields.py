@@ -1,6 +1,7 @@
 """BLANK-*, REQ-FIELD, TYPE-* rules: which 附件7 fields must be empty, filled, or from a list."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -20,7 +21,18 @@ BLANK_DONATED = ("采购时间", "采购金额")          # 一.4
 DONATED = ("受赠", "调剂")
 PURCHASED_REQUIRED = ("采购时间", "采购金额", "许可类型", "许可数量", "许可期限")
 DONATED_REQUIRED = ("许可类型", "许可数量")
-ENUM_OWNED_ELSEWHERE = {(A7, "报废原因")}       # SCRAP-INSTALLED reports it with the clause
+_REASON_NOISE = re.compile(r"[\s()（）第项条款.、]")
+
+
+def scrap_reason(value: object) -> str | None:
+    """报废原因 as one of 1/2/3 when written '1', '（1）', '第1项'; anything else unchanged."""
+    if value is None or pd.isna(value):
+        return None
+    return _REASON_NOISE.sub("", str(value)) or None
+
+
+# columns whose values are compared after normalising (报废原因 also counts for SCRAP-INSTALLED)
+ENUM_NORMALISE = {(A7, "报废原因"): scrap_reason}
 
 
 def donated(df: pd.DataFrame) -> pd.Series:
@@ -120,9 +132,13 @@ def type_enum(ctx: CheckContext) -> Iterator[Finding]:
             continue
         df = ctx.df(spec.name)
         for column in spec.columns:
-            if not column.choices or (spec.name, column.header) in ENUM_OWNED_ELSEWHERE:
+            if not column.choices:
                 continue
-            bad = df[df[column.header].notna() & ~df[column.header].isin(column.choices)]
+            values = df[column.header]
+            normalise = ENUM_NORMALISE.get((spec.name, column.header))
+            if normalise is not None:
+                values = values.map(normalise).astype(object)
+            bad = df[values.notna() & ~values.isin(column.choices)]
             for row, value in zip(bad[ROW], bad[column.header]):
                 yield ctx.finding("TYPE-ENUM", spec.name, row, column.header,
                                   f"{spec.short}「{column.header}」的值「{show(value)}」不在可选范围内"
