@@ -15,7 +15,8 @@ from workbook_tools.demo import people as ppl
 from workbook_tools.demo import records, tables, vocab
 from workbook_tools.demo.free import add_free
 from workbook_tools.demo.history import Density, Generator
-from workbook_tools.demo.software import COMMERCIAL, FREE, OEM, Timeline, make_software, settle_licences
+from workbook_tools.demo.software import COMMERCIAL, FREE, OEM, Software, Timeline, make_software, settle_licences
+from workbook_tools.demo.spec import DemoSpec
 from workbook_tools.io.parse import parse_workbook
 from workbook_tools.ledger import Ledger
 from workbook_tools.rollup import RollupPlan, compute_rollup
@@ -59,7 +60,8 @@ def base_settings(people: list[ppl.Person]) -> dict[str, object]:
     }
 
 
-def history(rng: random.Random, spec, tl: Timeline, people, computers, software) -> tuple[list, list, list]:
+def history(rng: random.Random, spec: DemoSpec, tl: Timeline, people: list[ppl.Person],
+            computers: list[ppl.Computer], software: list[Software]) -> tuple[list[list], list[list], list[list]]:
     """附件9, 附件10 and 附件11 rows; settles the licence counts and terms of 附件7 on the way."""
     gen = Generator(rng, tl, software)
     gen.base_slots(computers)
@@ -90,7 +92,7 @@ def as_ledger(sheets: dict[str, list[list]], settings: dict[str, object]) -> Led
     return parse_workbook(raw)
 
 
-def apply_rollup(unit: "DemoUnit", plan: RollupPlan) -> None:
+def apply_rollup(unit: DemoUnit, plan: RollupPlan) -> None:
     """附件8, 安装数量, header counts and the roll-up stamp exactly as the roll-up computes them."""
     headers = schema.BY_NAME[schema.A8].headers
     unit.sheets[schema.A8] = [[r[h] for h in headers] for r in plan.rows]
@@ -101,7 +103,7 @@ def apply_rollup(unit: "DemoUnit", plan: RollupPlan) -> None:
     unit.settings.update({ROLLUP_DATE: plan.date, ROLLUP_PERIOD: plan.period})
 
 
-def build(spec, prefixes: dict[str, str] | None = None) -> DemoUnit:
+def build(spec: DemoSpec, prefixes: dict[str, str] | None = None) -> DemoUnit:
     """The synthetic unit described by a `DemoSpec`; `prefixes` maps 软件类型 to its number prefix."""
     rng = random.Random(spec.seed)
     tl = Timeline(years_before(spec.today, spec.years), spec.today)
@@ -122,7 +124,9 @@ def build(spec, prefixes: dict[str, str] | None = None) -> DemoUnit:
     return unit
 
 
-def facts(unit: DemoUnit, people, computers, software, tl: Timeline) -> dict[str, object]:
+def facts(unit: DemoUnit, people: list[ppl.Person], computers: list[ppl.Computer], software: list[Software],
+          tl: Timeline) -> dict[str, object]:
+    """The figures the summary quotes."""
     counts = {k.split(".", 1)[1]: v for k, v in unit.settings.items() if k.startswith("附件7.")}
     a9 = unit.sheets[schema.A9]
     return {
