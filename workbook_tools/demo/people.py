@@ -110,17 +110,29 @@ def rank_for(rng: random.Random, dept_type: str, dept: str) -> str:
     return pick(rng, vocab.OFFICE_RANKS)
 
 
-def make_staff(rng: random.Random, total: int, start: dt.date, today: dt.date) -> list[Person]:
-    """The leading group first, then generated staff, grouped by department in register order."""
-    leaders = []
+def leading_group() -> list[Person]:
+    out = []
     for role, name, title in presets.LEADING_GROUP:
         dept, rank = leader_place(role, title)
-        leaders.append(Person(dept, name, rank, leader=True))
+        out.append(Person(dept, name, rank, leader=True))
+    return out
+
+
+def sign_pledges(rng: random.Random, people: list[Person], start: dt.date, today: dt.date) -> None:
+    """Most signed in the campaign when the ledger was set up, newcomers later; a few who left never did."""
+    span = (today - start).days
+    for p in people:
+        if p.active or rng.random() < 0.8:
+            p.pledge = start + days(rng, 0, 45) if rng.random() < 0.85 else start + days(rng, 0, span)
+
+
+def make_staff(rng: random.Random, total: int, start: dt.date, today: dt.date) -> list[Person]:
+    """The leading group first, then generated staff, grouped by department in register order."""
     by_dept: dict[str, list[Person]] = {d[0]: [] for d in presets.DEPARTMENTS}
-    for p in leaders:
+    for p in leading_group():
         by_dept[p.dept].append(p)
-    names = NameMaker(rng, [p.name for p in leaders])
-    sizes = dept_sizes(rng, total - len(leaders))
+    names = NameMaker(rng, [p.name for group in by_dept.values() for p in group])
+    sizes = dept_sizes(rng, total - len(presets.LEADING_GROUP))
     for dept, dept_type, _ in presets.DEPARTMENTS:
         for _ in range(sizes[dept]):
             rank = rank_for(rng, dept_type, dept)
@@ -130,10 +142,7 @@ def make_staff(rng: random.Random, total: int, start: dt.date, today: dt.date) -
     others = [p for p in people if not p.leader]
     for p in rng.sample(others, max(1, round(len(others) * LEFT_SHARE)) if others else 0):
         p.active = False
-    span = (today - start).days
-    for p in people:
-        if p.active or rng.random() < 0.8:
-            p.pledge = start + days(rng, 0, 45) if rng.random() < 0.85 else start + days(rng, 0, span)
+    sign_pledges(rng, people, start, today)
     return people
 
 
