@@ -94,7 +94,8 @@ def ref_dept(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _differs(copy: pd.Series, source: pd.Series) -> pd.Series:
-    return copy.notna() & (source.isna() | (copy.astype(object) != source.astype(object)))
+    mine, theirs = copy.to_numpy(dtype=object), source.to_numpy(dtype=object)
+    return pd.Series(~pd.isna(mine) & (pd.isna(theirs) | (mine != theirs)), index=copy.index)
 
 
 def _mismatches(ctx: CheckContext, sheet: str, df: pd.DataFrame, source: pd.DataFrame, key: str,
