@@ -67,7 +67,8 @@ def replay(events: pd.DataFrame, until: dt.date | None = None) -> Replay:
     each event's outcome depends only on the previous event of the same (计算机编号, 软件编号):
     the replay is computed on whole columns, grouped by that key.
     """
-    usable = usable_events(events, until).reset_index(drop=True)   # index = replay order
+    needed = [c for c in (*LIVE_COLUMNS, OP) if c in events.columns]   # copy only what the replay reads
+    usable = usable_events(events[needed], until).reset_index(drop=True)   # index = replay order
     result = Replay(live=pd.DataFrame(columns=LIVE_COLUMNS))
     if usable.empty:
         return result

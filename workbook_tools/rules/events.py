@@ -74,11 +74,11 @@ def upgrade_half(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("EVENT-NO-REQUEST")
 def no_request(ctx: CheckContext) -> Iterator[Finding]:
-    events = ctx.events[ctx.events[OP].notna()]
-    requests = set(ctx.df(schema.A10)["申请编号"].dropna())
+    events = ctx.events
+    requests = ctx.df(schema.A10)["申请编号"].dropna().unique()
     missing = events["申请编号"].isna() & (events["统一部署"] != "是")
     absent = events["申请编号"].notna() & ~events["申请编号"].isin(requests)
-    bad = events[missing | absent]
+    bad = events[events[OP].notna() & (missing | absent)]
     yield from ctx.emit("EVENT-NO-REQUEST", A9, bad[ROW], "申请编号", (
         f"{show(op)}「{show(n)}」不是统一部署，缺少软件安装维护申请（附件10）（安装维护管理规定 一.2–一.3）"
         if pd.isna(req) else
@@ -88,10 +88,10 @@ def no_request(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("EVENT-NO-SLIP")
 def no_slip(ctx: CheckContext) -> Iterator[Finding]:
-    events = ctx.events[ctx.events[OP].notna()]
+    events = ctx.events
     slips = ctx.df(schema.A11)
-    signed = set(slips.loc[slips["已签字"] == "是", "确认单号"].dropna())
-    bad = events[~events["确认单号"].isin(signed)]
+    signed = slips.loc[slips["已签字"] == "是", "确认单号"].dropna().unique()
+    bad = events[events[OP].notna() & ~events["确认单号"].isin(signed)]
     yield from ctx.emit("EVENT-NO-SLIP", A9, bad[ROW], "确认单号", (
         f"{show(op)}「{show(n)}」没有填写确认单号（附件11）（安装维护管理规定 一.4）" if pd.isna(slip) else
         f"确认单「{slip}」在附件11中不存在或使用人尚未签字（安装维护管理规定 一.4）"
@@ -105,7 +105,7 @@ def _scrap_dates(df: pd.DataFrame, key: str, state: str) -> pd.Series:
 
 @rule("EVENT-DEAD-TARGET")
 def dead_target(ctx: CheckContext) -> Iterator[Finding]:
-    events = ctx.events[ctx.events[DATE].notna()]
+    events = ctx.events
     for key, dates, what in ((COMPUTER, _scrap_dates(ctx.df(schema.COMPUTERS), "计算机编号", "报废"), "计算机"),
                              (NUMBER, _scrap_dates(ctx.a7, NUMBER, "已报废"), "软件")):
         scrapped_on = lookup(dates, events[key])

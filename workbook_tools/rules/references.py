@@ -144,8 +144,8 @@ def _unlicensed(ctx: CheckContext, df: pd.DataFrame, column: str) -> pd.Series:
     """Mask of rows whose installed commercial version is not licensed (judged once per pair)."""
     sw = ctx.software
     commercial = sw[sw[TYPE] == COMMERCIAL]
-    rows = df[df[NUMBER].isin(commercial.index) & df[column].notna()]
-    pairs = rows[[NUMBER, column]].drop_duplicates()
+    rows = df.loc[df[NUMBER].isin(commercial.index) & df[column].notna(), [NUMBER, column]]
+    pairs = rows.drop_duplicates()
     bad = [(n, v) for n, v in zip(pairs[NUMBER], pairs[column])
            if not version_covered(v, commercial.at[n, VERSION], commercial.at[n, "可使用版本"])]
     mask = pd.Series(False, index=df.index)
@@ -162,9 +162,10 @@ def _usable_text(usable: object) -> str:
 @rule("VERSION-NOT-LICENSED")
 def version_not_licensed(ctx: CheckContext) -> Iterator[Finding]:
     sw = ctx.software
-    a9 = ctx.events[ctx.events["操作"] == "安装"]
-    for sheet, df, column in ((A8, ctx.df(A8), VERSION), (A9, a9, "版本")):
-        bad = df[_unlicensed(ctx, df, column)]
+    installs = ctx.events["操作"] == "安装"
+    for sheet, df, column, mask in ((A8, ctx.df(A8), VERSION, None), (A9, ctx.events, "版本", installs)):
+        unlicensed = _unlicensed(ctx, df, column)
+        bad = df[unlicensed if mask is None else unlicensed & mask]
         yield from ctx.emit("VERSION-NOT-LICENSED", sheet, bad[ROW], column, (
             f"{show(n)} 安装的版本「{show(v)}」不是附件7登记的版本「{show(sw.at[n, VERSION])}」，"
             f"{_usable_text(sw.at[n, '可使用版本'])}（配置管理规定 一.1，安装维护管理规定 二.1）"
