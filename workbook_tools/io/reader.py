@@ -1,7 +1,10 @@
 """Reading a ledger file: one call from a path to a typed Ledger (python-calamine)."""
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from workbook_tools import schema
@@ -45,13 +48,28 @@ def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[
         wb.close()
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: reading creates millions of cells and rows (no cycles among
+    them), and every automatic collection would walk all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_ledger(path: str | Path) -> Ledger:
     """Read and parse a ledger; LedgerError (exit 2) when it cannot be read at all."""
     path = Path(path)
     sniff_xlsx(path)
     wanted = {s.name for s in schema.data_sheets()}
-    raw, names = read_raw(path, only=wanted)
-    ledger = parse_workbook(raw, names)
+    with gc_paused():
+        raw, names = read_raw(path, only=wanted)
+        ledger = parse_workbook(raw, names)
+        del raw
     ledger.path = path
     ledger.sha256 = file_sha256(path)
     return ledger
