@@ -80,7 +80,7 @@ def check_command(
     ledger = load_ledger(path)
     result = run_check(ledger, today(today_), select=_codes(rules), skip=_codes(skip))
     if format is Format.json:
-        print(json.dumps(result.as_json(workbook=str(path)), ensure_ascii=False))
+        print(json.dumps(result.as_json(workbook=path.name), ensure_ascii=False))
     else:
         print_text(result, _console(), show_all)
     if annotate:

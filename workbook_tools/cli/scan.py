@@ -133,7 +133,7 @@ def scan_command(
     columns = ColumnMap(host=computer_column, name=name_column, version=version_column, publisher=publisher_column)
     result, ctx = reconcile(ledger, read_scans(scan_files, columns), day)
     if format is Format.json:
-        print(json.dumps(result.as_json(workbook=str(path)), ensure_ascii=False))
+        print(json.dumps(result.as_json(workbook=path.name), ensure_ascii=False))
     else:
         print_scan_text(result, ctx, _console())
     if report is not None:
