@@ -133,3 +133,13 @@ def test_year_filter_drops_old_requests(path):
     old.df(schema.A3).loc[0, "填表日期"] = dt.datetime(2024, 5, 1)
     gaps = {g.软件编号: g for g in pl.compute_plan(old, TODAY, year=2026).gaps}
     assert gaps["SY-0001"].requests == ["R2"]
+
+
+def test_a_hand_row_for_other_requests_does_not_hide_a_new_need(tmp_path):
+    old = {"序号": "1", "软件名称": "Photoshop", "软件版本": "2023", "单价": 3000, "许可数": 2, "合计": 6000,
+           "依据申请编号": "R2024-9", "备注": "2024 年采购"}
+    uncited = {"序号": "2", "软件名称": "WPS Office", "软件版本": "2019", "单价": 150, "许可数": 6, "合计": 900}
+    path = make_ledger(tmp_path, **{"附件7": SOFTWARE, "附件9": EVENTS, "附件3": REQUESTS, "附件4": [old, uncited]})
+    result = pl.compute_plan(load_ledger(path), TODAY)
+    assert result.covered_by_hand == ["SY-0001"]           # no 依据申请编号: same name and version covers it
+    assert [p.软件编号 for p in result.proposals] == ["SY-0003", "SY-0005"]  # last year's row cites other requests

@@ -210,6 +210,18 @@ def hand_rows(a4: pd.DataFrame) -> tuple[list[KeptRow], pd.DataFrame]:
     return kept, rows[mine] if len(rows) else rows
 
 
+def covers(row: pd.Series, gap: Gap) -> bool:
+    """A kept 附件4 row plans this gap: it cites one of the gap's requests, or cites none and names the same software.
+
+    A row citing other requests (e.g. last year's purchase) does not hide a new need.
+    """
+    text = row["依据申请编号"] if isinstance(row["依据申请编号"], str) else ""
+    cited = {t for t in _SPLIT.split(text) if t}
+    if cited:
+        return bool(cited & set(gap.requests))
+    return (row["软件名称"], row["软件版本"]) == (gap.软件名称, gap.软件版本)
+
+
 def compute_plan(ledger: Ledger, today: dt.date, year: int | None = None) -> Plan:
     """Gaps, pending requests and proposals; `year` keeps requests whose 填表日期 is in it (or blank)."""
     requests = ledger.df(schema.A3)
@@ -217,13 +229,13 @@ def compute_plan(ledger: Ledger, today: dt.date, year: int | None = None) -> Pla
         requests = requests[requests["填表日期"].isna() | (requests["填表日期"].dt.year == year)]
     gaps = compute_gaps(ledger, requests[requests["选定软件编号"].notna()], today)
     kept, _ = hand_rows(ledger.df(schema.A4))
-    planned = {(r["软件名称"], r["软件版本"]) for _, r in plan_rows(ledger.df(schema.A4)).iterrows()
-               if int(r[ROW]) in {k.row for k in kept}}
+    kept_rows = {k.row for k in kept}
+    hand = [r for _, r in plan_rows(ledger.df(schema.A4)).iterrows() if int(r[ROW]) in kept_rows]
     plan = Plan(gaps=gaps, pending=pending_requests(requests), proposals=[], kept=kept)
     for gap in gaps:
         if gap.shortage <= 0:
             continue
-        if (gap.软件名称, gap.软件版本) in planned:
+        if any(covers(r, gap) for r in hand):
             plan.covered_by_hand.append(gap.软件编号)
         else:
             plan.proposals.append(propose(ledger, gap))
