@@ -8,7 +8,6 @@ import pytest
 from builders import make_ledger
 
 from workbook_tools.forms import FORMS, form_spec
-from workbook_tools.forms.annex5 import annex5_blocks
 from workbook_tools.forms.common import PrintOptions, mask_serial
 from workbook_tools.io.reader import load_ledger
 from workbook_tools.model import LedgerError
@@ -189,7 +188,7 @@ def test_annex4_totals_are_computed_not_read(sample):
 
 
 def test_annex5_blocks(sample):
-    form = annex5_blocks(sample, 2026)
+    [form] = items(sample, 5, year=2026)
     assert form.department["部门名称"] == "网络平台处"
     assert form.people == {"总人数": "3", "使用计算机人数": "2"}
     assert form.computers == {"服务器数": "1", "台式机数": "1", "便携机数": "1", "合计": "3"}
@@ -197,6 +196,15 @@ def test_annex5_blocks(sample):
     assert form.purchases["合计"]["杀毒软件"] == {"许可数": "0", "金额": "0"}  # bought in 2025
     assert form.holdings["国外"]["操作系统"] == "4"   # 3 donated + 1 OEM installation
     assert form.holdings["国内"]["总计"] == "25" and form.holdings["合计"]["总计"] == "29"
+    assert form.as_of == "2026年11月27日"   # the year is not over: holdings up to the print day
+    assert form.notes == []
+
+
+def test_annex5_lists_rows_left_out(tmp_path):
+    a7 = [*SAMPLE["附件7"], {**SAMPLE["附件7"][0], "序号": "7", "软件编号": "SY-0009", "产地": None}]
+    [form] = items(load_ledger(sample_path(tmp_path, 附件7=a7)), 5, year=2026)
+    assert form.purchases["国内"]["办公软件"]["许可数"] == "20"
+    assert len(form.notes) == 1 and "SY-0009" in form.notes[0]
 
 
 def test_annex5_year_option(sample):

@@ -5,14 +5,13 @@ change of a template, regenerate with:  UPDATE_GOLDEN=1 python -m pytest tests/t
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from test_forms import SAMPLE, sample_path
+from test_forms import SAMPLE, TODAY, sample_path
 
 from workbook_tools.forms import FORMS, build_html, print_form
 from workbook_tools.forms.common import PrintOptions
@@ -29,7 +28,8 @@ def normalise(html: str) -> str:
 
 
 def options(number: int, **kw) -> PrintOptions:
-    return PrintOptions(today=dt.date.today(), year=2026 if number == 5 else None, **kw)
+    # a fixed day: 附件5 of the current year counts its holdings up to today (截至日)
+    return PrintOptions(today=TODAY, year=2026 if number == 5 else None, **kw)
 
 
 @pytest.fixture(scope="module")

@@ -116,12 +116,6 @@ def money(value: object) -> str:
     return f"{float(value):,.2f}"
 
 
-def wan(yuan: float) -> str:
-    """Yuan shown in 万元 (up to four decimals, no trailing zeros)."""
-    text_value = f"{yuan / 10000:.4f}".rstrip("0").rstrip(".")
-    return "0" if text_value in ("", "-0") else text_value
-
-
 def density(lines: int) -> str:
     """CSS class that keeps a one-page form (附件10, 附件11) on one page however many lines it has."""
     return "normal" if lines <= 6 else "compact" if lines <= 12 else "dense"

@@ -5,13 +5,13 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools import schema
-from workbook_tools.forms.annex5 import register_counts
 from workbook_tools.forms.common import (
     PrintOptions, UnitHeader, count, display_rows, is_blank, mask_serial, money, select, spaced_name, text,
     unit_header,
 )
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
+from workbook_tools.rules import compliance
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
 
@@ -107,7 +107,7 @@ def type_order(df: pd.DataFrame) -> pd.DataFrame:
 
 def header_counts(ledger: Ledger) -> dict[str, str]:
     """附件7 header block: the 设置 keys 附件7.* where filled, otherwise counted from the registers."""
-    computed = register_counts(ledger)
+    computed = compliance.header_counts(ledger)
     return {key: ledger.setting(f"附件7.{key}") or str(computed[key]) for key in schema.HEADER_COUNT_KEYS}
 
 
