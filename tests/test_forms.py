@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 from builders import make_ledger
 
+from workbook_tools import schema
 from workbook_tools.forms import FORMS, form_spec
 from workbook_tools.forms.common import PrintOptions, mask_serial
 from workbook_tools.io.reader import load_ledger
+from workbook_tools.io.writer import write_workbook
 from workbook_tools.model import LedgerError
+from workbook_tools.plan import apply_plan, compute_plan
 
 D = dt.date
 TODAY = D(2026, 11, 27)
@@ -205,6 +208,24 @@ def test_annex5_lists_rows_left_out(tmp_path):
     [form] = items(load_ledger(sample_path(tmp_path, 附件7=a7)), 5, year=2026)
     assert form.purchases["国内"]["办公软件"]["许可数"] == "20"
     assert len(form.notes) == 1 and "SY-0009" in form.notes[0]
+
+
+def test_annex4_counts_the_total_row_of_ledger_plan_once(tmp_path):
+    requests = [{"申请编号": "SQ-2026-05", "申请部门": "办公室", "软件类别": "办公软件", "申请许可数": 12,
+                 "选定软件编号": "SY-0001", "填表日期": D(2026, 11, 1)},
+                {"申请编号": "SQ-2026-06", "申请部门": "办公室", "软件类别": "杀毒软件", "申请许可数": 8,
+                 "选定软件编号": "SY-0003", "填表日期": D(2026, 11, 1)}]
+    path = sample_path(tmp_path, 附件3=requests, 附件4=[])
+    ledger = load_ledger(path)
+    write_workbook(path, apply_plan(ledger, compute_plan(ledger, TODAY)), "采购计划", expected_sha=ledger.sha256)
+    ledger = load_ledger(path)
+    sheet = ledger.df(schema.A4)
+    assert sheet["软件名称"].tolist() == ["WPS Office", "火绒终端安全", "共计"]   # as `ledger plan` wrote it
+    assert sheet["合计"].tolist() == [1800, 600, 2400]
+    [form] = items(ledger, 4)
+    assert [r["软件名称"] for r in form.rows] == ["WPS Office", "火绒终端安全"]
+    assert [r["合计"] for r in form.rows] == ["1,800.00", "600.00"]       # 3 × 600 (latest price), 3 × 200
+    assert form.figures == {"共计序号": "3", "共计": "2,400.00"}
 
 
 def test_annex5_year_option(sample):

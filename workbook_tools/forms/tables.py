@@ -11,6 +11,7 @@ from workbook_tools.forms.common import (
 )
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
+from workbook_tools.plan import plan_rows
 from workbook_tools.rules import compliance
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
@@ -81,7 +82,8 @@ def office_note(ledger: Ledger) -> str:
 
 
 def annex4(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
-    df = filter_rows(ledger.df(schema.A4), "依据申请编号", options.ids, "附件4 的依据申请编号")
+    # the 共计 row that `ledger plan` writes is replaced by the one computed here, never added to it
+    df = filter_rows(plan_rows(ledger.df(schema.A4)), "依据申请编号", options.ids, "附件4 的依据申请编号")
     rows = numbered(display_rows(schema.BY_NAME[schema.A4], df))
     total = 0.0
     for row, price, licences in zip(rows, df["单价"], df["许可数"]):
