@@ -309,3 +309,14 @@ def test_unknown_ids_are_refused(sample, form, ids):
 def test_summary_forms_take_no_ids(sample, form):
     with pytest.raises(LedgerError):
         items(sample, form, ids=["x"])
+
+
+def test_annex11_free_software_version_update_under_one_number_is_an_upgrade():
+    from workbook_tools.forms.installs import split_operations
+
+    software = {"MF-0001": {"软件编号": "MF-0001", "软件名称": "7-Zip", "软件版本": None, "软件类型": "免费软件"}}
+    old = {"软件编号": "MF-0001", "操作": "卸载", "版本": "19.00", "计算机编号": "PC1"}
+    new = {"软件编号": "MF-0001", "操作": "安装", "版本": "23.01", "计算机编号": "PC1"}
+    slip = split_operations([old, new], software)
+    assert [(u.before.version, u.after.version) for u in slip.upgrades] == [("19.00", "23.01")]
+    assert slip.installs == [] and slip.uninstalls == []

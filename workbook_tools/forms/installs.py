@@ -104,15 +104,15 @@ def software_line(record: Record, software: dict[str, Record]) -> SoftwareLine:
 
 
 def split_operations(records: list[Record], software: dict[str, Record]) -> Slip:
-    """Installs, uninstalls and upgrades of one slip: an upgrade is a 卸载 and an 安装 of two
-    numbers with the same software name."""
+    """Installs, uninstalls and upgrades of one slip: an upgrade is a 卸载 and an 安装 of the same
+    software name under two numbers, or under one number at two versions (free software keeps its number)."""
     names = {id(r): software_line(r, software).name for r in records}
     installs = [r for r in records if r["操作"] == INSTALL]
     uninstalls = [r for r in records if r["操作"] == UNINSTALL]
     upgrades = []
     for old in list(uninstalls):
         new = next((r for r in installs if names[id(r)] == names[id(old)]
-                    and text(r["软件编号"]) != text(old["软件编号"])), None)
+                    and (text(r["软件编号"]), text(r["版本"])) != (text(old["软件编号"]), text(old["版本"]))), None)
         if new is not None:
             upgrades.append(UpgradeLine(before=software_line(old, software), after=software_line(new, software)))
             installs.remove(new)
