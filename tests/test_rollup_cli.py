@@ -92,3 +92,18 @@ def test_unreadable_file_exits_2(tmp_path, capsys):
                  ["baseline", bad, "--date", "2025-01-01"]):
         assert ledger(*args) == 2
     assert bad.read_text() == "不是工作簿"
+
+
+def test_rollup_refreshes_an_existing_overview_and_stays_idempotent(path, capsys):
+    import openpyxl
+
+    from workbook_tools import overview
+
+    assert ledger("overview", path) == 0
+    assert ledger("rollup", path, "--date", "2025-06-30") == 0
+    changes = load_ledger(path).df(schema.CHANGES)
+    assert (changes["操作"] == "概览").sum() == 2          # once by `overview`, once by the roll-up
+    assert overview.SHEET in openpyxl.load_workbook(path).sheetnames
+    before = sha(path)
+    assert ledger("rollup", path, "--date", "2025-06-30") == 0
+    assert sha(path) == before

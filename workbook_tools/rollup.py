@@ -405,6 +405,19 @@ def check_date(date: dt.date, today: dt.date, what: str = "半年更新") -> Non
         raise LedgerError(f"{what}日期 {date.isoformat()} 晚于今天 {today.isoformat()}，不能登记未来的情况", 1)
 
 
+def with_overview(edit, ledger: Ledger, today: dt.date):
+    """After a roll-up that changed something, refresh 概览 too when the workbook has one."""
+    from workbook_tools import overview  # noqa: PLC0415
+
+    def wrapped(wb: Workbook) -> list[Change]:
+        changes = edit(wb)
+        if changes and overview.SHEET in wb.sheetnames:
+            changes += overview.rebuild_overview(wb, ledger, today)
+        return changes
+
+    return wrapped
+
+
 def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = False,
                  today: dt.date | None = None) -> RollupOutcome:
     """Read, refuse or plan, and write the roll-up in one save; nothing is written when nothing changes."""
@@ -423,6 +436,7 @@ def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = Fa
                             "请先改正，或加 --force 强制执行", blockers + plan.unexplained)
     outcome = RollupOutcome(plan=plan, ignored=blockers + plan.unexplained if force else [])
     if plan.changed:
-        result = write_workbook(path, rollup_edit(plan), ACTION, expected_sha=ledger.sha256)
+        result = write_workbook(path, with_overview(rollup_edit(plan), ledger, today), ACTION,
+                                expected_sha=ledger.sha256)
         outcome.written, outcome.backup = result.written, result.backup
     return outcome
