@@ -311,3 +311,20 @@ def test_without_a_dialog_a_failure_goes_to_stderr(capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit):
         excel.dispatch("no_such_button", book=book)
     assert "no_such_button" in capsys.readouterr().err
+
+
+def test_check_reports_the_same_findings_as_the_command_line(tmp_path: Path) -> None:
+    from workbook_tools.rules import run_check
+
+    path = make_ledger(tmp_path, **{"附件7": [
+        {"软件编号": "OEM-0001", "软件名称": "Windows 10", "软件版本": "家庭版", "软件类型": "OEM软件",
+         "采购金额": 800, "获取方式": "随机预装"}]})
+    book = FakeBook.from_file(path)
+    outcome = excel.dispatch("check", book=book)
+    expected = run_check(load_ledger(path), dt.date.today())
+    assert not outcome.ok and book.app.alerts[0]["mode"] == "critical"
+    assert "BLANK-OEM" in {f.rule for f in expected.findings}
+    shown = expected.findings[: excel.actions.MAX_LINES - 2]
+    assert all(f.rule in outcome.message for f in shown)
+    assert book.writes == []
+    assert len(book.reads) <= len(book.sheets)

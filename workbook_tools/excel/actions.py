@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from workbook_tools import __version__, schema
 from workbook_tools.excel import live
 from workbook_tools.ledger import Ledger
+from workbook_tools.model import Finding
 
 MAX_LINES = 25  # an alert box longer than this no longer fits on an office screen
 
@@ -151,7 +152,31 @@ def show_environment(ctx: Context) -> Outcome:
     return Outcome(message=clip(lines))
 
 
+def _finding_line(f: Finding) -> str:
+    from workbook_tools.annotate import SEVERITY_TEXT  # noqa: PLC0415
+
+    place = f.cell or (f"第 {f.row} 行" if f.row else "")
+    where = " ".join(x for x in (schema.short(f.sheet) if f.sheet else "", place) if x)
+    return f"【{SEVERITY_TEXT[f.severity]}】{where} {f.rule}：{f.message}"
+
+
+def run_validation(ctx: Context) -> Outcome:
+    """LEDGER_SPEC §3 on the open workbook (the same `run_check` as `ledger check`); nothing is written."""
+    from workbook_tools.rules import run_check  # noqa: PLC0415
+
+    result = run_check(ctx.ledger(), ctx.today)
+    counts = result.counts
+    head = f"校验完成（今天按 {result.today.isoformat()} 计）：{counts['error']} 个错误，{counts['warning']} 个警告。"
+    if not result.findings:
+        return Outcome(message=f"{head}\n未发现问题。")
+    lines = [head, *(_finding_line(f) for f in result.findings)]
+    tail = "全部结果：保存并关闭后运行 ledger check 文件名 --annotate，写入「校验结果」表并标记单元格。"
+    return Outcome(ok=not result.has_errors, message=f"{clip(lines)}\n\n{tail}")
+
+
 _REGISTERED: tuple[Action, ...] = (
+    Action(tag="check", label="校验台账", group=Group.VALIDATE, image="DataValidation", run=run_validation,
+           description="按管理办法的全部规则校验当前台账，列出有问题的单元格（不修改台账）"),
     Action(tag="help", label="使用说明", group=Group.HELP, image="Help", run=show_help, needs_ledger=False,
            description="列出各按钮的作用和可用的 ledger 命令"),
     Action(tag="about", label="运行环境", group=Group.HELP, image="Info", run=show_environment,
