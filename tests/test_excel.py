@@ -212,8 +212,8 @@ def test_every_action_runs_on_a_ledger_within_one_read_and_write_per_sheet(tag: 
     assert len(book.reads) <= sheets
     assert len(book.writes) <= sheets
     assert len(set(book.reads)) == len(book.reads)  # no sheet read twice
-    assert len(book.app.alerts) == 1
-    assert book.app.alerts[0]["mode"] == ("info" if outcome.ok else "critical")
+    assert 1 <= len(book.app.alerts) <= 2  # a file-changing action first asks whether to save and go on
+    assert book.app.alerts[-1]["mode"] == ("info" if outcome.ok else "critical")
 
 
 def test_actions_run_with_fast_settings_and_alert_after_restoring(book: FakeBook) -> None:

@@ -49,10 +49,10 @@ def run_action(tag: str, book: live.BookLike) -> tuple[Action | None, Outcome]:
                                                    "请保存文件后用 ledger 命令行处理，并把本提示告诉维护人员。")
 
 
-def _show(book: live.BookLike, action: Action | None, outcome: Outcome) -> None:
+def _show(app: live.AppLike, action: Action | None, outcome: Outcome) -> None:
     title = f"{TITLE} - {action.label}" if action else TITLE
     try:
-        book.app.alert(outcome.message, title=title, mode="info" if outcome.ok else "critical")
+        app.alert(outcome.message, title=title, mode="info" if outcome.ok else "critical")
     except Exception:  # noqa: BLE001 - no dialog possible: the VBA side shows stderr instead
         print(outcome.message, file=sys.stderr)
         if not outcome.ok:
@@ -67,6 +67,7 @@ def dispatch(action: str, book: live.BookLike | None = None) -> Outcome:
         except Exception:  # noqa: BLE001 - not started by Excel: RunPython shows stderr on exit 1
             print(NOT_FROM_EXCEL, file=sys.stderr)
             raise SystemExit(1) from None
+    app = book.app  # taken first: an action may close the workbook and open it again
     found, outcome = run_action(action, book)
-    _show(book, found, outcome)
+    _show(app, found, outcome)
     return outcome

@@ -174,9 +174,34 @@ def run_validation(ctx: Context) -> Outcome:
     return Outcome(ok=not result.has_errors, message=f"{clip(lines)}\n\n{tail}")
 
 
+# The adapters import Context/Outcome/clip from this module, so they are imported once those exist.
+from workbook_tools.excel import marks, onfile, printing  # noqa: E402
+
 _REGISTERED: tuple[Action, ...] = (
     Action(tag="check", label="校验台账", group=Group.VALIDATE, image="DataValidation", run=run_validation,
            description="按管理办法的全部规则校验当前台账，列出有问题的单元格（不修改台账）"),
+    Action(tag="validate", label="校验并标记", group=Group.VALIDATE, image="AcceptInvitation", run=marks.validate,
+           description="按全部规则校验当前台账，标记有问题的单元格并重建「校验结果」表（同 ledger check --annotate）"),
+    Action(tag="number", label="自动编号", group=Group.UPDATE, image="Numbering", run=onfile.number,
+           description="为附件7 中没有软件编号的行分配编号（同 ledger number）"),
+    Action(tag="fix_blanks", label="清除应空栏目", group=Group.UPDATE, image="ClearAll", run=onfile.fix_blanks,
+           description="清除 OEM软件、免费软件、受赠/调剂商业软件不应填写的栏目，原值记入变更记录（同 ledger fix-blanks）"),
+    Action(tag="rollup", label="半年更新", group=Group.UPDATE, image="RefreshAll", run=onfile.rollup,
+           description="按附件9 截至今天的安装卸载记录重建附件8，更新附件7 安装数量（同 ledger rollup）"),
+    Action(tag="print_slip", label="打印确认单", group=Group.PRINT, image="FilePrint", run=printing.print_slip,
+           description="为附件9 中选中行的确认单号生成附件11 安装维护确认单 PDF 并打开（同 ledger print 附件11 --id）"),
+    Action(tag="print_form", label="打印表单", group=Group.PRINT, image="FilePrintPreview",
+           run=printing.print_sheet_form,
+           description="把当前附件工作表生成可打印的 A4 PDF 并打开（同 ledger print 附件N）"),
+    Action(tag="stats", label="统计 附件5", group=Group.STATS, image="PivotTableInsert", run=onfile.stats,
+           description="重建今年的「附件5 信息统计表」（同 ledger stats --year 今年）"),
+    Action(tag="plan", label="采购计划", group=Group.STATS, image="TableInsert", run=onfile.plan,
+           description="根据附件3 需求申请计算许可缺口，把采购建议写入附件4（同 ledger plan）"),
+    Action(tag="overview", label="概览", group=Group.STATS, image="ChartTypeColumnInsertGallery", run=onfile.overview,
+           description="重建「概览」工作表：合规率、超装与即将到期的许可及图表（同 ledger overview）"),
+    Action(tag="scan", label="导入扫描结果", group=Group.INSPECT, image="ImportTextFile", run=onfile.scan,
+           description="用台账所在文件夹下「扫描结果」文件夹中的扫描文件核对台账，写入校验结果和扫描建议"
+                       "（同 ledger scan --annotate --propose）"),
     Action(tag="help", label="使用说明", group=Group.HELP, image="Help", run=show_help, needs_ledger=False,
            description="列出各按钮的作用和可用的 ledger 命令"),
     Action(tag="about", label="运行环境", group=Group.HELP, image="Info", run=show_environment,
