@@ -133,3 +133,15 @@ def clean_unit() -> dict:
                    for i, day, pc, who in ((1, d(2023, 1, 1), "PC-001", "张三"), (2, d(2025, 1, 5), "PC-001", "张三"),
                                            (3, d(2025, 2, 1), "PC-002", "李四"))],
     }
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """Run `ledger ARGS` in-process: (exit status, stdout, stderr)."""
+    import pytest
+
+    from workbook_tools.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return exc.value.code or 0, out, err

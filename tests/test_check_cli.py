@@ -7,19 +7,14 @@ import re
 
 import pytest
 
-from builders import clean_unit, make_ledger
-from workbook_tools.cli import main
+from builders import clean_unit, make_ledger, run_cli
 from workbook_tools.io.reader import file_sha256
 from workbook_tools.rules import CODES
 
 FINDING_KEYS = {"rule", "severity", "sheet", "row", "column", "cell", "message"}
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exc.value.code or 0, out, err
+run = run_cli
 
 
 @pytest.fixture

@@ -4,20 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import run_cli
 from pypdf import PdfReader
 from test_forms import sample_path
 from test_forms_golden import GOLDEN, normalise
 
-from workbook_tools.cli import main
 from workbook_tools.forms import render
 from workbook_tools.io.reader import load_ledger
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exc.value.code or 0, out, err
+run = run_cli
 
 
 @pytest.fixture

@@ -6,20 +6,15 @@ import zipfile
 
 import openpyxl
 import pytest
-from builders import make_ledger
+from builders import make_ledger, run_cli
 
 import test_plan as plan_case
 from workbook_tools import schema
-from workbook_tools.cli import main
 from workbook_tools.io.reader import load_ledger
 from workbook_tools.rules import run_check
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exc.value.code or 0, out, err
+run = run_cli
 
 
 @pytest.fixture
