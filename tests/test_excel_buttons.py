@@ -16,8 +16,7 @@ import pytest
 from test_excel import FakeApp, FakeBook, FakeSheet, FakeSheets
 from test_rollup_cli import ledger as run_cli
 
-import workbook_tools.excel as excel
-from workbook_tools import schema
+from workbook_tools import excel, schema
 from workbook_tools.excel import addin, marks, onfile, printing
 from workbook_tools.excel.actions import ACTIONS
 from workbook_tools.io.reader import file_sha256, load_ledger

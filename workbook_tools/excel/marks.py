@@ -24,7 +24,14 @@ from collections.abc import Iterable, Iterator
 from openpyxl.utils import quote_sheetname
 
 from workbook_tools import schema
-from workbook_tools.annotate import ACTION, HEADERS, HIGHLIGHT, NO_FILL, ORIGINAL_FILL, SEVERITY_TEXT
+from workbook_tools.annotate import (
+    ACTION,
+    HEADERS,
+    HIGHLIGHT,
+    NO_FILL,
+    ORIGINAL_FILL,
+    SEVERITY_TEXT,
+)
 from workbook_tools.excel import live
 from workbook_tools.excel.actions import Context, Outcome, clip
 from workbook_tools.model import Finding, Severity

@@ -59,8 +59,8 @@ def finding_lines(findings: list[Finding]) -> list[str]:
 # --- the works: each calls the library function of its `ledger` command ---------------------------
 
 def number_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.numbering import apply_numbers, describe, plan_numbers  # noqa: PLC0415
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.numbering import apply_numbers, describe, plan_numbers
 
     ledger = load_ledger(path)
     plan = plan_numbers(ledger)
@@ -73,8 +73,8 @@ def number_work(path: Path, ctx: Context) -> list[str]:
 
 
 def fix_blanks_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.rules.fixes import apply_blanks, plan_blanks  # noqa: PLC0415
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.rules.fixes import apply_blanks, plan_blanks
 
     ledger = load_ledger(path)
     clears = plan_blanks(ledger)
@@ -86,7 +86,7 @@ def fix_blanks_work(path: Path, ctx: Context) -> list[str]:
 
 
 def rollup_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.rollup import RollupRefused, apply_rollup  # noqa: PLC0415
+    from workbook_tools.rollup import RollupRefused, apply_rollup
 
     try:
         outcome = apply_rollup(path, ctx.today)
@@ -98,8 +98,8 @@ def rollup_work(path: Path, ctx: Context) -> list[str]:
 
 
 def stats_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.stats import compute_stats, write_stats_sheet  # noqa: PLC0415
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.stats import compute_stats, write_stats_sheet
 
     ledger = load_ledger(path)
     year = ctx.today.year
@@ -109,8 +109,8 @@ def stats_work(path: Path, ctx: Context) -> list[str]:
 
 
 def plan_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.plan import apply_plan, compute_plan  # noqa: PLC0415
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.plan import apply_plan, compute_plan
 
     ledger = load_ledger(path)
     plan = compute_plan(ledger, ctx.today)
@@ -121,8 +121,8 @@ def plan_work(path: Path, ctx: Context) -> list[str]:
 
 
 def overview_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.overview import SHEET, overview_edit  # noqa: PLC0415
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.overview import SHEET, overview_edit
 
     ledger = load_ledger(path)
     keep: list = []
@@ -142,11 +142,11 @@ def scan_folder(path: Path) -> Path:
 
 
 def scan_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.annotate import annotate_edit  # noqa: PLC0415
-    from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.rules.engine import CheckResult  # noqa: PLC0415
-    from workbook_tools.scan import read_scans, reconcile  # noqa: PLC0415
-    from workbook_tools.scan.propose import proposals, propose_edit  # noqa: PLC0415
+    from workbook_tools.annotate import annotate_edit
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.rules.engine import CheckResult
+    from workbook_tools.scan import read_scans, reconcile
+    from workbook_tools.scan.propose import proposals, propose_edit
 
     folder = scan_folder(path)
     ledger = load_ledger(path)
@@ -156,8 +156,9 @@ def scan_work(path: Path, ctx: Context) -> list[str]:
     write = write_workbook(path, lambda wb: [c for e in edits for c in e(wb)], "扫描核对", expected_sha=ledger.sha256)
     proposed = sum(c.sheet == "扫描建议" for c in write.changes)
     counts = result.counts
-    return [f"已用文件夹「{folder}」中的扫描结果核对台账：{counts['error']} 个错误，{counts['warning']} 个警告，"
-            f"已写入「校验结果」并标记单元格。",
+    head = (f"已用文件夹「{folder}」中的扫描结果核对台账：{counts['error']} 个错误，{counts['warning']} 个警告，"
+            "已写入「校验结果」并标记单元格。")
+    return [head,
             f"「扫描建议」新增 {proposed} 条：在「确认」栏填写 是/否 后执行 ledger scan-apply。", written(write)]
 
 

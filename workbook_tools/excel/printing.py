@@ -16,7 +16,14 @@ from typing import Any
 from workbook_tools import schema
 from workbook_tools.excel import live
 from workbook_tools.excel.actions import Context, Outcome
-from workbook_tools.forms import FORMS, FormSpec, PrintResult, default_output, form_spec, print_form
+from workbook_tools.forms import (
+    FORMS,
+    FormSpec,
+    PrintResult,
+    default_output,
+    form_spec,
+    print_form,
+)
 from workbook_tools.forms.common import PrintOptions
 from workbook_tools.model import LedgerError
 
@@ -26,9 +33,9 @@ SLIP_FORM = 11
 def open_file(path: Path) -> None:
     """Show the file in the system's viewer (Windows, macOS; elsewhere the path is only reported)."""
     if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606
+        os.startfile(path)  # type: ignore[attr-defined]
     elif sys.platform == "darwin":
-        subprocess.run(["open", str(path)], check=False)  # noqa: S603, S607
+        subprocess.run(["open", str(path)], check=False)
 
 
 def selected_rows(book: Any) -> tuple[str, set[int]]:
