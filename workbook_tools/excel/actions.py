@@ -175,7 +175,7 @@ def run_validation(ctx: Context) -> Outcome:
 
 
 # The adapters import Context/Outcome/clip from this module, so they are imported once those exist.
-from workbook_tools.excel import marks, onfile, printing  # noqa: E402
+from workbook_tools.excel import marks, onfile, printing, register  # noqa: E402
 
 _REGISTERED: tuple[Action, ...] = (
     Action(tag="check", label="校验台账", group=Group.VALIDATE, image="DataValidation", run=run_validation,
@@ -188,6 +188,13 @@ _REGISTERED: tuple[Action, ...] = (
            description="清除 OEM软件、免费软件、受赠/调剂商业软件不应填写的栏目，原值记入变更记录（同 ledger fix-blanks）"),
     Action(tag="rollup", label="半年更新", group=Group.UPDATE, image="RefreshAll", run=onfile.rollup,
            description="按附件9 截至今天的安装卸载记录重建附件8，更新附件7 安装数量（同 ledger rollup）"),
+    Action(tag="install", label="登记安装", group=Group.UPDATE, image="TableRowsOrColumnsOrCellsInsert",
+           run=register.install,
+           description="为附件10 中选中的已批准安装申请在附件9 登记安装记录，日期为今天（同 ledger install）"),
+    Action(tag="uninstall", label="登记卸载", group=Group.UPDATE, image="Delete", run=register.uninstall,
+           description="为附件10 中选中的已批准卸载申请在附件9 登记卸载记录，日期为今天（同 ledger uninstall）"),
+    Action(tag="upgrade", label="登记升级", group=Group.UPDATE, image="RecurrenceEdit", run=register.upgrade,
+           description="为附件10 中选中的已批准升级申请在附件9 登记旧版本卸载和新版本安装，日期为今天（同 ledger upgrade）"),
     Action(tag="print_slip", label="打印确认单", group=Group.PRINT, image="FilePrint", run=printing.print_slip,
            description="为附件9 中选中行的确认单号生成附件11 安装维护确认单 PDF 并打开（同 ledger print 附件11 --id）"),
     Action(tag="print_form", label="打印表单", group=Group.PRINT, image="FilePrintPreview",

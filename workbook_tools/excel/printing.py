@@ -38,11 +38,11 @@ def open_file(path: Path) -> None:
         subprocess.run(["open", str(path)], check=False)
 
 
-def selected_rows(book: Any) -> tuple[str, set[int]]:
+def selected_rows(book: Any, purpose: str = "打印") -> tuple[str, set[int]]:
     """(sheet name, worksheet rows) of the selection, taken from the selection's address in one call."""
     selection = book.selection
     if selection is None:
-        raise LedgerError("请先在工作表中选中要打印的行")
+        raise LedgerError(f"请先在工作表中选中要{purpose}的行")
     rows: set[int] = set()
     for area in str(selection.address).replace("$", "").split(","):
         numbers = [int(n) for n in re.findall(r"\d+", area)]
