@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,30 +23,107 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[Rows, int, int]], list[str]]:
-    """Every sheet's values in one call each: {name: (rows, first_row, first_col)}, all sheet names."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError  # noqa: PLC0415
+def _read_errors() -> tuple[type[BaseException], ...]:
+    from python_calamine import CalamineError, PasswordError, XmlError, ZipError  # noqa: PLC0415
 
-    errors = (CalamineError, PasswordError, XmlError, ZipError, OSError, ValueError)
+    return (CalamineError, PasswordError, XmlError, ZipError, OSError, ValueError)
+
+
+def _open(path: Path):
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except errors as exc:
+        return CalamineWorkbook.from_path(str(path))
+    except _read_errors() as exc:
         raise LedgerError(f"{path.name} 无法读取：{exc}") from None
+
+
+def _read_sheet(wb, name: str) -> tuple[Rows, int, int]:
+    sheet = wb.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=True)
+    start = sheet.start or (0, 0)
+    return rows, start[0] + 1, start[1]
+
+
+def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[Rows, int, int]], list[str]]:
+    """Every sheet's values in one call each: {name: (rows, first_row, first_col)}, all sheet names."""
+    wb = _open(path)
     raw: dict[str, tuple[Rows, int, int]] = {}
     try:
         for name in wb.sheet_names:
-            if only is not None and name not in only:
-                continue
-            sheet = wb.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=True)
-            start = sheet.start or (0, 0)
-            raw[name] = (rows, start[0] + 1, start[1])
+            if only is None or name in only:
+                raw[name] = _read_sheet(wb, name)
         return raw, list(wb.sheet_names)
-    except errors as exc:
+    except _read_errors() as exc:
         raise LedgerError(f"{path.name} 无法读取：{exc}") from None
     finally:
         wb.close()
+
+
+class SheetStream(Mapping[str, tuple[Rows, int, int]]):
+    """The sheets of `read_raw`, read one after another by a worker thread while the caller parses
+    those already read: python-calamine releases the GIL while it unzips and parses a sheet's XML,
+    so parsing one sheet overlaps reading the next.  Sheets are read in the order of `wanted`;
+    looking one up waits for it.  `finish()` re-raises a read error (as read_raw would have)."""
+
+    def __init__(self, path: Path, wanted: list[str]):
+        self._path, self._wb = path, _open(path)
+        self.names = list(self._wb.sheet_names)
+        present = set(self.names)
+        self._todo = [n for n in wanted if n in present]
+        self._done: dict[str, tuple[Rows, int, int]] = {}
+        self._error: BaseException | None = None
+        self._stop = False
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._work, name="ledger-reader", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            for name in self._todo:
+                if self._stop:
+                    break
+                sheet = _read_sheet(self._wb, name)
+                with self._ready:
+                    self._done[name] = sheet
+                    self._ready.notify_all()
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread by finish()
+            with self._ready:
+                self._error = exc
+                self._ready.notify_all()
+        finally:
+            self._wb.close()
+
+    def finish(self) -> None:
+        """Wait for the worker; raise what it could not read."""
+        self._thread.join()
+        if self._error is not None:
+            if isinstance(self._error, _read_errors()):
+                raise LedgerError(f"{self._path.name} 无法读取：{self._error}") from None
+            raise self._error
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join()
+
+    def __getitem__(self, name: str) -> tuple[Rows, int, int]:
+        if name not in self._todo:
+            raise KeyError(name)
+        with self._ready:
+            self._ready.wait_for(lambda: name in self._done or self._error is not None)
+            if name in self._done:
+                return self._done[name]
+        self.finish()
+        raise KeyError(name)  # unreachable: finish() raised the worker's error
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._todo
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._todo)
+
+    def __len__(self) -> int:
+        return len(self._todo)
 
 
 @contextmanager
@@ -65,11 +143,17 @@ def load_ledger(path: str | Path) -> Ledger:
     """Read and parse a ledger; LedgerError (exit 2) when it cannot be read at all."""
     path = Path(path)
     sniff_xlsx(path)
-    wanted = {s.name for s in schema.data_sheets()}
     with gc_paused():
-        raw, names = read_raw(path, only=wanted)
-        ledger = parse_workbook(raw, names)
-        del raw
+        stream = SheetStream(path, [s.name for s in schema.data_sheets()])
+        try:
+            ledger = parse_workbook(stream, stream.names)  # type: ignore[arg-type]  # a Mapping suffices
+        except Exception:
+            stream.finish()  # a sheet that cannot be read is the reason given, as before
+            raise
+        finally:
+            stream.close()
+        stream.finish()
+        del stream
     ledger.path = path
     ledger.sha256 = file_sha256(path)
     return ledger
