@@ -1,0 +1,1 @@
+"""Benchmarks of a large unit (not part of the test suite): `python benchmarks/run.py`."""

@@ -1,0 +1,120 @@
+"""Running measurements: each repetition in a fresh child process, the median reported."""
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from benchmarks.config import REPO, ROLLUP_DATE, ROOT
+from benchmarks.unit import ScanSet, UnitInfo
+
+CHILD = ROOT / "child.py"
+Prepare = Callable[[Path], dict]
+
+
+class Measured(BaseModel):
+    """One measurement: median seconds over the repetitions, the largest peak memory."""
+
+    name: str
+    label: str
+    seconds: float
+    peak_mb: float
+    samples: list[float]
+    peaks: list[float]
+    note: str = ""
+    exit: int | None = None
+
+
+@dataclass
+class Job:
+    name: str
+    label: str
+    task: str
+    prepare: Prepare           # scratch folder -> the child's arguments for one repetition
+    exits: tuple[int, ...] = (0,)
+
+
+def run_child(task: str, args: dict, scratch: Path) -> dict:
+    """One repetition; a child that fails stops the benchmark with its own error text."""
+    args = {**args, "result": str(scratch / "result.json")}
+    proc = subprocess.run([sys.executable, str(CHILD), task, json.dumps(args, ensure_ascii=False)], cwd=REPO,
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{task} 失败（退出码 {proc.returncode}）：{proc.stderr[-2000:]}")
+    return json.loads((scratch / "result.json").read_text(encoding="utf-8"))
+
+
+def _cli_outcome(job: Job, outcome: dict) -> tuple[str, int]:
+    detail = json.loads(outcome["note"])
+    if detail["exit"] not in job.exits:
+        raise RuntimeError(f"{job.name}：退出码 {detail['exit']}，{detail['stderr']}")
+    first = (detail["stdout"] or detail["stderr"]).strip().splitlines()
+    return (first[0] if first else ""), int(detail["exit"] or 0)
+
+
+def measure(job: Job, reps: int, log=print, profile: Path | None = None) -> Measured:
+    samples, peaks, note, code = [], [], "", None
+    for rep in range(reps):
+        with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
+            args = job.prepare(Path(tmp))
+            if profile is not None and rep == reps - 1:
+                args["profile"] = str(profile)
+            outcome = run_child(job.task, args, Path(tmp))
+        note, code = _cli_outcome(job, outcome) if job.task == "cli" else (outcome["note"], None)
+        samples.append(round(outcome["seconds"], 3))
+        peaks.append(round(outcome["peak_mb"], 1))
+        log(f"  {job.name} #{rep + 1}: {outcome['seconds']:.2f} 秒，{outcome['peak_mb']:.0f} MB")
+    return Measured(name=job.name, label=job.label, seconds=round(statistics.median(samples), 3), peak_mb=max(peaks),
+                    samples=samples, peaks=peaks, note=note, exit=code)
+
+
+# --- the jobs --------------------------------------------------------------------------------------
+
+def _copy(path: Path, tmp: Path) -> Path:
+    import shutil
+
+    target = tmp / path.name
+    shutil.copy2(path, target)
+    return target
+
+
+def check_job(info: UnitInfo) -> Job:
+    argv = ["check", str(info.path), "--format", "json", "--today", info.spec.today.isoformat()]
+    return Job("check", "ledger check --format json", "cli", lambda tmp: {"argv": argv})
+
+
+def rollup_job(info: UnitInfo) -> Job:
+    def prepare(tmp: Path) -> dict:
+        return {"argv": ["rollup", str(_copy(info.path, tmp)), "--date", ROLLUP_DATE.isoformat()], "capture": True}
+
+    return Job("rollup", f"ledger rollup --date {ROLLUP_DATE.isoformat()}（每次用新副本）", "cli", prepare)
+
+
+def unit_jobs(info: UnitInfo) -> list[Job]:
+    """The floors, the peer and the commands on the unit."""
+    path = str(info.path)
+    argv_print = ["print", "附件11", path, "-o", None, *[x for i in info.slip_ids for x in ("--id", i)]]
+    return [
+        Job("floor-read", "python-calamine 读出全部工作表的全部单元格", "floor-read", lambda tmp: {"path": path}),
+        Job("floor-write", "openpyxl load_workbook + save", "floor-write",
+            lambda tmp: {"path": path, "out": str(tmp / "out.xlsx")}),
+        Job("peer", 'pandas.read_excel(sheet_name=None, engine="openpyxl")', "peer", lambda tmp: {"path": path}),
+        check_job(info),
+        rollup_job(info),
+        Job("print", f"ledger print 附件11（{len(info.slip_ids)} 张确认单）", "cli",
+            lambda tmp: {"argv": [a if a is not None else str(tmp / "附件11.pdf") for a in argv_print], "capture": True}),
+    ]
+
+
+def scan_job(info: UnitInfo, scans: ScanSet) -> Job:
+    day = info.spec.today.isoformat()
+    argv = ["scan", str(scans.ledger), str(scans.folder), "--date", day, "--today", day, "--format", "json"]
+    return Job("scan", f"ledger scan（{scans.files} 个扫描文件，{scans.entries:,} 条）", "cli",
+               lambda tmp: {"argv": argv}, exits=(0, 1))

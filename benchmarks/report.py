@@ -1,0 +1,163 @@
+"""Ratios, targets, the scaling series, the printed table and the JSON of a run."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks.config import LINEAR_EXPONENT, REPO, TARGETS
+from benchmarks.measure import Measured
+
+PACKAGES = ("workbook_tools", "python-calamine", "openpyxl", "pandas", "numpy", "pydantic", "typer", "weasyprint",
+            "jinja2", "rich")
+RATIOS = {  # name -> (numerator, denominator)
+    "check_vs_floor_read": ("check", "floor-read"),
+    "rollup_vs_floor_write": ("rollup", "floor-write"),
+    "peer_vs_check": ("peer", "check"),
+}
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _cpu_model() -> str | None:
+    try:
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return platform.processor() or None
+    return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), None)
+
+
+def _commit() -> str | None:
+    proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False)
+    return proc.stdout.strip() or None
+
+
+def machine() -> dict:
+    return {"cpu_count": os.cpu_count(), "cpu": _cpu_model(), "python": platform.python_version(),
+            "platform": platform.platform(), "load_average": [round(x, 2) for x in os.getloadavg()],
+            "commit": _commit(), "packages": {p: _version(p) for p in PACKAGES}}
+
+
+def ratios(results: dict[str, Measured]) -> dict[str, float]:
+    return {name: round(results[a].seconds / results[b].seconds, 2)
+            for name, (a, b) in RATIOS.items() if a in results and b in results}
+
+
+def targets(results: dict[str, Measured], found: dict[str, float]) -> list[dict]:
+    rows = []
+    for name, limit in TARGETS.items():
+        if name == "check_peak_mb":
+            value = results["check"].peak_mb if "check" in results else None
+        else:
+            value = found.get(name)
+        if value is None:
+            continue
+        holds = value >= limit if name == "peer_vs_check" else (value < limit if name == "check_peak_mb" else value <= limit)
+        rows.append({"name": name, "value": value, "limit": limit, "holds": holds})
+    return rows
+
+
+# --- scaling ---------------------------------------------------------------------------------------
+
+def exponent(points: list[tuple[int, float]]) -> float | None:
+    """k of time ∝ events^k, least squares on the logarithms."""
+    pts = [(math.log(e), math.log(s)) for e, s in points if e > 0 and s > 0]
+    if len(pts) < 2:
+        return None
+    mx, my = sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts)
+    var = sum((x - mx) ** 2 for x, _ in pts)
+    return round(sum((x - mx) * (y - my) for x, y in pts) / var, 2) if var else None
+
+
+def scaling(series: list[dict]) -> dict:
+    out: dict = {"series": series, "exponent": {}, "linear": {}}
+    for name in ("check", "rollup"):
+        k = exponent([(row["events"], row[f"{name}_seconds"]) for row in series if row.get(f"{name}_seconds")])
+        out["exponent"][name] = k
+        out["linear"][name] = None if k is None else k <= LINEAR_EXPONENT
+    return out
+
+
+# --- output ----------------------------------------------------------------------------------------
+
+TARGET_TEXT = {
+    "check_vs_floor_read": "check ≤ 1.5 × floor-read",
+    "rollup_vs_floor_write": "rollup ≤ 1.5 × floor-write",
+    "peer_vs_check": "peer ≥ 5 × check",
+    "check_peak_mb": "check 峰值内存 < 1.5 GB",
+}
+
+
+def previous(path: Path) -> dict:
+    """The measurements of an earlier run's JSON (empty when there is none)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("measurements", {})
+    except (OSError, ValueError):
+        return {}
+
+
+def measurement_table(results: dict[str, Measured], before: dict) -> Table:
+    table = Table(title="测量（中位数；每次在新的子进程中）", header_style="bold")
+    for col in ("测量", "内容", "秒", "峰值 MB", "各次（秒）", "上次（秒）"):
+        table.add_column(col, justify="left" if col in ("测量", "内容") else "right")
+    for m in results.values():
+        prev = before.get(m.name, {}).get("seconds")
+        table.add_row(m.name, m.label, f"{m.seconds:.2f}", f"{m.peak_mb:.0f}", " / ".join(f"{s:.2f}" for s in m.samples),
+                      "" if prev is None else f"{prev:.2f}")
+    return table
+
+
+def target_table(rows: list[dict]) -> Table:
+    table = Table(title="目标", header_style="bold")
+    for col in ("目标", "实测", "达到"):
+        table.add_column(col)
+    for row in rows:
+        value = f"{row['value']:.0f} MB" if row["name"] == "check_peak_mb" else f"{row['value']:.2f} ×"
+        table.add_row(TARGET_TEXT[row["name"]], value, "是" if row["holds"] else "[red]否[/red]")
+    return table
+
+
+def scaling_table(found: dict) -> Table:
+    table = Table(title="规模与耗时（check、rollup）", header_style="bold")
+    for col in ("规模", "附件9 条数", "附件8 行数", "check 秒", "check 秒/万条", "rollup 秒", "rollup 秒/万条"):
+        table.add_column(col, justify="right")
+    for row in found["series"]:
+        table.add_row(row["scale"], f"{row['events']:,}", f"{row['a8_rows']:,}", *(
+            "" if row.get(k) is None else f"{row[k]:.2f}"
+            for k in ("check_seconds", "check_per_10k", "rollup_seconds", "rollup_per_10k")))
+    table.caption = "；".join(f"{n} 耗时 ∝ 条数^{k}（{'线性' if found['linear'][n] else '超线性'}）"
+                             for n, k in found["exponent"].items() if k is not None)
+    return table
+
+
+def show(doc: dict, results: dict[str, Measured], before: dict, console: Console | None = None) -> None:
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console.width = 160
+    console.print(measurement_table(results, before))
+    console.print("比值：" + "，".join(f"{k} = {v:.2f}" for k, v in doc["ratios"].items()))
+    console.print(target_table(doc["targets"]))
+    if doc.get("scaling"):
+        console.print(scaling_table(doc["scaling"]))
+
+
+def document(results: dict[str, Measured], unit: dict, options: dict, scaled: dict | None) -> dict:
+    found = ratios(results)
+    return {"date": dt.datetime.now().replace(microsecond=0).isoformat(), "machine": machine(), "options": options,
+            "unit": unit, "measurements": {k: m.model_dump() for k, m in results.items()}, "ratios": found,
+            "targets": targets(results, found), "scaling": scaled}
+
