@@ -147,5 +147,6 @@ def annex11(ledger: Ledger, options: PrintOptions) -> list[Slip]:
     if not keys:
         raise LedgerError("附件9 和附件11 中都没有确认单号，没有可打印的确认单", 1)
     software, machines = software_info(ledger), computer_info(ledger)
-    by_number = {k: g.to_dict("records") for k, g in events.groupby(numbers, sort=False)}
+    chosen = numbers.isin(keys)   # only the slips being printed: a unit has tens of thousands
+    by_number = {k: g.to_dict("records") for k, g in events[chosen].groupby(numbers[chosen], sort=False)}
     return [build_slip(k, by_number.get(k, []), registered.get(k, {}), software, machines) for k in keys]
