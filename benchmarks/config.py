@@ -14,6 +14,7 @@ LATEST = RESULTS / "latest.json"
 
 TODAY = dt.date(2026, 11, 26)          # the demo unit's "today": check, scan and the build use it
 ROLLUP_DATE = dt.date(2026, 6, 30)     # end of the previous half-year: ~5,000 later events are undone
+ROLLUP_FORCE = False                   # the demo unit has no blocking errors: no --force needed
 SLIPS = 500                            # 确认单 printed by `ledger print 附件11`
 SCAN_FILES = 1000                      # one scan file per computer
 SCAN_ENTRIES = 150                     # entries per scan file (live installations + ignored components)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from benchmarks.config import REPO, ROLLUP_DATE, ROOT
+from benchmarks.config import REPO, ROLLUP_DATE, ROLLUP_FORCE, ROOT
 from benchmarks.unit import ScanSet, UnitInfo
 
 CHILD = ROOT / "child.py"
@@ -92,7 +92,8 @@ def check_job(info: UnitInfo) -> Job:
 
 def rollup_job(info: UnitInfo) -> Job:
     def prepare(tmp: Path) -> dict:
-        return {"argv": ["rollup", str(_copy(info.path, tmp)), "--date", ROLLUP_DATE.isoformat()], "capture": True}
+        argv = ["rollup", str(_copy(info.path, tmp)), "--date", ROLLUP_DATE.isoformat()]
+        return {"argv": argv + ["--force"] * ROLLUP_FORCE, "capture": True}
 
     return Job("rollup", f"ledger rollup --date {ROLLUP_DATE.isoformat()}（每次用新副本）", "cli", prepare)
 

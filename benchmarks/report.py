@@ -8,6 +8,7 @@ import os
 import platform
 import subprocess
 from importlib import metadata
+from itertools import pairwise
 from pathlib import Path
 
 from rich.console import Console
@@ -82,9 +83,18 @@ def exponent(points: list[tuple[int, float]]) -> float | None:
     return round(sum((x - mx) * (y - my) for x, y in pts) / var, 2) if var else None
 
 
+def _marginal(series: list[dict], name: str) -> None:
+    """Seconds per 10,000 more events from the previous size: constant when time grows linearly."""
+    for prev, row in pairwise(series):
+        extra = row["events"] - prev["events"]
+        if extra > 0 and row.get(f"{name}_seconds") is not None and prev.get(f"{name}_seconds") is not None:
+            row[f"{name}_marginal_per_10k"] = round((row[f"{name}_seconds"] - prev[f"{name}_seconds"]) * 1e4 / extra, 3)
+
+
 def scaling(series: list[dict]) -> dict:
     out: dict = {"series": series, "exponent": {}, "linear": {}}
     for name in ("check", "rollup"):
+        _marginal(series, name)
         k = exponent([(row["events"], row[f"{name}_seconds"]) for row in series if row.get(f"{name}_seconds")])
         out["exponent"][name] = k
         out["linear"][name] = None if k is None else k <= LINEAR_EXPONENT
@@ -132,13 +142,14 @@ def target_table(rows: list[dict]) -> Table:
 
 def scaling_table(found: dict) -> Table:
     table = Table(title="规模与耗时（check、rollup）", header_style="bold")
-    for col in ("规模", "附件9 条数", "附件8 行数", "check 秒", "check 秒/万条", "rollup 秒", "rollup 秒/万条"):
+    for col in ("规模", "附件9 条数", "附件8 行数", "check 秒", "秒/万条", "增量 秒/万条",
+                "rollup 秒", "秒/万条", "增量 秒/万条"):
         table.add_column(col, justify="right")
+    keys = [f"{n}_{k}" for n in ("check", "rollup") for k in ("seconds", "per_10k", "marginal_per_10k")]
     for row in found["series"]:
-        table.add_row(row["scale"], f"{row['events']:,}", f"{row['a8_rows']:,}", *(
-            "" if row.get(k) is None else f"{row[k]:.2f}"
-            for k in ("check_seconds", "check_per_10k", "rollup_seconds", "rollup_per_10k")))
-    table.caption = "；".join(f"{n} 耗时 ∝ 条数^{k}（{'线性' if found['linear'][n] else '超线性'}）"
+        table.add_row(row["scale"], f"{row['events']:,}", f"{row['a8_rows']:,}",
+                      *("" if row.get(k) is None else f"{row[k]:.2f}" for k in keys))
+    table.caption = "；".join(f"{n} 耗时 ∝ 条数^{k}（{'不超过线性' if found['linear'][n] else '超线性'}）"
                              for n, k in found["exponent"].items() if k is not None)
     return table
 

@@ -17,7 +17,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import report
-from benchmarks.config import LATEST, RESULTS, ROLLUP_DATE, SCALES, SERIES, UnitSpec
+from benchmarks.config import (
+    LATEST,
+    RESULTS,
+    ROLLUP_DATE,
+    ROLLUP_FORCE,
+    SCALES,
+    SERIES,
+    UnitSpec,
+)
 from benchmarks.measure import (
     Job,
     Measured,
@@ -88,7 +96,7 @@ def run_series(main_scale: str, main: dict[str, Measured], reps: int) -> list[di
 
 def unit_summary(info: UnitInfo) -> dict:
     return {**info.model_dump(mode="json", exclude={"slip_ids", "path"}), "file": info.path.name,
-            "printed_slips": len(info.slip_ids), "rollup_date": ROLLUP_DATE.isoformat(), "rollup_force": False}
+            "printed_slips": len(info.slip_ids), "rollup_date": ROLLUP_DATE.isoformat(), "rollup_force": ROLLUP_FORCE}
 
 
 def main(argv: list[str] | None = None) -> int:
