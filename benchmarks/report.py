@@ -172,3 +172,41 @@ def document(results: dict[str, Measured], unit: dict, options: dict, scaled: di
             "unit": unit, "measurements": {k: m.model_dump() for k, m in results.items()}, "ratios": found,
             "targets": targets(results, found), "scaling": scaled}
 
+
+
+# --- Markdown (for docs/performance.md) -------------------------------------------------------------
+
+def _md_row(cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _md_table(headers: list[str], rows: list[list]) -> list[str]:
+    return [_md_row(headers), _md_row(["---"] * len(headers)), *(_md_row(r) for r in rows)]
+
+
+def _md_machine(doc: dict) -> str:
+    m = doc["machine"]
+    u = doc["unit"]
+    return (f"{doc['date'][:10]}，{m['cpu_count']} 核 {m['cpu'] or ''}，Python {m['python']}，"
+            f"python-calamine {m['packages']['python-calamine']}，openpyxl {m['packages']['openpyxl']}，"
+            f"pandas {m['packages']['pandas']}，提交 {m['commit']}；测试台账 {u['file']}（{u['size_mb']} MB，"
+            f"附件9 {u['events']:,} 条，附件8 {u['a8_rows']:,} 行，确认单 {u['slips']:,} 张），每项 {doc['options']['reps']} 次取中位数。")
+
+
+def markdown(doc: dict) -> str:
+    """The run's tables as Markdown."""
+    lines = [_md_machine(doc), ""]
+    lines += _md_table(["测量", "内容", "秒（中位数）", "峰值内存 MB", "各次（秒）"], [
+        [f"`{k}`", m["label"], f"{m['seconds']:.2f}", f"{m['peak_mb']:.0f}", " / ".join(f"{s:.2f}" for s in m["samples"])]
+        for k, m in doc["measurements"].items()])
+    lines += ["", *_md_table(["目标", "实测", "达到"], [
+        [TARGET_TEXT[t["name"]], f"{t['value']:.0f} MB" if t["name"] == "check_peak_mb" else f"{t['value']:.2f} ×",
+         "是" if t["holds"] else "**否**"] for t in doc["targets"]])]
+    if doc.get("scaling"):
+        keys = [f"{n}_{k}" for n in ("check", "rollup") for k in ("seconds", "per_10k", "marginal_per_10k")]
+        lines += ["", *_md_table(
+            ["规模", "附件9 条数", "附件8 行数", "check 秒", "秒/万条", "增量 秒/万条", "rollup 秒", "秒/万条", "增量 秒/万条"],
+            [[r["scale"], f"{r['events']:,}", f"{r['a8_rows']:,}", *("" if r.get(k) is None else f"{r[k]:.2f}" for k in keys)]
+             for r in doc["scaling"]["series"]])]
+        lines += ["", "；".join(f"{n} 耗时 ∝ 条数^{k}" for n, k in doc["scaling"]["exponent"].items() if k is not None)]
+    return "\n".join(lines) + "\n"

@@ -46,8 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", help="只测这些项（逗号分隔：floor-read,floor-write,peer,check,rollup,print,scan）")
     p.add_argument("--no-scaling", action="store_true", help="不测规模序列")
     p.add_argument("--rebuild", action="store_true", help="重新生成测试台账（不用缓存）")
-    p.add_argument("--profile", help="用 pyinstrument 剖析该项的最后一次测量，写入 benchmarks/results/profile-<项>.txt")
+    p.add_argument("--profile", help="用 pyinstrument 剖析该项的最后一次测量，写入 benchmarks/cache/profile-<项>.txt")
     p.add_argument("--output", type=Path, default=LATEST, help="结果 JSON（默认 benchmarks/results/latest.json）")
+    p.add_argument("--show", type=Path, help="不测量：显示一个已有结果 JSON 的表格并重写其 .md")
     args = p.parse_args(argv)
     if args.quick:
         args.reps, args.no_scaling = 1, True
@@ -69,7 +70,7 @@ def run_jobs(jobs: list[Job], reps: int, profile: str | None) -> dict[str, Measu
     results = {}
     for job in jobs:
         print(f"{job.name}：{job.label}")
-        target = RESULTS / f"profile-{job.name}.txt" if profile == job.name else None
+        target = CACHE / f"profile-{job.name}.txt" if profile == job.name else None
         results[job.name] = measure(job, reps, profile=target)
     return results
 
@@ -99,8 +100,25 @@ def unit_summary(info: UnitInfo) -> dict:
             "printed_slips": len(info.slip_ids), "rollup_date": ROLLUP_DATE.isoformat(), "rollup_force": ROLLUP_FORCE}
 
 
+def write(doc: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.with_suffix(".md").write_text(report.markdown(doc), encoding="utf-8")
+    print(f"结果已写入 {path}（表格另存为 {path.with_suffix('.md').name}）")
+
+
+def show_saved(path: Path) -> int:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    results = {k: Measured.model_validate(m) for k, m in doc["measurements"].items()}
+    report.show(doc, results, {})
+    path.with_suffix(".md").write_text(report.markdown(doc), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.show:
+        return show_saved(args.show)
     only = {x.strip() for x in args.only.split(",")} if args.only else None
     info = ensure_unit(UnitSpec.at(args.scale), rebuild=args.rebuild)
     print(f"测试台账：{info.path.name}（{info.size_mb} MB，附件9 {info.events:,} 条，附件8 {info.a8_rows:,} 行）")
@@ -110,9 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     doc = report.document(results, unit_summary(info), options, series)
     before = report.previous(args.output)
     report.show(doc, results, before)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"结果已写入 {args.output}")
+    write(doc, args.output)
     return 0
 
 
