@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import report
 from benchmarks.config import (
+    CACHE,
     LATEST,
-    RESULTS,
     ROLLUP_DATE,
     ROLLUP_FORCE,
     SCALES,
