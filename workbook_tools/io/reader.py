@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -60,61 +61,86 @@ def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[
         wb.close()
 
 
-class SheetStream(Mapping[str, tuple[Rows, int, int]]):
-    """The sheets of `read_raw`, read one after another by a worker thread while the caller parses
-    those already read: python-calamine releases the GIL while it unzips and parses a sheet's XML,
-    so parsing one sheet overlaps reading the next.  Sheets are read in the order of `wanted`;
-    looking one up waits for it.  `finish()` re-raises a read error (as read_raw would have)."""
+READER_THREADS = 2
 
-    def __init__(self, path: Path, wanted: list[str]):
-        self._path, self._wb = path, _open(path)
-        self.names = list(self._wb.sheet_names)
+
+class SheetStream(Mapping[str, tuple[Rows, int, int]]):
+    """The sheets of `read_raw`, read by worker threads while the caller parses those already read.
+
+    python-calamine releases the GIL while it unzips and parses a sheet's XML, so parsing one sheet
+    overlaps reading the next, and two workers (each with its own workbook handle: one handle
+    cannot be used by two threads at once) read two sheets at the same time.  Sheets are taken in
+    the order of `wanted`; looking one up waits for it.  `finish()` raises the read error of the
+    first failing sheet in workbook order, as read_raw would have.
+    """
+
+    def __init__(self, path: Path, wanted: list[str], threads: int = READER_THREADS):
+        self._path = path
+        first = _open(path)
+        self.names = list(first.sheet_names)
         present = set(self.names)
         self._todo = [n for n in wanted if n in present]
+        self._queue = self._todo[::-1]          # pop() gives the next sheet in order
         self._done: dict[str, tuple[Rows, int, int]] = {}
-        self._error: BaseException | None = None
+        self._errors: dict[str, Exception] = {}
         self._stop = False
         self._ready = threading.Condition()
-        self._thread = threading.Thread(target=self._work, name="ledger-reader", daemon=True)
-        self._thread.start()
+        count = max(1, min(threads, os.cpu_count() or 1, len(self._todo)))
+        self._threads = [threading.Thread(target=self._work, args=(first if i == 0 else None,), daemon=True,
+                                          name=f"ledger-reader-{i}") for i in range(count)]
+        for thread in self._threads:
+            thread.start()
 
-    def _work(self) -> None:
+    def _next(self) -> str | None:
+        with self._ready:
+            return None if self._stop or not self._queue else self._queue.pop()
+
+    def _work(self, wb) -> None:
+        if wb is None:
+            try:
+                wb = _open(self._path)
+            except LedgerError:
+                return  # the first worker's handle reads whatever this one would have
         try:
-            for name in self._todo:
-                if self._stop:
-                    break
-                sheet = _read_sheet(self._wb, name)
+            while (name := self._next()) is not None:
+                try:
+                    sheet = _read_sheet(wb, name)
+                except Exception as exc:  # noqa: BLE001 - raised in the reading thread by finish()
+                    with self._ready:
+                        self._errors[name] = exc
+                        self._ready.notify_all()
+                    continue
                 with self._ready:
                     self._done[name] = sheet
                     self._ready.notify_all()
-        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread by finish()
-            with self._ready:
-                self._error = exc
-                self._ready.notify_all()
         finally:
-            self._wb.close()
+            wb.close()
 
     def finish(self) -> None:
-        """Wait for the worker; raise what it could not read."""
-        self._thread.join()
-        if self._error is not None:
-            if isinstance(self._error, _read_errors()):
-                raise LedgerError(f"{self._path.name} 无法读取：{self._error}") from None
-            raise self._error
+        """Wait for the workers; raise what they could not read."""
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            error = self._errors[min(self._errors, key=self.names.index)]
+            if isinstance(error, _read_errors()):
+                raise LedgerError(f"{self._path.name} 无法读取：{error}") from None
+            raise error
 
     def close(self) -> None:
-        self._stop = True
-        self._thread.join()
+        with self._ready:
+            self._stop = True
+        for thread in self._threads:
+            thread.join()
 
     def __getitem__(self, name: str) -> tuple[Rows, int, int]:
         if name not in self._todo:
             raise KeyError(name)
         with self._ready:
-            self._ready.wait_for(lambda: name in self._done or self._error is not None)
+            self._ready.wait_for(lambda: name in self._done or name in self._errors)
             if name in self._done:
                 return self._done[name]
         self.finish()
-        raise KeyError(name)  # unreachable: finish() raised the worker's error
+        raise KeyError(name)  # unreachable: finish() raised the sheet's error
 
     def __contains__(self, name: object) -> bool:
         return name in self._todo
