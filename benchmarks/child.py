@@ -62,6 +62,12 @@ def cli(a: dict) -> str:
 TASKS = {"floor-read": floor_read, "floor-write": floor_write, "peer": peer, "cli": cli}
 
 
+def _cpu() -> float:
+    """User + system CPU seconds of every thread of this process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(task: str, args: dict) -> dict:
     profiler = None
     if args.get("profile"):
@@ -69,14 +75,16 @@ def run(task: str, args: dict) -> dict:
 
         profiler = Profiler(interval=0.005)
         profiler.start()
+    cpu_before = _cpu()
     start = time.perf_counter()
     note = TASKS[task](args)
     seconds = time.perf_counter() - start
+    cpu = _cpu() - cpu_before
     if profiler is not None:
         profiler.stop()
         Path(args["profile"]).write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return {"seconds": seconds, "peak_mb": peak, "note": note}
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "note": note}
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ class Measured(BaseModel):
     name: str
     label: str
     seconds: float
+    cpu_seconds: float = 0.0       # median CPU time (all threads); above `seconds` when threads overlap
     peak_mb: float
     samples: list[float]
     peaks: list[float]
@@ -60,7 +61,7 @@ def _cli_outcome(job: Job, outcome: dict) -> tuple[str, int]:
 
 
 def measure(job: Job, reps: int, log=print, profile: Path | None = None) -> Measured:
-    samples, peaks, note, code = [], [], "", None
+    samples, cpus, peaks, note, code = [], [], [], "", None
     for rep in range(reps):
         with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
             args = job.prepare(Path(tmp))
@@ -69,9 +70,12 @@ def measure(job: Job, reps: int, log=print, profile: Path | None = None) -> Meas
             outcome = run_child(job.task, args, Path(tmp))
         note, code = _cli_outcome(job, outcome) if job.task == "cli" else (outcome["note"], None)
         samples.append(round(outcome["seconds"], 3))
+        cpus.append(round(outcome["cpu_seconds"], 3))
         peaks.append(round(outcome["peak_mb"], 1))
-        log(f"  {job.name} #{rep + 1}: {outcome['seconds']:.2f} 秒，{outcome['peak_mb']:.0f} MB")
-    return Measured(name=job.name, label=job.label, seconds=round(statistics.median(samples), 3), peak_mb=max(peaks),
+        log(f"  {job.name} #{rep + 1}: {outcome['seconds']:.2f} 秒（CPU {outcome['cpu_seconds']:.2f} 秒），"
+            f"{outcome['peak_mb']:.0f} MB")
+    return Measured(name=job.name, label=job.label, seconds=round(statistics.median(samples), 3),
+                    cpu_seconds=round(statistics.median(cpus), 3), peak_mb=max(peaks),
                     samples=samples, peaks=peaks, note=note, exit=code)
 
 
