@@ -40,6 +40,7 @@ class Job:
     task: str
     prepare: Prepare           # scratch folder -> the child's arguments for one repetition
     exits: tuple[int, ...] = (0,)
+    note_from: str = "stdout"  # where the command says what it did
 
 
 def run_child(task: str, args: dict, scratch: Path) -> dict:
@@ -56,27 +57,43 @@ def _cli_outcome(job: Job, outcome: dict) -> tuple[str, int]:
     detail = json.loads(outcome["note"])
     if detail["exit"] not in job.exits:
         raise RuntimeError(f"{job.name}：退出码 {detail['exit']}，{detail['stderr']}")
-    first = (detail["stdout"] or detail["stderr"]).strip().splitlines()
-    return (first[0] if first else ""), int(detail["exit"] or 0)
+    lines = (detail[job.note_from] or detail["stdout"] or detail["stderr"]).strip().splitlines()
+    return (lines[0] if lines else ""), int(detail["exit"] or 0)
 
 
-def measure(job: Job, reps: int, log=print, profile: Path | None = None) -> Measured:
-    samples, cpus, peaks, note, code = [], [], [], "", None
-    for rep in range(reps):
-        with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
-            args = job.prepare(Path(tmp))
-            if profile is not None and rep == reps - 1:
-                args["profile"] = str(profile)
-            outcome = run_child(job.task, args, Path(tmp))
-        note, code = _cli_outcome(job, outcome) if job.task == "cli" else (outcome["note"], None)
-        samples.append(round(outcome["seconds"], 3))
-        cpus.append(round(outcome["cpu_seconds"], 3))
-        peaks.append(round(outcome["peak_mb"], 1))
-        log(f"  {job.name} #{rep + 1}: {outcome['seconds']:.2f} 秒（CPU {outcome['cpu_seconds']:.2f} 秒），"
-            f"{outcome['peak_mb']:.0f} MB")
+def _sample(job: Job, rep: int, profile: Path | None, log) -> dict:
+    with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
+        args = job.prepare(Path(tmp))
+        if profile is not None:
+            args["profile"] = str(profile)
+        outcome = run_child(job.task, args, Path(tmp))
+    log(f"  {job.name} #{rep + 1}: {outcome['seconds']:.2f} 秒（CPU {outcome['cpu_seconds']:.2f} 秒），"
+        f"{outcome['peak_mb']:.0f} MB")
+    return outcome
+
+
+def _summary(job: Job, outcomes: list[dict]) -> Measured:
+    samples = [round(o["seconds"], 3) for o in outcomes]
+    peaks = [round(o["peak_mb"], 1) for o in outcomes]
+    note, code = _cli_outcome(job, outcomes[-1]) if job.task == "cli" else (outcomes[-1]["note"], None)
     return Measured(name=job.name, label=job.label, seconds=round(statistics.median(samples), 3),
-                    cpu_seconds=round(statistics.median(cpus), 3), peak_mb=max(peaks),
+                    cpu_seconds=round(statistics.median(o["cpu_seconds"] for o in outcomes), 3), peak_mb=max(peaks),
                     samples=samples, peaks=peaks, note=note, exit=code)
+
+
+def measure_all(jobs: list[Job], reps: int, log=print, profile: dict[str, Path] | None = None) -> dict[str, Measured]:
+    """Every job `reps` times, in rounds (each round runs every job once), so that a machine that
+    slows down for a while affects all measurements alike instead of one of them."""
+    outcomes: dict[str, list[dict]] = {job.name: [] for job in jobs}
+    for rep in range(reps):
+        log(f"第 {rep + 1}/{reps} 轮")
+        for job in jobs:
+            target = (profile or {}).get(job.name) if rep == reps - 1 else None
+            outcome = _sample(job, rep, target, log)
+            if job.task == "cli":
+                _cli_outcome(job, outcome)   # stop at once on an unexpected exit status
+            outcomes[job.name].append(outcome)
+    return {job.name: _summary(job, outcomes[job.name]) for job in jobs}
 
 
 # --- the jobs --------------------------------------------------------------------------------------
@@ -114,7 +131,8 @@ def unit_jobs(info: UnitInfo) -> list[Job]:
         check_job(info),
         rollup_job(info),
         Job("print", f"ledger print 附件11（{len(info.slip_ids)} 张确认单）", "cli",
-            lambda tmp: {"argv": [a if a is not None else str(tmp / "附件11.pdf") for a in argv_print], "capture": True}),
+            lambda tmp: {"argv": [a if a is not None else str(tmp / "附件11.pdf") for a in argv_print], "capture": True},
+            note_from="stderr"),
     ]
 
 

@@ -30,7 +30,7 @@ from benchmarks.measure import (
     Job,
     Measured,
     check_job,
-    measure,
+    measure_all,
     rollup_job,
     scan_job,
     unit_jobs,
@@ -67,12 +67,9 @@ def main_jobs(info: UnitInfo, only: set[str] | None) -> list[Job]:
 
 
 def run_jobs(jobs: list[Job], reps: int, profile: str | None) -> dict[str, Measured]:
-    results = {}
     for job in jobs:
         print(f"{job.name}：{job.label}")
-        target = CACHE / f"profile-{job.name}.txt" if profile == job.name else None
-        results[job.name] = measure(job, reps, profile=target)
-    return results
+    return measure_all(jobs, reps, profile={profile: CACHE / f"profile-{profile}.txt"} if profile else None)
 
 
 def series_row(scale: str, info: UnitInfo, check: Measured, rollup: Measured) -> dict:
@@ -90,7 +87,8 @@ def run_series(main_scale: str, main: dict[str, Measured], reps: int) -> list[di
             check, rollup = main["check"], main["rollup"]
         else:
             print(f"规模 {scale}（附件9 {info.events:,} 条）")
-            check, rollup = measure(check_job(info), reps), measure(rollup_job(info), reps)
+            found = measure_all([check_job(info), rollup_job(info)], reps)
+            check, rollup = found["check"], found["rollup"]
         rows.append(series_row(scale, info, check, rollup))
     return rows
 
