@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from workbook_tools import events, schema
 from workbook_tools.io.book import Book, TableEdit, typed
@@ -60,7 +60,7 @@ class RollupPlan(BaseModel):
 
     date: dt.date
     period: str
-    rows: list[dict[str, Any]]                 # the new 附件8, in order, 序号 1..n
+    count: int                                 # rows of the new 附件8 (`rows`, `frame()`)
     first_row: int                             # worksheet row of rows[0]
     counts: dict[str, float]                   # 安装数量 per number of 附件7
     header: dict[str, int]                     # 附件7 header block (设置 附件7.*)
@@ -72,6 +72,16 @@ class RollupPlan(BaseModel):
     clear: list[int] = Field(default_factory=list)     # worksheet rows of 附件8 left over below the new rows
     moves: dict[int, int | None] = Field(default_factory=dict)  # row -> row whose extra cells it takes
     stray: list[int] = Field(default_factory=list)     # rows in `moves` that held no 附件8 data before
+    _frame: pd.DataFrame | None = PrivateAttr(default=None)
+
+    def frame(self) -> pd.DataFrame:
+        """The new 附件8 in order, 序号 1..n, as a DataFrame."""
+        return self._frame
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The new 附件8 as one dict per row."""
+        return _records(self._frame)
 
     @property
     def changed(self) -> bool:
@@ -147,10 +157,16 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out.to_dict("records")
 
 
-def _norm_rows(rows: Iterable[dict[str, Any]] | pd.DataFrame) -> list[tuple]:
-    if isinstance(rows, pd.DataFrame):
-        rows = _records(rows[list(A8_HEADERS)])
-    return [tuple(norm(r[h]) for h in A8_HEADERS) for r in rows]
+def _norm_column(values: pd.Series) -> list:
+    """`norm` over a column, once per distinct value."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    normed = [norm(u) for u in uniques] + [None]
+    return [normed[c] for c in codes.tolist()]
+
+
+def _norm_rows(df: pd.DataFrame) -> list[tuple]:
+    """The rows of a 附件8 frame in the form used to compare the workbook with the plan."""
+    return list(zip(*(_norm_column(df[h]) for h in A8_HEADERS))) if len(df) else []
 
 
 def content(values: tuple, skip_serial: bool = True) -> str:
@@ -253,9 +269,10 @@ def compute_rollup(ledger: Ledger, date: dt.date) -> RollupPlan:
     new = derive_a8(ledger, replayed.live)
     counts = {str(k): float(v) for k, v in replayed.count_by_software().items()}
     table = ledger[A8]
-    plan = RollupPlan(date=date, period=period_of(date), rows=_records(new), first_row=table.header_row + 1,
+    plan = RollupPlan(date=date, period=period_of(date), count=len(new), first_row=table.header_row + 1,
                       counts=counts, header=header_counts(ledger), unexplained=unexplained_rows(ledger))
-    old_rows, new_rows = _norm_rows(table.df), _norm_rows(plan.rows)
+    plan._frame = new
+    old_rows, new_rows = _norm_rows(table.df), _norm_rows(new)
     plan.a8_changes, old_row_of = _a8_changes(table.df, old_rows, new_rows, plan.first_row,
                                               {f.row for f in plan.unexplained})
     _positions(plan, table.df, old_rows, new_rows, old_row_of)
@@ -271,7 +288,7 @@ def seats(value: float | None) -> str:
 def summary_lines(plan: RollupPlan) -> list[str]:
     """What the roll-up changes, by software number."""
     kinds = [c.kind for c in plan.a8_changes]
-    lines = [f"半年更新截至 {plan.date.isoformat()}（{plan.period}）：附件8 共 {len(plan.rows)} 行，"
+    lines = [f"半年更新截至 {plan.date.isoformat()}（{plan.period}）：附件8 共 {plan.count} 行，"
              f"新增 {kinds.count('新增')} 行、删除 {kinds.count('删除')} 行、更新 {kinds.count('更新')} 行；"
              f"附件7 安装数量变化 {len(plan.count_changes)} 项"]
     numbers = sorted({c.software or "（无编号）" for c in plan.a8_changes} | {c.software for c in plan.count_changes})
@@ -314,10 +331,9 @@ def write_a8(book: Book, plan: RollupPlan) -> list[Change]:
     extra = _extra_columns(book, table) if book.ledger is None or book.ledger[A8].extra_columns else {}
     grab = {r for r in plan.moves.values() if r is not None} | {c.row for c in plan.a8_changes if c.kind == "删除"}
     saved = _extra_values(book, table, extra, grab | set(plan.stray)) if extra else {}
-    for i in plan.rewrite:
-        table.set_row(plan.first_row + i, {h: plan.rows[i][h] for h in A8_HEADERS})
-    for row in plan.clear:
-        table.set_row(row, dict.fromkeys(A8_HEADERS))
+    frame = plan.frame()
+    table.set_frame([plan.first_row + i for i in plan.rewrite], frame.iloc[plan.rewrite].reset_index(drop=True), A8_HEADERS)
+    table.set_frame(plan.clear, frame.iloc[:0].reindex(range(len(plan.clear))), A8_HEADERS)
     for target, source in plan.moves.items() if extra else ():
         for col in extra:
             if source is None:

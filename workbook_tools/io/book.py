@@ -8,6 +8,7 @@ patched once, row by row, and every other part stays as it was.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from workbook_tools.model import LedgerError
 from workbook_tools.schema import Column, Kind
 
 Rows = list[list[object]]
+_HASHABLE = (str, int, float, type(None), dt.date, dt.datetime, pd.Timestamp)
 SERIAL = "序号"
 _FMT = {Kind.MONEY: "money", Kind.ID: "id", Kind.VERSION: "id"}
 
@@ -40,8 +42,24 @@ def _blank(value: object) -> bool:
     return cells.is_blank(value) or (isinstance(value, float) and math.isnan(value))
 
 
+_TYPED: dict[tuple, tuple[object, str | None]] = {}
+
+
 def typed(column: Column, value: object) -> tuple[object, str | None]:
-    """(value as it is stored, format policy) for a typed value in a column of that kind."""
+    """(value as it is stored, format policy) for a typed value in a column of that kind (cached)."""
+    kind = type(value)
+    if kind in (str, float, int, pd.Timestamp, dt.date, dt.datetime) or value is None:
+        key = (column.kind, column.header == SERIAL, kind, value)
+        found = _TYPED.get(key)
+        if found is None:
+            found = _typed(column, value)
+            if len(_TYPED) < 200_000:
+                _TYPED[key] = found
+        return found
+    return _typed(column, value)
+
+
+def _typed(column: Column, value: object) -> tuple[object, str | None]:
     if _blank(value):
         return None, None
     kind = column.kind
@@ -79,12 +97,19 @@ class TableEdit:
 
     @property
     def last_row(self) -> int:
-        rows = [*self.data_rows, *self.appended]
-        return max(rows, default=self.header_row)
+        if self.appended:
+            return self.appended[-1]
+        return max(max(self.data_rows, default=self.header_row), self.header_row)
 
     def where(self, row: int, col: int) -> str:
         from workbook_tools.io.sheetxml import cell_ref  # noqa: PLC0415
         return f"工作表「{self.name}」单元格 {cell_ref(row, col)} "
+
+    def _encoded(self, row: int, col: int, stored: object) -> cells.Encoded:
+        try:
+            return cells.encode(stored)
+        except LedgerError as exc:
+            raise LedgerError(self.where(row, col) + exc.message, exc.exit_code) from None
 
     def column(self, header: str) -> int:
         if header not in self.cols:
@@ -92,11 +117,11 @@ class TableEdit:
         return self.cols[header]
 
     def set(self, row: int, header: str, value: object) -> None:
-        col = self.column(header)
+        col = self.cols.get(header) or self.column(header)
         stored, fmt = typed(self.spec.column(header), value)
         op = self.patch.op(row, col)
-        op.value, op.fmt, op.raw, op.expect = cells.encode(stored, self.where(row, col)), fmt, None, stored
-        op.quote = cells.looks_like_formula(stored)
+        op.value, op.fmt, op.raw, op.expect = self._encoded(row, col, stored), fmt, None, stored
+        op.quote = type(stored) is str and stored.startswith(cells.FORMULA_LEAD)
 
     def clear(self, row: int, header: str) -> None:
         self.set(row, header, None)
@@ -104,6 +129,35 @@ class TableEdit:
     def set_row(self, row: int, values: Mapping[str, object]) -> None:
         for header, value in values.items():
             self.set(row, header, value)
+
+    def set_frame(self, rows: list[int], frame: pd.DataFrame, headers: Iterable[str]) -> None:
+        """Many whole rows at once (the roll-up's 附件8): `frame`'s i-th row goes to worksheet row rows[i].
+
+        Column by column, each distinct value is typed and encoded once and its operation shared by
+        every cell that holds it.
+        """
+        headers = list(headers)
+        cols = [self.cols.get(h) or self.column(h) for h in headers]
+        per_column = [self._column_ops(rows, frame[h] if h in frame else None, len(rows), h, c)
+                      for h, c in zip(headers, cols)]
+        ops, plain = self.patch.ops, self.patch.plain
+        for row, row_ops in zip(rows, zip(*per_column)) if per_column else ():
+            if row not in ops:
+                plain.add(row)
+            ops.setdefault(row, {}).update(zip(cols, row_ops))
+
+    def _column_ops(self, rows: list[int], values: pd.Series | None, n: int, header: str, col: int) -> list[CellOp]:
+        column = self.spec.column(header)
+        if values is None:
+            return [self._shared_op(rows[0] if rows else 0, col, column, None)] * n
+        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+        made = [self._shared_op(rows[0], col, column, u) for u in uniques] + [self._shared_op(0, col, column, None)]
+        return [made[c] for c in codes.tolist()]
+
+    def _shared_op(self, row: int, col: int, column: Column, value: object) -> CellOp:
+        stored, fmt = typed(column, value)
+        return CellOp(self._encoded(row, col, stored), fmt, None, None,
+                      type(stored) is str and stored.startswith(cells.FORMULA_LEAD), stored, True)
 
     def append(self, values: Mapping[str, object]) -> int:
         row = self.last_row + 1

@@ -77,8 +77,27 @@ def number_text(number: float) -> str:
     return repr(float(number))
 
 
+_CACHE: dict[tuple[type, object], Encoded] = {}
+_CACHE_LIMIT = 200_000
+
+
 def encode(value: object, where: str = "") -> Encoded:
-    """The cell content for a typed value; LedgerError for what no cell can hold."""
+    """The cell content for a typed value; LedgerError for what no cell can hold (cached by value)."""
+    kind = type(value)
+    if kind in (str, int, float, dt.date, dt.datetime):
+        key = (kind, value)
+        found = _CACHE.get(key)
+        if found is None:
+            found = _encode(value, where)
+            if len(_CACHE) < _CACHE_LIMIT:
+                _CACHE[key] = found
+        return found
+    return _encode(value, where)
+
+
+def _encode(value: object, where: str) -> Encoded:
+    if type(value) is int and abs(value) < 10**15:
+        return Encoded("number", b"<v>%d</v>" % value)
     if is_blank(value):
         return BLANK
     if isinstance(value, (bool, np.bool_)):

@@ -6,9 +6,10 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from workbook_tools.io.cells import Encoded
 from workbook_tools.io.sheetxml import (
-    CellOp, Overwritten, PatchReport, SheetPatch, SheetXml, attr, cell_parts, cell_ref, col_letters, formula_of,
-    parse_ref, set_attr, split_row,
+    CellOp, Overwritten, PatchReport, SheetPatch, SheetXml, attr, cell_parts, cell_ref, col_letters, col_number,
+    formula_of, parse_ref, set_attr, split_row,
 )
 from workbook_tools.io.styles import StyleBook
 from workbook_tools.model import LedgerError
@@ -16,6 +17,10 @@ from workbook_tools.model import LedgerError
 DATE_CODE = "yyyy-mm-dd"
 DATETIME_CODE = "yyyy-mm-dd hh:mm:ss"
 MONEY_CODE = "#,##0.00"
+_MISSING = object()
+_COL_BYTES = [col_letters(n).encode() for n in range(703)]
+_COL_NUMBER = {letters: n for n, letters in enumerate(_COL_BYTES) if n}
+_CELL_HEAD = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?:[^>]*? s="(\d+)")?')
 _SQREF_ATTR = re.compile(rb'(\ssqref=")([^"]*)(")')
 _SQREF_EL = re.compile(rb"(<(?:[\w.-]+:)?sqref>)([^<]*)(</(?:[\w.-]+:)?sqref>)")
 _FILTER = re.compile(rb'(<(?:[\w.-]+:)?autoFilter\s[^>]*?ref=")([^"]*)(")')
@@ -73,6 +78,7 @@ class Patcher:
         self.report = PatchReport()
         self.groups: list[SharedGroup] = []
         self._template: dict[int, bytes] | None = None
+        self._tails: dict[tuple, bytes | None] = {}
         self._col_styles: dict[int, int] | None = None
 
     # --- styles of new cells ---------------------------------------------------------------
@@ -155,14 +161,68 @@ class Patcher:
         style = self.resolver.style(base, op) if op.value.kind != "blank" else base
         if op.restyle:
             style = op.restyle(style)
-        if op.value.kind == "blank" and not style:
+        return self._value_cell(ref.encode(), style, op.value)
+
+    def _value_cell(self, ref: bytes, style: int, value: Encoded) -> bytes | None:
+        tail = self._cell_tail(style, value)
+        return None if tail is None else b"<" + self.g.prefix + b'c r="' + ref + tail
+
+    def _cell_tail(self, style: int, value: Encoded) -> bytes | None:
+        """A written cell's bytes after its reference (None: no cell needed)."""
+        p = self.g.prefix
+        head = b'"' + (b' s="%d"' % style if style else b"")
+        if value.kind == "blank":
+            return head + b"/>" if style else None
+        if value.cell_type:
+            head += b' t="' + value.cell_type.encode() + b'"'
+        return head + b">" + (self._prefixed(value.body) if p else value.body) + b"</" + p + b"c>"
+
+    # --- the common case: a row whose every existing cell is overwritten with a value ---------
+
+    def fast_row(self, row: int, chunk: bytes | None, ops: dict[int, CellOp]) -> bytes | None:
+        """The row rewritten without splitting it cell by cell; None when only the general path fits."""
+        if self.g.prefix:
             return None
-        self.report.max_row, self.report.max_col = max(self.report.max_row, row), max(self.report.max_col, col)
-        head = f'<{self.g.prefix.decode()}c r="{ref}"' + (f' s="{style}"' if style else "")
-        head += f' t="{op.value.cell_type}"' if op.value.cell_type else ""
-        if op.value.kind == "blank":
-            return (head + "/>").encode()
-        return head.encode() + b">" + self._prefixed(op.value.body) + b"</" + self.g.prefix + b"c>"
+        if row not in self.patch.plain and any(op.value is None or op.raw is not None or op.restyle is not None
+                                               for op in ops.values()):
+            return None
+        if chunk is None:
+            tag, old, trailing = b"<" + self.g.prefix + b'row r="%d">' % row, {}, b""
+        else:
+            if b"<f" in chunk or b"extLst" in chunk:
+                return None
+            m = self.g.row_start.match(chunk)
+            tag = m.group(0)
+            if tag.endswith(b"/>"):
+                tag, old, trailing = tag[:-2] + b">", {}, chunk[m.end():]
+            else:
+                heads = _CELL_HEAD.findall(chunk, m.end())
+                if len(heads) != chunk.count(b"<c ", m.end()) + chunk.count(b"<c>", m.end()):
+                    return None   # a cell written some other way: split the row properly
+                old = {_COL_NUMBER.get(c) or col_number(c): int(s) if s else 0 for c, s in heads}
+                if not old.keys() <= ops.keys():
+                    return None
+                close = chunk.rfind(self.g.row_end)
+                trailing = chunk[close + len(self.g.row_end):]
+        row_bytes = str(row).encode()
+        out = [tag]
+        tails = self._tails
+        for col in sorted(ops):
+            op = ops[col]
+            base = old[col] if col in old else self.base_style(col)
+            key = (col, base, id(op)) if op.shared else None
+            tail = tails.get(key, _MISSING) if key else _MISSING
+            if tail is _MISSING:
+                style = self.resolver.style(base, op) if op.value.kind != "blank" else base
+                tail = self._cell_tail(style, op.value)
+                if key:
+                    tails[key] = tail
+            if tail is not None:
+                out.append(b'<c r="' + _COL_BYTES[col] + row_bytes + tail)
+        if len(out) == 1 and chunk is None:
+            return b""
+        out.append(self.g.row_end + trailing)
+        return b"".join(out)
 
     def _prefixed(self, body: bytes) -> bytes:
         if not self.g.prefix:
@@ -185,6 +245,10 @@ class Patcher:
     # --- rows ------------------------------------------------------------------------------
 
     def rewrite(self, row: int, chunk: bytes | None) -> bytes:
+        if not self.groups:
+            fast = self.fast_row(row, chunk, self.patch.ops.get(row, {}))
+            if fast is not None:
+                return fast
         if chunk is None:
             tag, cells, other, trailing = b"<" + self.g.prefix + f'row r="{row}">'.encode(), {}, b"", b""
         else:

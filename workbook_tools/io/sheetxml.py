@@ -35,12 +35,19 @@ def col_number(letters: bytes | str) -> int:
     return n
 
 
-def col_letters(n: int) -> str:
+def _letters(n: int) -> str:
     out = ""
     while n:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+_LETTERS = [""] + [_letters(n) for n in range(1, 703)]   # A … ZZ: every ledger column
+
+
+def col_letters(n: int) -> str:
+    return _LETTERS[n] if 0 < n < len(_LETTERS) else _letters(n)
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -72,7 +79,7 @@ def set_attr(tag: bytes, name: str, value: str | None) -> bytes:
     return tag[:end] + new + tag[end:]
 
 
-@dataclass
+@dataclass(slots=True)
 class CellOp:
     """What the write does to one cell: a new value (and format policy), a new style, or a copy."""
 
@@ -82,6 +89,7 @@ class CellOp:
     raw: bytes | None = None                  # a whole <c> element copied from another cell
     quote: bool = False                       # text Excel would take for a formula: quote prefix
     expect: object = None                     # the value a reader must find there afterwards
+    shared: bool = False                      # one instance stands for many cells: copy before changing
 
 
 @dataclass
@@ -89,9 +97,17 @@ class SheetPatch:
     ops: dict[int, dict[int, CellOp]] = field(default_factory=dict)
     template_row: int | None = None           # the row whose formats new rows take, column by column
     extend: tuple[int, int] | None = None     # (old last row, new last row) for validation ranges
+    plain: set[int] = field(default_factory=set)   # rows whose every operation is a plain value
 
     def op(self, row: int, col: int) -> CellOp:
-        return self.ops.setdefault(row, {}).setdefault(col, CellOp())
+        """The cell's operation, to be changed in place."""
+        cells = self.ops.setdefault(row, {})
+        self.plain.discard(row)
+        op = cells.get(col)
+        if op is None or op.shared:
+            op = cells[col] = CellOp() if op is None else CellOp(op.value, op.fmt, op.restyle, op.raw, op.quote,
+                                                                  op.expect)
+        return op
 
     def __bool__(self) -> bool:
         return bool(self.ops)

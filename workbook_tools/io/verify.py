@@ -98,14 +98,22 @@ def _verify_table(table: TableEdit, rows: Rows, first_row: int, first_col: int) 
         raise VerifyError(f"工作表「{table.name}」的列与预期不一致")
     written: set[int] = set()
     for row, ops in table.patch.ops.items():
+        i = row - first_row
+        values = rows[i] if 0 <= i < len(rows) and row != table.header_row else None
+        if values is None and row == table.header_row:
+            continue
+        filled = False
         for col, op in ops.items():
-            if op.value is None or row == table.header_row:
+            if op.value is None:
                 continue
-            value = _value(rows, first_row, first_col, row, col)
-            if not same_value(op.expect, value):
+            j = col - 1 - first_col
+            found = values[j] if values is not None and 0 <= j < len(values) else None
+            expect = op.expect
+            if found != expect and not same_value(expect, found):
                 raise VerifyError(f"工作表「{table.name}」第 {row} 行的值读回不一致")
-            if op.expect is not None and op.expect != "":
-                written.add(row)
+            filled = filled or (expect is not None and expect != "")
+        if filled:
+            written.add(row)
     columns = sorted(table.cols.values())
     after = {first_row + i for i, r in enumerate(rows) if first_row + i > table.header_row and any(
         _value(rows, first_row, first_col, first_row + i, c) not in (None, "") for c in columns)}
