@@ -32,7 +32,7 @@ def install(
     interpreter: Annotated[Path | None, typer.Option("--interpreter",
                                                      help="Excel 按钮调用的 Python（默认：运行本命令的 Python）")] = None,
 ) -> None:
-    from workbook_tools.excel.addin import install_addin  # noqa: PLC0415
+    from workbook_tools.excel.install import install_addin  # noqa: PLC0415
 
     report = install_addin(interpreter)
     print(f"已安装加载项：{report.addin}")
