@@ -104,16 +104,19 @@ def copy_addin(built: Path, folder: Path) -> Path:
     return target
 
 
-def install_addin(interpreter: Path | None = None, platform: str = sys.platform) -> InstallReport:
-    """Build the add-in from this machine's xlwings, copy it into XLSTART and write the settings file."""
+def install_addin(interpreter: Path | None = None, platform: str = sys.platform,
+                  built: Path | None = None) -> InstallReport:
+    """Copy the add-in (`built`, else built now from this machine's xlwings) into XLSTART; write the settings file."""
     if platform not in ("win32", "darwin"):
         raise LedgerError("ledger addin install 只能在装有 Microsoft Excel 的 Windows 或 macOS 上运行；"
                           "本机没有 Excel。WPS 用户请直接用 ledger 命令行处理保存后的台账文件。", 2)
     interpreter = Path(interpreter or sys.executable)
     if not interpreter.is_file():
         raise LedgerError(f"找不到 Python：{interpreter}", 2)
+    if built is not None and (built.suffix.lower() != ".xlam" or not built.is_file()):
+        raise LedgerError(f"找不到加载项文件：{built}", 2)
     with tempfile.TemporaryDirectory(prefix="ledger-addin-") as tmp:
-        built = build_addin(Path(tmp) / ADDIN_NAME).path
-        target = copy_addin(built, xlstart_dir(platform))
+        source = built or build_addin(Path(tmp) / ADDIN_NAME).path
+        target = copy_addin(source, xlstart_dir(platform))
     config = write_config(interpreter, config_path(platform), platform)
     return InstallReport(addin=target, config=config, interpreter=interpreter)
