@@ -1,6 +1,8 @@
 """`ledger addin build`: the .xlam made from macros/ and the installed xlwings template."""
 from __future__ import annotations
 
+import io
+import locale
 import shutil
 import sys
 import zipfile
@@ -10,7 +12,7 @@ import defusedxml.ElementTree as SafeET
 import pytest
 
 from workbook_tools.cli import main
-from workbook_tools.excel import addin
+from workbook_tools.excel import addin, install
 from workbook_tools.model import LedgerError
 
 MACROS = Path(__file__).resolve().parents[1] / "macros"
@@ -55,12 +57,13 @@ def test_package_carries_the_ribbon_part_and_its_relationship(built: Path) -> No
         assert [(r.get("Type"), r.get("Target")) for r in ribbon] == [(addin.RIBBON_REL, addin.RIBBON_PART)]
         ids = [r.get("Id") for r in rels]
         assert len(ids) == len(set(ids))
-        assert b'name="_ledger.conf"' in z.read("xl/workbook.xml")
+        assert b'name="ledger.conf"' in z.read("xl/workbook.xml")
 
 
 def test_every_other_part_is_the_template_unchanged(built: Path) -> None:
     template, _ = addin.xlwings_template()
-    changed = {"_rels/.rels", "xl/workbook.xml", "xl/vbaProject.bin", "customUI/customUI.xml", addin.RIBBON_PART}
+    changed = {"_rels/.rels", "xl/workbook.xml", "xl/vbaProject.bin", "customUI/customUI.xml", addin.RIBBON_PART,
+               addin.CONF_SHEET_PART}
     with zipfile.ZipFile(template) as t, zipfile.ZipFile(built) as b:
         for name in set(t.namelist()) - changed:
             assert t.read(name) == b.read(name), name
@@ -142,8 +145,8 @@ def test_cli_install_is_refused_without_excel(capsys: pytest.CaptureFixture[str]
 
 def test_config_paths() -> None:
     home = Path("/home/u")
-    assert addin.config_path("win32", home) == home / ".ledger" / "ledger.conf"
-    assert addin.config_path("darwin", home) == (
+    assert install.config_path("win32", home) == home / ".ledger" / "ledger.conf"
+    assert install.config_path("darwin", home) == (
         home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "ledger.conf")
 
 
@@ -151,9 +154,78 @@ def test_write_config_keeps_other_settings(tmp_path: Path) -> None:
     conf = tmp_path / ".ledger" / "ledger.conf"
     conf.parent.mkdir()
     conf.write_text('"SHOW CONSOLE","True"\n"INTERPRETER_WIN","C:\\old\\python.exe"\n', encoding="utf-8")
-    addin.write_config(Path("/opt/py/bin/python3"), conf, platform="darwin")
+    install.write_config(Path("/opt/py/bin/python3"), conf, platform="darwin")
     lines = conf.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == '"SHOW CONSOLE","True"'
-    assert lines[-1] == '"INTERPRETER_MAC","/opt/py/bin/python3"'
-    addin.write_config(Path("/opt/py2/bin/python3"), conf, platform="darwin")
+    assert lines == ['"SHOW CONSOLE","True"', '"INTERPRETER_WIN","C:\\old\\python.exe"',
+                     '"INTERPRETER_MAC","/opt/py/bin/python3"', '"ADD_WORKBOOK_TO_PYTHONPATH","False"']
+    install.write_config(Path("/opt/py2/bin/python3"), conf, platform="darwin")
     assert conf.read_text(encoding="utf-8").count("INTERPRETER_MAC") == 1
+
+
+@pytest.fixture()
+def chinese_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Chinese Windows (ANSI code page 936) whose Python runs in UTF-8 mode (PYTHONUTF8=1, Python 3.15)."""
+    monkeypatch.setattr(install, "ansi_encoding", lambda: "cp936")
+    monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "utf-8")
+
+
+def test_config_is_written_in_the_code_page_vba_reads(tmp_path: Path, chinese_windows: None) -> None:
+    conf = tmp_path / "ledger.conf"
+    python = Path("C:\\Users\\张三\\AppData\\Local\\正版化台账\\venv\\Scripts\\python.exe")
+    install.write_config(python, conf, platform="win32")
+    assert conf.read_bytes() == (f'"INTERPRETER_WIN","{python}"\r\n"ADD_WORKBOOK_TO_PYTHONPATH","False"\r\n'
+                                 .encode("cp936"))
+
+
+def test_a_path_the_code_page_cannot_hold_is_refused(tmp_path: Path, chinese_windows: None) -> None:
+    with pytest.raises(LedgerError):
+        install.write_config(Path("C:\\Users\\Łukasz\\python.exe"), tmp_path / "ledger.conf", platform="win32")
+    assert not (tmp_path / "ledger.conf").exists()
+
+
+def test_install_copies_into_xlstart_without_starting_excel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            chinese_windows: None) -> None:
+    import xlwings.cli
+
+    def no_excel(*args, **kwargs):
+        raise AssertionError("Excel must not be started to install the add-in")
+    for name in ("addin_install", "get_addin_dir"):
+        monkeypatch.setattr(xlwings.cli, name, no_excel)
+    monkeypatch.setattr(xlwings, "App", no_excel)
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData" / "Roaming"))
+    monkeypatch.setattr(Path, "home", lambda: tmp_path / "home")
+    report = install.install_addin(Path(sys.executable), platform="win32")
+    assert report.addin == tmp_path / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "ledger.xlam"
+    assert zipfile.ZipFile(report.addin).read(addin.RIBBON_PART) == (MACROS / "customUI14.xml").read_bytes()
+    assert report.config == tmp_path / "home" / ".ledger" / "ledger.conf"
+    assert f'"INTERPRETER_WIN","{sys.executable}"'.encode("cp936") in report.config.read_bytes()
+
+
+def test_install_replaces_an_older_addin(tmp_path: Path, chinese_windows: None) -> None:
+    folder = tmp_path / "XLSTART"
+    folder.mkdir()
+    (folder / "ledger.xlam").write_bytes(b"old")
+    built = tmp_path / "new.xlam"
+    built.write_bytes(b"new")
+    assert install.copy_addin(built, folder).read_bytes() == b"new"
+    assert sorted(p.name for p in folder.iterdir()) == ["ledger.xlam"]
+
+
+def test_vba_project_is_named_for_the_ledger_without_the_forms_reference(built: Path) -> None:
+    import olefile
+    from pyopenvba import ExcelFile
+
+    with ExcelFile(str(built)) as book:
+        assert book.vba_project().name == "LedgerAddin"
+        assert [r.name for r in book.references()] == ["Office"]   # IRibbonControl; no MSForms
+    with zipfile.ZipFile(built) as z:
+        project = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin"))).openstream("PROJECT").read()
+    assert b'Name="LedgerAddin"' in project and b"MyAddin" not in project
+
+
+def test_addin_settings_sheet_keeps_the_workbook_folder_off_sys_path(built: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(built.read_bytes()))
+    assert book.sheet_names == ["ledger.conf"]  # the name the xlwings VBA reads as the add-in's settings
+    assert book.get_sheet_by_name("ledger.conf").to_python() == [["ADD_WORKBOOK_TO_PYTHONPATH", "False"]]

@@ -8,7 +8,7 @@ import defusedxml.ElementTree as SafeET
 import pytest
 from pydantic import ValidationError
 
-from workbook_tools.excel import addin
+from workbook_tools.excel import addin, install
 from workbook_tools.excel.actions import ACTIONS, GROUP_IDS, Action, Group, Outcome
 
 MACROS = Path(__file__).resolve().parents[1] / "macros"
@@ -86,11 +86,12 @@ def test_every_on_action_names_a_vba_sub_taking_iribboncontrol(ribbon, vba: str)
         assert sub in subs
 
 
-def test_vba_is_ascii_and_its_chinese_code_points_are_chinese(vba: str) -> None:
+def test_vba_is_ascii_and_its_code_points_are_chinese_text(vba: str) -> None:
     assert vba.isascii()
-    for codes in re.findall(r'Zh\("([0-9A-F ]+)"\)', vba):
-        text = "".join(chr(int(c, 16)) for c in codes.split())
-        assert all("\u4e00" <= ch <= "\u9fff" for ch in text)
+    texts = ["".join(chr(int(c, 16)) for c in codes.split()) for codes in re.findall(r'Zh\("([0-9A-F ]+)"\)', vba)]
+    assert len(texts) == 4
+    for text in texts:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text) and text.isprintable()
 
 
 def test_the_python_statement_built_by_vba_calls_dispatch(vba: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,9 +112,9 @@ def test_a_tag_must_stay_plain_ascii() -> None:
                run=lambda ctx: Outcome(message=""))
 
 
-def test_config_template_sets_the_interpreter_only() -> None:
-    win = addin.config_line(Path("C:/Python311/python.exe"), platform="win32")
-    mac = addin.config_line(Path("/usr/local/bin/python3"), platform="darwin")
-    assert win.startswith('"INTERPRETER_WIN","') and win.endswith('python.exe"')
-    assert mac == '"INTERPRETER_MAC","/usr/local/bin/python3"'
-    assert "PYTHONPATH" not in (MACROS / "ledger.conf").read_text(encoding="utf-8")
+def test_config_template_sets_the_interpreter_and_keeps_the_workbook_folder_off_sys_path() -> None:
+    win = install.config_lines(Path("C:/Python311/python.exe"), platform="win32")
+    mac = install.config_lines(Path("/usr/local/bin/python3"), platform="darwin")
+    assert win[0].startswith('"INTERPRETER_WIN","') and win[0].endswith('python.exe"')
+    assert mac == ['"INTERPRETER_MAC","/usr/local/bin/python3"', '"ADD_WORKBOOK_TO_PYTHONPATH","False"']
+    assert win[1:] == mac[1:]

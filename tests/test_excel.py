@@ -4,6 +4,8 @@ and counts the value reads and writes that would cross COM."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +23,33 @@ from workbook_tools.model import LedgerError
 
 # --- the fake ----------------------------------------------------------------------------
 
+class FakeFormula(str):
+    """A formula cell of the fake (its text); reading its value gives the text, as a stand-in result."""
+
+
+TEXT_FORMAT = "@"
+NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+DATE_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
+
+
+def excel_parse(value: object, number_format: str | None, keeps_prefix: bool) -> object:
+    """What Excel stores when a string is written through Range.Value (a few of its conversions)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if number_format == TEXT_FORMAT:
+        return value if keeps_prefix or not value.startswith("'") else value[1:]
+    if value.startswith("'"):
+        return value[1:]
+    if value.startswith("="):
+        return FakeFormula(value)
+    if NUMBER_TEXT.match(value):
+        return float(value)
+    date = DATE_TEXT.match(value)
+    if date:
+        return dt.datetime(int(date[1]), int(date[2]), int(date[3] or 1))
+    return value
+
+
 class FakeRange:
     def __init__(self, sheet: FakeSheet, row: int, column: int, height: int = 1, width: int = 1):
         self.sheet, self.row, self.column, self.height, self.width = sheet, row, column, height, width
@@ -29,35 +58,80 @@ class FakeRange:
         assert kwargs == {"ndim": 2}
         return self
 
+    def _cells(self):
+        return [[(self.row + i, self.column + j) for j in range(self.width)] for i in range(self.height)]
+
     @property
     def value(self):
         self.sheet.book.reads.append(self.sheet.name)
-        return [[self.sheet.cells.get((self.row + i, self.column + j)) for j in range(self.width)]
-                for i in range(self.height)]
+        self.sheet.book.cells_read += self.height * self.width
+        return [[self.sheet.cells.get(k) for k in r] for r in self._cells()]
 
     @value.setter
     def value(self, block):
-        self.sheet.book.writes.append((self.sheet.name, self.row, self.column, block))
+        book = self.sheet.book
+        book.writes.append((self.sheet.name, self.row, self.column, block))
         for i, row in enumerate(block):
             for j, v in enumerate(row):
-                self.sheet.cells[(self.row + i, self.column + j)] = v
+                key = (self.row + i, self.column + j)
+                if book.excel_parses:
+                    v = excel_parse(v, self.sheet.formats.get(key[1]), book.text_keeps_prefix)
+                self.sheet.cells[key] = v
+
+    @property
+    def formula(self):
+        self.sheet.book.formula_reads.append(self.sheet.name)
+        rows = [[self.sheet.cells.get(k) for k in r] for r in self._cells()]
+        return tuple(tuple("" if v is None else str(v) for v in r) for r in rows)
+
+
+class FakeCell:
+    def __init__(self, row: int, column: int):
+        self.Row, self.Column = row, column
+
+
+class FakeCells:
+    """The COM `Cells` of a sheet: only the backward `Find("*")` the live reader uses."""
+
+    def __init__(self, sheet: FakeSheet):
+        self.sheet = sheet
+
+    def Find(self, What, LookIn, LookAt, SearchOrder, SearchDirection, MatchCase):  # noqa: N802, N803
+        assert (What, LookIn, SearchDirection) == ("*", live.XL_FORMULAS, live.XL_PREVIOUS)
+        self.sheet.book.finds += 1
+        filled = [k for k, v in self.sheet.cells.items() if v not in (None, "")]
+        if not filled:
+            return None
+        row, col = max(filled) if SearchOrder == live.XL_BY_ROWS else max(filled, key=lambda k: (k[1], k[0]))
+        return FakeCell(row, col)
+
+
+class FakeApi:
+    def __init__(self, sheet: FakeSheet):
+        self.Cells = FakeCells(sheet)
 
 
 class FakeSheet:
     def __init__(self, book: FakeBook, name: str, cells: dict[tuple[int, int], object]):
         self.book, self.name, self.cells = book, name, cells
+        self.formats: dict[int, str] = {}               # column -> number format
+        self.formatted_to: tuple[int, int] | None = None  # a formatted, empty cell that widens the used range
+        self.api = FakeApi(self)
 
     @property
     def used_range(self) -> FakeRange:
         filled = [k for k, v in self.cells.items() if v is not None]
+        if self.formatted_to:
+            filled.append(self.formatted_to)
         if not filled:
             return FakeRange(self, 1, 1)
         top, left = min(r for r, _ in filled), min(c for _, c in filled)
         bottom, right = max(r for r, _ in filled), max(c for _, c in filled)
         return FakeRange(self, top, left, bottom - top + 1, right - left + 1)
 
-    def range(self, cell: tuple[int, int]) -> FakeRange:
-        return FakeRange(self, *cell)
+    def range(self, cell1: tuple[int, int], cell2: tuple[int, int] | None = None) -> FakeRange:
+        (r1, c1), (r2, c2) = cell1, cell2 or cell1
+        return FakeRange(self, r1, c1, r2 - r1 + 1, c2 - c1 + 1)
 
 
 class FakeSheets:
@@ -80,6 +154,14 @@ class FakeApp:
         self.seen: list[dict] = []
         self.alerts: list[dict] = []
 
+    @property
+    def calculation(self) -> str:
+        return self.state["calculation"]
+
+    @calculation.setter
+    def calculation(self, value: str) -> None:
+        self.state["calculation"] = value
+
     @contextmanager
     def properties(self, **kwargs):
         before = dict(self.state)
@@ -100,6 +182,9 @@ class FakeBook:
         self.name, self.fullname, self.app = name, f"C:\\台账\\{name}", FakeApp()
         self.reads: list[str] = []
         self.writes: list[tuple] = []
+        self.formula_reads: list[str] = []
+        self.cells_read = self.finds = 0
+        self.excel_parses, self.text_keeps_prefix = True, True  # Excel's conversions of written strings
         sheets = []
         for sheet_name, (rows, first_row, first_col) in blocks.items():
             cells = {(first_row + i, first_col + 1 + j): v
@@ -164,6 +249,23 @@ def test_live_read_names_cells_of_an_offset_block() -> None:
     assert ledger[schema.A7].df["_row"].tolist() == [5]
 
 
+def test_live_read_stops_at_the_last_filled_cell_not_the_formatted_end_of_the_sheet(book: FakeBook) -> None:
+    sheet = book.sheets[schema.A7]
+    rows, first_row, first_col = live.read_sheet(sheet)
+    filled = book.cells_read
+    sheet.formatted_to = (1_048_576, 200)   # one formatted cell near the end: Excel's used range grows
+    book.cells_read = book.finds = 0
+    assert live.read_sheet(sheet) == (rows, first_row, first_col)
+    assert book.cells_read == filled and book.finds == 2
+
+
+def test_live_read_of_an_empty_sheet_reads_no_values(book: FakeBook) -> None:
+    sheet = book.sheets[schema.A7]
+    sheet.cells.clear()
+    sheet.formatted_to = (500, 30)
+    assert live.read_sheet(sheet)[0] == [] and book.cells_read == 0
+
+
 def test_is_ledger() -> None:
     assert not live.is_ledger(plain_book())
 
@@ -178,7 +280,7 @@ def test_changed_box() -> None:
     assert live.changed_box(old, [["x", 1.0, None], ["b", 2.0, "y"]]) == (0, 1, 0, 2)
 
 
-def test_write_block_writes_only_the_changed_box_in_one_call(book: FakeBook) -> None:
+def test_write_block_writes_only_the_changed_box_in_bounded_calls(book: FakeBook) -> None:
     sheet = book.sheets[schema.A7]
     rows, first_row, first_col = live.read_sheet(sheet)
     new = [list(r) for r in rows]
@@ -186,14 +288,50 @@ def test_write_block_writes_only_the_changed_box_in_one_call(book: FakeBook) -> 
     new[2][4] = "商业软件"                    # second data row, 软件类型
     new.append([None] * len(rows[0]))
     new[-1][2] = pd.Timestamp("2024-05-06")  # an appended row, 软件名称
-    assert live.write_block(sheet, first_row, first_col, rows, new) == 1
+    assert live.write_block(sheet, first_row, first_col, rows, new) == 3  # formulas, values, read back
     (name, row, col, block), = book.writes
     assert (name, row, col) == (schema.A7, first_row + 1, first_col + 2 + 1)  # xlwings columns are 1-based
-    assert block == [[live.to_cell(new[i][j]) for j in (2, 3, 4)] for i in (1, 2, 3)]
+    assert block == [[live.as_typed(live.to_cell(new[i][j])) for j in (2, 3, 4)] for i in (1, 2, 3)]
     assert live.read_sheet(sheet)[0][1][3] == "2021"
     assert live.read_sheet(sheet)[0][3][2] == dt.datetime(2024, 5, 6)
     assert live.write_block(sheet, first_row, first_col, new, new) == 0
     assert len(book.writes) == 1
+
+
+TEXTS = ["001", "1.10", "2024-01", "=1+1", "'quoted", "SY-0001"]
+
+
+@pytest.mark.parametrize("text_keeps_prefix", [True, False])
+@pytest.mark.parametrize("text_format", [None, "@"])
+def test_written_strings_stay_strings_whatever_the_cell_format(
+        book: FakeBook, text_format: str | None, text_keeps_prefix: bool) -> None:
+    sheet = book.sheets[schema.A7]
+    rows, first_row, first_col = live.read_sheet(sheet)
+    if text_format:
+        sheet.formats.update({c: text_format for c in range(1, 30)})
+    book.text_keeps_prefix = text_keeps_prefix
+    new = [list(r) for r in rows] + [[None] * len(rows[0]) for _ in TEXTS]
+    for i, text in enumerate(TEXTS):
+        new[len(rows) + i][2] = text
+    new[len(rows)][5] = pd.Timestamp("2024-05-06")
+    calls = live.write_block(sheet, first_row, first_col, rows, new)
+    back = live.read_sheet(sheet)[0]
+    assert [r[2] for r in back[len(rows):]] == TEXTS
+    assert all(not isinstance(r[2], FakeFormula) for r in back[len(rows):])
+    assert back[len(rows)][5] == dt.datetime(2024, 5, 6)
+    assert calls == (4 if text_format and text_keeps_prefix else 3)
+
+
+def test_write_block_never_overwrites_a_formula(book: FakeBook) -> None:
+    sheet = book.sheets[schema.A7]
+    rows, first_row, first_col = live.read_sheet(sheet)
+    sheet.cells[(first_row + 1, first_col + 1 + 7)] = FakeFormula("=G2*2")   # 采购金额 of the first data row
+    rows, first_row, first_col = live.read_sheet(sheet)
+    new = [list(r) for r in rows]
+    new[1][3], new[2][9] = "2021", "单机"    # a box around the formula cell
+    with pytest.raises(LedgerError) as refused:
+        live.write_block(sheet, first_row, first_col, rows, new)
+    assert "H2" in refused.value.message and book.writes == []
 
 
 def test_to_cell_turns_pandas_values_into_excel_values() -> None:
@@ -291,9 +429,29 @@ def test_an_action_reads_once_and_writes_one_block(extra_actions, book: FakeBook
         return Outcome(message="done")
     extra_actions("renumber", renumber)
     assert excel.dispatch("renumber", book=book).ok
-    assert book.reads.count(schema.A7) == 2  # once for the ledger, once for the block to edit
+    # once for the ledger, once for the block to edit, once to check the written block
+    assert book.reads.count(schema.A7) == 3
     assert len(book.writes) == 1
-    assert len(book.reads) <= len(book.sheets) + 1
+    assert len(book.reads) <= len(book.sheets) + 2
+
+
+@pytest.mark.parametrize(("argv", "cause", "shows"), [
+    (["-c", "--wb=台账.xlsx", "--from_xl=1", "--hwnd=42"], KeyError("台账.xlsx"), "KeyError"),
+    (["-c", "--wb=a=b.xlsx", "--from_xl=1", "--hwnd=42"], KeyError("a"), "「=」"),
+    (["-c", "--wb=台账.xlsx", "--from_xl=1", "--hwnd=42"], OSError("找不到 Excel 窗口 42"), "找不到 Excel 窗口 42"),
+])
+def test_a_failing_book_caller_is_shown_with_its_cause(argv, cause, shows, monkeypatch, capsys) -> None:
+    from workbook_tools.excel import caller
+
+    def failing() -> None:
+        raise cause
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.setattr(caller, "calling_book", failing)
+    with pytest.raises(SystemExit) as exc:
+        excel.dispatch("help")
+    err = capsys.readouterr().err
+    assert exc.value.code == 1
+    assert shows in err and caller.NOT_FROM_EXCEL not in err and "Traceback" not in err
 
 
 def test_dispatch_outside_excel_exits_with_a_chinese_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,8 +39,8 @@ class LiveRange:
 
 
 class LiveSheet(FakeSheet):
-    def range(self, cell):
-        return LiveRange(self, cell) if isinstance(cell, str) else super().range(cell)
+    def range(self, cell, cell2=None):
+        return LiveRange(self, cell) if isinstance(cell, str) else super().range(cell, cell2)
 
     def clear_contents(self) -> None:
         self.book.clears.append(self.name)
@@ -98,6 +98,7 @@ class LiveBook(FakeBook):
 
     def save(self) -> None:
         self.events.append("save")
+        self.saved_calculation = self.app.calculation  # Excel writes this mode into the file
 
     def close(self) -> None:
         self.events.append("close")
@@ -216,6 +217,16 @@ def test_file_button_saves_closes_runs_and_reopens(tag: str, copy) -> None:
     assert book.events == ["save", "close"] and len(book.app.books.opened) == 1
     assert book.reads == [] and book.writes == []
     assert book.app.alerts[-1]["mode"] == "info"
+
+
+@pytest.mark.parametrize("mode", ["automatic", "semiautomatic", "manual"])
+def test_file_button_saves_with_the_users_calculation_mode(mode: str, copy) -> None:
+    book = LiveBook.from_file(copy(f"calc-{mode}"))
+    book.app.calculation = mode
+    assert excel.dispatch("overview", book=book).ok
+    assert book.saved_calculation == mode        # what Excel writes into the file as calcMode
+    assert book.app.calculation == mode          # and what the user has afterwards
+    assert {s["calculation"] for s in book.app.seen} == {"manual"}  # the work itself ran in manual mode
 
 
 def test_cancelled_file_button_leaves_the_workbook_open_and_unchanged(copy) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from workbook_tools import schema
-from workbook_tools.excel import live
+from workbook_tools.excel import caller, live
 from workbook_tools.excel.actions import ACTIONS, Action, Context, Group, Outcome
 from workbook_tools.model import LedgerError
 
@@ -20,14 +20,13 @@ __all__ = ["ACTIONS", "Action", "Context", "Group", "Outcome", "dispatch", "run_
 TITLE = "正版化台账"
 FAST = {"screen_updating": False, "calculation": "manual", "enable_events": False}
 
-NOT_FROM_EXCEL = ("只能通过 Excel 功能区「正版化台账」的按钮调用（需要 Windows 或 macOS 上的 Microsoft Excel；"
-                  "WPS 不支持，请保存文件后使用 ledger 命令行）")
 
 
-def _caller() -> live.BookLike:
-    import xlwings as xw  # noqa: PLC0415 - only when called from Excel
-
-    return xw.Book.caller()
+def _calculation(app: live.AppLike) -> str | None:
+    try:
+        return app.calculation
+    except Exception:  # noqa: BLE001 - unknown: the save then restores Excel's default (automatic)
+        return None
 
 
 def run_action(tag: str, book: live.BookLike) -> tuple[Action | None, Outcome]:
@@ -39,9 +38,10 @@ def run_action(tag: str, book: live.BookLike) -> tuple[Action | None, Outcome]:
     if action.needs_ledger and not live.is_ledger(book):
         return action, Outcome(ok=False, message=f"当前工作簿「{book.name}」不是台账（没有工作表「{schema.A7}」）。"
                                                    "请先切换到台账工作簿再点按钮。")
+    calculation = _calculation(book.app)
     try:
         with book.app.properties(**FAST):
-            return action, action.run(Context(book=book))
+            return action, action.run(Context(book=book, calculation=calculation))
     except LedgerError as exc:
         return action, Outcome(ok=False, message=exc.message)
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's screen
@@ -62,11 +62,10 @@ def _show(app: live.AppLike, action: Action | None, outcome: Outcome) -> None:
 def dispatch(action: str, book: live.BookLike | None = None) -> Outcome:
     """Entry point of every ribbon button: `action` is the button's tag; `book` the calling workbook unless given."""
     if book is None:
-        try:
-            book = _caller()
-        except Exception:  # noqa: BLE001 - not started by Excel: RunPython shows stderr on exit 1
-            print(NOT_FROM_EXCEL, file=sys.stderr)
-            raise SystemExit(1) from None
+        book, problem = caller.connect(sys.argv)
+        if book is None:  # the xlwings VBA shows stderr when Python exits with 1
+            print(problem, file=sys.stderr)
+            raise SystemExit(1)
     app = book.app  # taken first: an action may close the workbook and open it again
     found, outcome = run_action(action, book)
     _show(app, found, outcome)

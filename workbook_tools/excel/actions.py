@@ -63,6 +63,7 @@ class Context:
 
     book: live.BookLike
     today: dt.date = field(default_factory=dt.date.today)
+    calculation: str | None = None   # the user's calculation mode, before the button switched it to manual
     _ledger: Ledger | None = None
 
     @property
@@ -180,20 +181,20 @@ from workbook_tools.excel import marks, onfile, printing, register  # noqa: E402
 _REGISTERED: tuple[Action, ...] = (
     Action(tag="check", label="校验台账", group=Group.VALIDATE, image="DataValidation", run=run_validation,
            description="按管理办法的全部规则校验当前台账，列出有问题的单元格（不修改台账）"),
-    Action(tag="validate", label="校验并标记", group=Group.VALIDATE, image="AcceptInvitation", run=marks.validate,
+    Action(tag="validate", label="校验并标记", group=Group.VALIDATE, image="DataValidationCircleInvalid", run=marks.validate,
            description="按全部规则校验当前台账，标记有问题的单元格并重建「校验结果」表（同 ledger check --annotate）"),
-    Action(tag="number", label="自动编号", group=Group.UPDATE, image="Numbering", run=onfile.number,
+    Action(tag="number", label="自动编号", group=Group.UPDATE, image="FillSeries", run=onfile.number,
            description="为附件7 中没有软件编号的行分配编号（同 ledger number）"),
     Action(tag="fix_blanks", label="清除应空栏目", group=Group.UPDATE, image="ClearAll", run=onfile.fix_blanks,
            description="清除 OEM软件、免费软件、受赠/调剂商业软件不应填写的栏目，原值记入变更记录（同 ledger fix-blanks）"),
     Action(tag="rollup", label="半年更新", group=Group.UPDATE, image="RefreshAll", run=onfile.rollup,
            description="按附件9 截至今天的安装卸载记录重建附件8，更新附件7 安装数量（同 ledger rollup）"),
-    Action(tag="install", label="登记安装", group=Group.UPDATE, image="TableRowsOrColumnsOrCellsInsert",
+    Action(tag="install", label="登记安装", group=Group.UPDATE, image="SheetRowsInsert",
            run=register.install,
            description="为附件10 中选中的已批准安装申请在附件9 登记安装记录，日期为今天（同 ledger install）"),
-    Action(tag="uninstall", label="登记卸载", group=Group.UPDATE, image="Delete", run=register.uninstall,
+    Action(tag="uninstall", label="登记卸载", group=Group.UPDATE, image="SheetRowsDelete", run=register.uninstall,
            description="为附件10 中选中的已批准卸载申请在附件9 登记卸载记录，日期为今天（同 ledger uninstall）"),
-    Action(tag="upgrade", label="登记升级", group=Group.UPDATE, image="RecurrenceEdit", run=register.upgrade,
+    Action(tag="upgrade", label="登记升级", group=Group.UPDATE, image="ReplaceDialog", run=register.upgrade,
            description="为附件10 中选中的已批准升级申请在附件9 登记旧版本卸载和新版本安装，日期为今天（同 ledger upgrade）"),
     Action(tag="print_slip", label="打印确认单", group=Group.PRINT, image="FilePrint", run=printing.print_slip,
            description="为附件9 中选中行的确认单号生成附件11 安装维护确认单 PDF 并打开（同 ledger print 附件11 --id）"),
@@ -202,16 +203,16 @@ _REGISTERED: tuple[Action, ...] = (
            description="把当前附件工作表生成可打印的 A4 PDF 并打开（同 ledger print 附件N）"),
     Action(tag="stats", label="统计 附件5", group=Group.STATS, image="PivotTableInsert", run=onfile.stats,
            description="重建今年的「附件5 信息统计表」（同 ledger stats --year 今年）"),
-    Action(tag="plan", label="采购计划", group=Group.STATS, image="TableInsert", run=onfile.plan,
+    Action(tag="plan", label="采购计划", group=Group.STATS, image="TableInsertExcel", run=onfile.plan,
            description="根据附件3 需求申请计算许可缺口，把采购建议写入附件4（同 ledger plan）"),
     Action(tag="overview", label="概览", group=Group.STATS, image="ChartTypeColumnInsertGallery", run=onfile.overview,
            description="重建「概览」工作表：合规率、超装与即将到期的许可及图表（同 ledger overview）"),
-    Action(tag="scan", label="导入扫描结果", group=Group.INSPECT, image="ImportTextFile", run=onfile.scan,
+    Action(tag="scan", label="导入扫描结果", group=Group.INSPECT, image="GetExternalDataFromText", run=onfile.scan,
            description="用台账所在文件夹下「扫描结果」文件夹中的扫描文件核对台账，写入校验结果和扫描建议"
                        "（同 ledger scan --annotate --propose）"),
     Action(tag="help", label="使用说明", group=Group.HELP, image="Help", run=show_help, needs_ledger=False,
            description="列出各按钮的作用和可用的 ledger 命令"),
-    Action(tag="about", label="运行环境", group=Group.HELP, image="Info", run=show_environment,
+    Action(tag="about", label="运行环境", group=Group.HELP, image="PropertySheet", run=show_environment,
            needs_ledger=False, description="显示 Python、xlwings 和本工具的版本，并试读当前台账（各表行数与用时）"),
 )
 

@@ -6,7 +6,13 @@ of the installed xlwings, so its VBA matches the Python side) with:
 * the template's ribbon replaced by macros/customUI14.xml (Office 2010+ ribbon part),
 * its callback module `RibbonMyAddin` replaced by macros/LedgerRibbon.bas,
 * the xlwings module's PROJECT_NAME set to `ledger`, so the add-in reads its
-  settings from ~/.ledger/ledger.conf (Windows) and not from another add-in's file.
+  settings from ~/.ledger/ledger.conf (Windows) and not from another add-in's file,
+* the template's settings sheet `_myaddin.conf` made the add-in's own active
+  `ledger.conf` sheet holding one setting, ADD_WORKBOOK_TO_PYTHONPATH=False: the
+  xlwings VBA would otherwise put the ledger's folder before the standard library
+  on sys.path, and a `typing.py` or `openpyxl.py` there would hijack every button,
+* the VBA project renamed from the template's `MyAddin` to `LedgerAddin`, and its
+  unused Microsoft Forms reference removed.
 
 VBA modules are edited with pyopenvba (pure Python); the package parts are
 rewritten with zipfile.  openpyxl is never used here: it drops the ribbon
@@ -14,13 +20,16 @@ relationship of macro files on save.
 """
 from __future__ import annotations
 
-import locale
+import contextlib
 import os
+import re
 import shutil
-import sys
+import struct
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
@@ -42,6 +51,10 @@ TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 TEMPLATE_MODULE = "RibbonMyAddin"
 TEMPLATE_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
 TEMPLATE_CONF_SHEET = 'name="_myaddin.conf"'
+CONF_SHEET_PART = "xl/worksheets/sheet1.xml"
+TEMPLATE_PROJECT_ID, PROJECT_ID = "MyAddin", "LedgerAddin"   # the VBA project's own name
+PROJECTNAME_RECORD = 0x0004                                  # [MS-OVBA] 2.3.4.2.1.6
+ADDIN_SETTINGS = (("ADD_WORKBOOK_TO_PYTHONPATH", "False"),)   # read by the xlwings VBA before the user's file
 XLWINGS_VERIFIED = ((0, 33), (0, 38))  # template layout checked for 0.33.0 and 0.37.8
 
 SOURCE_FILES = ("customUI14.xml", f"{RIBBON_MODULE}.bas", f"{PROJECT_NAME}.conf")
@@ -52,12 +65,6 @@ class BuildReport(BaseModel):
     xlwings_version: str
     modules: list[str]
     buttons: int
-
-
-class InstallReport(BaseModel):
-    addin: Path
-    config: Path
-    interpreter: Path
 
 
 def sources_dir() -> Path:
@@ -128,9 +135,12 @@ def _edit_vba(template: Path, staged: Path) -> list[str]:
             book.set_module("xlwings", main.replace(TEMPLATE_PROJECT_LINE, TEMPLATE_PROJECT_LINE.replace(
                 '"myaddin"', f'"{PROJECT_NAME}"')))
             project = book.vba_project()
+            book.remove_reference("MSForms")
+            _rename_project(project)
             project.delete_module(TEMPLATE_MODULE)
             project.add_module(RIBBON_MODULE, vba_source())
-            book.save(str(staged))
+            with _project_stream_named(PROJECT_ID):
+                book.save(str(staged))
     except PyOpenVBAError as exc:
         raise LedgerError(f"无法修改加载项的 VBA 工程：{exc}") from None
     with ExcelFile(str(staged)) as book:
@@ -138,6 +148,43 @@ def _edit_vba(template: Path, staged: Path) -> list[str]:
         if problems:
             raise LedgerError(f"生成的 VBA 工程不一致：{'；'.join(problems)}")
         return book.module_names()
+
+
+def _rename_project(project: Any) -> None:
+    """Rename the project in the dir stream (the PROJECTNAME record before the module records)."""
+    raw, offset, at = project.dir_raw, project.dir_modules_offset, 0
+    while at + 6 <= offset:
+        record, size = struct.unpack_from("<HI", raw, at)
+        if record == PROJECTNAME_RECORD:
+            if raw[at + 6:at + 6 + size] != TEMPLATE_PROJECT_ID.encode("ascii"):
+                raise LedgerError(f"xlwings 模板的 VBA 工程名不是 {TEMPLATE_PROJECT_ID}")
+            name = PROJECT_ID.encode("ascii")
+            project.dir_raw = raw[:at] + struct.pack("<HI", record, len(name)) + name + raw[at + 6 + size:]
+            project.dir_modules_offset = offset + len(name) - size
+            project.name = PROJECT_ID
+            return
+        at += 6 + size
+    raise LedgerError("xlwings 模板的 VBA 工程中找不到工程名记录")
+
+
+@contextlib.contextmanager
+def _project_stream_named(name: str) -> Iterator[None]:
+    """While saving, write `Name="<name>"` into the PROJECT stream (pyopenvba keeps that line as read)."""
+    from pyopenvba import _host  # noqa: PLC0415
+
+    original = _host.serialize_project_stream
+    old_line = f'Name="{TEMPLATE_PROJECT_ID}"'.encode("ascii")
+
+    def renamed(raw: bytes, *args: Any, **kwargs: Any) -> bytes:
+        if raw.count(old_line) != 1:
+            raise LedgerError(f"xlwings 模板的 PROJECT 流中找不到 {old_line.decode()}")
+        return original(raw.replace(old_line, f'Name="{name}"'.encode("ascii")), *args, **kwargs)
+
+    _host.serialize_project_stream = renamed
+    try:
+        yield
+    finally:
+        _host.serialize_project_stream = original
 
 
 def _ribbon_rels(data: bytes) -> bytes:
@@ -154,14 +201,29 @@ def _ribbon_rels(data: bytes) -> bytes:
 
 
 def _rename_conf_sheet(data: bytes) -> bytes:
+    """The template's only sheet becomes `ledger.conf`, which the xlwings VBA reads as the add-in's settings."""
     text = data.decode("utf-8")
-    if text.count(TEMPLATE_CONF_SHEET) != 1:
+    if text.count(TEMPLATE_CONF_SHEET) != 1 or text.count("<sheet ") != 1:
         raise LedgerError("xlwings 模板中找不到配置工作表 _myaddin.conf")
-    return text.replace(TEMPLATE_CONF_SHEET, f'name="_{PROJECT_NAME}.conf"').encode("utf-8")
+    return text.replace(TEMPLATE_CONF_SHEET, f'name="{PROJECT_NAME}.conf"').encode("utf-8")
+
+
+def settings_sheet(template_sheet: bytes) -> bytes:
+    """The template's settings sheet with ADDIN_SETTINGS only (key in A, value in B, inline strings)."""
+    text = template_sheet.decode("utf-8")
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{key}</t></is></c>'
+        f'<c r="B{i}" t="inlineStr"><is><t>{value}</t></is></c></row>'
+        for i, (key, value) in enumerate(ADDIN_SETTINGS, start=1))
+    text, n_data = re.subn(r"<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>", text, flags=re.S)
+    text, n_dim = re.subn(r'<dimension ref="[^"]*" ?/>', f'<dimension ref="A1:B{len(ADDIN_SETTINGS)}"/>', text)
+    if (n_data, n_dim) != (1, 1) or 'codeName="Sheet2"' not in text:
+        raise LedgerError("xlwings 模板的配置工作表与预期不同")
+    return text.encode("utf-8")
 
 
 def _repackage(staged: Path, target: Path, ribbon: bytes) -> None:
-    """Rewrite the zip: new ribbon part and relationship, renamed (inactive) config sheet."""
+    """Rewrite the zip: new ribbon part and relationship, the add-in's own settings sheet."""
     with zipfile.ZipFile(staged) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         stamp = zin.getinfo("[Content_Types].xml").date_time
         for info in zin.infolist():
@@ -172,6 +234,8 @@ def _repackage(staged: Path, target: Path, ribbon: bytes) -> None:
                 data = _ribbon_rels(data)
             elif info.filename == "xl/workbook.xml":
                 data = _rename_conf_sheet(data)
+            elif info.filename == CONF_SHEET_PART:
+                data = settings_sheet(data)
             zout.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), data, zipfile.ZIP_DEFLATED)
         zout.writestr(zipfile.ZipInfo(RIBBON_PART, date_time=stamp), ribbon, zipfile.ZIP_DEFLATED)
 
@@ -200,68 +264,3 @@ def build_addin(output: Path, template: Path | None = None) -> BuildReport:
         except OSError as exc:
             raise LedgerError(f"无法写入 {output}：{exc.strerror or exc}（文件是否正被 Excel 打开？）") from None
     return BuildReport(path=output, xlwings_version=version, modules=modules, buttons=count_buttons(ribbon))
-
-
-# --- installation (Windows/macOS) ---------------------------------------------------------
-
-def config_path(platform: str = sys.platform, home: Path | None = None) -> Path:
-    """Where the xlwings VBA (PROJECT_NAME=ledger) looks for the user's settings file."""
-    home = home or Path.home()
-    if platform == "darwin":  # Excel is sandboxed: its $HOME is the container
-        return home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / f"{PROJECT_NAME}.conf"
-    return home / f".{PROJECT_NAME}" / f"{PROJECT_NAME}.conf"
-
-
-def config_line(interpreter: Path, platform: str = sys.platform) -> str:
-    key = "MAC" if platform == "darwin" else "WIN"
-    return read_source(f"{PROJECT_NAME}.conf").strip().format(platform=key, interpreter=interpreter)
-
-
-def write_config(interpreter: Path, path: Path, platform: str = sys.platform) -> Path:
-    """Set the interpreter in the settings file, keeping any other settings the user made."""
-    line = config_line(interpreter, platform)
-    key = line.split(",", 1)[0]
-    # VBA's `Input #` reads the file in the ANSI code page on Windows (as xlwings' own writer does).
-    encoding = "utf-8" if platform == "darwin" else locale.getpreferredencoding(False)
-    kept: list[str] = []
-    if path.is_file():
-        kept = [x for x in path.read_text(encoding=encoding, errors="replace").splitlines()
-                if x.strip() and x.split(",", 1)[0] != key]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        path.write_text("\n".join([*kept, line]) + "\n", encoding=encoding)
-    except UnicodeEncodeError:
-        raise LedgerError(f"Python 路径「{interpreter}」含有本机代码页（{encoding}）无法表示的字符：请把 Python 装到纯英文路径") from None
-    return path
-
-
-def _copy_with_xlwings(built: Path) -> Path:
-    """xlwings' own `addin install --file`: copy into Excel's XLSTART folder and load it if Excel runs."""
-    import argparse  # noqa: PLC0415
-    import contextlib  # noqa: PLC0415
-    import io  # noqa: PLC0415
-
-    from xlwings import cli as xw_cli  # noqa: PLC0415
-
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        xw_cli.addin_install(argparse.Namespace(file=str(built), dir=None, glob=False))
-        target = Path(xw_cli.get_addin_dir()) / built.name
-    if not target.is_file() or target.read_bytes() != built.read_bytes():
-        raise LedgerError(f"加载项未能复制到 {target.parent}（请先退出 Excel 再试）：{said.getvalue().strip()}")
-    return target
-
-
-def install_addin(interpreter: Path | None = None) -> InstallReport:
-    """Build the add-in from this machine's xlwings, put it into XLSTART and write the settings file."""
-    if sys.platform not in ("win32", "darwin"):
-        raise LedgerError("ledger addin install 只能在装有 Microsoft Excel 的 Windows 或 macOS 上运行；"
-                          "本机没有 Excel。WPS 用户请直接用 ledger 命令行处理保存后的台账文件。", 2)
-    interpreter = Path(interpreter or sys.executable)
-    if not interpreter.is_file():
-        raise LedgerError(f"找不到 Python：{interpreter}")
-    with tempfile.TemporaryDirectory(prefix="ledger-addin-") as tmp:
-        built = build_addin(Path(tmp) / ADDIN_NAME).path
-        target = _copy_with_xlwings(built)
-    config = write_config(interpreter, config_path())
-    return InstallReport(addin=target, config=config, interpreter=interpreter)

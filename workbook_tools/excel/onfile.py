@@ -38,6 +38,9 @@ def on_saved_file(ctx: Context, what: str, work: Work) -> Outcome:
                 "（原文件备份在同一文件夹的「备份」中）。是否继续？")
     if app.alert(question, title="正版化台账", buttons="ok_cancel", mode="info") != "ok":
         return Outcome(message="已取消，工作簿未改动。")
+    # Excel writes the application's calculation mode into the file it saves: save with the user's own
+    # mode, not the manual mode the button runs in, or the next session silently stops recalculating.
+    app.calculation = ctx.calculation or "automatic"
     ctx.book.save()
     ctx.book.close()
     try:
