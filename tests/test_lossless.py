@@ -248,3 +248,41 @@ def test_an_excel_table_grows_with_appended_rows(ledger, zip_parts):
     zip_parts(ledger, {}, add={"xl/tables/table1.xml": table, rels: rel})
     write_workbook(ledger, append(schema.A9, [row | {"序号": 2}, row | {"序号": 3}]), "测试")
     assert b'ref="A1:O4"><autoFilter ref="A1:O4"/>' in parts(ledger)["xl/tables/table1.xml"]
+
+
+def test_a_large_sheet_touched_in_one_row_is_verified_without_a_full_read(ledger, monkeypatch):
+    from workbook_tools.io import verify
+
+    monkeypatch.setattr(verify, "BIG_PART", 0)
+    rows = [{"序号": i, "软件编号": "SY-0001", "操作": "安装", "计算机编号": f"PC-{i}", "日期": dt.date(2025, 1, 1)}
+            for i in range(1, 60)]
+    write_workbook(ledger, append(schema.A9, rows), "测试")
+    spliced = []
+    real = verify._verify_splice
+    monkeypatch.setattr(verify, "_verify_splice", lambda *a: spliced.append(a[2].name) or real(*a))
+    text = "末行 _x0041_\x02"
+    write_workbook(ledger, append(schema.A9, [{"序号": 60, "软件编号": "SY-0001", "操作": "安装", "计算机编号": "PC-60",
+                                              "日期": dt.date(2025, 2, 1), "备注": text}]), "测试")
+    assert schema.A9 in spliced
+    df = load_ledger(ledger).df(schema.A9)
+    assert len(df) == 60 and df["备注"].iloc[-1] == text.strip() and df["日期"].iloc[-1] == dt.datetime(2025, 2, 1)
+
+
+def test_a_splice_that_lost_a_row_is_refused(ledger, monkeypatch):
+    from workbook_tools.io import verify
+    from workbook_tools.io.verify import VerifyError
+
+    monkeypatch.setattr(verify, "BIG_PART", 0)
+    rows = [{"序号": i, "软件编号": "SY-0001", "操作": "安装", "计算机编号": f"PC-{i}", "日期": dt.date(2025, 1, 1)}
+            for i in range(1, 60)]
+    write_workbook(ledger, append(schema.A9, rows), "测试")
+    before = ledger.read_bytes()
+    real = verify._verify_splice
+
+    def lose_row(tmp, pkg, table):
+        table.rows_before.append(9999)   # as if the sheet had a row the new part no longer has
+        return real(tmp, pkg, table)
+    monkeypatch.setattr(verify, "_verify_splice", lose_row)
+    with pytest.raises(VerifyError):
+        write_workbook(ledger, append(schema.A9, [rows[0] | {"序号": 60}]), "测试")
+    assert ledger.read_bytes() == before

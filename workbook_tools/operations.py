@@ -448,7 +448,8 @@ def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], 
     from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
     from workbook_tools.io.writer import write_workbook  # noqa: PLC0415
 
-    ledger = load_ledger(path)
+    # Only the baseline reads the inventory; every other operation is judged on the event log.
+    ledger = load_ledger(path, skip=frozenset() if planner is plan_baseline else frozenset({A8}))
     plan = planner(ledger, request, today or dt.date.today())
     result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger)
     return OperationOutcome(plan=plan, backup=result.backup)

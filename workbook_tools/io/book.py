@@ -35,6 +35,7 @@ from workbook_tools.schema import Column, Kind
 Rows = list[list[object]]
 _HASHABLE = (str, int, float, type(None), dt.date, dt.datetime, pd.Timestamp)
 SERIAL = "序号"
+MAX_ROW = 1048576
 _FMT = {Kind.MONEY: "money", Kind.ID: "id", Kind.VERSION: "id"}
 
 
@@ -90,6 +91,7 @@ class TableEdit:
     data_rows: list[int]                       # rows holding data before the edit
     patch: SheetPatch = field(default_factory=SheetPatch)
     appended: list[int] = field(default_factory=list)
+    rows_before: list[int] = field(default_factory=list)   # <row> numbers of the part before the patch
 
     @property
     def first_data_row(self) -> int:
@@ -161,6 +163,9 @@ class TableEdit:
 
     def append(self, values: Mapping[str, object]) -> int:
         row = self.last_row + 1
+        if row > MAX_ROW:
+            raise LedgerError(f"工作表「{self.name}」已写到 Excel 的最后一行（第 {MAX_ROW} 行），不能再追加；"
+                              "请检查表中最下方是否有误填的单元格", 1)
         if not self.appended and self.patch.template_row is None:
             self.patch.template_row = self.last_row if self.last_row > self.header_row else None
         self.appended.append(row)
@@ -331,6 +336,7 @@ class Book:
             if not table.patch and table.part not in self.notes:
                 continue
             xml = self.sheet_xml(table)
+            table.rows_before = list(xml.index.numbers)
             if table.appended:
                 table.patch.extend = (max([*table.data_rows, table.header_row]), table.last_row)
             data, report = apply_patch(xml, table.patch, self.styles, f"工作表「{name}」")

@@ -129,3 +129,11 @@ def openpyxl_text(text: str) -> str:
     the characters XML cannot hold as Excel's _xHHHH_, read back as the original by every reader."""
     text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
     return _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_text(text: str) -> str:
+    """The reader's side of escape_text: _xHHHH_ back to the character."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)

@@ -222,15 +222,16 @@ def parse_settings(rows: Rows) -> dict[str, str]:
     return settings
 
 
-def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None) -> Ledger:
-    """Build a Ledger from {sheet name: (rows, first_row, first_col)} of every sheet present."""
+def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None,
+                   skip: frozenset[str] = frozenset()) -> Ledger:
+    """Build a Ledger from {sheet name: (rows, first_row, first_col)} of every sheet present (but `skip`)."""
     tables: dict[str, Table] = {}
     findings: list[Finding] = []
     for spec in schema.data_sheets():
         if spec.kind is schema.SheetKind.SETTINGS:
             continue
         if spec.name not in raw:
-            if spec.required:
+            if spec.required and spec.name not in skip:
                 raise LedgerError(f"工作簿缺少工作表「{spec.name}」")
             tables[spec.name] = empty_table(spec)
             continue

@@ -165,14 +165,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_ledger(path: str | Path) -> Ledger:
-    """Read and parse a ledger; LedgerError (exit 2) when it cannot be read at all."""
+def load_ledger(path: str | Path, skip: frozenset[str] = frozenset()) -> Ledger:
+    """Read and parse a ledger; LedgerError (exit 2) when it cannot be read at all.
+
+    Sheets in `skip` are not read (a command that does not need them); they stand as empty
+    tables marked not present.
+    """
     path = Path(path)
     sniff_xlsx(path)
     with gc_paused():
-        stream = SheetStream(path, [s.name for s in schema.data_sheets()])
+        stream = SheetStream(path, [s.name for s in schema.data_sheets() if s.name not in skip])
         try:
-            ledger = parse_workbook(stream, stream.names)  # type: ignore[arg-type]  # a Mapping suffices
+            ledger = parse_workbook(stream, stream.names, skip)  # type: ignore[arg-type]  # a Mapping suffices
         except Exception:
             stream.finish()  # a sheet that cannot be read is the reason given, as before
             raise

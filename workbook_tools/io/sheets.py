@@ -1,6 +1,6 @@
-"""openpyxl helpers that find a schema sheet's columns by header and write typed cells.
+"""openpyxl helpers for building NEW workbooks (`ledger init`, the demo, test ledgers, generated sheets).
 
-Used inside `write_workbook` edits and by `ledger init`; nothing here saves a file.
+Existing ledgers are never edited through openpyxl: see io/book.py.  Nothing here saves a file.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools import schema
+from workbook_tools.io.cells import openpyxl_text
 from workbook_tools.io.parse import HEADER_SEARCH_ROWS, find_header
 from workbook_tools.model import Change, LedgerError
 from workbook_tools.schema import Column, Kind
@@ -119,7 +120,9 @@ def cell_value(column: Column, value: object) -> tuple[object, str | None]:
 def write_cell(ws: Worksheet, row: int, col: int, column: Column, value: object) -> None:
     stored, fmt = cell_value(column, value)
     cell = ws.cell(row, col)
-    cell.value = stored
+    cell.value = openpyxl_text(stored) if isinstance(stored, str) else stored
+    if cell.data_type == "f":   # a text that looks like a formula stays text
+        cell.data_type = "s"
     if fmt and cell.number_format != fmt:
         cell.number_format = fmt
 
