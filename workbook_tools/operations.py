@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 import pandas as pd
 from openpyxl.workbook import Workbook
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from workbook_tools import events, schema
 from workbook_tools.io.sheets import append_rows, sheet_map, write_row
@@ -36,14 +37,22 @@ from workbook_tools.rollup import show
 A6, A7, A8, A9, A11, PCS = schema.A6, schema.A7, schema.A8, schema.A9, schema.A11, schema.COMPUTERS
 COMPUTER, NUMBER, INSTALL, UNINSTALL = events.COMPUTER, events.SOFTWARE, events.INSTALL, events.UNINSTALL
 COMMERCIAL, FREE = "商业软件", "免费软件"
-BASELINE_REMARK = "初始登记"
+BASELINE_REMARK = events.BASELINE_REMARK
 SLIP_AUTO = "auto"
 FORCE_HINT = "；如确需执行，请加 --force 并用 --reason 说明原因"
 Record = dict[str, Any]
 
 
+def narrow_id(value: object) -> object:
+    """An id as the sheets are matched: NFKC (full-width ＰＣ－００１ is PC-001), trimmed."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
 class Visit(BaseModel):
     """One visit to one computer on one date (the options every operation shares)."""
+
+    _ids = field_validator("computer", "request", "slip", "software", "old", "new", mode="before",
+                           check_fields=False)(narrow_id)
 
     computer: str
     date: dt.date
@@ -73,6 +82,8 @@ class Upgrade(Visit):
 
 
 class ScrapSoftware(BaseModel):
+    _ids = field_validator("software", mode="before")(narrow_id)
+
     software: str
     date: dt.date
     reason: Literal["1", "2", "3"]   # 配置管理规定 二.7 (1)(2)(3)

@@ -23,6 +23,7 @@ from workbook_tools import events, schema
 from workbook_tools.io.sheets import DATE_FORMAT, append_rows, sheet_map, write_cell
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, Finding, LedgerError
+from workbook_tools.registers import header_counts
 
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
 COMPUTER, NUMBER = events.COMPUTER, events.SOFTWARE
@@ -247,14 +248,12 @@ def _setting_changes(ledger: Ledger, date: dt.date, header: dict[str, int]) -> l
 
 def compute_rollup(ledger: Ledger, date: dt.date) -> RollupPlan:
     """The roll-up at `date` (LEDGER_SPEC §5) and its difference from the workbook; no IO."""
-    from workbook_tools.rules.compliance import header_counts  # noqa: PLC0415
-
     replayed = events.replay(ledger.df(A9), date)
     new = derive_a8(ledger, replayed.live)
     counts = {str(k): float(v) for k, v in replayed.count_by_software().items()}
     table = ledger[A8]
     plan = RollupPlan(date=date, period=period_of(date), rows=_records(new), first_row=table.header_row + 1,
-                      counts=counts, header=header_counts(ledger), unexplained=unexplained_rows(ledger))
+                      counts=counts, header=header_counts(ledger, date), unexplained=unexplained_rows(ledger))
     old_rows, new_rows = _norm_rows(table.df), _norm_rows(plan.rows)
     plan.a8_changes, old_row_of = _a8_changes(table.df, old_rows, new_rows, plan.first_row,
                                               {f.row for f in plan.unexplained})

@@ -20,6 +20,7 @@ from workbook_tools.events import COUNT, replay
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.licence import term_end, unlimited_seats
 from workbook_tools.model import Change
+from workbook_tools.registers import computers_in_use, staff_counts
 
 OS, OFFICE, ANTIVIRUS, OTHER = schema.SOFTWARE_CATEGORIES
 FORM_CATEGORIES = (OS, OFFICE, ANTIVIRUS)   # the form's columns; 其他软件 only enters 总计
@@ -106,22 +107,6 @@ def licence_ended(term: object, start: object, day: dt.date) -> bool:
 
 def _ts(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day)
-
-
-def staff_counts(ledger: Ledger) -> tuple[int, int]:
-    """(在职 people, of whom 使用计算机=是); a blank 状态 counts as 在职."""
-    df = ledger.df(schema.STAFF)
-    active = df["状态"].isna() | df["状态"].eq("在职")
-    return int(active.sum()), int((active & df["使用计算机"].eq("是")).sum())
-
-
-def computers_in_use(ledger: Ledger, day: dt.date) -> pd.DataFrame:
-    """计算机 rows in use on `day`: started by then (or no 启用日期) and not scrapped by then."""
-    df = ledger.df(schema.COMPUTERS)
-    ts = _ts(day)
-    started = df["启用日期"].isna() | (df["启用日期"] <= ts)
-    scrapped = (df["报废日期"] <= ts) | (df["状态"].eq("报废") & df["报废日期"].isna())
-    return df[started & ~scrapped]
 
 
 def software_gone(a7: pd.DataFrame, day: dt.date) -> pd.Series:

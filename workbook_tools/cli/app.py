@@ -25,6 +25,8 @@ def _root() -> None:
 
 # Shared argument/option types (sqlite-utils style: declared once, reused by every command).
 LedgerPath = Annotated[Path, typer.Argument(help="台账工作簿路径（.xlsx）", show_default=False)]
+TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
+TodayOption = Annotated[str | None, typer.Option("--today", help=TODAY_HELP, show_default=False)]
 
 
 def parse_day(value: str | None, option: str = "--date") -> dt.date | None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from workbook_tools.cli.app import LedgerPath, app, parse_day, today
+from workbook_tools.cli.app import LedgerPath, TodayOption, app, parse_day, today
 
 DATE_HELP = "截止日期（YYYY-MM-DD），默认今天"
 
@@ -27,11 +27,12 @@ def rollup_command(
     path: LedgerPath,
     date: Annotated[str | None, typer.Option("--date", help=DATE_HELP)] = None,
     force: Annotated[bool, typer.Option("--force", help="即使存在阻止更新的错误也执行（被移除的附件8 行完整记入变更记录）")] = False,
+    today_: TodayOption = None,
 ) -> None:
     from workbook_tools.rollup import RollupRefused, apply_rollup
 
     try:
-        outcome = apply_rollup(path, parse_day(date), force)
+        outcome = apply_rollup(path, parse_day(date), force, today(today_))
     except RollupRefused as exc:
         print_findings(exc.findings, "以下问题阻止了半年更新：")
         raise
@@ -49,9 +50,10 @@ def rollup_command(
 def baseline_command(
     path: LedgerPath,
     date: Annotated[str, typer.Option("--date", help="初始登记日期（YYYY-MM-DD）", show_default=False)],
+    today_: TodayOption = None,
 ) -> None:
     from workbook_tools.operations import apply_operation, plan_baseline
 
-    outcome = apply_operation(path, plan_baseline, parse_day(date), today(None))
+    outcome = apply_operation(path, plan_baseline, parse_day(date), today(today_))
     print(f"已把附件8 的 {len(outcome.plan.appended)} 行登记为 {parse_day(date).isoformat()} 的安装记录（附件9）。")
     print(f"已写入 {path}（原文件备份：{outcome.backup}）")

@@ -1,6 +1,8 @@
 """Forms printed as one table of a sheet: 附件1, 附件4, 附件6, 附件7, 附件8."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -12,7 +14,7 @@ from workbook_tools.forms.common import (
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
 from workbook_tools.plan import plan_rows
-from workbook_tools.rules import compliance
+from workbook_tools import registers
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
 
@@ -107,9 +109,9 @@ def type_order(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(_rank=keys).sort_values(["_rank"], kind="stable").drop(columns="_rank")
 
 
-def header_counts(ledger: Ledger) -> dict[str, str]:
+def header_counts(ledger: Ledger, day: dt.date | None = None) -> dict[str, str]:
     """附件7 header block: the 设置 keys 附件7.* where filled, otherwise counted from the registers."""
-    computed = compliance.header_counts(ledger)
+    computed = registers.header_counts(ledger, day)
     return {key: ledger.setting(f"附件7.{key}") or str(computed[key]) for key in schema.HEADER_COUNT_KEYS}
 
 
@@ -120,7 +122,7 @@ def annex7(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
         for row in rows:
             row["序列号"] = mask_serial(row["序列号"]) if row["序列号"] else ""
     return [TableForm(key="附件7", header=unit_header(ledger, options.today), rows=rows,
-                      figures=header_counts(ledger))]
+                      figures=header_counts(ledger, options.today))]
 
 
 def annex8(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
