@@ -404,6 +404,16 @@ def check_date(date: dt.date, today: dt.date, what: str = "半年更新") -> Non
         raise LedgerError(f"{what}日期 {date.isoformat()} 晚于今天 {today.isoformat()}，不能登记未来的情况", 1)
 
 
+def refuse_rollback(ledger: Ledger, date: dt.date, force: bool) -> None:
+    """A roll-up to a date before 上次半年更新日期 would wind 附件8/附件7 back (scrapped software reinstalled)."""
+    last = ledger.last_rollup()
+    if force or last is None or date >= last:
+        return
+    raise LedgerError(f"半年更新日期 {date.isoformat()} 早于上次半年更新日期 {last.isoformat()}：这会把附件8、附件7 退回到 "
+                      f"{date.isoformat()} 的状态（其后的安装、卸载和报废都不再计入）；请核对 --date，"
+                      "如确需重新生成当时的台账请加 --force", 1)
+
+
 def with_overview(edit, ledger: Ledger, today: dt.date):
     """After a roll-up that changed something, refresh 概览 too when the workbook has one."""
     from workbook_tools import overview  # noqa: PLC0415
@@ -427,6 +437,7 @@ def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = Fa
     date = date or today
     check_date(date, today)
     ledger = load_ledger(path)
+    refuse_rollback(ledger, date, force)
     blockers = rollup_blockers(ledger, today)
     plan = compute_rollup(ledger, date)
     if not force and (blockers or plan.unexplained):

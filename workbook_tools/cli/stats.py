@@ -283,6 +283,7 @@ def overview_command(path: LedgerPath, today_: TodayOption = None) -> None:
     for flag, label in (("over", "超装"), ("expired", "已过期仍安装"), ("expiring", f"{EXPIRING_DAYS} 天内到期")):
         numbers = ov.numbers(flag)
         print(f"{label}：{len(numbers)} 个" + (f"（{'、'.join(numbers)}）" if numbers else ""))
-    if ov.findings is None:
-        print("工作簿中没有「校验结果」，按部门的问题图为空；先执行 ledger check --annotate 可补上。")
+    if ov.checked_now:
+        print(f"工作簿中没有保存的校验结果，「各部门问题数」按今天（{ov.today.isoformat()}）执行的校验列出；"
+              "执行 ledger check --annotate 可保存校验结果。")
     print(f"已重建工作表「{SHEET}」{_written(result)}")
