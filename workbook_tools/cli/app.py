@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(
+from workbook_tools.cli.chinese import LedgerTyper
+
+app = LedgerTyper(
     name="ledger",
     help="软件正版化台账工具：校验、编号、半年更新、统计、打印表单。",
     no_args_is_help=True,

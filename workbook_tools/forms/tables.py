@@ -13,7 +13,7 @@ from workbook_tools.forms.common import (
 )
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
-from workbook_tools.plan import plan_rows
+from workbook_tools.plan import plan_rows, plan_totals
 from workbook_tools import registers
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
@@ -87,12 +87,15 @@ def annex4(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
     # the 共计 row that `ledger plan` writes is replaced by the one computed here, never added to it
     df = filter_rows(plan_rows(ledger.df(schema.A4)), "依据申请编号", options.ids, "附件4 的依据申请编号")
     rows = numbered(display_rows(schema.BY_NAME[schema.A4], df))
-    total = 0.0
+    lines = []
     for row, price, licences in zip(rows, df["单价"], df["许可数"]):
         line = None if is_blank(price) or is_blank(licences) else float(price) * float(licences)
         row["合计"] = money(line)  # always computed here, never taken from a cached formula
-        total += line or 0.0
-    figures = {"共计序号": str(len(rows) + 1), "共计": money(total)}
+        lines.append({"许可数": None if is_blank(licences) else float(licences), "合计": line})
+    totals = plan_totals(lines)
+    figures = {"共计序号": str(len(rows) + 1), "共计": money(totals.amount)}
+    if totals.note():
+        figures["共计备注"] = totals.note()
     return [TableForm(key="附件4", header=unit_header(ledger, options.today), rows=rows, figures=figures)]
 
 
