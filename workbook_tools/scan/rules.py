@@ -2,8 +2,9 @@
 
 Each rule looks at DisplayName or Publisher, `等于` (same text after NFKC, case and
 whitespace folding) or `正则` (Python regular expression, searched anywhere, case-insensitive),
-and either maps the entry to a 软件编号 (`对应`; version from DisplayVersion, or from the
-named/numbered group in 版本取值) or drops it (`忽略`).  Rules are compiled once; a rule that
+and either maps the entry to a 软件编号 (`对应`; the cell may also hold a 附件7 软件名称, naming the
+product; version from DisplayVersion, from the named/numbered group of 匹配内容 given in 版本取值,
+or from a regex of its own given there, searched in the matched field) or drops it (`忽略`).  Rules are compiled once; a rule that
 cannot be used becomes a SCAN-RULE-INVALID finding, never a crash.  Classification runs
 once per distinct (DisplayName, Publisher) pair and is mapped back onto all entries.
 """
