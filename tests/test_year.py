@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import openpyxl
-import pytest
 from builders import make_ledger, run_cli
 
 from workbook_tools import schema
 from workbook_tools.io.reader import load_ledger
 from workbook_tools.io.sheets import sheet_map, write_cell
+from workbook_tools.stats import compute_stats
 
 D = dt.date
 COMMON = {"软件类别": "办公软件", "产地": "国内", "状态": "在用"}
@@ -127,6 +127,23 @@ def test_a_correct_year_ends_with_a_clean_check(capsys, tmp_path):
     path = run_year(capsys, tmp_path)
     code, out, _ = run_cli(capsys, "check", path, "--format", "json", "--today", "2026-11-30")
     result = json.loads(out)
-    print("\n".join(map(str, [(f["rule"], f["sheet"][:3], f["row"], f["message"]) for f in result["findings"]])), file=__import__("sys").stderr)
-    assert [(f["rule"], f["sheet"], f["row"], f["message"]) for f in result["findings"]] == []
+    assert [(f["rule"], f["sheet"], f["row"]) for f in result["findings"]] == []
     assert result["counts"] == {"error": 0, "warning": 0} and code == 0
+    assert_history_and_one_number_for_one_fact(capsys, path)
+
+
+def assert_history_and_one_number_for_one_fact(capsys, path: Path) -> None:
+    """The inventory's install dates survived, the transfer shows in 附件8, 附件5 agrees with the 附件7 header."""
+    ledger = load_ledger(path)
+    a8 = ledger.df(schema.A8)
+    rows = {(c, n): (d.date(), dept) for c, n, d, dept in zip(a8["计算机编号"], a8["软件编号"], a8["安装日期"], a8["部门"])}
+    assert rows == {("PC-001", "OEM-0001"): (D(2021, 6, 1), "办公室"), ("PC-001", "SY-0002"): (D(2026, 5, 10), "办公室"),
+                    ("PC-002", "SY-0001"): (D(2022, 3, 5), "企业登记处"), ("PC-002", "MF-0001"): (D(2023, 4, 1), "企业登记处"),
+                    ("PC-003", "OEM-0001"): (D(2021, 6, 1), "企业登记处"), ("PC-003", "MF-0001"): (D(2026, 3, 2), "企业登记处")}
+    counts = dict(zip(ledger.df(schema.A7)["软件编号"], ledger.df(schema.A7)["安装数量"]))
+    assert counts == {"SY-0001": 1, "SY-0002": 1, "SY-0003": 0, "OEM-0001": 2, "MF-0001": 2}
+    cli(capsys, "stats", path, "--year", "2026", "--today", "2026-11-30")
+    stats = compute_stats(load_ledger(path), 2026, D(2026, 11, 30))
+    header = load_ledger(path).settings
+    assert (stats.总人数, stats.使用计算机人数) == (int(header["附件7.总人数"]), int(header["附件7.使用计算机人数"])) == (4, 3)
+    assert stats.purchases["办公软件"]["国内"].licences == 3.0   # SY-0002, bought in 2026
