@@ -8,16 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.io.features import _sheet_names
+from workbook_tools.io.package import Package
+from workbook_tools.io.workbookxml import WorkbookXml
 
 PartEdit = Callable[[bytes], bytes]
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> worksheet part name."""
+    pkg = Package.open(path)
+    try:
+        return {s.name: s.part for s in WorkbookXml(pkg).sheets()}
+    finally:
+        pkg.close()
 
 
 def rewrite_parts(path: Path, edits: dict[str, PartEdit], add: dict[str, bytes] | None = None) -> None:
     """Rewrite zip members of `path` in place; keys of `edits` are part names or sheet names."""
     tmp = path.with_name(path.name + ".rewrite")
+    by_sheet = sheet_parts(path)
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        by_sheet = {name: part for part, name in _sheet_names(zin).items()}
         wanted = {by_sheet.get(k, k): fn for k, fn in edits.items()}
         missing = set(wanted) - set(zin.namelist())
         assert not missing, f"no such part: {missing}"

@@ -31,7 +31,7 @@ def broken_unit() -> dict:
 def check_and_annotate(path):
     ledger = load_ledger(path)
     result = run_check(ledger, TODAY)
-    annotate(path, result, expected_sha=ledger.sha256)
+    annotate(path, result, ledger=ledger)
     return result
 
 
@@ -131,7 +131,7 @@ def test_check_still_reads_the_annotated_workbook(path):
 def test_nothing_to_write_writes_nothing(tmp_path):
     path = make_ledger(tmp_path, **clean_unit())
     ledger = load_ledger(path)
-    written = annotate(path, run_check(ledger, TODAY), expected_sha=ledger.sha256)
+    written = annotate(path, run_check(ledger, TODAY), ledger=ledger)
     assert not written.written and not (tmp_path / "备份").exists()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import zipfile
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 import openpyxl
 from builders import make_ledger
 from test_hostile import HOSTILE, xml_bomb
-from test_writer_features import X14_VALIDATION, with_ext
+from test_lossless import X14_VALIDATION, with_ext
 
 from workbook_tools import schema
 
@@ -68,13 +69,13 @@ def test_check_names_a_missing_required_column(tmp_path):
     assert "计算机编号" in line and schema.A9 in line
 
 
-def test_check_annotate_refuses_what_openpyxl_would_drop(tmp_path, zip_parts):
+def test_check_annotate_keeps_an_excel_2010_dropdown(tmp_path, zip_parts):
     path = make_ledger(tmp_path, "台账.xlsx", **{"7": [{"软件名称": "Office", "软件类型": "商业软件"}]})
     zip_parts(path, {schema.A7: with_ext(X14_VALIDATION)})
-    before = path.read_bytes()
-    assert_one_line_error(ledger_cli("check", path, "--annotate", "--format", "json", cwd=tmp_path))
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    proc = ledger_cli("check", path, "--annotate", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    with zipfile.ZipFile(path) as zf:
+        assert any(X14_VALIDATION.encode() in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
 
 
 def test_check_annotate_refuses_while_open_in_excel(tmp_path):

@@ -217,7 +217,7 @@ def test_annex4_counts_the_total_row_of_ledger_plan_once(tmp_path):
                  "选定软件编号": "SY-0003", "填表日期": D(2026, 11, 1)}]
     path = sample_path(tmp_path, 附件3=requests, 附件4=[])
     ledger = load_ledger(path)
-    write_workbook(path, apply_plan(ledger, compute_plan(ledger, TODAY)), "采购计划", expected_sha=ledger.sha256)
+    write_workbook(path, apply_plan(ledger, compute_plan(ledger, TODAY)), "采购计划", ledger=ledger)
     ledger = load_ledger(path)
     sheet = ledger.df(schema.A4)
     assert sheet["软件名称"].tolist() == ["WPS Office", "火绒终端安全", "共计"]   # as `ledger plan` wrote it

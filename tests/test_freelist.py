@@ -21,7 +21,7 @@ def add(path, **kw):
     ledger = load_ledger(path)
     sw = fl.FreeSoftware(**kw)
     outcome = fl.plan_free(ledger, sw)
-    write_workbook(path, fl.add_free_edit(sw, outcome), "免费软件", expected_sha=ledger.sha256)
+    write_workbook(path, fl.add_free_edit(sw, outcome), "免费软件", ledger=ledger)
     return outcome
 
 
@@ -36,10 +36,10 @@ def test_new_name_takes_the_next_number_in_both_sheets(tmp_path):
                   使用部门="网络平台处", 使用原因="编辑配置文件")
     assert (outcome.number, outcome.reused) == ("MF-0006", False)
     a7 = rows(path, schema.A7, 20)[-1]
-    assert a7[:5] == ["3", "MF-0006", "Notepad++", None, "免费软件"]
+    assert a7[:5] == [3, "MF-0006", "Notepad++", None, "免费软件"]
     assert all(v is None for v in a7[5:13])               # purchase and licence fields blank
     assert a7[13] == "免费获取"
-    assert rows(path, schema.A6, 9) == [["1", "MF-0006", "Notepad++", "8.6", "官网", "Don Ho", None, "网络平台处",
+    assert rows(path, schema.A6, 9) == [[1, "MF-0006", "Notepad++", "8.6", "官网", "Don Ho", None, "网络平台处",
                                           "编辑配置文件"]]
 
 
@@ -58,7 +58,7 @@ def test_known_name_reuses_its_number_and_adds_only_what_is_missing(tmp_path):
     outcome = add(path, 软件名称="7-zip ", 软件版本="23.01")
     assert (outcome.number, outcome.reused, outcome.add_a7, outcome.add_a6) == ("MF-0002", True, False, True)
     assert len(rows(path, schema.A7, 20)) == 2
-    assert rows(path, schema.A6, 4) == [["1", "MF-0002", "7-Zip", "23.01"]]
+    assert rows(path, schema.A6, 4) == [[1, "MF-0002", "7-Zip", "23.01"]]
     again = fl.plan_free(load_ledger(path), fl.FreeSoftware(软件名称="7-Zip"))
     assert not again.needed
 
@@ -68,7 +68,7 @@ def test_listed_only_in_a6_gets_its_a7_row_and_blank_details(tmp_path):
     path = make_ledger(tmp_path, **{"附件7": A7, "附件6": a6})
     outcome = add(path, 软件名称="福昕阅读器", 软件厂商名称="福昕", 使用部门="办公室")
     assert (outcome.number, outcome.add_a7, outcome.add_a6) == ("MF-0003", True, False)
-    assert rows(path, schema.A7, 3)[-1] == ["3", "MF-0003", "福昕阅读器"]
+    assert rows(path, schema.A7, 3)[-1] == [3, "MF-0003", "福昕阅读器"]
     assert rows(path, schema.A6, 9)[0][5:8] == ["福昕", None, "办公室"]
 
 

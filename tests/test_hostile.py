@@ -14,7 +14,7 @@ from builders import make_ledger
 
 from workbook_tools import schema
 from workbook_tools.io import sniff
-from workbook_tools.io.features import _sheet_names
+from conftest import sheet_parts
 from workbook_tools.io.reader import load_ledger
 from workbook_tools.io.writer import write_workbook
 from workbook_tools.model import Change, LedgerError
@@ -134,7 +134,7 @@ def test_hostile_file_is_refused_naming_the_file(kind, tmp_path, good):
     message = refuse(path)
     assert path.name in message
     with pytest.raises(LedgerError):
-        write_workbook(path, lambda wb: [Change(action="x", sheet=schema.CHANGES, content="x")], "测试")
+        write_workbook(path, lambda book: [Change(action="x", sheet=schema.CHANGES, content="x")], "测试")
     if before is not None:
         assert path.read_bytes() == before
 
@@ -195,8 +195,7 @@ def test_limits_apply_to_the_sum_and_to_the_number_of_members(good, monkeypatch)
 @pytest.mark.parametrize("pad", ["", "<!--" + "填充" * 3000 + "-->"])
 def test_xml_bomb_in_a_sheet_part_is_refused_naming_the_part(good, zip_parts, pad):
     zip_parts(good, {schema.A7: lambda xml: xml_bomb(xml, pad)})
-    with zipfile.ZipFile(good) as zf:
-        part = next(p for p, n in _sheet_names(zf).items() if n == schema.A7)
+    part = sheet_parts(good)[schema.A7]
     assert part in refuse(good)
 
 
@@ -269,14 +268,14 @@ def test_damage_deep_inside_a_large_sheet_is_refused_by_reader_and_writer(good, 
                    for r in range(2, 6000))
     zip_parts(good, {schema.A7: lambda xml: re.sub(rb"</row>.*</sheetData>", b"</row>" + rows.encode() + b"</sheetData>",
                                                    xml, count=1, flags=re.S)})
+    part = sheet_parts(good)[schema.A7]
     with zipfile.ZipFile(good) as zf:
-        part = next(p for p, n in _sheet_names(zf).items() if n == schema.A7)
         assert zf.getinfo(part).file_size > 4 * sniff.PROLOG_LIMIT
     _flip_near_end(good, part)
     before = good.read_bytes()
     refuse(good)
     with pytest.raises(LedgerError) as err:
-        write_workbook(good, lambda wb: [Change(action="x", sheet=schema.CHANGES, content="x")], "测试")
+        write_workbook(good, lambda book: [Change(action="x", sheet=schema.CHANGES, content="x")], "测试")
     assert err.value.exit_code == 2 and good.read_bytes() == before
 
 

@@ -60,7 +60,7 @@ def path(tmp_path):
 def build(path):
     ledger = load_ledger(path)
     keep: list[ov.Overview] = []
-    write_workbook(path, ov.overview_edit(ledger, TODAY, keep), "概览", expected_sha=ledger.sha256)
+    write_workbook(path, ov.overview_edit(ledger, TODAY, keep), "概览", ledger=ledger)
     return keep[0]
 
 
@@ -109,7 +109,7 @@ def test_charts_survive_a_later_write(path):
     assert len(first) == 3
     ledger = load_ledger(path)
     person = pledges.find_person(ledger, "王芳")
-    write_workbook(path, pledges.sign_edit(person, D(2026, 2, 1)), "承诺书", expected_sha=ledger.sha256)
+    write_workbook(path, pledges.sign_edit(person, D(2026, 2, 1)), "承诺书", ledger=ledger)
     assert charts(path) == first
     assert len(openpyxl.load_workbook(path)[ov.SHEET]._charts) == 3
 

@@ -60,7 +60,7 @@ def path(tmp_path):
 def run(path):
     ledger = load_ledger(path)
     result = pl.compute_plan(ledger, TODAY)
-    write_workbook(path, pl.apply_plan(ledger, result), "采购计划", expected_sha=ledger.sha256)
+    write_workbook(path, pl.apply_plan(ledger, result), "采购计划", ledger=ledger)
     return result
 
 
@@ -90,7 +90,7 @@ def test_proposals_prices_and_total(path):
     assert [(p.软件编号, p.单价, p.许可数, p.合计) for p in result.proposals] == [
         ("SY-0001", 150, 6, 900), ("SY-0003", 3000, 2, 6000), ("SY-0005", None, 2, None)]
     rows = a4_rows(path)
-    assert rows[0][:9] == ["1", "WPS Office", "2019", 150, 6, 900, "办公软件", "国内", "R1,R2"]
+    assert rows[0][:9] == [1, "WPS Office", "2019", 150, 6, 900, "办公软件", "国内", "R1,R2"]
     assert rows[2][3:6] == [None, 2, None]
     assert rows[3][0] == "共计" and rows[3][4:6] == [10, 6900]
     assert len(rows) == 4
@@ -124,7 +124,7 @@ def test_hand_edited_rows_are_kept(path):
     rows = a4_rows(path)
     assert [r[1] for r in rows] == ["AutoCAD", "Visio", "WPS Office", "Photoshop", "共计"]
     assert rows[0][3:6] == [5000, 2, 10000]
-    assert rows[2][0] == "5" and rows[2][4:6] == [8, 1200]
+    assert rows[2][0] == 5 and rows[2][4:6] == [8, 1200]
     assert rows[4][0] == "共计" and rows[4][4:6] == [13, 19200]
 
 

@@ -47,7 +47,7 @@ def test_signature_is_recorded_in_the_register(path):
     ledger = load_ledger(path)
     person = pg.find_person(ledger, "刘洋")
     assert pg.check_signature(person, D(2026, 2, 27), TODAY)
-    result = write_workbook(path, pg.sign_edit(person, D(2026, 2, 27)), "承诺书", expected_sha=ledger.sha256)
+    result = write_workbook(path, pg.sign_edit(person, D(2026, 2, 27)), "承诺书", ledger=ledger)
     assert [c.row for c in result.changes] == [6]
     cell = openpyxl.load_workbook(path)[schema.STAFF]["E6"]
     assert cell.value == dt.datetime(2026, 2, 27) and cell.number_format == "yyyy-mm-dd"

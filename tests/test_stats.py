@@ -143,7 +143,7 @@ def test_licence_ended_at_year_end(term, start, ended):
 
 def test_sheet_in_the_form_layout(ledger_path, result):
     ledger = load_ledger(ledger_path)
-    write_workbook(ledger_path, lambda wb: st.write_stats_sheet(wb, result), "统计", expected_sha=ledger.sha256)
+    write_workbook(ledger_path, lambda wb: st.write_stats_sheet(wb, result), "统计", ledger=ledger)
     wb = openpyxl.load_workbook(ledger_path)
     assert wb.sheetnames.index(schema.A5) == wb.sheetnames.index(schema.A4) + 1
     ws = wb[schema.A5]

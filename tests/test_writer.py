@@ -13,9 +13,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from workbook_tools import schema
-from workbook_tools.io import writer
+from workbook_tools.io import package, safety, writer
 from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.sheets import sheet_map, write_row
 from workbook_tools.io.writer import write_workbook
 from workbook_tools.model import Change, LedgerError
 
@@ -34,9 +33,8 @@ def leftovers(folder: Path) -> list[str]:
 
 def set_note(text: str = "已核对", row: int = 2):
     """An edit that writes 附件7.备注 of one row and reports it."""
-    def edit(wb) -> list[Change]:
-        ws, smap = sheet_map(wb, schema.A7)
-        write_row(ws, smap, row, {"备注": text})
+    def edit(book) -> list[Change]:
+        book.table(schema.A7).set_row(row, {"备注": text})
         return [Change(action="测试", sheet=schema.A7, row=row, content=f"备注 = {text}")]
     return edit
 
@@ -93,7 +91,7 @@ def test_excel_lock_for_a_long_name_drops_two_characters(tmp_path):
 # --- backups -----------------------------------------------------------------------------
 
 def test_backup_is_the_previous_file_and_their_number_is_bounded(ledger, monkeypatch):
-    monkeypatch.setattr(writer, "MAX_BACKUPS", 3)
+    monkeypatch.setattr(safety, "MAX_BACKUPS", 3)
     versions = []
     for i in range(5):
         versions.append(ledger.read_bytes())
@@ -106,7 +104,7 @@ def test_backup_is_the_previous_file_and_their_number_is_bounded(ledger, monkeyp
 
 
 def test_pruning_keeps_the_backups_of_a_neighbouring_workbook(tmp_path, monkeypatch):
-    monkeypatch.setattr(writer, "MAX_BACKUPS", 2)
+    monkeypatch.setattr(safety, "MAX_BACKUPS", 2)
     main = make_ledger(tmp_path, "台账.xlsx", **{"7": A7_ROWS})
     other = make_ledger(tmp_path, "台账.旧.xlsx", **{"7": A7_ROWS})
     odd = make_ledger(tmp_path, "台账[2].xlsx", **{"7": A7_ROWS})
@@ -161,27 +159,13 @@ def test_dropdowns_and_defined_names_of_init_survive_writes(ledger):
     assert init_dropdowns(ledger) == before
 
 
-def test_lost_dropdowns_and_names_are_put_back(ledger):
+def test_a_sheet_whose_dropdowns_were_removed_is_left_as_the_user_made_it(ledger):
     wb = openpyxl.load_workbook(ledger)
     wb[schema.A9].data_validations.dataValidation.clear()
-    del wb.defined_names[schema.REF_SOFTWARE]
     wb.save(ledger)
     write_workbook(ledger, set_note(), "测试")
-    dvs, names = init_dropdowns(ledger)
-    assert names[schema.REF_SOFTWARE] == "'附件7 软件使用情况汇总表'!$B$2:$B$1048576"
-    assert ("B2:B1048576", schema.REF_SOFTWARE) in dvs[schema.A9]
-    assert len(dvs[schema.A9]) == 8
-
-
-def test_reference_dropdowns_written_with_a_leading_equals_sign_are_repaired(ledger):
-    wb = openpyxl.load_workbook(ledger)
-    for dv in wb[schema.A9].data_validations.dataValidation:
-        if dv.formula1 in schema.REF_SOURCES:
-            dv.formula1 = "=" + dv.formula1
-    wb.save(ledger)
-    write_workbook(ledger, set_note(), "测试")
-    formulas = [f for _, f in init_dropdowns(ledger)[0][schema.A9]]
-    assert len(formulas) == 8 and not [f for f in formulas if f.startswith("=")]
+    dvs, _ = init_dropdowns(ledger)
+    assert dvs[schema.A9] == set()
 
 
 def test_the_wps_wrong_dimension_file_is_written_in_full(ledger, zip_parts):
@@ -194,7 +178,7 @@ def test_the_wps_wrong_dimension_file_is_written_in_full(ledger, zip_parts):
 # --- change log --------------------------------------------------------------------------
 
 def test_change_log_gets_one_line_per_change(ledger):
-    def edit(wb):
+    def edit(book):
         return [Change(action="编号", sheet=schema.A7, row=r, content=f"行 {r}") for r in (2, 3)] + \
                [Change(action="", sheet=schema.A8, content="重建")]
     write_workbook(ledger, edit, "半年更新")
@@ -209,7 +193,7 @@ def test_change_log_gets_one_line_per_change(ledger):
 
 def test_an_edit_without_changes_writes_nothing(ledger):
     stamp, digest = ledger.stat().st_mtime_ns, sha(ledger)
-    result = write_workbook(ledger, lambda wb: [], "测试")
+    result = write_workbook(ledger, lambda book: [], "测试")
     assert not result.written and result.backup is None
     assert (ledger.stat().st_mtime_ns, sha(ledger)) == (stamp, digest)
     assert not (ledger.parent / writer.BACKUP_DIR).exists() and not leftovers(ledger.parent)
@@ -220,13 +204,14 @@ def test_an_edit_without_changes_writes_nothing(ledger):
 def test_crash_while_saving_leaves_the_original_and_no_temp_file(ledger, monkeypatch):
     before = ledger.read_bytes()
 
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 half written")
-        raise OSError("disk full")
+    def broken_write(self, out):
+        out.write(b"PK\x03\x04 half written")
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.workbook.workbook.Workbook, "save", broken_save)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(package.Package, "write_to", broken_write)
+    with pytest.raises(LedgerError) as err:
         write_workbook(ledger, set_note(), "测试")
+    assert "磁盘空间不足" in err.value.message
     assert ledger.read_bytes() == before and not leftovers(ledger.parent)
 
 
@@ -234,18 +219,27 @@ def test_crash_while_replacing_leaves_the_original_and_no_temp_file(ledger, monk
     before = ledger.read_bytes()
 
     def broken_replace(src, dst):
-        raise OSError("I/O error")
+        if str(dst).endswith(".xlsx") and safety.BACKUP_DIR not in str(dst):
+            raise OSError(5, "I/O error")
+        return real_replace(src, dst)
 
+    real_replace = os.replace
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(LedgerError):
         write_workbook(ledger, set_note(), "测试")
     assert ledger.read_bytes() == before and not leftovers(ledger.parent)
 
 
 def test_a_replace_blocked_by_another_program_is_refused_cleanly(ledger, monkeypatch):
     before = ledger.read_bytes()
-    monkeypatch.setattr(writer.time, "sleep", lambda s: None)
-    monkeypatch.setattr(os, "replace", lambda src, dst: (_ for _ in ()).throw(PermissionError(13, "busy")))
+    monkeypatch.setattr(safety.time, "sleep", lambda s: None)
+    real_replace = os.replace
+
+    def busy(src, dst):
+        if safety.BACKUP_DIR in str(dst):
+            return real_replace(src, dst)
+        raise PermissionError(13, "busy")
+    monkeypatch.setattr(os, "replace", busy)
     with pytest.raises(LedgerError) as err:
         write_workbook(ledger, set_note(), "测试")
     assert err.value.exit_code == 2
@@ -255,8 +249,8 @@ def test_a_replace_blocked_by_another_program_is_refused_cleanly(ledger, monkeyp
 def test_an_edit_that_raises_writes_nothing(ledger):
     before = ledger.read_bytes()
 
-    def edit(wb):
-        set_note()(wb)
+    def edit(book):
+        set_note()(book)
         raise ValueError("rule bug")
 
     with pytest.raises(ValueError):
@@ -282,9 +276,9 @@ def test_file_changed_on_disk_during_the_edit_is_refused(ledger, tmp_path):
     (tmp_path / "别处").mkdir()
     other = make_ledger(tmp_path / "别处", "其他.xlsx", **{"7": A7_ROWS[:1]}).read_bytes()
 
-    def edit(wb):
+    def edit(book):
         ledger.write_bytes(other)  # someone saves the workbook meanwhile
-        return set_note()(wb)
+        return set_note()(book)
 
     with pytest.raises(LedgerError):
         write_workbook(ledger, edit, "测试")
@@ -294,9 +288,9 @@ def test_file_changed_on_disk_during_the_edit_is_refused(ledger, tmp_path):
 def test_lock_appearing_during_the_edit_is_refused(ledger):
     before = ledger.read_bytes()
 
-    def edit(wb):
+    def edit(book):
         (ledger.parent / "~$台账.xlsx").write_bytes(b"owner")
-        return set_note()(wb)
+        return set_note()(book)
 
     with pytest.raises(LedgerError):
         write_workbook(ledger, edit, "测试")

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel, Field
 
 from workbook_tools import schema
-from workbook_tools.io.sheets import append_rows, last_data_row, sheet_map, write_cell
+from workbook_tools.io.book import Book, TableEdit
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
 from workbook_tools.numbering import format_number, highest, used_texts
@@ -105,12 +104,10 @@ def plan_free(ledger: Ledger, sw: FreeSoftware) -> FreeOutcome:
     return outcome
 
 
-def _serial(ws, smap) -> int:
+def _serial(book: Book, table: TableEdit) -> int:
     """Next 序号: after the largest one, and never below the number of rows already there."""
-    last = last_data_row(ws, smap)
-    col = smap.cols["序号"]
-    values = [str(ws.cell(r, col).value or "").strip() for r in range(smap.first_data_row, last + 1)]
-    return max([int(v) for v in values if v.isdigit()] + [last - smap.header_row]) + 1
+    values = [str(v).strip() for v in book.ledger.df(table.name)["序号"].dropna()] if book.ledger else []
+    return max([int(v) for v in values if v.isdigit()] + [table.last_row - table.header_row]) + 1
 
 
 def a7_values(sw: FreeSoftware, number: str) -> dict[str, object]:
@@ -119,23 +116,23 @@ def a7_values(sw: FreeSoftware, number: str) -> dict[str, object]:
             "软件类别": sw.软件类别, "产地": sw.产地, "状态": "在用"}
 
 
-def add_free_edit(sw: FreeSoftware, outcome: FreeOutcome) -> Callable[[Workbook], list[Change]]:
-    def edit(wb: Workbook) -> list[Change]:
+def add_free_edit(sw: FreeSoftware, outcome: FreeOutcome) -> Callable[[Book], list[Change]]:
+    def edit(book: Book) -> list[Change]:
         changes = []
         if outcome.add_a7:
-            ws, smap = sheet_map(wb, schema.A7)
-            values = a7_values(sw, outcome.number) | {"软件名称": outcome.name, "序号": str(_serial(ws, smap))}
-            row = append_rows(ws, smap, [values])[0]
+            a7 = book.table(schema.A7)
+            values = a7_values(sw, outcome.number) | {"软件名称": outcome.name, "序号": str(_serial(book, a7))}
+            row = a7.append(values)
             changes.append(Change(action="免费软件", sheet=schema.A7, row=row,
                                   content=f"登记免费软件 {outcome.number} {outcome.name}"))
-        ws, smap = sheet_map(wb, schema.A6)
+        a6 = book.table(schema.A6)
         if outcome.add_a6:
             values = {h: getattr(sw, h) for h in A6_DETAILS} | {"软件编号": outcome.number, "软件名称": outcome.name}
-            row = append_rows(ws, smap, [values | {"序号": str(_serial(ws, smap))}])[0]
+            row = a6.append(values | {"序号": str(_serial(book, a6))})
             changes.append(Change(action="免费软件", sheet=schema.A6, row=row,
                                   content=f"列入可使用免费软件清单 {outcome.number} {outcome.name}"))
         for header, value in outcome.fill_a6.items():
-            write_cell(ws, outcome.a6_row, smap.cols[header], smap.spec.column(header), value)
+            a6.set(outcome.a6_row, header, value)
             changes.append(Change(action="免费软件", sheet=schema.A6, row=outcome.a6_row,
                                   content=f"补填「{header}」：{value}"))
         return changes

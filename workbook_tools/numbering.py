@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel
 
 from workbook_tools import schema
-from workbook_tools.io.sheets import sheet_map, write_cell
+from workbook_tools.io.book import Book
 from workbook_tools.io.writer import WriteResult, write_workbook
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
@@ -117,19 +116,16 @@ def describe(a: Assignment) -> str:
 
 
 def _edit(plan: NumberPlan):
-    def edit(wb: Workbook) -> list[Change]:
-        ws, smap = sheet_map(wb, schema.A7)
-        col = smap.cols[NUMBER]
-        column = smap.spec.column(NUMBER)
+    def edit(book: Book) -> list[Change]:
+        table = book.table(schema.A7)
         changes = []
         for a in plan.assigned:
-            if ws.cell(a.row, col).value not in (None, ""):
-                raise LedgerError(f"附件7第 {a.row} 行在读取后已有编号，请重新执行", 1)
-            write_cell(ws, a.row, col, column, a.number)
+            table.set(a.row, NUMBER, a.number)
             changes.append(Change(action=ACTION, sheet=schema.A7, row=a.row, content=describe(a)))
         return changes
     return edit
 
 
-def apply_numbers(path: str | Path, plan: NumberPlan, expected_sha: str | None = None) -> WriteResult:
-    return write_workbook(path, _edit(plan), ACTION, expected_sha=expected_sha)
+def apply_numbers(path: str | Path, plan: NumberPlan, expected_sha: str | None = None,
+                  ledger: Ledger | None = None) -> WriteResult:
+    return write_workbook(path, _edit(plan), ACTION, expected_sha=expected_sha, ledger=ledger)

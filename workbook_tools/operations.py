@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 import pandas as pd
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel, Field, field_validator
 
 from workbook_tools import events, schema
-from workbook_tools.io.sheets import append_rows, sheet_map, write_row
+from workbook_tools.io.book import Book
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.licence import NEVER, term_end, unlimited_seats, version_covered
 from workbook_tools.model import Change, LedgerError
@@ -452,14 +451,14 @@ def plan_baseline(ledger: Ledger, date: dt.date, today: dt.date) -> OperationPla
 
 # --- writing -------------------------------------------------------------------------------------
 
-def operation_edit(plan: OperationPlan) -> Callable[[Workbook], list[Change]]:
-    def edit(wb: Workbook) -> list[Change]:
+def operation_edit(plan: OperationPlan) -> Callable[[Book], list[Change]]:
+    def edit(book: Book) -> list[Change]:
         changes = []
         for e in plan.edits:
-            ws, smap = sheet_map(wb, e.sheet)
-            row = append_rows(ws, smap, [e.values])[0] if e.row is None else e.row
+            table = book.table(e.sheet)
+            row = table.append(e.values) if e.row is None else e.row
             if e.row is not None:
-                write_row(ws, smap, row, e.values)
+                table.set_row(row, e.values)
             changes.append(Change(action=plan.action, sheet=e.sheet, row=row, content=e.note))
         return changes
 
@@ -479,5 +478,5 @@ def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], 
 
     ledger = load_ledger(path)
     plan = planner(ledger, request, today or dt.date.today())
-    result = write_workbook(path, operation_edit(plan), plan.action, expected_sha=ledger.sha256)
+    result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger)
     return OperationOutcome(plan=plan, backup=result.backup)

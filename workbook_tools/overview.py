@@ -14,17 +14,18 @@ from collections.abc import Callable
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
-from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
+from workbook_tools.io.graft import put
 from workbook_tools import schema
 from workbook_tools.events import replay
+from workbook_tools.io.book import Book
 from workbook_tools.io.parse import find_header
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.model import Change
-from workbook_tools.stats import COMMERCIAL, fresh_sheet, software_gone
+from workbook_tools.stats import COMMERCIAL, software_gone
 
 SHEET = "概览"
 EXPIRING_DAYS = 90
@@ -136,11 +137,11 @@ def finding_department(ledger: Ledger, sheet: object, row: int | None) -> str:
     return NO_DEPT if dept is None or pd.isna(dept) else str(dept)
 
 
-def read_results(wb: Workbook) -> list[dict[str, object]] | None:
+def read_results(book: Book) -> list[dict[str, object]] | None:
     """Rows of 校验结果 as {header: value}; None when the sheet or its header is missing."""
-    if schema.RESULTS not in wb.sheetnames:
+    if not book.has(schema.RESULTS):
         return None
-    rows = [list(r) for r in wb[schema.RESULTS].iter_rows(values_only=True)]
+    rows = book.raw(schema.RESULTS)
     found = find_header(rows, schema.BY_NAME[schema.RESULTS])
     if found is None:
         return None
@@ -189,12 +190,12 @@ def compute_overview(ledger: Ledger, today: dt.date, results: list[dict[str, obj
 
 ROW_CM = 0.53          # default row height (15 pt) in centimetres, to keep charts off each other
 CHART_COL = "G"
-Edit = Callable[[Workbook], list[Change]]
+Edit = Callable[[Book], list[Change]]
 
 
 def _bold_row(ws: Worksheet, row: int, values: list[object]) -> None:
     for j, value in enumerate(values, start=1):
-        cell = ws.cell(row, j, value)
+        cell = put(ws, row, j, value)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -235,9 +236,9 @@ def write_headline(ws: Worksheet, ov: Overview) -> None:
              ("已过期仍安装编号数", len(ov.numbers("expired")), "、".join(ov.numbers("expired"))),
              (f"{EXPIRING_DAYS} 天内到期编号数", len(ov.numbers("expiring")), "、".join(ov.numbers("expiring")))]
     for i, (label, value, detail) in enumerate(lines, start=4):
-        ws.cell(i, 1, label).font = Font(bold=True)
-        ws.cell(i, 2, value)
-        ws.cell(i, 3, detail or None)
+        put(ws, i, 1, label).font = Font(bold=True)
+        put(ws, i, 2, value)
+        put(ws, i, 3, detail or None)
     if ov.rate is not None:
         ws["B6"].number_format = "0.0%"
 
@@ -248,12 +249,12 @@ def _state(s: SoftwareUse) -> str:
 
 
 def write_usage(ws: Worksheet, ov: Overview, top: int) -> int:
-    ws.cell(top, 1, "一、各商业软件的许可数量与安装数量").font = Font(bold=True, size=12)
+    put(ws, top, 1, "一、各商业软件的许可数量与安装数量").font = Font(bold=True, size=12)
     _bold_row(ws, top + 1, ["软件编号", "软件名称", "许可数量", "安装数量", "情况"])
     rows = [[s.软件编号, s.软件名称, s.licences, s.installed, _state(s)] for s in ov.software]
     for i, values in enumerate(rows or [["（无商业软件）", None, 0, 0, None]], start=top + 2):
         for j, value in enumerate(values, start=1):
-            ws.cell(i, j, value)
+            put(ws, i, j, value)
     last = top + 1 + max(1, len(rows))
     height = max(7.5, 0.6 * max(1, len(rows)) + 2.5)
     return _place(ws, _chart("许可数量与安装数量", "bar", False, height), top, top + 1, last, 3, 4)
@@ -262,7 +263,7 @@ def write_usage(ws: Worksheet, ov: Overview, top: int) -> int:
 def write_findings(ws: Worksheet, ov: Overview, top: int) -> int:
     title = (f"二、校验发现的问题（按部门；工作簿中没有保存的校验结果，按 {ov.today.isoformat()} 校验）" if ov.checked_now
              else "二、上次校验发现的问题（按部门，取自「校验结果」）")
-    ws.cell(top, 1, title).font = Font(bold=True, size=12)
+    put(ws, top, 1, title).font = Font(bold=True, size=12)
     _bold_row(ws, top + 1, ["部门", "错误", "警告"])
     if ov.findings is None:
         rows = [["尚无校验结果：请先执行 ledger check --annotate", 0, 0]]
@@ -271,26 +272,31 @@ def write_findings(ws: Worksheet, ov: Overview, top: int) -> int:
         rows = [[d.部门, d.error, d.warning] for d in ov.findings] or [[clean, 0, 0]]
     for i, values in enumerate(rows, start=top + 2):
         for j, value in enumerate(values, start=1):
-            ws.cell(i, j, value)
+            put(ws, i, j, value)
     last = top + 1 + len(rows)
     height = max(7.5, 0.6 * len(rows) + 2.5)
     return _place(ws, _chart("各部门问题数", "bar", True, height), top, top + 1, last, 2, 3)
 
 
 def write_categories(ws: Worksheet, ov: Overview, top: int) -> int:
-    ws.cell(top, 1, "三、软件编号按类别与产地（在用，含 OEM 与免费软件）").font = Font(bold=True, size=12)
+    put(ws, top, 1, "三、软件编号按类别与产地（在用，含 OEM 与免费软件）").font = Font(bold=True, size=12)
     origins = [*schema.ORIGINS, UNSET]
     _bold_row(ws, top + 1, ["软件类别", *origins])
     for i, (cat, row) in enumerate(ov.categories.items(), start=top + 2):
-        ws.cell(i, 1, cat)
+        put(ws, i, 1, cat)
         for j, origin in enumerate(origins, start=2):
-            ws.cell(i, j, row[origin])
+            put(ws, i, j, row[origin])
     last = top + 1 + len(ov.categories)
     return _place(ws, _chart("软件类别与产地", "col", True, 7.5), top, top + 1, last, 2, 1 + len(origins))
 
 
-def write_overview_sheet(wb: Workbook, ov: Overview) -> list[Change]:
-    ws = fresh_sheet(wb, SHEET, after=schema.GUIDE)
+def write_overview_sheet(book: Book, ov: Overview) -> list[Change]:
+    book.generate(SHEET, lambda ws: build_overview(ws, ov), after=schema.GUIDE)
+    rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
+    return [Change(action="概览", sheet=SHEET, content=f"重建概览：商业软件 {len(ov.software)} 个，合规率 {rate}")]
+
+
+def build_overview(ws: Worksheet, ov: Overview) -> None:
     write_headline(ws, ov)
     write_categories(ws, ov, write_findings(ws, ov, write_usage(ws, ov, 11)))
     for col, width in zip("ABCDE", (30, 26, 12, 12, 16)):
@@ -299,21 +305,19 @@ def write_overview_sheet(wb: Workbook, ov: Overview) -> list[Change]:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
-    return [Change(action="概览", sheet=SHEET, content=f"重建概览：商业软件 {len(ov.software)} 个，合规率 {rate}")]
 
 
-def rebuild_overview(wb: Workbook, ledger: Ledger, today: dt.date) -> list[Change]:
+def rebuild_overview(book: Book, ledger: Ledger, today: dt.date) -> list[Change]:
     """Rebuild 概览 inside any write_workbook edit (the roll-up calls this after its own changes)."""
-    return write_overview_sheet(wb, compute_overview(ledger, today, read_results(wb)))
+    return write_overview_sheet(book, compute_overview(ledger, today, read_results(book)))
 
 
 def overview_edit(ledger: Ledger, today: dt.date, keep: list[Overview] | None = None) -> Edit:
     """The edit of `ledger overview`; the figures it drew are appended to `keep`."""
-    def edit(wb: Workbook) -> list[Change]:
-        ov = compute_overview(ledger, today, read_results(wb))
+    def edit(book: Book) -> list[Change]:
+        ov = compute_overview(ledger, today, read_results(book))
         if keep is not None:
             keep.append(ov)
-        return write_overview_sheet(wb, ov)
+        return write_overview_sheet(book, ov)
 
     return edit

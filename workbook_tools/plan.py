@@ -15,11 +15,10 @@ import re
 from collections.abc import Callable
 
 import pandas as pd
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel, Field
 
 from workbook_tools import schema
-from workbook_tools.io.sheets import append_rows, sheet_map
+from workbook_tools.io.book import Book, TableEdit
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change
 from workbook_tools.stats import COMMERCIAL, FREE, OEM, is_site_licence, licence_ended, seats_by_software
@@ -305,22 +304,24 @@ def _same(current: list[dict], desired: list[dict]) -> bool:
     return key(current) == key(desired)
 
 
-def _extra_filled(ws, smap, row: int) -> bool:
+def _extra_filled(book: Book, table: TableEdit, row: int) -> bool:
     """A person typed into a column of their own on that row."""
-    ours = set(smap.cols.values())
-    return any(c.value not in (None, "") for c in ws[row] if c.column not in ours)
+    raw, (first_row, first_col) = book.raw(table.name), book.origin(table.name)
+    values = raw[row - first_row] if 0 <= row - first_row < len(raw) else []
+    ours = set(table.cols.values())
+    return any(v not in (None, "") for j, v in enumerate(values) if first_col + j + 1 not in ours)
 
 
-def apply_plan(ledger: Ledger, plan: Plan) -> Callable[[Workbook], list[Change]]:
+def apply_plan(ledger: Ledger, plan: Plan) -> Callable[[Book], list[Change]]:
     """The edit that puts `plan.proposals` and a fresh 共计 row into 附件4."""
     a4 = ledger.df(schema.A4)
     _, mine = hand_rows(a4)
     totals = a4[~a4.index.isin(plan_rows(a4).index)]
 
-    def edit(wb: Workbook) -> list[Change]:
-        ws, smap = sheet_map(wb, schema.A4)
+    def edit(book: Book) -> list[Change]:
+        table = book.table(schema.A4)
         kept_rows = plan_rows(a4)[~plan_rows(a4).index.isin(mine.index)]
-        touched = [r for _, r in mine.iterrows() if _extra_filled(ws, smap, int(r[ROW]))]
+        touched = [r for _, r in mine.iterrows() if _extra_filled(book, table, int(r[ROW]))]
         for r in touched:
             plan.kept.append(KeptRow(row=int(r[ROW]), 序号=r["序号"], 软件名称=r["软件名称"], reason="右侧自有列有内容"))
         stale = mine[~mine[ROW].isin([int(r[ROW]) for r in touched])]
@@ -330,23 +331,37 @@ def apply_plan(ledger: Ledger, plan: Plan) -> Callable[[Workbook], list[Change]]
         current_total = [r.to_dict() for _, r in totals.iterrows()]
         if _same([r.to_dict() for _, r in stale.iterrows()], desired) and _same(current_total, total) and not touched:
             return []
-        return rewrite(ws, smap, stale, totals, kept_values, desired, total)
+        return rewrite(table, stale, totals, kept_values, desired, total)
 
     return edit
 
 
-def rewrite(ws, smap, stale: pd.DataFrame, totals: pd.DataFrame, kept: list[dict], desired: list[dict],
+def _slots(table: TableEdit, freed: list[int], kept: list[dict]) -> tuple[list[int], list[int]]:
+    """(rows the new plan may reuse: freed rows below every kept row, freed rows to clear)."""
+    last_kept = max([int(r[ROW]) for r in kept if r.get(ROW) is not None] + [table.header_row])
+    usable = sorted(r for r in freed if r > last_kept)
+    return usable, sorted(r for r in freed if r <= last_kept)
+
+
+def rewrite(table: TableEdit, stale: pd.DataFrame, totals: pd.DataFrame, kept: list[dict], desired: list[dict],
             total: list[dict]) -> list[Change]:
-    changes = []
-    gone = sorted([int(r) for r in stale[ROW]] + [int(r) for r in totals[ROW]], reverse=True)
-    for row in gone:
-        ws.delete_rows(row)
-    for _, r in stale.iterrows():
-        changes.append(Change(action="采购计划", sheet=schema.A4, row=int(r[ROW]),
-                              content=f"撤下上次的建议：{r['软件名称']} {_norm(r['许可数'])} 个"))
+    """The tool's rows and the 共计 row are rewritten where they stood (rows are never deleted, so the
+    user's cells, formats and references elsewhere stay where they are); more rows are appended."""
+    changes = [Change(action="采购计划", sheet=schema.A4, row=int(r[ROW]),
+                      content=f"撤下上次的建议：{r['软件名称']} {_norm(r['许可数'])} 个") for _, r in stale.iterrows()]
+    usable, cleared = _slots(table, [int(r) for r in stale[ROW]] + [int(r) for r in totals[ROW]], kept)
     first = max((_serial(r.get("序号")) for r in kept), default=0) + 1
     rows = [d | {"序号": str(first + i)} for i, d in enumerate(desired)]
-    written = append_rows(ws, smap, rows + total)
+    blank_row = dict.fromkeys(table.spec.headers)
+    written = []
+    for i, values in enumerate(rows + total):
+        if i < len(usable):
+            table.set_row(usable[i], blank_row | values)
+            written.append(usable[i])
+        else:
+            written.append(table.append(values))
+    for row in cleared + usable[len(rows + total):]:
+        table.set_row(row, blank_row)
     for row, values in zip(written, rows):
         changes.append(Change(action="采购计划", sheet=schema.A4, row=row,
                               content=f"建议采购：{values['软件名称']} {values['软件版本'] or ''} "

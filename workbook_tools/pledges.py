@@ -8,11 +8,10 @@ import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel
 
 from workbook_tools import schema
-from workbook_tools.io.sheets import sheet_map, write_cell
+from workbook_tools.io.book import Book
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
 from workbook_tools.registers import active_staff
@@ -74,10 +73,9 @@ def check_signature(person: Person, day: dt.date, today: dt.date, force: bool = 
     return True
 
 
-def sign_edit(person: Person, day: dt.date) -> Callable[[Workbook], list[Change]]:
-    def edit(wb: Workbook) -> list[Change]:
-        ws, smap = sheet_map(wb, schema.STAFF)
-        write_cell(ws, person.row, smap.cols[SIGNED], smap.spec.column(SIGNED), day)
+def sign_edit(person: Person, day: dt.date) -> Callable[[Book], list[Change]]:
+    def edit(book: Book) -> list[Change]:
+        book.table(schema.STAFF).set(person.row, SIGNED, day)
         before = f"（原为 {person.signed}）" if person.signed else ""
         return [Change(action="承诺书", sheet=schema.STAFF, row=person.row,
                        content=f"{person.部门 or ''} {person.姓名} 承诺书签署日期 {day}{before}")]

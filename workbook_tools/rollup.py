@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from workbook_tools import events, schema
-from workbook_tools.io.sheets import DATE_FORMAT, append_rows, sheet_map, write_cell
+from workbook_tools.io.book import Book, TableEdit, typed
+from workbook_tools.io.cells import BLANK, encode
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, Finding, LedgerError
 from workbook_tools.registers import header_counts
+from workbook_tools.schema import Kind
 
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
 COMPUTER, NUMBER = events.COMPUTER, events.SOFTWARE
@@ -287,37 +287,49 @@ def summary_lines(plan: RollupPlan) -> list[str]:
 
 # --- writing --------------------------------------------------------------------------------------
 
-def _extra_columns(ws: Worksheet, header_row: int, ours: Iterable[int]) -> dict[int, str]:
+def _extra_columns(book: Book, table: TableEdit) -> dict[int, str]:
     """The user's own columns of a sheet: column -> header text."""
-    ours = set(ours)
-    headers = {c: ws.cell(header_row, c).value for c in range(1, ws.max_column + 1) if c not in ours}
-    return {c: str(h).strip() for c, h in headers.items() if not blank(h) and str(h).strip()}
+    rows = book.raw(table.name)
+    ours = set(table.cols.values())
+    first_row, first_col = book.origin(table.name)
+    header = rows[table.header_row - first_row] if rows else []
+    return {first_col + j + 1: str(h).strip() for j, h in enumerate(header)
+            if first_col + j + 1 not in ours and not blank(h) and str(h).strip()}
 
 
-def write_a8(wb: Workbook, plan: RollupPlan) -> list[Change]:
+def _extra_values(book: Book, table: TableEdit, extra: dict[int, str], rows: set[int]) -> dict[int, list]:
+    raw = book.raw(table.name)
+    first_row, first_col = book.origin(table.name)
+
+    def at(r: int, c: int) -> object:
+        values = raw[r - first_row] if 0 <= r - first_row < len(raw) else []
+        return values[c - 1 - first_col] if 0 <= c - 1 - first_col < len(values) else None
+    return {r: [at(r, c) for c in extra] for r in rows}
+
+
+def write_a8(book: Book, plan: RollupPlan) -> list[Change]:
     """Write only the 附件8 rows that differ; the user's extra cells follow their (计算机编号, 软件编号)."""
-    ws, smap = sheet_map(wb, A8)
-    extra = _extra_columns(ws, smap.header_row, smap.cols.values())
+    table = book.table(A8)
+    extra = _extra_columns(book, table) if book.ledger is None or book.ledger[A8].extra_columns else {}
     grab = {r for r in plan.moves.values() if r is not None} | {c.row for c in plan.a8_changes if c.kind == "删除"}
-    saved = {r: [ws.cell(r, c).value for c in extra] for r in grab | set(plan.stray)} if extra else {}
-    columns = [(smap.cols[h], smap.spec.column(h), h) for h in A8_HEADERS]
+    saved = _extra_values(book, table, extra, grab | set(plan.stray)) if extra else {}
     for i in plan.rewrite:
-        values = plan.rows[i]
-        for col, column, header in columns:
-            write_cell(ws, plan.first_row + i, col, column, values[header])
+        table.set_row(plan.first_row + i, {h: plan.rows[i][h] for h in A8_HEADERS})
     for row in plan.clear:
-        for col, _, _ in columns:
-            ws.cell(row, col).value = None
+        table.set_row(row, dict.fromkeys(A8_HEADERS))
     for target, source in plan.moves.items() if extra else ():
-        for col, value in zip(extra, saved.get(source, [None] * len(extra))):
-            ws.cell(target, col).value = value
+        for col in extra:
+            if source is None:
+                table.patch.op(target, col).value = BLANK
+            else:
+                table.copy_cell(source, target, col)
     stray = [Change(action=ACTION, sheet=A8, row=r, content=f"第 {r} 行不属于任何数据行的自定义列内容被新行占用，原内容：{kept}")
              for r in plan.stray if (kept := _extras_text(extra, saved.get(r, [])))]
     return [_a8_change(c, extra, saved) for c in plan.a8_changes] + stray + _reordered(plan)
 
 
 def _extras_text(extra: dict[int, str], values: list) -> str:
-    return "；".join(f"{extra[c]}={show(v)}" for c, v in zip(extra, values) if not blank(v))
+    return "；".join(f"{extra[c]}={show(v)}" for c, v in zip(extra, values) if not blank(v) and v != "")
 
 
 def _a8_change(change: A8Change, extra: dict[int, str], saved: dict[int, list]) -> Change:
@@ -325,7 +337,8 @@ def _a8_change(change: A8Change, extra: dict[int, str], saved: dict[int, list]) 
     kept = _extras_text(extra, saved.get(change.row, [])) if change.kind == "删除" else ""
     detail = f"{detail}；{kept}" if kept else detail
     prefix = "删除（无安装记录可说明，按 --force 移除）" if change.unexplained else change.kind
-    return Change(action=ACTION, sheet=A8, row=change.row, content=f"{prefix}：{detail}")
+    key = f"计算机 {change.computer or '（空）'}、软件编号 {change.software or '（空）'}"
+    return Change(action=ACTION, sheet=A8, row=change.row, content=f"{prefix}（{key}）：{detail}")
 
 
 def _reordered(plan: RollupPlan) -> list[Change]:
@@ -334,42 +347,53 @@ def _reordered(plan: RollupPlan) -> list[Change]:
     return [Change(action=ACTION, sheet=A8, row=None, content="按部门、姓名、计算机编号、软件编号重新排序并编排序号")]
 
 
-def write_counts(wb: Workbook, plan: RollupPlan) -> list[Change]:
+def write_counts(book: Book, plan: RollupPlan) -> list[Change]:
     if not plan.count_changes:
         return []
-    ws, smap = sheet_map(wb, A7)
-    col, column = smap.cols["安装数量"], smap.spec.column("安装数量")
+    table = book.table(A7)
     for change in plan.count_changes:
-        write_cell(ws, change.row, col, column, change.new)
+        table.set(change.row, "安装数量", change.new)
     return [Change(action=ACTION, sheet=A7, row=c.row, content=f"{c.software} 安装数量：{seats(c.old)} → {seats(c.new)}")
             for c in plan.count_changes]
 
 
-def write_settings(wb: Workbook, changes: list[SettingChange]) -> list[Change]:
+def setting_rows(book: Book) -> dict[str, int]:
+    """Key of 设置 -> its worksheet row."""
+    known = book.ledger.settings_table if book.ledger is not None else None
+    if known is None:
+        return {}
+    return {str(k).strip(): int(r) for k, r in zip(known.df["项目"], known.df[ROW]) if not blank(k)}
+
+
+def write_settings(book: Book, changes: list[SettingChange]) -> list[Change]:
     """Set keys of 设置 (appending missing ones); dates as real dates."""
-    ws, smap = sheet_map(wb, schema.SETTINGS)
-    key_col, value_col = smap.cols["项目"], smap.cols["值"]
-    rows = {str(ws.cell(r, key_col).value).strip(): r for r in range(smap.first_data_row, ws.max_row + 1)
-            if not blank(ws.cell(r, key_col).value)}
+    table = book.table(schema.SETTINGS)
+    rows = setting_rows(book)
     out = []
     for change in changes:
-        row = rows.get(change.key) or append_rows(ws, smap, [{"项目": change.key}])[0]
-        cell = ws.cell(row, value_col)
-        if isinstance(change.new, dt.date):
-            cell.value = dt.datetime.combine(change.new, dt.time())
-            cell.number_format = DATE_FORMAT
-        else:
-            cell.value = change.new
+        row = rows.get(change.key)
+        if row is None:
+            row = rows[change.key] = table.append({"项目": change.key})
+        _set_value(table, row, change.new)
         out.append(Change(action=ACTION, sheet=schema.SETTINGS, row=row,
                           content=f"{change.key}：{change.old or '空'} → {show(change.new)}"))
     return out
 
 
+def _set_value(table: TableEdit, row: int, value: object) -> None:
+    """设置.值 holds any kind: a date as a date, a count as a number, else text."""
+    kind = Kind.DATE if isinstance(value, dt.date) else Kind.COUNT if isinstance(value, int) else Kind.TEXT
+    column = schema.Column("值", kind)
+    stored, fmt = typed(column, value)
+    op = table.patch.op(row, table.cols["值"])
+    op.value, op.fmt, op.expect, op.raw = encode(stored), fmt, stored, None
+
+
 def rollup_edit(plan: RollupPlan):
-    def edit(wb: Workbook) -> list[Change]:
+    def edit(book: Book) -> list[Change]:
         if not plan.changed:
             return []
-        return write_a8(wb, plan) + write_counts(wb, plan) + write_settings(wb, plan.setting_changes)
+        return write_a8(book, plan) + write_counts(book, plan) + write_settings(book, plan.setting_changes)
 
     return edit
 
@@ -418,10 +442,10 @@ def with_overview(edit, ledger: Ledger, today: dt.date):
     """After a roll-up that changed something, refresh 概览 too when the workbook has one."""
     from workbook_tools import overview  # noqa: PLC0415
 
-    def wrapped(wb: Workbook) -> list[Change]:
-        changes = edit(wb)
-        if changes and overview.SHEET in wb.sheetnames:
-            changes += overview.rebuild_overview(wb, ledger, today)
+    def wrapped(book: Book) -> list[Change]:
+        changes = edit(book)
+        if changes and book.has(overview.SHEET):
+            changes += overview.rebuild_overview(book, ledger, today)
         return changes
 
     return wrapped
@@ -446,7 +470,6 @@ def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = Fa
                             "请先改正，或加 --force 强制执行", blockers + plan.unexplained)
     outcome = RollupOutcome(plan=plan, ignored=blockers + plan.unexplained if force else [])
     if plan.changed:
-        result = write_workbook(path, with_overview(rollup_edit(plan), ledger, today), ACTION,
-                                expected_sha=ledger.sha256)
+        result = write_workbook(path, with_overview(rollup_edit(plan), ledger, today), ACTION, ledger=ledger)
         outcome.written, outcome.backup = result.written, result.backup
     return outcome

@@ -16,6 +16,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
+from workbook_tools.io.graft import put
+from workbook_tools.io.book import Book
 from workbook_tools import schema
 from workbook_tools.events import COUNT, replay
 from workbook_tools.ledger import ROW, Ledger
@@ -249,7 +251,7 @@ def put_row(ws: Worksheet, row: int, items: list[Item], bold: bool = False, fmt:
             boxed: bool = True) -> None:
     col = 1
     for value, span in items:
-        cell = ws.cell(row, col, value)
+        cell = put(ws, row, col, value)
         cell.alignment = CENTER if boxed else Alignment(vertical="center")
         cell.font = Font(bold=bold)
         if fmt and isinstance(value, float):
@@ -263,7 +265,7 @@ def put_row(ws: Worksheet, row: int, items: list[Item], bold: bool = False, fmt:
 
 
 def title_row(ws: Worksheet, row: int, text: str, size: int = 11) -> None:
-    ws.cell(row, 1, text).font = Font(bold=True, size=size)
+    put(ws, row, 1, text).font = Font(bold=True, size=size)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=WIDTH)
 
 
@@ -325,7 +327,7 @@ def layout(ws: Worksheet, stats: Stats) -> None:
     write_head(ws, stats)
     row = write_holdings(ws, stats, write_purchases(ws, stats, 12))
     for i, line in enumerate(note_lines(stats)):
-        ws.cell(row + 1 + i, 1, line).alignment = Alignment(vertical="top")
+        put(ws, row + 1 + i, 1, line).alignment = Alignment(vertical="top")
     ws.column_dimensions["A"].width = 9
     for col in "BCDEFGHI":
         ws.column_dimensions[col].width = 12
@@ -337,21 +339,9 @@ def layout(ws: Worksheet, stats: Stats) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
-def fresh_sheet(wb: Workbook, name: str, after: str | None = None) -> Worksheet:
-    """An empty sheet called `name` where the old one stood (or after `after`, else last)."""
-    if name in wb.sheetnames:
-        index = wb.sheetnames.index(name)
-        wb.remove(wb[name])
-    elif after in wb.sheetnames:
-        index = wb.sheetnames.index(after) + 1
-    else:
-        index = len(wb.sheetnames)
-    return wb.create_sheet(name, index)
-
-
-def write_stats_sheet(wb: Workbook, stats: Stats) -> list[Change]:
-    """Rebuild 附件5 (inside a write_workbook edit)."""
-    layout(fresh_sheet(wb, schema.A5, after=schema.A4), stats)
+def write_stats_sheet(book: Book, stats: Stats) -> list[Change]:
+    """Rebuild 附件5 (inside a write_workbook edit): a generated sheet where the old one stood, else after 附件4."""
+    book.generate(schema.A5, lambda ws: layout(ws, stats), after=schema.A4)
     return [Change(action="统计", sheet=schema.A5, content=f"按 {stats.year} 年重建附件5 信息统计表")]
 
 

@@ -84,14 +84,14 @@ def check_command(
     else:
         print_text(result, _console(), show_all)
     if annotate:
-        _annotate(path, result, ledger.sha256, quiet=format is Format.json)
+        _annotate(path, result, ledger, quiet=format is Format.json)
     raise typer.Exit(1 if result.has_errors else 0)
 
 
-def _annotate(path, result, sha: str | None, quiet: bool) -> None:
+def _annotate(path, result, ledger, quiet: bool) -> None:
     from workbook_tools.annotate import annotate
 
-    written = annotate(path, result, expected_sha=sha)
+    written = annotate(path, result, ledger=ledger)
     message = (f"已写入「校验结果」并标记单元格；原文件备份在 {written.backup}" if written.written
                else "没有需要写入的校验结果，工作簿未改动")
     print(message, file=sys.stderr if quiet else sys.stdout)
@@ -117,7 +117,7 @@ def number_command(
     if dry_run:
         print("（--dry-run：未写入）")
         return
-    written = apply_numbers(path, plan, expected_sha=ledger.sha256)
+    written = apply_numbers(path, plan, ledger=ledger)
     print(f"已分配 {len(plan.assigned)} 个编号，需合并 {len(plan.merges)} 行；原文件备份在 {written.backup}")
 
 
@@ -150,5 +150,5 @@ def fix_blanks_command(
     for c in clears:
         print(f"  {c.cell}  第 {c.row} 行「{c.name or ''}」{c.column}：{c.old}（{c.rule}）")
     _confirm(len(clears), yes)
-    written = apply_blanks(path, clears, expected_sha=ledger.sha256)
+    written = apply_blanks(path, clears, ledger=ledger)
     print(f"已清除 {len(written.changes)} 个单元格，原值已记入「变更记录」；原文件备份在 {written.backup}")

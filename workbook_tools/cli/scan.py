@@ -84,7 +84,7 @@ def _print_summary(result, ctx, console) -> None:
     console.print(table)
 
 
-def _write(path: Path, result, ctx, sha: str | None, annotate: bool, propose: bool, quiet: bool) -> None:
+def _write(path: Path, result, ctx, annotate: bool, propose: bool, quiet: bool) -> None:
     """--annotate and --propose in one safe write; messages go to stderr when stdout carries JSON."""
     from workbook_tools.annotate import annotate_edit
     from workbook_tools.io.writer import write_workbook
@@ -97,7 +97,7 @@ def _write(path: Path, result, ctx, sha: str | None, annotate: bool, propose: bo
                                                findings=result.findings)))
     if propose:
         edits.append(propose_edit(proposals(result, ctx)))
-    written = write_workbook(path, lambda wb: [c for edit in edits for c in edit(wb)], "扫描核对", expected_sha=sha)
+    written = write_workbook(path, lambda book: [c for edit in edits for c in edit(book)], "扫描核对", ledger=ctx.ledger)
     proposed = sum(c.sheet == "扫描建议" for c in written.changes)
     out = sys.stderr if quiet else sys.stdout
     if not written.written:
@@ -142,7 +142,7 @@ def scan_command(
         save_report(report_workbook(result, ctx), report, path)
         print(f"检查报告已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
     if annotate or propose:
-        _write(path, result, ctx, ledger.sha256, annotate, propose, quiet=format is Format.json)
+        _write(path, result, ctx, annotate, propose, quiet=format is Format.json)
     raise typer.Exit(1 if result.has_errors else 0)
 
 

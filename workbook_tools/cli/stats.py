@@ -82,7 +82,7 @@ def _stats_one(path: Path, year: int, day) -> None:
     ledger = load_ledger(path)
     stats = compute_stats(ledger, year, day)
     print_stats(stats, _console())
-    result = write_workbook(path, lambda wb: write_stats_sheet(wb, stats), "统计", expected_sha=ledger.sha256)
+    result = write_workbook(path, lambda book: write_stats_sheet(book, stats), "统计", ledger=ledger)
     print(f"已重建工作表「附件5 信息统计表」（{year}年）{_written(result)}")
 
 
@@ -188,7 +188,7 @@ def plan_command(
     if not _go_ahead(yes, "把以上建议写入附件4（替换工具上次的建议与共计行）？"):
         return
     kept_before = len(plan.kept)
-    result = write_workbook(path, apply_plan(ledger, plan), "采购计划", expected_sha=ledger.sha256)
+    result = write_workbook(path, apply_plan(ledger, plan), "采购计划", ledger=ledger)
     for k in plan.kept[kept_before:]:
         console.print(f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}，工具不改动")
     if result.written:
@@ -237,7 +237,7 @@ def add_free_command(
     if not outcome.needed:
         print(f"「{outcome.name}」已登记为 {outcome.number}，附件6 与附件7 均已有记录，未改动。")
         return
-    result = write_workbook(path, add_free_edit(sw, outcome), "免费软件", expected_sha=ledger.sha256)
+    result = write_workbook(path, add_free_edit(sw, outcome), "免费软件", ledger=ledger)
     how = "沿用已有编号" if outcome.reused else "新编号"
     for change in result.changes:
         print(f"{change.sheet.split(' ')[0]} 第 {change.row} 行：{change.content}")
@@ -275,7 +275,7 @@ def pledge_command(
     if not pledges.check_signature(person, day, today(today_), force):
         print(f"「{person.姓名}」（{person.部门 or ''}）已登记 {day} 签署，未改动。")
         return
-    result = write_workbook(path, pledges.sign_edit(person, day), "承诺书", expected_sha=ledger.sha256)
+    result = write_workbook(path, pledges.sign_edit(person, day), "承诺书", ledger=ledger)
     print(f"已登记：人员 第 {person.row} 行 {person.部门 or ''} {person.姓名} 于 {day} 签署承诺书{_written(result)}")
 
 
@@ -287,7 +287,7 @@ def overview_command(path: LedgerPath, today_: TodayOption = None) -> None:
 
     ledger = load_ledger(path)
     keep: list = []
-    result = write_workbook(path, overview_edit(ledger, today(today_), keep), "概览", expected_sha=ledger.sha256)
+    result = write_workbook(path, overview_edit(ledger, today(today_), keep), "概览", ledger=ledger)
     ov = keep[0]
     rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
     print(f"商业软件 {len(ov.software)} 个编号，合规 {ov.compliant} 个，合规率 {rate}")

@@ -67,7 +67,7 @@ def number_work(path: Path, ctx: Context) -> list[str]:
     lines = [f"附件7第 {s.row} 行（{s.name or ''}）未编号：{s.reason}" for s in plan.skipped]
     if not plan.assigned:
         return [*lines, "没有需要分配编号的行，工作簿未改动。"]
-    result = apply_numbers(path, plan, expected_sha=ledger.sha256)
+    result = apply_numbers(path, plan, ledger=ledger)
     lines += [f"附件7第 {a.row} 行：{describe(a)}" for a in plan.assigned]
     return [f"已分配 {len(plan.assigned)} 个编号，合并 {len(plan.merges)} 行；{written(result)}", *lines]
 
@@ -80,7 +80,7 @@ def fix_blanks_work(path: Path, ctx: Context) -> list[str]:
     clears = plan_blanks(ledger)
     if not clears:
         return ["没有需要清除的栏目，工作簿未改动。"]
-    result = apply_blanks(path, clears, expected_sha=ledger.sha256)
+    result = apply_blanks(path, clears, ledger=ledger)
     lines = [f"{c.cell} 第 {c.row} 行「{c.name or ''}」{c.column}：{c.old}（{c.rule}）" for c in clears]
     return [f"已清除附件7 中 {len(result.changes)} 个单元格，原值已记入「变更记录」；{written(result)}", *lines]
 
@@ -104,7 +104,7 @@ def stats_work(path: Path, ctx: Context) -> list[str]:
     ledger = load_ledger(path)
     year = ctx.today.year
     stats = compute_stats(ledger, year, ctx.today)
-    result = write_workbook(path, lambda wb: write_stats_sheet(wb, stats), "统计", expected_sha=ledger.sha256)
+    result = write_workbook(path, lambda book: write_stats_sheet(book, stats), "统计", ledger=ledger)
     return [f"已重建工作表「附件5 信息统计表」（{year}年；其他年度请用 ledger stats --year）。", written(result)]
 
 
@@ -115,7 +115,7 @@ def plan_work(path: Path, ctx: Context) -> list[str]:
     ledger = load_ledger(path)
     plan = compute_plan(ledger, ctx.today)
     kept_before = len(plan.kept)
-    result = write_workbook(path, apply_plan(ledger, plan), "采购计划", expected_sha=ledger.sha256)
+    result = write_workbook(path, apply_plan(ledger, plan), "采购计划", ledger=ledger)
     lines = [f"附件4：{len(plan.proposals)} 行采购建议及共计行。", written(result)]
     return lines + [f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}" for k in plan.kept[kept_before:]]
 
@@ -126,7 +126,7 @@ def overview_work(path: Path, ctx: Context) -> list[str]:
 
     ledger = load_ledger(path)
     keep: list = []
-    result = write_workbook(path, overview_edit(ledger, ctx.today, keep), "概览", expected_sha=ledger.sha256)
+    result = write_workbook(path, overview_edit(ledger, ctx.today, keep), "概览", ledger=ledger)
     ov = keep[0]
     rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
     return [f"已重建工作表「{SHEET}」：商业软件 {len(ov.software)} 个编号，合规 {ov.compliant} 个，合规率 {rate}。",
@@ -153,7 +153,7 @@ def scan_work(path: Path, ctx: Context) -> list[str]:
     result, sctx = reconcile(ledger, read_scans([folder]), ctx.today)
     edits = [annotate_edit(CheckResult(checked_at=result.checked_at, today=result.date, findings=result.findings)),
              propose_edit(proposals(result, sctx))]
-    write = write_workbook(path, lambda wb: [c for e in edits for c in e(wb)], "扫描核对", expected_sha=ledger.sha256)
+    write = write_workbook(path, lambda book: [c for e in edits for c in e(book)], "扫描核对", ledger=ledger)
     proposed = sum(c.sheet == "扫描建议" for c in write.changes)
     counts = result.counts
     head = (f"已用文件夹「{folder}」中的扫描结果核对台账：{counts['error']} 个错误，{counts['warning']} 个警告，"

@@ -12,13 +12,12 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel, Field
 
 from workbook_tools import schema
 from workbook_tools.forms.common import computer_info, first_text, joined, text
 from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.sheets import append_rows, sheet_map, write_cell
+from workbook_tools.io.book import Book
 from workbook_tools.io.writer import WriteResult, write_workbook
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
@@ -81,18 +80,16 @@ def plan_visit(ledger: Ledger, computer: str, day: dt.date) -> VisitPlan:
     return plan
 
 
-def apply_visit(wb: Workbook, plan: VisitPlan) -> list[Change]:
-    ws, smap = sheet_map(wb, schema.A9)
-    column = smap.spec.column("确认单号")
+def apply_visit(book: Book, plan: VisitPlan) -> list[Change]:
+    table = book.table(schema.A9)
     changes = []
     for row in plan.rows:
-        if text(ws.cell(row, smap.cols["计算机编号"]).value) != plan.computer:
-            raise LedgerError("附件9 在读取后已被改动，请重新执行", 2)
-        write_cell(ws, row, smap.cols["确认单号"], column, plan.number)
-        changes.append(Change(action=ACTION, sheet=schema.A9, row=row, content=f"确认单号 {plan.number}"))
+        table.set(row, "确认单号", plan.number)
+        changes.append(Change(action=ACTION, sheet=schema.A9, row=row,
+                              content=f"确认单号 {plan.number}（计算机 {plan.computer}，{plan.day.isoformat()}）"))
     if plan.entries:
-        ws11, smap11 = sheet_map(wb, schema.A11)
-        for row, values in zip(append_rows(ws11, smap11, plan.entries), plan.entries):
+        register = book.table(schema.A11)
+        for row, values in zip(register.append_rows(plan.entries), plan.entries):
             changes.append(Change(action=ACTION, sheet=schema.A11, row=row,
                                   content=f"登记确认单 {values['确认单号']}（计算机 {values['计算机编号']}，未签字）"))
     return changes
@@ -104,7 +101,7 @@ def stamp_visit(path: Path, computer: str, day: dt.date) -> tuple[VisitPlan, Wri
     plan = plan_visit(ledger, computer, day)
     if not plan.rows and not plan.entries:
         return plan, WriteResult(path)  # already numbered and registered: only reprint (even while open in Excel)
-    result = write_workbook(path, lambda wb: apply_visit(wb, plan), ACTION, expected_sha=ledger.sha256)
+    result = write_workbook(path, lambda book: apply_visit(book, plan), ACTION, ledger=ledger)
     return plan, result
 
 
@@ -136,15 +133,12 @@ def plan_signed(ledger: Ledger, number: str, day: dt.date) -> SignedPlan:
     return plan
 
 
-def apply_signed(wb: Workbook, plan: SignedPlan) -> list[Change]:
-    ws, smap = sheet_map(wb, schema.A11)
+def apply_signed(book: Book, plan: SignedPlan) -> list[Change]:
+    table = book.table(schema.A11)
     if plan.entry is not None:
-        [row] = append_rows(ws, smap, [plan.entry])
+        row = table.append(plan.entry)
         return [Change(action=ACTION, sheet=schema.A11, row=row, content=f"登记确认单 {plan.number}（已签字交回）")]
-    if text(ws.cell(plan.row, smap.cols["确认单号"]).value) != plan.number:
-        raise LedgerError("附件11 在读取后已被改动，请重新执行", 2)
-    write_cell(ws, plan.row, smap.cols["已签字"], smap.spec.column("已签字"), "是")
-    write_cell(ws, plan.row, smap.cols["备注"], smap.spec.column("备注"), plan.note)
+    table.set_row(plan.row, {"已签字": "是", "备注": plan.note})
     return [Change(action=ACTION, sheet=schema.A11, row=plan.row,
                    content=f"确认单 {plan.number} 已签字交回（{plan.day.isoformat()}）")]
 
@@ -155,5 +149,5 @@ def mark_signed(path: Path, number: str, day: dt.date) -> tuple[SignedPlan, Writ
     plan = plan_signed(ledger, number, day)
     if plan.already:
         return plan, None
-    result = write_workbook(path, lambda wb: apply_signed(wb, plan), ACTION, expected_sha=ledger.sha256)
+    result = write_workbook(path, lambda book: apply_signed(book, plan), ACTION, ledger=ledger)
     return plan, result

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel
 
 from workbook_tools import schema
 from workbook_tools.io.coerce import clean_text
-from workbook_tools.io.sheets import sheet_map
+from workbook_tools.io.book import Book
 from workbook_tools.io.writer import WriteResult, write_workbook
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
@@ -40,21 +39,18 @@ def plan_blanks(ledger: Ledger) -> list[BlankClear]:
 
 
 def _edit(clears: list[BlankClear]):
-    def edit(wb: Workbook) -> list[Change]:
-        ws, smap = sheet_map(wb, schema.A7)
+    def edit(book: Book) -> list[Change]:
+        table = book.table(schema.A7)
         changes = []
         for c in clears:
-            cell = ws.cell(c.row, smap.cols[c.column])
-            if cell.value in (None, ""):
-                raise LedgerError(f"附件7 {c.cell} 在读取后已被修改，请重新执行", 1)
-            raw = cell.value
-            cell.value = None
+            table.clear(c.row, c.column)
             clause = BLANK_TEXT[c.rule][1]
             changes.append(Change(action=ACTION, sheet=schema.A7, row=c.row, content=(
-                f"{c.cell}「{c.column}」原值「{clean_text(raw)}」已清除（{c.rule}，{clause}；软件「{c.name or ''}」）")))
+                f"{c.cell}「{c.column}」原值「{c.old}」已清除（{c.rule}，{clause}；软件「{c.name or ''}」）")))
         return changes
     return edit
 
 
-def apply_blanks(path: str | Path, clears: list[BlankClear], expected_sha: str | None = None) -> WriteResult:
-    return write_workbook(path, _edit(clears), ACTION, expected_sha=expected_sha)
+def apply_blanks(path: str | Path, clears: list[BlankClear], expected_sha: str | None = None,
+                 ledger: Ledger | None = None) -> WriteResult:
+    return write_workbook(path, _edit(clears), ACTION, expected_sha=expected_sha, ledger=ledger)

@@ -12,20 +12,18 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.workbook import Workbook
 from pydantic import BaseModel, Field
 
 from workbook_tools import events, schema
 from workbook_tools.io.coerce import clean_text
 from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.sheets import append_rows, sheet_map
+from workbook_tools.io.book import Book
 from workbook_tools.io.writer import WriteResult, write_workbook
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
 from workbook_tools.scan.context import COMPUTER, NUMBER
 from workbook_tools.scan.propose import (
-    APPLIED, APPLIED_SKIPPED, APPLIED_YES, CONFIRM, EVENT_ROW, REMARK, SUGGESTIONS, proposal_date, sheet_rows,
-    suggestion_sheet,
+    APPLIED, APPLIED_SKIPPED, APPLIED_YES, CONFIRM, EVENT_ROW, REMARK, SUGGESTIONS, proposal_date, suggestion_sheet,
 )
 
 ACTION = "扫描建议应用"
@@ -128,30 +126,24 @@ def plan_apply(ledger: Ledger, rows: list[tuple[int, dict]], handler: str | None
 
 
 def apply_edit(ledger: Ledger, handler: str | None, today: dt.date, outcome: ApplyOutcome):
-    def edit(wb: Workbook) -> list[Change]:
-        found = suggestion_sheet(wb, create=False)
+    def edit(book: Book) -> list[Change]:
+        found = suggestion_sheet(book, create=False)
         if found is None:
             raise LedgerError(f"工作簿中没有「{SUGGESTIONS}」表：请先执行 ledger scan --propose", 1)
-        ws, smap = found
-        outcome.applied, outcome.skipped = plan_apply(ledger, sheet_rows(ws, smap), handler, today)
-        ws9, smap9 = sheet_map(wb, schema.A9)
-        written = append_rows(ws9, smap9, [c.event for c in outcome.applied])
+        table, rows = found
+        outcome.applied, outcome.skipped = plan_apply(ledger, rows, handler, today)
+        written = book.table(schema.A9).append_rows([c.event for c in outcome.applied])
         changes = []
         for c, row9 in zip(outcome.applied, written):
-            _mark(ws, smap.cols, c.row, {APPLIED: APPLIED_YES, EVENT_ROW: row9})
+            table.set_row(c.row, {APPLIED: APPLIED_YES, EVENT_ROW: row9})
             changes.append(Change(action=ACTION, sheet=schema.A9, row=row9, content=(
                 f"{c.event['操作']} {c.event[NUMBER]}（{c.event[COMPUTER]}，{c.event['日期'].isoformat()}），"
                 f"来自扫描建议第 {c.row} 行")))
         for c in outcome.skipped:
-            _mark(ws, smap.cols, c.row, {APPLIED: APPLIED_SKIPPED, REMARK: c.skip})
+            table.set_row(c.row, {APPLIED: APPLIED_SKIPPED, REMARK: c.skip})
             changes.append(Change(action=ACTION, sheet=SUGGESTIONS, row=c.row, content=f"跳过：{c.skip}"))
         return changes
     return edit
-
-
-def _mark(ws, cols: dict[str, int], row: int, values: dict) -> None:
-    for header, value in values.items():
-        ws.cell(row, cols[header]).value = value
 
 
 def apply_confirmed(path: str | Path, handler: str | None = None, today: dt.date | None = None) -> ApplyOutcome:
@@ -159,5 +151,5 @@ def apply_confirmed(path: str | Path, handler: str | None = None, today: dt.date
     ledger = load_ledger(path)
     outcome = ApplyOutcome()
     edit = apply_edit(ledger, handler, today or dt.date.today(), outcome)
-    outcome.result = write_workbook(path, edit, ACTION, expected_sha=ledger.sha256)
+    outcome.result = write_workbook(path, edit, ACTION, ledger=ledger)
     return outcome

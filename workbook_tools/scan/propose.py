@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
 from workbook_tools import events, schema
 from workbook_tools.io.coerce import clean_text, to_date
-from workbook_tools.io.sheets import SheetMap, add_validations, append_rows, locate, style_header
+from workbook_tools.io.book import Book, TableEdit
 from workbook_tools.model import Change
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import COMPUTER, NUMBER, ScanContext, show
@@ -81,31 +79,14 @@ def proposals(result: ScanResult, ctx: ScanContext) -> list[Proposal]:
 
 # --- the sheet ---------------------------------------------------------------------------------
 
-def suggestion_sheet(wb: Workbook, create: bool) -> tuple[Worksheet, SheetMap] | None:
-    if SUGGESTIONS not in wb.sheetnames:
+def suggestion_sheet(book: Book, create: bool) -> tuple[TableEdit, list[tuple[int, dict]]] | None:
+    """The review sheet and its data rows as (worksheet row, header -> raw value); None when absent."""
+    if not book.has(SUGGESTIONS):
         if not create:
             return None
-        ws = wb.create_sheet(SUGGESTIONS)
-        for j, column in enumerate(SUGGESTION_SHEET.columns, start=1):
-            style_header(ws.cell(1, j, column.header))
-            ws.column_dimensions[ws.cell(1, j).column_letter].width = column.width or max(8, len(column.header) * 2.2 + 2)
-        ws.freeze_panes = "A2"
-        smap = SheetMap(SUGGESTION_SHEET, 1, {c.header: j for j, c in enumerate(SUGGESTION_SHEET.columns, start=1)})
-        add_validations(ws, smap)
-        return ws, smap
-    ws = wb[SUGGESTIONS]
-    return ws, locate(ws, SUGGESTION_SHEET)
-
-
-def sheet_rows(ws: Worksheet, smap: SheetMap) -> list[tuple[int, dict]]:
-    """(worksheet row, header -> cleaned value) of every non-blank data row."""
-    out = []
-    cols = smap.cols
-    for row in range(smap.first_data_row, ws.max_row + 1):
-        values = {h: ws.cell(row, j).value for h, j in cols.items()}
-        if any(clean_text(v) for v in values.values()):
-            out.append((row, values))
-    return out
+        return book.table(SUGGESTIONS, create=True, spec=SUGGESTION_SHEET), []
+    table, rows = book.values(SUGGESTIONS, SUGGESTION_SHEET)
+    return table, [(r, v) for r, v in rows if any(clean_text(x) for x in v.values())]
 
 
 def pending_keys(rows: list[tuple[int, dict]]) -> set[tuple[str, str, str]]:
@@ -120,13 +101,12 @@ def _next_serial(rows: list[tuple[int, dict]]) -> int:
 
 def propose_edit(items: list[Proposal]):
     """The edit appending the new proposals to 扫描建议 (creating the sheet if needed)."""
-    def edit(wb: Workbook) -> list[Change]:
-        ws, smap = suggestion_sheet(wb, create=True)
-        existing = sheet_rows(ws, smap)
+    def edit(book: Book) -> list[Change]:
+        table, existing = suggestion_sheet(book, create=True)
         waiting = pending_keys(existing)
         new = [p for p in dict((p.key, p) for p in items).values() if p.key not in waiting]
         serial = _next_serial(existing)
-        written = append_rows(ws, smap, ({"序号": str(serial + i), **p.row()} for i, p in enumerate(new)))
+        written = table.append_rows({"序号": str(serial + i), **p.row()} for i, p in enumerate(new))
         return [Change(action=ACTION, sheet=SUGGESTIONS, row=r,
                        content=f"建议{p.operation} {p.software}（{p.computer}），依据 {p.basis}")
                 for r, p in zip(written, new)]

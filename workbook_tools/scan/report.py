@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from workbook_tools import schema
 from workbook_tools.io.sheets import style_header
-from workbook_tools.io.writer import check_not_locked, replace_atomically
+from workbook_tools.io.writer import check_not_locked
 from workbook_tools.model import LedgerError
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext, show
@@ -146,6 +146,6 @@ def save_report(wb: Workbook, path: Path, ledger_path: Path | None) -> None:
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     try:
         wb.save(tmp)
-        replace_atomically(tmp, path)
+        os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
