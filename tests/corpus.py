@@ -53,6 +53,7 @@ def base(folder: Path) -> Path:
 
 def libreoffice(folder: Path) -> Path:
     source = base(folder / "src")
+    rewrite_parts(source, {schema.A7: _with_formula})
     out = folder / "lo"
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/lo-profile",
                     "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(source)],
