@@ -114,13 +114,22 @@ def test_charts_survive_a_later_write(path):
     assert len(openpyxl.load_workbook(path)[ov.SHEET]._charts) == 3
 
 
-def test_without_results_sheet_the_sheet_says_so(path):
+@pytest.mark.parametrize("emptied", ["removed", "emptied by init"])
+def test_without_a_saved_result_the_overview_runs_the_check(path, emptied):
     wb = openpyxl.load_workbook(path)
-    del wb[schema.RESULTS]
+    if emptied == "removed":
+        del wb[schema.RESULTS]
+    else:
+        wb[schema.RESULTS].delete_rows(2, wb[schema.RESULTS].max_row)   # as `ledger init` leaves it: headers only
     wb.save(path)
     result = build(path)
-    assert result.findings is None
+    from workbook_tools.rules import run_check
+
+    ledger = load_ledger(path)
+    expected = ov.findings_by_department(ledger, ov.check_rows(ledger, TODAY))
+    assert result.checked_now and result.findings == expected
+    assert sum(d.error for d in result.findings) == run_check(ledger, TODAY).counts["error"] > 0
     ws = openpyxl.load_workbook(path)[ov.SHEET]
     texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
-    assert any(t.startswith("尚无校验结果") for t in texts)
+    assert not any("未发现问题" in t for t in texts)
     assert len(charts(path)) == 3

@@ -189,8 +189,9 @@ def a7_counts(path: Path) -> dict[str, float]:
 
 @pytest.mark.parametrize("order", [(D(2025, 6, 30), D(2025, 12, 31)), (D(2025, 12, 31), D(2025, 3, 31), D(2025, 6, 30))])
 def test_rollup_at_several_dates_gives_exactly_the_expected_rows(ledger_copy, order):
-    for day in order:
-        outcome = apply_rollup(ledger_copy, day, today=TODAY)
+    for before, day in zip((None, *order), order):
+        back = before is not None and day < before   # going back to an earlier date must be forced
+        outcome = apply_rollup(ledger_copy, day, force=back, today=TODAY)
         assert outcome.written
         assert a8_rows(ledger_copy) == EXPECTED[day]
         assert a7_counts(ledger_copy) == COUNTS[day]
@@ -320,7 +321,7 @@ def test_user_text_below_the_table_is_logged_when_rows_grow_over_it(ledger_copy)
     wb[A8].cell(1, 13, "说明")
     wb[A8].cell(7, 13, "以上为本处室自查结果")
     wb.save(ledger_copy)
-    apply_rollup(ledger_copy, D(2025, 3, 31), today=TODAY)
+    apply_rollup(ledger_copy, D(2025, 3, 31), force=True, today=TODAY)
     assert a8_rows(ledger_copy) == EXPECTED[D(2025, 3, 31)]
     changes = load_ledger(ledger_copy).df(schema.CHANGES)
     assert changes["内容"].astype(str).str.contains("以上为本处室自查结果").sum() == 1

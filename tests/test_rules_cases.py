@@ -77,6 +77,7 @@ TRIGGERS: dict[str, tuple[Callable[[Unit], None], set]] = {
     "TYPE-DATE": (both(setv("附件9", 1, 日期="2025-13-45"), setv("附件7", 0, 许可期限="一年半左右")),
                   {("附件9", 3, "I3"), ("附件7", 2, "K2")}),
     "TYPE-NUMBER": (setv("附件7", 0, 许可数量="五个"), {("附件7", 2, "I2")}),
+    "ID-WIDTH": (setv("附件9", 2, 计算机编号="ＰＣ－００２"), {("附件9", 4, "D4")}),
     "REF-SOFTWARE": (setv("附件9", 1, 软件编号="SY-0099"), {("附件9", 3, "B3")}),
     "REF-COMPUTER": (setv("附件9", 2, 计算机编号="PC-099"), {("附件9", 4, "D4")}),
     "REF-PERSON": (both(setv("计算机", 1, 使用人="王五"), setv("计算机", 0, 使用部门="网络平台处")),
@@ -130,6 +131,7 @@ NEAR_MISSES: dict[str, Callable[[Unit], None]] = {
     "TYPE-ENUM": both(setv("附件7", 0, 软件类型=" 商业软件 "), setv("附件7", 1, 报废原因="（1）")),
     "TYPE-DATE": both(setv("附件9", 1, 日期="2025年1月5日"), setv("附件7", 0, 许可期限="3年")),
     "TYPE-NUMBER": setv("附件7", 0, 采购金额="¥1,200"),
+    "ID-WIDTH": setv("附件9", 2, 计算机编号="\u3000PC-002 "),   # only spaces around it
     "REF-SOFTWARE": setv("附件9", 1, 软件编号=" SY-0001 "),
     "REF-COMPUTER": setv("附件10", 0, 计算机编号="PC-001"),
     # an old event records the department the person had then
@@ -192,4 +194,5 @@ def test_clean_unit_is_clean(tmp_path):
 
 
 WARNINGS = {"NUM-FORMAT", "REF-PERSON", "REF-DEPT", "MISMATCH-DERIVED", "EVENT-DOUBLE-INSTALL", "EVENT-UPGRADE-HALF",
-            "EVENT-NO-REQUEST", "EVENT-NO-SLIP", "LIC-EXPIRING", "ROLLUP-STALE", "STAFF-NO-PLEDGE", "HEADER-COUNTS"}
+            "EVENT-NO-REQUEST", "EVENT-NO-SLIP", "LIC-EXPIRING", "ROLLUP-STALE", "STAFF-NO-PLEDGE", "HEADER-COUNTS",
+            "ID-WIDTH"}

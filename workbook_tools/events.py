@@ -16,6 +16,7 @@ from workbook_tools.ledger import ROW
 
 COMPUTER, SOFTWARE, OP, DATE, COUNT, VERSION = "计算机编号", "软件编号", "操作", "日期", "安装数量", "版本"
 INSTALL, UNINSTALL = "安装", "卸载"
+BASELINE_REMARK = "初始登记"   # 备注 of the 安装 rows `ledger baseline` writes
 LIVE_COLUMNS = [COMPUTER, SOFTWARE, VERSION, DATE, COUNT, ROW]
 
 
@@ -43,6 +44,16 @@ def usable_events(events: pd.DataFrame, until: dt.date | None = None) -> pd.Data
     if until is not None:
         usable = usable[usable[DATE] <= pd.Timestamp(until)]
     return usable.sort_values([DATE, ROW], kind="stable")
+
+
+def baseline_rows(events: pd.DataFrame) -> pd.Series:
+    """Mask of the baseline (初始登记) rows: 统一部署 安装 rows whose 备注 begins with 初始登记.
+
+    They register installations that existed before the log was kept: no visit, no slip to sign.
+    """
+    remark = events["备注"].astype(object).where(events["备注"].notna(), "")
+    marked = remark.map(lambda r: str(r).startswith(BASELINE_REMARK)).astype(bool)
+    return marked & (events[OP] == INSTALL) & (events["统一部署"] == "是")
 
 
 def _after_install(ordered: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from workbook_tools import events, schema
 from workbook_tools.io.book import Book
@@ -35,14 +36,22 @@ from workbook_tools.rollup import show
 A6, A7, A8, A9, A11, PCS = schema.A6, schema.A7, schema.A8, schema.A9, schema.A11, schema.COMPUTERS
 COMPUTER, NUMBER, INSTALL, UNINSTALL = events.COMPUTER, events.SOFTWARE, events.INSTALL, events.UNINSTALL
 COMMERCIAL, FREE = "商业软件", "免费软件"
-BASELINE_REMARK = "初始登记"
+BASELINE_REMARK = events.BASELINE_REMARK
 SLIP_AUTO = "auto"
 FORCE_HINT = "；如确需执行，请加 --force 并用 --reason 说明原因"
 Record = dict[str, Any]
 
 
+def narrow_id(value: object) -> object:
+    """An id as the sheets are matched: NFKC (full-width ＰＣ－００１ is PC-001), trimmed."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
 class Visit(BaseModel):
     """One visit to one computer on one date (the options every operation shares)."""
+
+    _ids = field_validator("computer", "request", "slip", "software", "old", "new", mode="before",
+                           check_fields=False)(narrow_id)
 
     computer: str
     date: dt.date
@@ -72,6 +81,8 @@ class Upgrade(Visit):
 
 
 class ScrapSoftware(BaseModel):
+    _ids = field_validator("software", mode="before")(narrow_id)
+
     software: str
     date: dt.date
     reason: Literal["1", "2", "3"]   # 配置管理规定 二.7 (1)(2)(3)
@@ -393,10 +404,7 @@ def _by_id(ledger: Ledger, sheet: str, key: str) -> dict[str, Record]:
     return {r[key]: r for r in df[df[key].notna()].drop_duplicates(key).to_dict("records")}
 
 
-def plan_baseline(ledger: Ledger, date: dt.date, today: dt.date) -> OperationPlan:
-    """Every 附件8 row becomes an 安装 event dated `date` (统一部署, 备注 初始登记)."""
-    check_date(date, today)
-    a8 = ledger.df(A8)
+def _baseline_refusals(ledger: Ledger, a8: pd.DataFrame) -> None:
     if a8.empty:
         refuse("附件8 没有数据行，无需初始登记")
     missing = a8[a8[COMPUTER].isna() | a8[NUMBER].isna()]
@@ -408,16 +416,36 @@ def plan_baseline(ledger: Ledger, date: dt.date, today: dt.date) -> OperationPla
         first = clash.iloc[0]
         refuse(f"附件9 已有附件8 中 {len(clash)} 行的安装维护记录（如第 {int(first[ROW])} 行 {first[COMPUTER]}/{first[NUMBER]}），"
                "不能再做初始登记")
+
+
+def baseline_day(installed: object, date: dt.date, row: int) -> dt.date:
+    """The date of a baseline event: the inventory's 安装日期 where it has one, else the baseline date."""
+    if _blank(installed):
+        return date
+    day = pd.Timestamp(installed).date()
+    if day > date:
+        refuse(f"附件8 第 {row} 行的安装日期 {day.isoformat()} 晚于初始登记日期 {date.isoformat()}，"
+               "请核对安装日期或改用较晚的初始登记日期")
+    return day
+
+
+def plan_baseline(ledger: Ledger, date: dt.date, today: dt.date) -> OperationPlan:
+    """Every 附件8 row becomes an 安装 event (统一部署, 备注 初始登记), dated by its 安装日期 or else `date`."""
+    check_date(date, today)
+    a8 = ledger.df(A8)
+    _baseline_refusals(ledger, a8)
     pcs, sws = _by_id(ledger, PCS, COMPUTER), _by_id(ledger, A7, NUMBER)
     visit = Visit(computer="", date=date, unified=True)
     rows, serial = [], next_serial(ledger)
-    for pc_id, number, version, row in a8.drop_duplicates([COMPUTER, NUMBER])[[COMPUTER, NUMBER, "软件版本", ROW]].itertuples(index=False):
+    columns = [COMPUTER, NUMBER, "软件版本", "安装日期", ROW]
+    for pc_id, number, version, installed, row in a8.drop_duplicates([COMPUTER, NUMBER])[columns].itertuples(index=False):
         pc, sw = pcs.get(pc_id), sws.get(number)
         if pc is None or sw is None:
             what = f"计算机「{pc_id}」未在「计算机」中登记" if pc is None else f"软件编号「{number}」未在附件7中登记"
             refuse(f"附件8 第 {int(row)} 行：{what}，请先补登")
         refuse_dead(pc, sw, date)
-        rows.append(event_row(serial + len(rows), INSTALL, number, pc, visit, None, version, 1.0, BASELINE_REMARK))
+        day = visit.model_copy(update={"date": baseline_day(installed, date, int(row))})
+        rows.append(event_row(serial + len(rows), INSTALL, number, pc, day, None, version, 1.0, BASELINE_REMARK))
     return _plan("初始登记", rows, None, [])
 
 

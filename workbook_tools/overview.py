@@ -55,7 +55,8 @@ class DeptFindings(BaseModel):
 class Overview(BaseModel):
     today: dt.date
     software: list[SoftwareUse]
-    findings: list[DeptFindings] | None = None     # None: the workbook has no 校验结果
+    findings: list[DeptFindings] | None = None     # None: no check result at all
+    checked_now: bool = False                      # findings come from a check run for this overview
     categories: dict[str, dict[str, int]] = Field(default_factory=dict)  # 软件类别 -> 产地 -> numbers
 
     @property
@@ -165,10 +166,24 @@ def findings_by_department(ledger: Ledger, results: list[dict[str, object]]) -> 
     return sorted(counts.values(), key=lambda d: (-(d.error + d.warning), d.部门))
 
 
+def check_rows(ledger: Ledger, today: dt.date) -> list[dict[str, object]]:
+    """The findings of a check run now, in the shape of 校验结果 rows."""
+    from workbook_tools.rules import run_check  # noqa: PLC0415 - the overview only needs it without a saved result
+
+    return [{"表": f.sheet, "行": f.row, "单元格": f.cell, "级别": f.severity.value}
+            for f in run_check(ledger, today).findings]
+
+
 def compute_overview(ledger: Ledger, today: dt.date, results: list[dict[str, object]] | None = None) -> Overview:
-    found = None if results is None else findings_by_department(ledger, results)
-    return Overview(today=today, software=software_use(ledger, today), findings=found,
-                    categories=categories(ledger, today))
+    """The figures; `results` are the rows of a saved 校验结果.
+
+    An empty or missing 校验结果 does not mean "no problem": a new workbook has an empty one.  Then the
+    check is run for the overview and the sheet says so.
+    """
+    checked_now = not results
+    rows = check_rows(ledger, today) if checked_now else results
+    return Overview(today=today, software=software_use(ledger, today), findings=findings_by_department(ledger, rows),
+                    checked_now=checked_now, categories=categories(ledger, today))
 
 
 # --- the sheet -----------------------------------------------------------------------------------
@@ -246,12 +261,15 @@ def write_usage(ws: Worksheet, ov: Overview, top: int) -> int:
 
 
 def write_findings(ws: Worksheet, ov: Overview, top: int) -> int:
-    put(ws, top, 1, "二、上次校验发现的问题（按部门）").font = Font(bold=True, size=12)
+    title = (f"二、校验发现的问题（按部门；工作簿中没有保存的校验结果，按 {ov.today.isoformat()} 校验）" if ov.checked_now
+             else "二、上次校验发现的问题（按部门，取自「校验结果」）")
+    put(ws, top, 1, title).font = Font(bold=True, size=12)
     _bold_row(ws, top + 1, ["部门", "错误", "警告"])
     if ov.findings is None:
         rows = [["尚无校验结果：请先执行 ledger check --annotate", 0, 0]]
     else:
-        rows = [[d.部门, d.error, d.warning] for d in ov.findings] or [["上次校验未发现问题", 0, 0]]
+        clean = f"{ov.today.isoformat()} 校验未发现问题" if ov.checked_now else "上次校验未发现问题"
+        rows = [[d.部门, d.error, d.warning] for d in ov.findings] or [[clean, 0, 0]]
     for i, values in enumerate(rows, start=top + 2):
         for j, value in enumerate(values, start=1):
             put(ws, i, j, value)

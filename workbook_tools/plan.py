@@ -248,13 +248,53 @@ def _serial(value: object) -> int:
     return int(text) if text.isdigit() else 0
 
 
+class Totals(BaseModel):
+    """The 共计 of 附件4: every licence is counted, the amount only where a price is known."""
+
+    licences: float = 0.0          # 许可数 of every row
+    priced_licences: float = 0.0   # 许可数 of the rows with a 合计
+    unpriced_rows: int = 0
+    amount: float = 0.0            # sum of 合计
+
+    @property
+    def unpriced_licences(self) -> float:
+        return self.licences - self.priced_licences
+
+    def note(self) -> str:
+        """What 合计 covers, said where a reader of the 共计 row sees it."""
+        if not self.unpriced_rows:
+            return ""
+        return (f"合计只含已定价的 {_count(self.priced_licences)} 个许可；另有 {_count(self.unpriced_licences)} 个许可"
+                f"（{self.unpriced_rows} 行）未填单价，未计入合计")
+
+
+def _count(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _filled(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def plan_totals(rows: list[dict[str, object]]) -> Totals:
+    totals = Totals()
+    for r in rows:
+        licences = float(r["许可数"]) if _filled(r.get("许可数")) else 0.0
+        totals.licences += licences
+        if _filled(r.get("合计")):
+            totals.priced_licences += licences
+            totals.amount += float(r["合计"])
+        else:
+            totals.unpriced_rows += 1
+    totals.amount = round(totals.amount, 2)
+    return totals
+
+
 def total_values(rows: list[dict[str, object]]) -> dict[str, object]:
-    """The 共计 row: sums of 许可数 and 合计 (合计 of rows without a price cannot be summed)."""
-    count = sum(float(r.get("许可数") or 0) for r in rows if not pd.isna(r.get("许可数")))
-    priced = [float(r["合计"]) for r in rows if r.get("合计") is not None and not pd.isna(r.get("合计"))]
-    unpriced = len(rows) - len(priced)
-    note = TOOL_MARK + (f"；{unpriced} 行未填合计，未计入" if unpriced else "")
-    return {"序号": TOTAL, "软件名称": TOTAL, "许可数": count, "合计": round(sum(priced), 2), "备注": note}
+    """The 共计 row: 许可数 of every row, 合计 of the priced ones, and 备注 saying what 合计 leaves out."""
+    totals = plan_totals(rows)
+    note = "；".join(p for p in (TOOL_MARK, totals.note()) if p)
+    return {"序号": TOTAL, "软件名称": TOTAL, "许可数": totals.licences, "合计": totals.amount, "备注": note}
 
 
 def _same(current: list[dict], desired: list[dict]) -> bool:

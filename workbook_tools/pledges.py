@@ -14,6 +14,7 @@ from workbook_tools import schema
 from workbook_tools.io.book import Book
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, LedgerError
+from workbook_tools.registers import active_staff
 
 SIGNED = "承诺书签署日期"
 
@@ -33,8 +34,8 @@ def _person(r: pd.Series) -> Person:
 
 
 def active(df: pd.DataFrame) -> pd.Series:
-    """在职, or 状态 left blank."""
-    return df["状态"].isna() | df["状态"].eq("在职")
+    """On the staff (registers.active_staff: 在职, or 状态 left blank)."""
+    return active_staff(df)
 
 
 def unsigned_staff(ledger: Ledger) -> list[Person]:

@@ -22,6 +22,7 @@ from workbook_tools.io.book import Book, TableEdit, typed
 from workbook_tools.io.cells import BLANK, encode
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, Finding, LedgerError
+from workbook_tools.registers import header_counts
 from workbook_tools.schema import Kind
 
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
@@ -263,14 +264,12 @@ def _setting_changes(ledger: Ledger, date: dt.date, header: dict[str, int]) -> l
 
 def compute_rollup(ledger: Ledger, date: dt.date) -> RollupPlan:
     """The roll-up at `date` (LEDGER_SPEC §5) and its difference from the workbook; no IO."""
-    from workbook_tools.rules.compliance import header_counts  # noqa: PLC0415
-
     replayed = events.replay(ledger.df(A9), date)
     new = derive_a8(ledger, replayed.live)
     counts = {str(k): float(v) for k, v in replayed.count_by_software().items()}
     table = ledger[A8]
     plan = RollupPlan(date=date, period=period_of(date), count=len(new), first_row=table.header_row + 1,
-                      counts=counts, header=header_counts(ledger), unexplained=unexplained_rows(ledger))
+                      counts=counts, header=header_counts(ledger, date), unexplained=unexplained_rows(ledger))
     plan._frame = new
     old_rows, new_rows = _norm_rows(table.df), _norm_rows(new)
     plan.a8_changes, old_row_of = _a8_changes(table.df, old_rows, new_rows, plan.first_row,
@@ -445,6 +444,16 @@ def check_date(date: dt.date, today: dt.date, what: str = "半年更新") -> Non
         raise LedgerError(f"{what}日期 {date.isoformat()} 晚于今天 {today.isoformat()}，不能登记未来的情况", 1)
 
 
+def refuse_rollback(ledger: Ledger, date: dt.date, force: bool) -> None:
+    """A roll-up to a date before 上次半年更新日期 would wind 附件8/附件7 back (scrapped software reinstalled)."""
+    last = ledger.last_rollup()
+    if force or last is None or date >= last:
+        return
+    raise LedgerError(f"半年更新日期 {date.isoformat()} 早于上次半年更新日期 {last.isoformat()}：这会把附件8、附件7 退回到 "
+                      f"{date.isoformat()} 的状态（其后的安装、卸载和报废都不再计入）；请核对 --date，"
+                      "如确需重新生成当时的台账请加 --force", 1)
+
+
 def with_overview(edit, ledger: Ledger, today: dt.date):
     """After a roll-up that changed something, refresh 概览 too when the workbook has one."""
     from workbook_tools import overview  # noqa: PLC0415
@@ -468,6 +477,7 @@ def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = Fa
     date = date or today
     check_date(date, today)
     ledger = load_ledger(path)
+    refuse_rollback(ledger, date, force)
     blockers = rollup_blockers(ledger, today)
     plan = compute_rollup(ledger, date)
     if not force and (blockers or plan.unexplained):

@@ -7,6 +7,7 @@ docs/stats.md (统计口径); the helpers below each carry one of those decision
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,8 @@ from workbook_tools import schema
 from workbook_tools.events import COUNT, replay
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.licence import term_end, unlimited_seats
-from workbook_tools.model import Change
+from workbook_tools.model import Change, LedgerError
+from workbook_tools.registers import computers_in_use, staff_counts
 
 OS, OFFICE, ANTIVIRUS, OTHER = schema.SOFTWARE_CATEGORIES
 FORM_CATEGORIES = (OS, OFFICE, ANTIVIRUS)   # the form's columns; 其他软件 only enters 总计
@@ -108,22 +110,6 @@ def licence_ended(term: object, start: object, day: dt.date) -> bool:
 
 def _ts(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day)
-
-
-def staff_counts(ledger: Ledger) -> tuple[int, int]:
-    """(在职 people, of whom 使用计算机=是); a blank 状态 counts as 在职."""
-    df = ledger.df(schema.STAFF)
-    active = df["状态"].isna() | df["状态"].eq("在职")
-    return int(active.sum()), int((active & df["使用计算机"].eq("是")).sum())
-
-
-def computers_in_use(ledger: Ledger, day: dt.date) -> pd.DataFrame:
-    """计算机 rows in use on `day`: started by then (or no 启用日期) and not scrapped by then."""
-    df = ledger.df(schema.COMPUTERS)
-    ts = _ts(day)
-    started = df["启用日期"].isna() | (df["启用日期"] <= ts)
-    scrapped = (df["报废日期"] <= ts) | (df["状态"].eq("报废") & df["报废日期"].isna())
-    return df[started & ~scrapped]
 
 
 def software_gone(a7: pd.DataFrame, day: dt.date) -> pd.Series:
@@ -368,6 +354,7 @@ class UnitResult(BaseModel):
     name: str
     stats: Stats | None = None
     error: str | None = None
+    sha256: str | None = None       # of the file as read, to find the same ledger given twice
 
 
 class Consolidation(BaseModel):
@@ -394,7 +381,6 @@ def ledger_files(items: list[Path]) -> list[Path]:
 
 def unit_result(path: Path, year: int, today: dt.date) -> UnitResult:
     from workbook_tools.io.reader import load_ledger  # IO stays at the edge of this pure module
-    from workbook_tools.model import LedgerError
 
     try:
         ledger = load_ledger(path)
@@ -403,7 +389,33 @@ def unit_result(path: Path, year: int, today: dt.date) -> UnitResult:
         return UnitResult(path=str(path), name=path.stem, error=exc.message)
     except Exception as exc:  # noqa: BLE001 - one odd unit must not stop the others
         return UnitResult(path=str(path), name=path.stem, error=f"无法统计（{type(exc).__name__}: {exc}）")
-    return UnitResult(path=str(path), name=stats.header.单位名称 or path.stem, stats=stats)
+    return UnitResult(path=str(path), name=stats.header.单位名称 or path.stem, stats=stats, sha256=ledger.sha256)
+
+
+def _same_unit(a: UnitResult, b: UnitResult) -> str | None:
+    """Why two read units are one (same file, same content, same 单位名称), or None."""
+    if Path(a.path).resolve() == Path(b.path).resolve():
+        return "是同一个文件"
+    if a.sha256 and a.sha256 == b.sha256:
+        return "内容完全相同"
+    if a.stats.header.单位名称 and norm_unit(a.stats.header.单位名称) == norm_unit(b.stats.header.单位名称):
+        return f"的单位名称都是「{a.stats.header.单位名称}」"
+    return None
+
+
+def norm_unit(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def refuse_duplicates(units: list[UnitResult]) -> None:
+    """Every unit is counted once: summing one ledger twice would double every figure."""
+    good = [u for u in units if u.stats is not None]
+    for i, a in enumerate(good):
+        for b in good[i + 1:]:
+            why = _same_unit(a, b)
+            if why:
+                raise LedgerError(f"汇总已拒绝：{Path(a.path).name} 与 {Path(b.path).name} {why}，同一单位只能汇总一次"
+                                  "（请去掉重复的文件，或在「设置」中改正单位名称）", 1)
 
 
 def sum_stats(parts: list[Stats], year: int, today: dt.date, name: str) -> Stats:
@@ -429,6 +441,7 @@ def consolidate(paths: list[Path], year: int, today: dt.date | None = None, name
     today = today or dt.date.today()
     files = [p for p in ledger_files(paths) if exclude is None or p.resolve() != exclude.resolve()]
     units = [unit_result(p, year, today) for p in files]
+    refuse_duplicates(units)
     good = [u for u in units if u.stats is not None]
     total = sum_stats([u.stats for u in good], year, today, name or f"{len(good)} 个单位汇总")
     for u in good:

@@ -6,6 +6,7 @@ import pkgutil
 import sys
 
 from workbook_tools.cli.app import app
+from workbook_tools.cli.chinese import click_errors, file_message, usage_message
 from workbook_tools.model import LedgerError
 
 _LOADED = False
@@ -29,10 +30,22 @@ def main(argv: list[str] | None = None) -> None:
         args.remove("--debug")
     load_commands()
     try:
-        app(args=args, prog_name="ledger")  # standalone: usage errors and exit codes handled by click
+        code = app(args=args, prog_name="ledger", standalone_mode=False)
     except LedgerError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except click_errors.NoArgsIsHelpError as exc:   # `ledger` alone: its help page (exit 2, as Click does)
+        print(exc.format_message(), file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except click_errors.UsageError as exc:
+        print(f"错误：{usage_message(exc, args)}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except click_errors.FileError as exc:
+        print(f"错误：{file_message(exc)}", file=sys.stderr)
+        sys.exit(2)
+    except click_errors.Abort:
+        print("已取消。", file=sys.stderr)
+        sys.exit(1)
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
@@ -40,3 +53,4 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print(f"错误：内部错误（{type(exc).__name__}: {exc}）；加 --debug 查看详情", file=sys.stderr)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

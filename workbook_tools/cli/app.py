@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(
+from workbook_tools.cli.chinese import LedgerTyper
+
+app = LedgerTyper(
     name="ledger",
     help="软件正版化台账工具：校验、编号、半年更新、统计、打印表单。",
     no_args_is_help=True,
@@ -25,6 +27,8 @@ def _root() -> None:
 
 # Shared argument/option types (sqlite-utils style: declared once, reused by every command).
 LedgerPath = Annotated[Path, typer.Argument(help="台账工作簿路径（.xlsx）", show_default=False)]
+TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
+TodayOption = Annotated[str | None, typer.Option("--today", help=TODAY_HELP, show_default=False)]
 
 
 def parse_day(value: str | None, option: str = "--date") -> dt.date | None:

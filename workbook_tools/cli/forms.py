@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from workbook_tools.cli.app import LedgerPath, app, parse_day, today
+from workbook_tools.cli.app import LedgerPath, TodayOption, app, parse_day, today
 from workbook_tools.model import LedgerError
 
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11）", show_default=False)]
@@ -89,10 +89,11 @@ def slip_command(
     signed: Annotated[str | None, typer.Option("--signed", help="已签字交回的确认单号", show_default=False)] = None,
     output: OutputOpt = None,
     html: HtmlOpt = False,
+    today_: TodayOption = None,
 ) -> None:
     if (computer is None) == (signed is None):
         raise LedgerError("请给出 --computer（编确认单并打印）或 --signed（登记签字交回）二者之一", 2)
-    day = parse_day(date) or today(None)
+    day = parse_day(date) or today(today_)
     if signed is not None:
         record_signed(path, signed.strip(), day)
     else:

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from workbook_tools.cli.app import LedgerPath, app, parse_day, today
+from workbook_tools.cli.app import LedgerPath, TodayOption, app, parse_day, today
 
 Computer = Annotated[str, typer.Option("--computer", help="计算机编号（「计算机」表中登记的）", show_default=False)]
 Software = Annotated[str, typer.Option("--software", help="软件编号（附件7）", show_default=False)]
 Day = Annotated[str | None, typer.Option("--date", help="安装维护日期（YYYY-MM-DD），默认今天")]
+ScrapDay = Annotated[str | None, typer.Option("--date", help="报废日期（YYYY-MM-DD），默认今天")]
 Request = Annotated[str | None, typer.Option("--request", help="申请编号（附件10）")]
 Unified = Annotated[bool, typer.Option("--unified", help="统一部署（无须个人申请）")]
 Handler = Annotated[str | None, typer.Option("--handler", help="经办人")]
@@ -28,8 +29,8 @@ class ScrapReason(str, Enum):
 
 
 def _visit(computer: str, date: str | None, request: str | None, unified: bool, handler: str | None,
-           slip: str | None, force: bool = False, reason: str | None = None) -> dict:
-    return {"computer": computer.strip(), "date": parse_day(date) or today(None), "request": request,
+           slip: str | None, force: bool = False, reason: str | None = None, today_: str | None = None) -> dict:
+    return {"computer": computer.strip(), "date": parse_day(date) or today(today_), "request": request,
             "unified": unified, "handler": handler, "slip": slip, "force": force, "reason": reason}
 
 
@@ -46,10 +47,10 @@ def _model(cls, **values):
         raise LedgerError(f"参数不正确：{fields}（安装数量须大于 0）", 1) from None
 
 
-def _run(path, planner, request) -> None:
+def _run(path, planner, request, today_: str | None) -> None:
     from workbook_tools.operations import apply_operation
 
-    outcome = apply_operation(path, planner, request, today(None))
+    outcome = apply_operation(path, planner, request, today(today_))
     for line in outcome.plan.summary():
         print(line)
     print(f"已写入 {path}（原文件备份：{outcome.backup}）")
@@ -59,47 +60,51 @@ def _run(path, planner, request) -> None:
 def install_command(path: LedgerPath, computer: Computer, software: Software, version: Version = None, date: Day = None,
                     request: Request = None, unified: Unified = False,
                     count: Annotated[float, typer.Option("--count", help="安装数量（套）")] = 1.0,
-                    handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None) -> None:
+                    handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
+                    today_: TodayOption = None) -> None:
     from workbook_tools.operations import Install, plan_install
 
     req = _model(Install, software=software.strip(), version=version, count=count,
-                 **_visit(computer, date, request, unified, handler, slip, force, reason))
-    _run(path, plan_install, req)
+                 **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+    _run(path, plan_install, req, today_)
 
 
 @app.command("uninstall", help="登记一次软件卸载（该计算机上必须有这一软件编号的安装记录）。")
 def uninstall_command(path: LedgerPath, computer: Computer, software: Software, date: Day = None,
                       request: Request = None, unified: Unified = False, handler: Handler = None, slip: Slip = None,
-                      force: Force = False, reason: Reason = None) -> None:
+                      force: Force = False, reason: Reason = None, today_: TodayOption = None) -> None:
     from workbook_tools.operations import Uninstall, plan_uninstall
 
-    req = Uninstall(software=software.strip(), **_visit(computer, date, request, unified, handler, slip, force, reason))
-    _run(path, plan_uninstall, req)
+    req = Uninstall(software=software.strip(),
+                    **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+    _run(path, plan_uninstall, req, today_)
 
 
-@app.command("upgrade", help="登记一次软件升级：同一天写入旧编号的卸载和新编号的安装，两行使用同一申请编号和确认单号，"
+@app.command("upgrade", short_help="登记一次软件升级：旧编号卸载、新编号安装（同一申请编号与确认单号）", help="登记一次软件升级：同一天写入旧编号的卸载和新编号的安装，两行使用同一申请编号和确认单号，"
                              "备注“升级：旧→新”（安装维护管理规定 二，台账管理规定 三.5）。")
 def upgrade_command(path: LedgerPath, computer: Computer,
                     old: Annotated[str, typer.Option("--from", help="升级前的软件编号", show_default=False)],
                     new: Annotated[str, typer.Option("--to", help="升级后的软件编号（免费软件可与升级前相同）", show_default=False)],
                     version: Version = None, date: Day = None, request: Request = None, unified: Unified = False,
                     count: Annotated[float | None, typer.Option("--count", help="升级后的安装数量，默认与升级前相同")] = None,
-                    handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None) -> None:
+                    handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
+                    today_: TodayOption = None) -> None:
     from workbook_tools.operations import Upgrade, plan_upgrade
 
     req = _model(Upgrade, old=old.strip(), new=new.strip(), version=version, count=count,
-                 **_visit(computer, date, request, unified, handler, slip, force, reason))
-    _run(path, plan_upgrade, req)
+                 **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+    _run(path, plan_upgrade, req, today_)
 
 
 @app.command("scrap-computer", help="计算机报废：「计算机」表状态改为报废并填写报废日期，并为其上仍安装的每个软件登记卸载。")
 def scrap_computer_command(path: LedgerPath,
                            computer: Annotated[str, typer.Argument(help="计算机编号", show_default=False)],
-                           date: Day = None, request: Request = None, unified: Unified = False,
-                           handler: Handler = None, slip: Slip = None) -> None:
+                           date: ScrapDay = None, request: Request = None, unified: Unified = False,
+                           handler: Handler = None, slip: Slip = None, today_: TodayOption = None) -> None:
     from workbook_tools.operations import Visit, plan_scrap_computer
 
-    _run(path, plan_scrap_computer, Visit(**_visit(computer, date, request, unified, handler, slip)))
+    visit = Visit(**_visit(computer, date, request, unified, handler, slip, today_=today_))
+    _run(path, plan_scrap_computer, visit, today_)
 
 
 @app.command("scrap-software", help="软件报废（配置管理规定 二.7）：附件7 状态改为已报废，填写报废日期和报废原因；仍有安装时拒绝执行。")
@@ -108,8 +113,8 @@ def scrap_software_command(path: LedgerPath,
                            reason: Annotated[ScrapReason, typer.Option(
                                "--reason", help="报废原因：1 达到最低使用年限且无法继续使用；2 因技术进步等原因无法继续使用；"
                                                 "3 因计算机硬件报废且无法迁移", show_default=False)],
-                           date: Day = None) -> None:
+                           date: ScrapDay = None, today_: TodayOption = None) -> None:
     from workbook_tools.operations import ScrapSoftware, plan_scrap_software
 
-    req = ScrapSoftware(software=software.strip(), date=parse_day(date) or today(None), reason=reason.value)
-    _run(path, plan_scrap_software, req)
+    req = ScrapSoftware(software=software.strip(), date=parse_day(date) or today(today_), reason=reason.value)
+    _run(path, plan_scrap_software, req, today_)

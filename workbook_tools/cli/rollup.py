@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from workbook_tools.cli.app import LedgerPath, app, parse_day, today
+from workbook_tools.cli.app import LedgerPath, TodayOption, app, parse_day, today
 
 DATE_HELP = "截止日期（YYYY-MM-DD），默认今天"
 
@@ -21,17 +21,18 @@ def print_findings(findings: Iterable, title: str) -> None:
         print(f"  [{f.rule}] {(f.sheet or '').split(' ', 1)[0]} {place}：{f.message}")
 
 
-@app.command("rollup", help="半年更新：按附件9 截至 --date 的安装卸载记录重建附件8，更新附件7 安装数量、表头人数与计算机数，"
+@app.command("rollup", short_help="半年更新：按附件9 重建附件8，更新附件7 安装数量、表头人数与计算机数", help="半年更新：按附件9 截至 --date 的安装卸载记录重建附件8，更新附件7 安装数量、表头人数与计算机数，"
                             "并记录更新日期。附件9 或引用有错误、附件8 有无记录可说明的行时拒绝执行，除非加 --force。")
 def rollup_command(
     path: LedgerPath,
     date: Annotated[str | None, typer.Option("--date", help=DATE_HELP)] = None,
     force: Annotated[bool, typer.Option("--force", help="即使存在阻止更新的错误也执行（被移除的附件8 行完整记入变更记录）")] = False,
+    today_: TodayOption = None,
 ) -> None:
     from workbook_tools.rollup import RollupRefused, apply_rollup
 
     try:
-        outcome = apply_rollup(path, parse_day(date), force)
+        outcome = apply_rollup(path, parse_day(date), force, today(today_))
     except RollupRefused as exc:
         print_findings(exc.findings, "以下问题阻止了半年更新：")
         raise
@@ -44,14 +45,21 @@ def rollup_command(
     print(f"已写入 {path}（原文件备份：{outcome.backup}）")
 
 
-@app.command("baseline", help="初始登记：把现有附件8 的每一行登记为附件9 中日期为 --date 的安装记录（统一部署，备注“初始登记”），"
-                              "此后附件8 即由安装卸载记录生成。附件9 已有这些行的记录时拒绝执行。")
+@app.command("baseline", short_help="初始登记：把已有的附件8 登记为附件9 的安装记录（尚无记录的单位）", help="初始登记：把现有附件8 的每一行登记为附件9 中的安装记录（日期取附件8 的安装日期，未填的取 --date；"
+                              "统一部署，备注“初始登记”，无需确认单），此后附件8 即由安装卸载记录生成。"
+                              "附件9 已有这些行的记录时拒绝执行。")
 def baseline_command(
     path: LedgerPath,
-    date: Annotated[str, typer.Option("--date", help="初始登记日期（YYYY-MM-DD）", show_default=False)],
+    date: Annotated[str, typer.Option("--date", help="初始登记日期（YYYY-MM-DD）：附件8 所反映的日期，"
+                                                     "也是未填安装日期的行的安装日期", show_default=False)],
+    today_: TodayOption = None,
 ) -> None:
     from workbook_tools.operations import apply_operation, plan_baseline
 
-    outcome = apply_operation(path, plan_baseline, parse_day(date), today(None))
-    print(f"已把附件8 的 {len(outcome.plan.appended)} 行登记为 {parse_day(date).isoformat()} 的安装记录（附件9）。")
+    day = parse_day(date)
+    outcome = apply_operation(path, plan_baseline, day, today(today_))
+    rows = outcome.plan.appended
+    kept = sum(r.values["日期"] != day for r in rows)
+    print(f"已把附件8 的 {len(rows)} 行登记为安装记录（附件9）：{kept} 行沿用附件8 的安装日期，"
+          f"{len(rows) - kept} 行未填安装日期，按 {day.isoformat()} 登记。")
     print(f"已写入 {path}（原文件备份：{outcome.backup}）")

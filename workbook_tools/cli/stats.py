@@ -13,10 +13,16 @@ TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可�
 TodayOption = Annotated[str | None, typer.Option("--today", help=TODAY_HELP)]
 
 
+WIDE = 200   # without a terminal (a pipe, a file) tables are not folded at 80 columns
+
+
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = WIDE
+    return console
 
 
 def _table(title: str, headers: list[str], caption: str | None = None):
@@ -125,6 +131,8 @@ def stats_command(
 # --- plan ------------------------------------------------------------------------------------------
 
 def print_plan(plan, console) -> None:
+    from workbook_tools.plan import plan_totals
+
     if not plan.gaps:
         console.print("附件3 中没有填写了选定软件编号的申请，无需计算许可缺口。")
     table = _table("许可缺口（按选定软件编号）", ["软件编号", "软件名称", "版本", "申请", "许可", "已安装", "空余",
@@ -141,6 +149,9 @@ def print_plan(plan, console) -> None:
             total = "待填" if p.合计 is None else f"{p.合计:,.2f}"
             table.add_row(p.软件名称 or "", p.软件版本 or "", price, _n(p.许可数), total, p.依据申请编号)
         console.print(table)
+        totals = plan_totals([{"许可数": p.许可数, "合计": p.合计} for p in plan.proposals])
+        console.print(f"共计：许可 {_n(totals.licences)} 个，合计 {totals.amount:,.2f} 元"
+                      + (f"（{totals.note()}）" if totals.note() else ""))
     for k in plan.kept:
         console.print(f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}，工具不改动")
     for number in plan.covered_by_hand:
@@ -283,6 +294,7 @@ def overview_command(path: LedgerPath, today_: TodayOption = None) -> None:
     for flag, label in (("over", "超装"), ("expired", "已过期仍安装"), ("expiring", f"{EXPIRING_DAYS} 天内到期")):
         numbers = ov.numbers(flag)
         print(f"{label}：{len(numbers)} 个" + (f"（{'、'.join(numbers)}）" if numbers else ""))
-    if ov.findings is None:
-        print("工作簿中没有「校验结果」，按部门的问题图为空；先执行 ledger check --annotate 可补上。")
+    if ov.checked_now:
+        print(f"工作簿中没有保存的校验结果，「各部门问题数」按今天（{ov.today.isoformat()}）执行的校验列出；"
+              "执行 ledger check --annotate 可保存校验结果。")
     print(f"已重建工作表「{SHEET}」{_written(result)}")

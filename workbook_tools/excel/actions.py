@@ -148,8 +148,9 @@ def show_environment(ctx: Context) -> Outcome:
     present = [t for t in ledger.tables.values() if t.present]
     lines.append(f"读取台账：{len(present)} 张表，用时 {seconds:.2f} 秒")
     lines += [f"  {t.spec.short}：{len(t)} 行" for t in present]
-    if ledger.findings:
-        lines.append(f"无法识别的日期或数字：{len(ledger.findings)} 处（如 {ledger.findings[0].cell}）")
+    unreadable = [f for f in ledger.findings if f.rule.startswith("TYPE-")]
+    if unreadable:
+        lines.append(f"无法识别的日期或数字：{len(unreadable)} 处（如 {unreadable[0].cell}）")
     return Outcome(message=clip(lines))
 
 

@@ -10,6 +10,7 @@ from workbook_tools.forms.common import (
 )
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
+from workbook_tools.registers import active_staff
 
 OTHER = schema.SOFTWARE_CATEGORIES[-1]
 
@@ -95,7 +96,7 @@ def review(reviewers: pd.Series, dates: pd.Series) -> Review:
 
 def annex2(ledger: Ledger, options: PrintOptions) -> list[Pledge]:
     df = ledger.df(schema.STAFF)
-    wanted = df["状态"].eq("在职") & df["姓名"].notna()
+    wanted = active_staff(df)
     if options.unsigned:
         wanted &= df["承诺书签署日期"].isna()
     df = df[wanted]

@@ -1,6 +1,8 @@
 """Forms printed as one table of a sheet: 附件1, 附件4, 附件6, 附件7, 附件8."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -11,8 +13,8 @@ from workbook_tools.forms.common import (
 )
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
-from workbook_tools.plan import plan_rows
-from workbook_tools.rules import compliance
+from workbook_tools.plan import plan_rows, plan_totals
+from workbook_tools import registers
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
 
@@ -85,12 +87,15 @@ def annex4(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
     # the 共计 row that `ledger plan` writes is replaced by the one computed here, never added to it
     df = filter_rows(plan_rows(ledger.df(schema.A4)), "依据申请编号", options.ids, "附件4 的依据申请编号")
     rows = numbered(display_rows(schema.BY_NAME[schema.A4], df))
-    total = 0.0
+    lines = []
     for row, price, licences in zip(rows, df["单价"], df["许可数"]):
         line = None if is_blank(price) or is_blank(licences) else float(price) * float(licences)
         row["合计"] = money(line)  # always computed here, never taken from a cached formula
-        total += line or 0.0
-    figures = {"共计序号": str(len(rows) + 1), "共计": money(total)}
+        lines.append({"许可数": None if is_blank(licences) else float(licences), "合计": line})
+    totals = plan_totals(lines)
+    figures = {"共计序号": str(len(rows) + 1), "共计": money(totals.amount)}
+    if totals.note():
+        figures["共计备注"] = totals.note()
     return [TableForm(key="附件4", header=unit_header(ledger, options.today), rows=rows, figures=figures)]
 
 
@@ -107,9 +112,9 @@ def type_order(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(_rank=keys).sort_values(["_rank"], kind="stable").drop(columns="_rank")
 
 
-def header_counts(ledger: Ledger) -> dict[str, str]:
+def header_counts(ledger: Ledger, day: dt.date | None = None) -> dict[str, str]:
     """附件7 header block: the 设置 keys 附件7.* where filled, otherwise counted from the registers."""
-    computed = compliance.header_counts(ledger)
+    computed = registers.header_counts(ledger, day)
     return {key: ledger.setting(f"附件7.{key}") or str(computed[key]) for key in schema.HEADER_COUNT_KEYS}
 
 
@@ -120,7 +125,7 @@ def annex7(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
         for row in rows:
             row["序列号"] = mask_serial(row["序列号"]) if row["序列号"] else ""
     return [TableForm(key="附件7", header=unit_header(ledger, options.today), rows=rows,
-                      figures=header_counts(ledger))]
+                      figures=header_counts(ledger, options.today))]
 
 
 def annex8(ledger: Ledger, options: PrintOptions) -> list[TableForm]:

@@ -135,6 +135,16 @@ def to_number(value: object, allow_negative: bool = False) -> float | None | Bad
     return round(number, 6)
 
 
+_COUNT_UNIT = re.compile(r"\s*[个套份]$")
+
+
+def to_count(value: object) -> float | None | Bad:
+    """A count (许可数量, 安装数量, 许可数): a number, also written with its unit — 5个, 5 套, 5份."""
+    if isinstance(value, str) and not is_blank(value):
+        value = _COUNT_UNIT.sub("", unicodedata.normalize("NFKC", value).strip()) or "?"
+    return to_number(value)
+
+
 def to_term(value: object) -> str | None | Bad:
     """Licence term: a date (kept as ISO text), 永久/长期, or a span such as 3年."""
     if is_blank(value):
@@ -173,7 +183,7 @@ COERCERS: dict[Kind, Callable[[Sequence[object]], list[object]]] = {
     Kind.DATE: _cached(to_date),
     Kind.DATETIME: _cached(lambda v: v if isinstance(v, dt.datetime) else to_date(v)),
     Kind.MONEY: _cached(to_number),
-    Kind.COUNT: _cached(to_number),
+    Kind.COUNT: _cached(to_count),
 }
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from workbook_tools import schema
+from workbook_tools.clauses import clause
 from workbook_tools.io.coerce import BAD, clean_text, coerce, is_blank
 from workbook_tools.ledger import ROW, Ledger, Table, a1
 from workbook_tools.model import Finding, LedgerError, Severity
@@ -52,8 +54,31 @@ def _type_finding(spec: schema.Sheet, kind: Kind, header: str, row: int, col: in
         rule, what = "TYPE-DATE", "不是可识别的日期（可写 2024-03-05、2024/3/5、2024.3.5、2024年3月5日 或 Excel 日期）"
     else:
         rule, what = "TYPE-NUMBER", "不是可识别的非负数（可写 1200、1,200.50、¥1200、1.2万）"
-    return Finding(rule=rule, severity=Severity.ERROR, sheet=spec.name, row=row, column=header,
-                   cell=a1(row, col), message=f"{spec.short}「{header}」的值「{clean_text(raw)}」{what}")
+        if kind is Kind.COUNT:
+            what = "不是可识别的数量（可写 5、5个、5套、5份）"
+    return Finding(rule=rule, severity=Severity.ERROR, sheet=spec.name, row=row, column=header, cell=a1(row, col),
+                   message=f"{spec.short}「{header}」的值「{clean_text(raw)}」{what}（{clause(spec.name)}）")
+
+
+# ids that sheets name each other by: matched in NFKC form (a full-width ＰＣ－０２１ is PC-021)
+KEY_IDS = frozenset({"计算机编号", "软件编号", "申请编号", "确认单号", "选定软件编号", "依据申请编号"})
+
+
+def _narrow(typed: np.ndarray) -> np.ndarray:
+    """NFKC of each distinct id in place; mask of the ones that changed (written in full-width)."""
+    changed = np.zeros(len(typed), dtype=bool)
+    for i, value in enumerate(typed):
+        if isinstance(value, str) and not value.isascii():
+            narrow = unicodedata.normalize("NFKC", value).strip(_STRIP)
+            if narrow != value and narrow:
+                typed[i], changed[i] = narrow, True
+    return changed
+
+
+def _width_finding(spec: schema.Sheet, header: str, row: int, col: int, raw: object, narrow: object) -> Finding:
+    return Finding(rule="ID-WIDTH", severity=Severity.WARNING, sheet=spec.name, row=row, column=header,
+                   cell=a1(row, col), message=f"{spec.short}「{header}」的值「{clean_text(raw)}」与「{narrow}」只差全角/半角，"
+                                              f"已按「{narrow}」比对；请改为半角（{clause(spec.name)}）")
 
 
 def _typed_series(kind: Kind, values: list[object]) -> pd.Series:
@@ -186,6 +211,11 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
         for k in np.flatnonzero(np.append(bad, False)[codes]) if bad.any() else ():
             findings.append(_type_finding(spec, column.kind, column.header, row_numbers[k], first_col + j,
                                           block[data_idx[k], j]))
+        if column.header in KEY_IDS and column.kind is Kind.ID:
+            wide = _narrow(typed)
+            for k in np.flatnonzero(np.append(wide, False)[codes]) if wide.any() else ():
+                findings.append(_width_finding(spec, column.header, row_numbers[k], first_col + j,
+                                               block[data_idx[k], j], typed[codes[k]]))
         out[column.header] = _take(column.kind, typed, bad, codes)
     df = pd.DataFrame(out, index=range(len(data_idx)))
     df[ROW] = pd.Series(row_numbers, dtype="int64")

@@ -8,9 +8,10 @@ import pandas as pd
 
 from workbook_tools import schema
 from workbook_tools.io.coerce import to_number
-from workbook_tools.ledger import ROW, Ledger
+from workbook_tools.ledger import ROW
 from workbook_tools.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.model import Finding
+from workbook_tools.registers import active_staff, header_counts
 from workbook_tools.rules.context import COMMERCIAL, NAME, NUMBER, TYPE, CheckContext, pairs_in, show
 from workbook_tools.rules.fields import scrap_reason
 from workbook_tools.rules.registry import rule
@@ -132,28 +133,15 @@ def rollup_stale(ctx: CheckContext) -> Iterator[Finding]:
 def staff_no_pledge(ctx: CheckContext) -> Iterator[Finding]:
     staff = ctx.staff
     column = "承诺书签署日期"
-    bad = staff[staff["姓名"].notna() & (staff["状态"] != "调离") & staff[column].isna()
-                & ctx.readable(schema.STAFF, staff, column)]
+    bad = staff[active_staff(staff) & staff[column].isna() & ctx.readable(schema.STAFF, staff, column)]
     yield from ctx.emit("STAFF-NO-PLEDGE", schema.STAFF, bad[ROW], column, (
         f"在职人员「{p}」（{show(d)}）没有签署使用正版软件承诺书（附件2）（软件正版化工作责任制度 三）"
         for p, d in zip(bad["姓名"], bad["部门"])))
 
 
-def header_counts(ledger: Ledger) -> dict[str, int]:
-    """附件7 header block from the registers (LEDGER_SPEC §5.3)."""
-    staff = ledger.df(schema.STAFF)
-    computers = ledger.df(schema.COMPUTERS)
-    active = staff[staff["状态"] == "在职"]
-    in_use = computers[computers["状态"] == "在用"]
-    counts = {"总人数": len(active), "使用计算机人数": int((active["使用计算机"] == "是").sum())}
-    for device in schema.DEVICE_TYPES:
-        counts[f"{device}数"] = int((in_use["设备类型"] == device).sum())
-    return counts
-
-
 @rule("HEADER-COUNTS")
 def header_counts_rule(ctx: CheckContext) -> Iterator[Finding]:
-    for key, expected in header_counts(ctx.ledger).items():
+    for key, expected in header_counts(ctx.ledger, ctx.today).items():
         raw = ctx.ledger.settings.get(f"附件7.{key}")
         stored = to_number(raw) if raw not in (None, "") else None
         if stored is None:

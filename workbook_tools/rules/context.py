@@ -88,7 +88,7 @@ class CheckContext:
     @cached_property
     def type_cells(self) -> frozenset[tuple[str, int, str]]:
         """Cells the reader already reported as unreadable (TYPE-*): other rules stay quiet there."""
-        return frozenset((f.sheet, f.row, f.column) for f in self.ledger.findings)
+        return frozenset((f.sheet, f.row, f.column) for f in self.ledger.findings if f.rule.startswith("TYPE-"))
 
     def readable(self, sheet: str, df: pd.DataFrame, header: str) -> pd.Series:
         """Mask of rows whose `header` cell was not reported unreadable by the reader."""

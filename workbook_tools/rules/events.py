@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from workbook_tools import schema
+from workbook_tools.events import baseline_rows
 from workbook_tools.ledger import ROW
 from workbook_tools.licence import version_key
 from workbook_tools.model import Finding
@@ -91,11 +92,12 @@ def no_slip(ctx: CheckContext) -> Iterator[Finding]:
     events = ctx.events
     slips = ctx.df(schema.A11)
     signed = slips.loc[slips["已签字"] == "是", "确认单号"].dropna().unique()
-    bad = events[events[OP].notna() & ~events["确认单号"].isin(signed)]
+    bad = events[events[OP].notna() & ~events["确认单号"].isin(signed) & ~baseline_rows(events)]
     yield from ctx.emit("EVENT-NO-SLIP", A9, bad[ROW], "确认单号", (
-        f"{show(op)}「{show(n)}」没有填写确认单号（附件11）（安装维护管理规定 一.4）" if pd.isna(slip) else
-        f"确认单「{slip}」在附件11中不存在或使用人尚未签字（安装维护管理规定 一.4）"
-        for op, n, slip in zip(bad[OP], bad[NUMBER], bad["确认单号"])))
+        f"{_day(d)} 在计算机「{show(c)}」上{show(op)}「{show(n)}」，" + (
+            "没有填写确认单号（附件11）（安装维护管理规定 一.4）" if pd.isna(slip) else
+            f"确认单「{slip}」在附件11中不存在或使用人尚未签字（安装维护管理规定 一.4）")
+        for d, c, op, n, slip in zip(bad[DATE], bad[COMPUTER], bad[OP], bad[NUMBER], bad["确认单号"])))
 
 
 def _scrap_dates(df: pd.DataFrame, key: str, state: str) -> pd.Series:

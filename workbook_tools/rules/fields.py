@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pandas as pd
 
 from workbook_tools import schema
+from workbook_tools.clauses import clause
 from workbook_tools.ledger import ROW
-from workbook_tools.licence import term_readable
+from workbook_tools.licence import term_readable, unlimited_seats
 from workbook_tools.model import Finding
 from workbook_tools.rules.context import COMMERCIAL, FREE, NAME, NUMBER, OEM, TYPE, VERSION, CheckContext, show
 from workbook_tools.rules.registry import rule
@@ -21,6 +22,7 @@ BLANK_DONATED = ("采购时间", "采购金额")          # 一.4
 DONATED = ("受赠", "调剂")
 PURCHASED_REQUIRED = ("采购时间", "采购金额", "许可类型", "许可数量", "许可期限")
 DONATED_REQUIRED = ("许可类型", "许可数量")
+SEATS = "许可数量"
 _REASON_NOISE = re.compile(r"[\s()（）第项条款.、]")
 
 
@@ -89,13 +91,15 @@ def blank_donated(ctx: CheckContext) -> Iterator[Finding]:
 def _required_a7(df: pd.DataFrame) -> Iterator[tuple[pd.Series, str, str]]:
     """(row mask, field, why) of the conditional required fields of 附件7."""
     commercial = df[TYPE] == COMMERCIAL
+    # a site/unlimited licence (许可类型 含 场地/不限) has no count to write (配置管理规定 一.3)
+    counted = ~df["许可类型"].map(unlimited_seats).astype(bool)
     yield pd.Series(True, index=df.index), NAME, "每个软件"
     yield pd.Series(True, index=df.index), TYPE, "每个软件"
     yield commercial | (df[TYPE] == OEM), VERSION, "商业软件和OEM软件"
     for field in PURCHASED_REQUIRED:
-        yield commercial & ~donated(df), field, "采购的商业软件"
+        yield commercial & ~donated(df) & (counted if field == SEATS else True), field, "采购的商业软件"
     for field in DONATED_REQUIRED:
-        yield commercial & donated(df), field, "受赠、调剂的商业软件"
+        yield commercial & donated(df) & (counted if field == SEATS else True), field, "受赠、调剂的商业软件"
 
 
 @rule("REQ-FIELD")
@@ -122,7 +126,25 @@ def req_field_sheets(ctx: CheckContext) -> Iterator[Finding]:
             empty = df[df[column.header].isna() & ctx.readable(spec.name, df, column.header)]
             for row in empty[ROW]:
                 yield ctx.finding("REQ-FIELD", spec.name, row, column.header,
-                                  f"{spec.short}第 {row} 行须填写「{column.header}」（台账管理规定 一.1、二.2、三.1）")
+                                  f"{spec.short}第 {row} 行须填写「{column.header}」（{clause(spec.name)}）")
+
+
+# registers whose 状态 decides a count: (sheet, key column, how a blank counts, the figures it enters)
+STATE_COLUMNS = ((schema.STAFF, "姓名", "在职", "总人数、使用计算机人数和承诺书检查"),
+                 (schema.COMPUTERS, "计算机编号", "在用（已填报废日期的自该日起按报废）", "服务器数、台式机数、便携机数"))
+
+
+@rule("REQ-FIELD")
+def req_state(ctx: CheckContext) -> Iterator[Finding]:
+    """A blank 状态 in 人员/计算机: counted as 在职/在用 (registers.py), and reported so that it is filled."""
+    for sheet, key, assumed, figures in STATE_COLUMNS:
+        spec = schema.BY_NAME[sheet]
+        df = ctx.df(sheet)
+        blank = df[df[key].notna() & df["状态"].isna() & ctx.readable(sheet, df, "状态")]
+        choices = "或".join(spec.column("状态").choices)
+        yield from ctx.emit("REQ-FIELD", sheet, blank[ROW], "状态", (
+            f"{spec.short}「{show(k)}」的「状态」为空：按{assumed}计入{figures}，请填写{choices}（{clause(sheet)}）"
+            for k in blank[key]))
 
 
 @rule("TYPE-ENUM")
@@ -142,7 +164,7 @@ def type_enum(ctx: CheckContext) -> Iterator[Finding]:
             for row, value in zip(bad[ROW], bad[column.header]):
                 yield ctx.finding("TYPE-ENUM", spec.name, row, column.header,
                                   f"{spec.short}「{column.header}」的值「{show(value)}」不在可选范围内"
-                                  f"（只能填写：{'、'.join(column.choices)}）")
+                                  f"（只能填写：{'、'.join(column.choices)}）（{clause(spec.name)}）")
 
 
 @rule("TYPE-DATE")

@@ -20,7 +20,7 @@ COMPUTER = "计算机编号"
 PERSON_COLUMNS = (
     (schema.COMPUTERS, "使用人", "使用部门", "all"),
     (A8, "姓名", "部门", "all"),
-    (A9, "使用人", "使用部门", "live"),   # older events record who used the computer then
+    (A9, "使用人", "使用部门", "none"),   # an event records who used the computer on its date (history)
     (schema.A10, "申请人", "申请部门", "none"),
     (schema.A11, "使用人", "使用部门", "none"),
 )
@@ -99,11 +99,13 @@ def _differs(copy: pd.Series, source: pd.Series) -> pd.Series:
 
 
 def _mismatches(ctx: CheckContext, sheet: str, df: pd.DataFrame, source: pd.DataFrame, key: str,
-                fields: dict[str, str], where: str) -> Iterator[Finding]:
+                fields: dict[str, str], where: str, blank_source_ok: bool = False) -> Iterator[Finding]:
     df = df[df[key].isin(source.index)]
     for copy, src in fields.items():
         expected = lookup(source[src], df[key]).astype(object)
         bad = _differs(df[copy], expected)
+        if blank_source_ok:
+            bad &= expected.notna()
         if sheet == A8 and copy == "部门":  # the roll-up may take it from the person's register entry
             bad &= ~ctx.in_staff(df["姓名"], df["部门"])
         rows = df[bad]
@@ -112,15 +114,26 @@ def _mismatches(ctx: CheckContext, sheet: str, df: pd.DataFrame, source: pd.Data
             for v, k, e in zip(rows[copy], rows[key], expected[bad])))
 
 
+def _slips(ctx: CheckContext) -> pd.DataFrame:
+    """附件11 by 确认单号: the signed record of who used the computer on the day of a visit."""
+    slips = ctx.df(schema.A11)
+    return slips[slips["确认单号"].notna()].drop_duplicates("确认单号").set_index("确认单号")
+
+
 @rule("MISMATCH-DERIVED")
 def mismatch_derived(ctx: CheckContext) -> Iterator[Finding]:
+    """附件8 against 附件7 and today's registers; 附件9 against what holds on its date.
+
+    A computer's brand never changes, so every event is compared with 「计算机」.  Who used it and
+    in which department is history: the registers keep no dates, so an event's 使用人/使用部门 are
+    compared with the slip of the same visit (附件11, written the same day), not with today's registers.
+    """
     a8, a9 = ctx.df(A8), ctx.events
     yield from _mismatches(ctx, A8, a8, ctx.software, NUMBER, A8_FROM_A7, "附件7")
     yield from _mismatches(ctx, A8, a8, ctx.computers, COMPUTER, FROM_COMPUTER[A8], "「计算机」")
     yield from _mismatches(ctx, A9, a9, ctx.computers, COMPUTER, {"计算机品牌": "计算机品牌"}, "「计算机」")
-    live = a9[a9[ROW].isin(ctx.live_rows)]
     people = {k: v for k, v in FROM_COMPUTER[A9].items() if k != "计算机品牌"}
-    yield from _mismatches(ctx, A9, live, ctx.computers, COMPUTER, people, "「计算机」")
+    yield from _mismatches(ctx, A9, a9, _slips(ctx), "确认单号", people, "附件11 确认单", blank_source_ok=True)
 
 
 @rule("FREE-NOT-LISTED")

@@ -41,6 +41,8 @@ _SPECS = (
     RuleSpec("TYPE-ENUM", E, "fields", "取值不在固定列表中"),
     RuleSpec("TYPE-DATE", E, "fields", "日期无法识别"),
     RuleSpec("TYPE-NUMBER", E, "fields", "数字无法识别"),
+    # appended (README «对规范的补充»): an id written in full-width characters, matched in its half-width form
+    RuleSpec("ID-WIDTH", W, "fields", "编号含全角字符"),
     RuleSpec("REF-SOFTWARE", E, "references", "软件编号在附件7 中不存在"),
     RuleSpec("REF-COMPUTER", E, "references", "计算机编号在「计算机」中不存在"),
     RuleSpec("REF-PERSON", W, "references", "人员未登记或部门与登记不符"),
@@ -70,7 +72,7 @@ FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(s.family for s in _SPECS))
 
 RuleFn = Callable[["CheckContext"], Iterable[Finding]]
 IMPLEMENTATIONS: dict[str, list[RuleFn]] = defaultdict(list)
-READER_CODES = frozenset({"TYPE-DATE", "TYPE-NUMBER"})  # also reported by the reader itself
+READER_CODES = frozenset({"TYPE-DATE", "TYPE-NUMBER", "ID-WIDTH"})  # also reported by the reader itself
 ENGINE_CODES = frozenset({"RULE-CRASH"})
 
 

@@ -17,6 +17,7 @@ from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Finding
 from workbook_tools.scan.files import FILE, HOST, LINE, NAME, ScanSet
 from workbook_tools.scan.hosts import HostIndex, host_index
+from workbook_tools.scan.products import Products
 from workbook_tools.scan.rules import MAP, RuleSet, load_rules
 
 COMPUTER, NUMBER = "计算机编号", "软件编号"
@@ -30,6 +31,16 @@ def show(value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:g}"
     return str(value)
+
+
+def _merge_same(found: pd.DataFrame) -> pd.DataFrame:
+    """Rows that now name the same (计算机编号, 软件编号): one row, the first place, all versions."""
+    if not found.duplicated([COMPUTER, NUMBER]).any():
+        return found
+    grouped = found.groupby([COMPUTER, NUMBER], sort=True)
+    merged = grouped[[FILE, LINE, NAME, "install_date"]].first()
+    merged["versions"] = grouped["versions"].agg(lambda s: list(dict.fromkeys(v for vs in s for v in vs)))
+    return merged.reset_index()
 
 
 class ScanContext:
@@ -131,13 +142,29 @@ class ScanContext:
         return df[(df["action"] == MAP) & df[NUMBER].notna()]
 
     @cached_property
+    def products(self) -> Products:
+        return Products(self.software)
+
+    @cached_property
+    def targets(self) -> frozenset[str]:
+        """Numbers the scans can see: those the rules map to, and every number of the same products."""
+        return frozenset(n for t in self.rules.targets for n in self.products.siblings(t))
+
+    @cached_property
     def found(self) -> pd.DataFrame:
-        """One row per (计算机编号, 软件编号) found on a registered computer: first file/line/name, all versions."""
+        """One row per (计算机编号, 软件编号) found on a registered computer: first file/line/name, all versions.
+
+        A number is taken as the number of the same product installed on that computer (scan/products.py).
+        """
         df = self.mapped[self.mapped[COMPUTER].notna()]
         grouped = df.groupby([COMPUTER, NUMBER], sort=True)
         first = grouped[[FILE, LINE, NAME, "install_date"]].first()
         first["versions"] = grouped[SCAN_VERSION].agg(lambda s: list(dict.fromkeys(v for v in s if v)))
-        return first.reset_index()
+        first = first.reset_index()
+        live = self.ledger_pairs()
+        first[NUMBER] = [self.products.resolve(c, n, v, live)
+                         for c, n, v in zip(first[COMPUTER], first[NUMBER], first["versions"])]
+        return _merge_same(first)
 
     # --- ledger ------------------------------------------------------------------------
     @cached_property

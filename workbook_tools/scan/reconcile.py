@@ -9,31 +9,15 @@ import pandas as pd
 
 from workbook_tools import schema
 from workbook_tools.ledger import ROW
-from workbook_tools.licence import NEVER, same_version, term_end, unlimited_seats, version_key
+from workbook_tools.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import COMPUTER, KEY, NUMBER, ScanContext, show
 from workbook_tools.scan.files import FILE, LINE, NAME, PUBLISHER
+from workbook_tools.scan.products import versions_agree
 from workbook_tools.scan.result import ScanIssue
 
 Issues = Iterator[ScanIssue]
 MAX_LISTED = 5
-
-
-def _is_year(key: tuple[int, ...]) -> bool:
-    return bool(key) and 1990 <= key[0] <= 2099
-
-
-def versions_agree(ledger_version: object, scanned: object) -> bool:
-    """Same version, or one is a more precise form of the other (2019 / 2019.1, 11.1 / 11.1.0.11830).
-
-    A year (2019) and an internal build number (11.1.0.11830) cannot be compared: they agree.
-    """
-    if same_version(ledger_version, scanned):
-        return True
-    a, b = version_key(ledger_version), version_key(scanned)
-    if not (a and b) or _is_year(a) != _is_year(b):
-        return True
-    return a == b[:len(a)] or b == a[:len(b)]
 
 
 def unregistered(ctx: ScanContext) -> Issues:
@@ -54,7 +38,7 @@ def unregistered(ctx: ScanContext) -> Issues:
 
 def missing(ctx: ScanContext) -> Issues:
     found = ctx.found_pairs()
-    live = ctx.live[ctx.live[COMPUTER].isin(ctx.scanned) & ctx.live[NUMBER].isin(ctx.rules.targets)]
+    live = ctx.live[ctx.live[COMPUTER].isin(ctx.scanned) & ctx.live[NUMBER].isin(ctx.targets)]
     for computer, number, row in zip(live[COMPUTER], live[NUMBER], live[ROW]):
         if (computer, number) in found:
             continue
@@ -75,11 +59,24 @@ def version_mismatch(ctx: ScanContext) -> Issues:
         if not show(ledger_version) or not scanned or any(versions_agree(ledger_version, v) for v in scanned):
             continue
         message = (f"{ctx.who(f[COMPUTER])} 上的 {ctx.title(f[NUMBER])}：台账（附件9 第 {f[ROW]} 行）版本为 "
-                   f"{show(ledger_version)}，扫描到的版本为 {'、'.join(scanned)}；升级商业软件应登记旧编号卸载、"
-                   "新编号安装（安装维护管理规定 二；台账管理规定 三.5）")
+                   f"{show(ledger_version)}，扫描到的版本为 {'、'.join(scanned)}；{_version_advice(ctx, f[NUMBER])}")
         yield ScanIssue(finding=codes.make(codes.VERSION, message, **ctx.cell_at(schema.A9, f[ROW], "版本"),
                                            scan_file=f[FILE], scan_line=int(f[LINE])),
                         computer=f[COMPUTER], software=f[NUMBER], scanned_name=f[NAME], scanned_version=scanned[0])
+
+
+VERSION_ADVICE = {
+    "商业软件": "升级商业软件须经申请，登记旧编号卸载、新编号安装（ledger upgrade；安装维护管理规定 二；台账管理规定 三.5）",
+    "OEM软件": "OEM软件同名不同版本使用不同编号：核实随机预装的版本，登记旧编号卸载、新编号安装，"
+               "或更正附件9 的版本（台账管理规定 一.5、三.4）",
+    "免费软件": "免费软件各版本共用一个编号：用 ledger upgrade --from 与 --to 同一编号并以 --version 写明新版本，"
+                "或更正附件9 的版本（台账管理规定 一.8、三.4）",
+}
+
+
+def _version_advice(ctx: ScanContext, number: str) -> str:
+    kind = ctx.software["软件类型"].get(number) if number in ctx.software.index else None
+    return VERSION_ADVICE.get(kind, "请核实并更正附件9 的版本（台账管理规定 三.4）")
 
 
 def _listed(items: list[str]) -> str:

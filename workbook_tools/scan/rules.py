@@ -2,8 +2,9 @@
 
 Each rule looks at DisplayName or Publisher, `等于` (same text after NFKC, case and
 whitespace folding) or `正则` (Python regular expression, searched anywhere, case-insensitive),
-and either maps the entry to a 软件编号 (`对应`; version from DisplayVersion, or from the
-named/numbered group in 版本取值) or drops it (`忽略`).  Rules are compiled once; a rule that
+and either maps the entry to a 软件编号 (`对应`; the cell may also hold a 附件7 软件名称, naming the
+product; version from DisplayVersion, from the named/numbered group of 匹配内容 given in 版本取值,
+or from a regex of its own given there, searched in the matched field) or drops it (`忽略`).  Rules are compiled once; a rule that
 cannot be used becomes a SCAN-RULE-INVALID finding, never a crash.  Classification runs
 once per distinct (DisplayName, Publisher) pair and is mapped back onto all entries.
 """
@@ -21,6 +22,7 @@ from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Finding
 from workbook_tools.scan import codes
 from workbook_tools.scan.files import NAME, PUBLISHER, VERSION
+from workbook_tools.scan.products import Products
 
 MAP, IGNORE = schema.MATCH_ACTIONS            # 对应, 忽略
 EQUALS, REGEX = schema.MATCH_MODES            # 等于, 正则
@@ -91,18 +93,25 @@ class NameRule(BaseModel):
     text: str                       # 等于: the folded text; 正则: the pattern
     regex: re.Pattern | None
     action: str
-    number: str | None              # None when empty or not a 附件7 number
-    group: str | int | None
+    number: str | None              # None when empty or not a 附件7 number (or product name)
+    group: str | int | None         # a group of `regex` holding the version
+    version_regex: re.Pattern | None = None   # or: a regex of its own, searched in the matched field
 
     def match(self, name: str, publisher: str) -> Match | None:
         subject = name if self.field == BY_NAME else publisher
         if self.regex is None:
-            return self._result(None) if subject.casefold() == self.text else None
+            return self._result(None, subject) if subject.casefold() == self.text else None
         found = self.regex.search(subject)
-        return self._result(found) if found else None
+        return self._result(found, subject) if found else None
 
-    def _result(self, found: re.Match | None) -> Match:
-        version = found.group(self.group) if found is not None and self.group is not None else None
+    def _version(self, found: re.Match | None, subject: str) -> str | None:
+        if self.version_regex is not None:
+            hit = self.version_regex.search(subject)
+            return (hit.group(1) if hit.re.groups else hit.group(0)) if hit else None
+        return found.group(self.group) if found is not None and self.group is not None else None
+
+    def _result(self, found: re.Match | None, subject: str) -> Match:
+        version = self._version(found, subject)
         return Match(self.action, self.number if self.action == MAP else None, version or None, self.row, self.order)
 
 
@@ -161,24 +170,50 @@ def _regex(pattern: str) -> re.Pattern:
         raise _Problem("匹配内容", f"正则表达式「{pattern}」无效：{exc}") from None
 
 
+_GROUP_NAME = re.compile(r"^(?:\d+|[A-Za-z_]\w*)$")
+
+
 def _group(value: object, regex: re.Pattern | None) -> str | int | None:
+    """版本取值 as a group of 匹配内容: its number (1) or name (v)."""
     text = norm_text(value)
-    if not text:
+    if not text or not _GROUP_NAME.match(text):
         return None
     if regex is None:
-        raise _Problem("版本取值", "「版本取值」只能用于匹配方式为“正则”的规则")
+        raise _Problem("版本取值", f"「版本取值」{text} 是分组名或序号，只能用于匹配方式为“正则”的规则；"
+                                   "也可以写一个正则表达式，如 (\\d{4})")
     group: str | int = int(text) if text.isdigit() else text
     if (isinstance(group, int) and not 0 < group <= regex.groups) or \
             (isinstance(group, str) and group not in regex.groupindex):
-        raise _Problem("版本取值", f"「版本取值」{text} 不是匹配内容中的分组（可用分组名或序号）")
+        raise _Problem("版本取值", f"「版本取值」{text} 不是匹配内容中的分组（可用分组名、序号，或一个正则表达式）")
     return group
 
 
-def compile_rule(row: dict, known: frozenset[str]) -> tuple[NameRule, _Problem | None]:
+def _version_regex(value: object) -> re.Pattern | None:
+    """版本取值 as a regex of its own (anything but a group name or number), e.g. (\\d{4}) or V\\d+(\\.\\d+)*."""
+    text = norm_text(value)
+    if not text or _GROUP_NAME.match(text):
+        return None
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise _Problem("版本取值", f"「版本取值」的正则表达式「{text}」无效：{exc}") from None
+
+
+def _target(text: str | None, known: frozenset[str], products: Products | None) -> tuple[str | None, _Problem | None]:
+    """软件编号 of a 对应 rule: a 附件7 number, or a 附件7 软件名称 naming the product (its first number)."""
+    if not text or text in known:
+        return text, None
+    named = products.number_named(text) if products is not None else None
+    if named is not None:
+        return named, None
+    return None, _Problem("软件编号", f"「{text}」既不是附件7 中的软件编号，也不是附件7 中的软件名称")
+
+
+def compile_rule(row: dict, known: frozenset[str], products: Products | None = None) -> tuple[NameRule, _Problem | None]:
     """One sheet row -> a usable rule, or _Problem when it cannot be used at all.
 
-    A 对应 rule whose 软件编号 is not in 附件7 is still used (its entries are reported
-    unmapped), and the problem is returned alongside.
+    A 对应 rule whose 软件编号 is neither a 附件7 number nor a product name is still used (its
+    entries are reported unmapped), and the problem is returned alongside.
     """
     field = _choice(row.get("匹配字段"), schema.MATCH_FIELDS, BY_NAME, "匹配字段")
     mode = _choice(row.get("匹配方式"), schema.MATCH_MODES, EQUALS, "匹配方式")
@@ -189,15 +224,12 @@ def compile_rule(row: dict, known: frozenset[str]) -> tuple[NameRule, _Problem |
     if not pattern:
         raise _Problem("匹配内容", "「匹配内容」为空")
     regex = _regex(pattern) if mode == REGEX else None
-    number = norm_text(row.get("软件编号")) or None
-    warning = None
-    if action == MAP and number and number not in known:
-        warning = _Problem("软件编号", f"软件编号 {number} 不在附件7 中")
-        number = None
+    number, warning = _target(norm_text(row.get("软件编号")) or None, known, products) if action == MAP else (None, None)
     order = row.get("顺序")
     rule = NameRule(order=float(order) if order is not None and not pd.isna(order) else float("inf"),
                     row=row.get(ROW), field=field, mode=mode, text=pattern if regex else pattern.casefold(),
-                    regex=regex, action=action, number=number, group=_group(row.get("版本取值"), regex))
+                    regex=regex, action=action, number=number, group=_group(row.get("版本取值"), regex),
+                    version_regex=_version_regex(row.get("版本取值")))
     return rule, warning
 
 
@@ -210,12 +242,13 @@ def _finding(ledger: Ledger | None, row: int | None, problem: _Problem) -> Findi
                       cell=table.cell(row, problem.column) if table else None)
 
 
-def compile_rows(rows: list[dict], known: frozenset[str], ledger: Ledger | None = None) -> tuple[RuleSet, list[Finding]]:
+def compile_rows(rows: list[dict], known: frozenset[str], ledger: Ledger | None = None,
+                 products: Products | None = None) -> tuple[RuleSet, list[Finding]]:
     rules: list[NameRule] = []
     findings: list[Finding] = []
     for row in rows:
         try:
-            rule, warning = compile_rule(row, known)
+            rule, warning = compile_rule(row, known, products)
         except _Problem as problem:
             findings.append(_finding(ledger, row.get(ROW), problem))
             continue
@@ -229,11 +262,13 @@ def compile_rows(rows: list[dict], known: frozenset[str], ledger: Ledger | None 
 
 def load_rules(ledger: Ledger) -> tuple[RuleSet, list[Finding]]:
     """The workbook's 软件名称对照 compiled; the built-in DEFAULT_RULES when the sheet is absent."""
-    known = frozenset(ledger.df(schema.A7)["软件编号"].dropna())
+    a7 = ledger.df(schema.A7)
+    known = frozenset(a7["软件编号"].dropna())
+    products = Products(a7[a7["软件编号"].notna()].drop_duplicates("软件编号").set_index("软件编号"))
     table = ledger[SHEET]
     if not table.present:
-        ruleset, findings = compile_rows([dict(r) for r in DEFAULT_RULES], known)
+        ruleset, findings = compile_rows([dict(r) for r in DEFAULT_RULES], known, products=products)
         ruleset.from_defaults = True
         return ruleset, findings
     rows = table.df.astype(object).where(table.df.notna(), None).to_dict("records")
-    return compile_rows(rows, known, ledger)
+    return compile_rows(rows, known, ledger, products)
