@@ -451,5 +451,7 @@ def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], 
 
     ledger = load_ledger(path)
     plan = planner(ledger, request, today or dt.date.today())
+    for sheet in {e.sheet for e in plan.appended}:
+        ledger[sheet].ensure_room(sum(e.sheet == sheet for e in plan.appended))
     result = write_workbook(path, operation_edit(plan), plan.action, expected_sha=ledger.sha256)
     return OperationOutcome(plan=plan, backup=result.backup)

@@ -226,6 +226,9 @@ def add_free_command(
     if not outcome.needed:
         print(f"「{outcome.name}」已登记为 {outcome.number}，附件6 与附件7 均已有记录，未改动。")
         return
+    for sheet, adds in ((schema.A7, outcome.add_a7), (schema.A6, outcome.add_a6)):
+        if adds:
+            ledger[sheet].ensure_room()
     result = write_workbook(path, add_free_edit(sw, outcome), "免费软件", expected_sha=ledger.sha256)
     how = "沿用已有编号" if outcome.reused else "新编号"
     for change in result.changes:

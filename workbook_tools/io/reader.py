@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbook_tools import schema
+from workbook_tools.io.extent import SheetGuard
 from workbook_tools.io.parse import Rows, parse_workbook
 from workbook_tools.io.sniff import sniff_xlsx
 from workbook_tools.ledger import Ledger
@@ -39,7 +40,9 @@ def _open(path: Path):
         raise LedgerError(f"{path.name} 无法读取：{exc}") from None
 
 
-def _read_sheet(wb, name: str) -> tuple[Rows, int, int]:
+def _read_sheet(wb, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
+    """One sheet's values; `guard` first makes sure calamine's rectangle stays bounded (io/extent.py)."""
+    guard.check(name)
     sheet = wb.get_sheet_by_name(name)
     rows = sheet.to_python(skip_empty_area=True)
     start = sheet.start or (0, 0)
@@ -49,15 +52,17 @@ def _read_sheet(wb, name: str) -> tuple[Rows, int, int]:
 def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[Rows, int, int]], list[str]]:
     """Every sheet's values in one call each: {name: (rows, first_row, first_col)}, all sheet names."""
     wb = _open(path)
+    guard = SheetGuard.open(path)
     raw: dict[str, tuple[Rows, int, int]] = {}
     try:
         for name in wb.sheet_names:
             if only is None or name in only:
-                raw[name] = _read_sheet(wb, name)
+                raw[name] = _read_sheet(wb, guard, name)
         return raw, list(wb.sheet_names)
     except _read_errors() as exc:
         raise LedgerError(f"{path.name} 无法读取：{exc}") from None
     finally:
+        guard.close()
         wb.close()
 
 
@@ -101,10 +106,12 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
                 wb = _open(self._path)
             except LedgerError:
                 return  # the first worker's handle reads whatever this one would have
+        guard: SheetGuard | None = None
         try:
             while (name := self._next()) is not None:
                 try:
-                    sheet = _read_sheet(wb, name)
+                    guard = guard or SheetGuard.open(self._path)
+                    sheet = _read_sheet(wb, guard, name)
                 except Exception as exc:  # noqa: BLE001 - raised in the reading thread by finish()
                     with self._ready:
                         self._errors[name] = exc
@@ -114,6 +121,8 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
                     self._done[name] = sheet
                     self._ready.notify_all()
         finally:
+            if guard is not None:
+                guard.close()
             wb.close()
 
     def finish(self) -> None:
