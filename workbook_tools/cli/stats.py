@@ -85,10 +85,11 @@ def _stats_many(paths: list[Path], output: Path, year: int, day, name: str | Non
     from workbook_tools.model import LedgerError
     from workbook_tools.stats import consolidate, consolidation_workbook
 
+    from workbook_tools.io.outputs import Output, check_output
+
     if output.suffix.lower() != ".xlsx":
         output = output.with_suffix(".xlsx")
-    if output.exists() and not force:
-        raise LedgerError(f"{output} 已存在；如需覆盖请加 --force")
+    check_output(output, Output.WORKBOOK, ledgers=[p for p in paths if p.is_file()], force=force)
     cons = consolidate(paths, year, day, name, exclude=output)
     good = [u for u in cons.units if u.stats is not None]
     if not good:

@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 
 from workbook_tools import schema
 from workbook_tools.io.sheets import style_header
-from workbook_tools.io.writer import check_not_locked, replace_atomically
+from workbook_tools.io.outputs import Output, check_output
+from workbook_tools.io.writer import replace_atomically
 from workbook_tools.model import LedgerError
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext, show
@@ -133,16 +134,16 @@ def report_workbook(result: ScanResult, ctx: ScanContext) -> Workbook:
     return wb
 
 
-def save_report(wb: Workbook, path: Path, ledger_path: Path | None) -> None:
-    """Write the report file atomically; never over the ledger itself."""
+def check_report_path(path: Path, ledger_path: Path | None, force: bool = False) -> None:
+    """The report is a new .xlsx: never the ledger, another ledger or, without --force, an existing file."""
     if path.suffix.lower() != ".xlsx":
         raise LedgerError(f"检查报告应保存为 .xlsx 文件：{path}")
-    if ledger_path is not None and path.resolve() == Path(ledger_path).resolve():
-        raise LedgerError("检查报告不能写到台账文件本身")
-    if not path.parent.is_dir():
-        raise LedgerError(f"目录不存在：{path.parent}")
-    if path.exists():
-        check_not_locked(path)
+    check_output(path, Output.WORKBOOK, ledgers=[ledger_path] if ledger_path is not None else [], force=force)
+
+
+def save_report(wb: Workbook, path: Path, ledger_path: Path | None, force: bool = False) -> None:
+    """Write the report file atomically; see check_report_path."""
+    check_report_path(path, ledger_path, force)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     try:
         wb.save(tmp)
