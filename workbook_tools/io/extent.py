@@ -47,6 +47,15 @@ def _bytes_re2(pattern: bytes):
 # Also irregular: a namespace-prefixed cell tag, or an `r` after another attribute of a cell (the
 # last `r` is the one calamine uses).
 _ODD = rb'|<[A-Za-z_][\w.\-]*:c[\s/>]|<c r="[^"]*"(?:(?:[^>"\']|"[^"]*"|\'[^\']*\')*[\s"\'])?r\s*='
+# A value python-calamine cannot turn into a date (it panics inside Rust when the cell has a date format):
+# -inf, or a negative number of 12 digits or more.
+_HUGE_NEGATIVE = rb'-\s*(?:[iI]|[0-9]{12}|[0-9.]*[eE]\+?0*(?:1[1-9]|[2-9][0-9]|[0-9]{3}))'
+_ODD += rb'|<v[^>]*>\s*' + _HUGE_NEGATIVE
+_BAD_VALUE = re.compile(rb'<(?:[A-Za-z_][\w.\-]*:)?v(?:\s[^>]*)?>\s*(' + _HUGE_NEGATIVE + rb'[^<]*)')
+_CELL_TAG = re.compile(rb'<(?:[A-Za-z_][\w.\-]*:)?c(\s[^>]*)?>')
+_ATTR = {name: re.compile(rb'\s' + name + rb'\s*=\s*["\']([^"\']*)') for name in (b"r", b"s")}
+DATE_FORMAT_IDS = frozenset({*range(14, 23), 45, 46, 47})
+_DATE_CODE = re.compile(r"[dmyhsDMYHS]")
 # Stage 1: a cell tag that is anything but `<c r="X1"` .. `<c r="X599999"` (one letter, row < 600,000).
 _IRREGULAR = _bytes_re2(
     rb'<c[\t\n\r/>]|<c [^r]|<c r[^=]|<c r=[^"]|<c r="[^A-Za-z]|<c r="[A-Za-z][^0-9]'
@@ -280,10 +289,57 @@ def _stage3(zf: zipfile.ZipFile, member: str) -> Extent:
     return walk.extent
 
 
-def sheet_extent(zf: zipfile.ZipFile, member: str) -> Extent | None:
-    """None when the sheet is certainly small; else the exact extent of the cells holding values."""
+def date_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """Indexes of the cell styles calamine reads as dates or durations (a loose superset)."""
+    names = {n.replace("\\", "/").lower(): n for n in zf.namelist()}
+    root = _xml(zf, names, f"{_office_dir(zf, names)}styles.xml")
+    if root is None:
+        return frozenset()
+    codes = {el.get("numFmtId"): el.get("formatCode", "") for el in root.iter(f"{{{WORKBOOK_NS}}}numFmt")}
+    xfs = next(root.iter(f"{{{WORKBOOK_NS}}}cellXfs"), None)
+    out = set()
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fmt = xf.get("numFmtId", "0")
+        if (fmt.isdigit() and int(fmt) in DATE_FORMAT_IDS) or _DATE_CODE.search(codes.get(fmt, "")):
+            out.add(i)
+    return frozenset(out)
+
+
+def _attr(attrs: bytes, name: bytes) -> str:
+    found = _ATTR[name].search(attrs)
+    return found[1].decode("ascii", "replace") if found else ""
+
+
+def bad_value(zf: zipfile.ZipFile, member: str, dates: frozenset[int]) -> tuple[str, str] | None:
+    """(cell, value) of the first value in a date-formatted cell that calamine could not turn into a date."""
+    for piece in _pieces(zf, member):
+        for found in _BAD_VALUE.finditer(piece):
+            tags = _CELL_TAG.findall(piece, 0, found.start())
+            attrs = tags[-1] if tags else b" s=\"\""
+            style = _attr(attrs, b"s")
+            if not tags or (style.isdigit() and int(style) in dates):
+                return _attr(attrs, b"r"), found[1].decode("utf-8", "replace").strip()
+    return None
+
+
+class BadValue(Exception):
+    """A value calamine cannot read (see _HUGE_NEGATIVE): its cell and text."""
+
+    def __init__(self, cell: str, value: str):
+        super().__init__(cell, value)
+        self.cell, self.value = cell, value
+
+
+def sheet_extent(zf: zipfile.ZipFile, member: str, dates: frozenset[int] = frozenset()) -> Extent | None:
+    """None when the sheet is certainly small; else the exact extent of the cells holding values.
+
+    Raises BadValue for a value python-calamine would panic on (`dates`: the date cell styles).
+    """
     if _stage1(zf, member):
         return None
+    found = bad_value(zf, member, dates)
+    if found is not None:
+        raise BadValue(*found)
     area = _stage2(zf, member)
     if area is not None and area <= MAX_CELLS:
         return None
@@ -299,6 +355,16 @@ class SheetGuard:
     zf: zipfile.ZipFile
     parts: dict[str, str] = field(default_factory=dict)
     filename: str = ""
+    _dates: frozenset[int] | None = None
+
+    @property
+    def dates(self) -> frozenset[int]:
+        if self._dates is None:
+            try:
+                self._dates = date_styles(self.zf)
+            except (*ZIP_ERRORS, ElementTree.ParseError):
+                self._dates = frozenset()   # calamine refuses the broken styles part itself
+        return self._dates
 
     @classmethod
     def open(cls, path) -> SheetGuard:
@@ -320,13 +386,18 @@ class SheetGuard:
 
     def extent(self, name: str) -> Extent | None:
         try:
-            found = [e for m in self._members(name) if (e := sheet_extent(self.zf, m)) is not None]
+            found = [e for m in self._members(name) if (e := sheet_extent(self.zf, m, self.dates)) is not None]
         except ZIP_ERRORS:
             raise LedgerError(f"{self.filename} 已损坏或不完整（工作表「{name}」无法解压）") from None
         return max(found, key=lambda e: (e.beyond_grid, e.area), default=None)
 
     def check(self, name: str) -> None:
-        extent = self.extent(name)
+        try:
+            extent = self.extent(name)
+        except BadValue as bad:
+            cell = f"单元格 {bad.cell} 的" if bad.cell else ""
+            raise LedgerError(f"工作表「{name}」{cell}值「{bad.value}」超出了 Excel 数字和日期的范围，"
+                              "请在 Excel 中改正或清除后保存再试") from None
         if extent is not None and extent.too_large:
             raise LedgerError(too_large_message(name, extent))
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from workbook_tools import schema
 from workbook_tools.io.extent import SheetGuard
 from workbook_tools.io.parse import Rows, parse_workbook
-from workbook_tools.io.sniff import sniff_xlsx
+from workbook_tools.io.sniff import sheet_name_problem, sniff_xlsx
 from workbook_tools.ledger import Ledger
-from workbook_tools.model import LedgerError
+from workbook_tools.model import Finding, LedgerError, Severity
 
 
 def file_sha256(path: Path) -> str:
@@ -43,8 +43,13 @@ def _open(path: Path):
 def _read_sheet(wb, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
     """One sheet's values; `guard` first makes sure calamine's rectangle stays bounded (io/extent.py)."""
     guard.check(name)
-    sheet = wb.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=True)
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=True)
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException, a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise LedgerError(f"工作表「{name}」中有读取组件无法处理的内容，请在 Excel 中打开并另存后再试") from None
     start = sheet.start or (0, 0)
     return rows, start[0] + 1, start[1]
 
@@ -191,4 +196,12 @@ def load_ledger(path: str | Path) -> Ledger:
         del stream
     ledger.path = path
     ledger.sha256 = file_sha256(path)
+    ledger.findings.extend(sheet_name_findings(ledger.sheet_names))
     return ledger
+
+
+def sheet_name_findings(names: list[str]) -> list[Finding]:
+    """TYPE-TEXT for each sheet name Excel forbids: such a workbook can be checked, not written."""
+    return [Finding(rule="TYPE-TEXT", severity=Severity.ERROR, sheet=name,
+                    message=f"{problem}：本工具不能写入这个工作簿，请在 Excel/WPS 中重命名该工作表")
+            for name in names if (problem := sheet_name_problem(name))]
