@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from workbook_tools import schema
+from workbook_tools.io.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
 from workbook_tools.io.sheets import style_header
 from workbook_tools.io.outputs import Output, check_output
 from workbook_tools.io.writer import replace_atomically
@@ -92,14 +93,26 @@ def _total(rows: list[DeptRow]) -> DeptRow:
 
 # --- the workbook ------------------------------------------------------------------------------
 
+def put(ws: Worksheet, row: int, col: int, value: object):
+    """Write one value: text is always a text cell (never a formula, whatever it begins with), without the
+    control characters a workbook cannot hold, and at most the 32,767 characters a cell keeps."""
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        cell.value = CONTROL_CHARS.sub("", value)[:EXCEL_MAX_TEXT]
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
 def _table(ws: Worksheet, title: str, headers: tuple[str, ...], rows: list[list[object]], widths: tuple[int, ...]) -> None:
-    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
     for j, (header, width) in enumerate(zip(headers, widths), start=1):
         style_header(ws.cell(2, j, header))
         ws.column_dimensions[ws.cell(2, j).column_letter].width = width
     for i, values in enumerate(rows, start=3):
         for j, value in enumerate(values, start=1):
-            ws.cell(i, j, value).alignment = Alignment(wrap_text=True, vertical="top")
+            put(ws, i, j, value).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
