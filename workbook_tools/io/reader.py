@@ -37,7 +37,7 @@ def _open(path: Path):
     try:
         return CalamineWorkbook.from_path(str(path))
     except _read_errors() as exc:
-        raise LedgerError(f"{path.name} 无法读取：{exc}") from None
+        raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
 
 
 def _read_sheet(wb, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
@@ -65,7 +65,7 @@ def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[
                 raw[name] = _read_sheet(wb, guard, name)
         return raw, list(wb.sheet_names)
     except _read_errors() as exc:
-        raise LedgerError(f"{path.name} 无法读取：{exc}") from None
+        raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
     finally:
         guard.close()
         wb.close()
@@ -137,7 +137,7 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
         if self._errors:
             error = self._errors[min(self._errors, key=self.names.index)]
             if isinstance(error, _read_errors()):
-                raise LedgerError(f"{self._path.name} 无法读取：{error}") from None
+                raise LedgerError(f"{self._path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(error)) from None
             raise error
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from workbook_tools.io.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
+from workbook_tools.io.errors import os_reason
 from workbook_tools.model import Finding, LedgerError
 
 HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE = "host", "name", "version", "publisher", "install_date", "source"
@@ -170,7 +171,7 @@ def read_file(path: Path, label: str, given: ColumnMap, columns: dict[str, list]
         data = path.read_bytes()
         mtime = path.stat().st_mtime
     except OSError as exc:
-        raise UnreadableScan(label, None, f"无法打开（{exc.strerror or type(exc).__name__}）") from None
+        raise UnreadableScan(label, None, f"无法打开（{os_reason(exc)}）") from None
     text, skipped = _split_type_line(decode(data, label))
     info = ScanFile(path=path, label=label, mtime=mtime)
     if not text.strip():
