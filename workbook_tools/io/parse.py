@@ -146,6 +146,9 @@ def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
 def _bad(kind: Kind, typed: np.ndarray) -> np.ndarray:
     """Mask of the distinct values that could not be read; text fails when Excel could not hold it."""
     if kind in TEXT_KINDS:
+        texts = [t for t in typed if type(t) is str]
+        if not texts or (max(map(len, texts)) <= EXCEL_MAX_TEXT and not CONTROL_CHARS.search("\n".join(texts))):
+            return np.zeros(len(typed), dtype=bool)   # the usual case, decided in two passes over C strings
         return np.fromiter((type(t) is str and text_problem(t) is not None for t in typed), dtype=bool,
                            count=len(typed))
     return np.equal(typed, BAD).astype(bool)
