@@ -163,9 +163,13 @@ NEAR_MISSES: dict[str, Callable[[Unit], None]] = {
 }
 
 
+# Cells openpyxl cannot write (control characters, over 32,767 characters): see test_input_limits.py.
+ELSEWHERE = {"RULE-CRASH", "TYPE-TEXT"}
+
+
 def test_every_code_has_a_case():
-    assert set(TRIGGERS) | {"RULE-CRASH"} == set(CODES)
-    assert set(NEAR_MISSES) | {"RULE-CRASH"} == set(CODES)
+    assert set(TRIGGERS) | ELSEWHERE == set(CODES)
+    assert set(NEAR_MISSES) | ELSEWHERE == set(CODES)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

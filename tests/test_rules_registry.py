@@ -11,7 +11,7 @@ from builders import clean_unit, make_ledger
 from workbook_tools.io.reader import load_ledger
 from workbook_tools.model import LedgerError, Severity
 from workbook_tools.rules import CODES, IMPLEMENTATIONS, SPECS, run_check, selected_codes
-from workbook_tools.rules.registry import ENGINE_CODES, READER_CODES
+from workbook_tools.rules.registry import ADDED_CODES, ENGINE_CODES, READER_CODES
 
 SPEC = Path(__file__).resolve().parents[1] / "../shared/LEDGER_SPEC.md"
 TODAY = dt.date(2026, 3, 1)
@@ -46,6 +46,10 @@ def test_registry_matches_spec():
     expected = spec_codes() | appended_codes()
     assert set(CODES) == set(expected)
     assert {c: SPECS[c].severity.value for c in CODES} == expected
+
+
+def test_added_codes_are_listed_in_the_readme():
+    assert set(appended_codes()) == ADDED_CODES
 
 
 def test_every_code_is_implemented():

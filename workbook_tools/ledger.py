@@ -11,6 +11,7 @@ from workbook_tools import schema
 from workbook_tools.model import Finding
 
 ROW = "_row"  # column holding the 1-based worksheet row of each data row
+EXCEL_MAX_ROW = 1_048_576
 
 
 def col_letter(index: int) -> str:
@@ -56,6 +57,23 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.df)
+
+    def last_row(self) -> int:
+        """Worksheet row of the last data row (the header row when there is none)."""
+        return int(self.df[ROW].max()) if len(self.df) else self.header_row
+
+    def ensure_room(self, count: int = 1) -> None:
+        """Refuse (exit 1) before a write that would append `count` rows past Excel's last row."""
+        from workbook_tools.model import LedgerError  # noqa: PLC0415
+
+        last = self.last_row()
+        if last + count <= EXCEL_MAX_ROW:
+            return
+        row = self.df[self.df[ROW] == last].iloc[0] if len(self.df) else None
+        filled = [h for h in self.spec.headers if row is not None and h in self.columns and pd.notna(row[h])]
+        where = f"（{self.cell(last, filled[0])} 有内容）" if filled else ""
+        raise LedgerError(f"「{self.name}」的数据已到第 {last:,} 行{where}，工作表最多 {EXCEL_MAX_ROW:,} 行，"
+                          f"无法再追加 {count} 行；请删除表格下方远处多余的内容后再试", 1)
 
 
 @dataclass

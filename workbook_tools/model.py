@@ -41,10 +41,11 @@ class LedgerError(Exception):
     1 = the request was refused (e.g. a roll-up blocked by errors).
     """
 
-    def __init__(self, message: str, exit_code: int = 2):
+    def __init__(self, message: str, exit_code: int = 2, detail: str | None = None):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.detail = detail        # a library's own words, shown only with --debug
 
 
 class Change(BaseModel):

@@ -479,5 +479,7 @@ def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], 
     # Only the baseline reads the inventory; every other operation is judged on the event log.
     ledger = load_ledger(path, skip=frozenset() if planner is plan_baseline else frozenset({A8}))
     plan = planner(ledger, request, today or dt.date.today())
+    for sheet in {e.sheet for e in plan.appended}:
+        ledger[sheet].ensure_room(sum(e.sheet == sheet for e in plan.appended))
     result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger)
     return OperationOutcome(plan=plan, backup=result.backup)

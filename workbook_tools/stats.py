@@ -387,8 +387,12 @@ def unit_result(path: Path, year: int, today: dt.date) -> UnitResult:
         stats = compute_stats(ledger, year, today)
     except LedgerError as exc:
         return UnitResult(path=str(path), name=path.stem, error=exc.message)
+    except OSError as exc:
+        from workbook_tools.io.errors import os_reason  # noqa: PLC0415
+
+        return UnitResult(path=str(path), name=path.stem, error=f"无法读取（{os_reason(exc)}）")
     except Exception as exc:  # noqa: BLE001 - one odd unit must not stop the others
-        return UnitResult(path=str(path), name=path.stem, error=f"无法统计（{type(exc).__name__}: {exc}）")
+        return UnitResult(path=str(path), name=path.stem, error=f"无法统计（内部错误 {type(exc).__name__}）")
     return UnitResult(path=str(path), name=stats.header.单位名称 or path.stem, stats=stats, sha256=ledger.sha256)
 
 

@@ -21,9 +21,12 @@ app.add_typer(addin_app, name="addin")
 def build(
     output: Annotated[Path, typer.Option("-o", "--output", help="生成的加载项文件",
                                          show_default=True)] = Path("ledger.xlam"),
+    force: Annotated[bool, typer.Option("--force", help="加载项文件已存在时覆盖")] = False,
 ) -> None:
     from workbook_tools.excel.addin import build_addin  # noqa: PLC0415
+    from workbook_tools.io.outputs import Output, check_output  # noqa: PLC0415
 
+    check_output(output, Output.ADDIN, force=force)
     report = build_addin(output)
     print(f"已生成加载项：{report.path}（xlwings {report.xlwings_version}，按钮 {report.buttons} 个）")
 

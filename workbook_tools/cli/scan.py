@@ -120,6 +120,7 @@ def scan_command(
     annotate: Annotated[bool, typer.Option("--annotate", help="把结果写入「校验结果」表，并标记有问题的单元格")] = False,
     report: Annotated[Path | None, typer.Option("--report", help="另存按部门汇总的检查报告（.xlsx），供通报检查结果")] = None,
     propose: Annotated[bool, typer.Option("--propose", help="把使台账与扫描一致所需的安装/卸载写入「扫描建议」表，供确认")] = False,
+    force: Annotated[bool, typer.Option("--force", help="--report 的报告文件已存在时覆盖（台账永远不会被覆盖）")] = False,
     computer_column: Column = None,
     name_column: Column = None,
     version_column: Column = None,
@@ -129,6 +130,10 @@ def scan_command(
     from workbook_tools.scan import ColumnMap, read_scans, reconcile
 
     day = parse_day(date) or today(today_)
+    if report is not None:
+        from workbook_tools.scan.report import check_report_path
+
+        check_report_path(report, path, force)
     ledger = load_ledger(path)
     columns = ColumnMap(host=computer_column, name=name_column, version=version_column, publisher=publisher_column)
     result, ctx = reconcile(ledger, read_scans(scan_files, columns), day)
@@ -139,7 +144,7 @@ def scan_command(
     if report is not None:
         from workbook_tools.scan.report import report_workbook, save_report
 
-        save_report(report_workbook(result, ctx), report, path)
+        save_report(report_workbook(result, ctx), report, path, force)
         print(f"检查报告已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
     if annotate or propose:
         _write(path, result, ctx, annotate, propose, quiet=format is Format.json)

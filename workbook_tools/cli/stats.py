@@ -91,10 +91,11 @@ def _stats_many(paths: list[Path], output: Path, year: int, day, name: str | Non
     from workbook_tools.model import LedgerError
     from workbook_tools.stats import consolidate, consolidation_workbook
 
+    from workbook_tools.io.outputs import Output, check_output
+
     if output.suffix.lower() != ".xlsx":
         output = output.with_suffix(".xlsx")
-    if output.exists() and not force:
-        raise LedgerError(f"{output} 已存在；如需覆盖请加 --force")
+    check_output(output, Output.WORKBOOK, ledgers=[p for p in paths if p.is_file()], force=force)
     cons = consolidate(paths, year, day, name, exclude=output)
     good = [u for u in cons.units if u.stats is not None]
     if not good:
@@ -237,6 +238,9 @@ def add_free_command(
     if not outcome.needed:
         print(f"「{outcome.name}」已登记为 {outcome.number}，附件6 与附件7 均已有记录，未改动。")
         return
+    for sheet, adds in ((schema.A7, outcome.add_a7), (schema.A6, outcome.add_a6)):
+        if adds:
+            ledger[sheet].ensure_room()
     result = write_workbook(path, add_free_edit(sw, outcome), "免费软件", ledger=ledger)
     how = "沿用已有编号" if outcome.reused else "新编号"
     for change in result.changes:

@@ -45,7 +45,7 @@ def run_action(tag: str, book: live.BookLike) -> tuple[Action | None, Outcome]:
     except LedgerError as exc:
         return action, Outcome(ok=False, message=exc.message)
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's screen
-        return action, Outcome(ok=False, message=f"内部错误（{type(exc).__name__}: {exc}）。"
+        return action, Outcome(ok=False, message=f"内部错误（{type(exc).__name__}）。"
                                                    "请保存文件后用 ledger 命令行处理，并把本提示告诉维护人员。")
 
 

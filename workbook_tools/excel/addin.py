@@ -35,6 +35,7 @@ from xml.etree import ElementTree as ET
 import defusedxml.ElementTree as SafeET
 from pydantic import BaseModel
 
+from workbook_tools.io.errors import os_reason
 from workbook_tools.model import LedgerError
 
 PROJECT_NAME = "ledger"
@@ -93,7 +94,7 @@ def ribbon_source() -> bytes:
     try:
         root = SafeET.fromstring(data)
     except SafeET.ParseError as exc:
-        raise LedgerError(f"customUI14.xml 不是有效的 XML：{exc}") from None
+        raise LedgerError("customUI14.xml 不是有效的 XML", detail=str(exc)) from None
     if root.tag != f"{{{CUSTOMUI_NS}}}customUI":
         raise LedgerError(f"customUI14.xml 的根元素应为 {CUSTOMUI_NS} 命名空间的 customUI")
     return data
@@ -142,7 +143,7 @@ def _edit_vba(template: Path, staged: Path) -> list[str]:
             with _project_stream_named(PROJECT_ID):
                 book.save(str(staged))
     except PyOpenVBAError as exc:
-        raise LedgerError(f"无法修改加载项的 VBA 工程：{exc}") from None
+        raise LedgerError("无法修改加载项的 VBA 工程（模板文件不完整或版本不受支持）", detail=str(exc)) from None
     with ExcelFile(str(staged)) as book:
         problems = book.validate()
         if problems:
@@ -262,5 +263,5 @@ def build_addin(output: Path, template: Path | None = None) -> BuildReport:
             shutil.copyfile(partial, output.with_name(output.name + ".tmp"))
             os.replace(output.with_name(output.name + ".tmp"), output)
         except OSError as exc:
-            raise LedgerError(f"无法写入 {output}：{exc.strerror or exc}（文件是否正被 Excel 打开？）") from None
+            raise LedgerError(f"无法写入 {output}：{os_reason(exc)}（文件是否正被 Excel 打开？）", detail=str(exc)) from None
     return BuildReport(path=output, xlwings_version=version, modules=modules, buttons=count_buttons(ribbon))

@@ -25,6 +25,7 @@ from workbook_tools.forms import (
     print_form,
 )
 from workbook_tools.forms.common import PrintOptions
+from workbook_tools.io.outputs import Output, check_output
 from workbook_tools.model import LedgerError
 
 SLIP_FORM = 11
@@ -60,7 +61,9 @@ def _where(book: live.BookLike) -> Path:
 
 
 def _print(ctx: Context, spec: FormSpec, options: PrintOptions) -> Outcome:
-    result: PrintResult = print_form(spec, ctx.ledger(), options, default_output(_where(ctx.book), spec, options, ".pdf"))
+    where = _where(ctx.book)
+    target = check_output(default_output(where, spec, options, ".pdf"), Output.PDF, ledgers=[where], reprint=True)
+    result: PrintResult = print_form(spec, ctx.ledger(), options, target)
     open_file(result.path)
     kind = "HTML（PDF 组件不可用，请在浏览器中打印）" if result.fallback else "PDF"
     pages = f"，{result.pages} 页" if result.pages is not None else ""

@@ -94,7 +94,10 @@ def print_form(spec: FormSpec, ledger: Ledger, options: PrintOptions, out: Path,
         try:
             return PrintResult(path=out, items=count, pages=write_pdf(html, out))
         except EngineMissing:
-            out = out.with_suffix(".html")
+            from workbook_tools.io.outputs import Output, check_output  # noqa: PLC0415
+
+            out = check_output(out.with_suffix(".html"), Output.HTML, ledgers=[ledger.path] if ledger.path else [],
+                               reprint=True)
             write_html(html, out)
             return PrintResult(path=out, items=count, fallback=True)
     write_html(html, out)

@@ -19,6 +19,7 @@ import jinja2
 from pydantic import BaseModel
 
 from workbook_tools.forms.common import DateParts
+from workbook_tools.io.errors import os_reason
 from workbook_tools.model import LedgerError
 
 TEMPLATE_PACKAGE = "workbook_tools.templates"
@@ -73,7 +74,7 @@ def render_html(info: FormInfo, template: str, items: Sequence[BaseModel]) -> st
     try:
         return environment().get_template(template).render(form=info, items=items)
     except jinja2.TemplateError as exc:
-        raise LedgerError(f"表单模板 {template} 有误：{exc}", 2) from None
+        raise LedgerError(f"表单模板 {template} 有误", 2, detail=str(exc)) from None
 
 
 def _weasyprint():
@@ -93,7 +94,7 @@ def write_pdf(html: str, out: Path) -> int:
     try:
         document.write_pdf(out)
     except OSError as exc:
-        raise LedgerError(f"无法写入 {out}（文件可能正在被其他程序打开）：{exc.strerror or exc}", 2) from None
+        raise LedgerError(f"无法写入 {out.name}：{os_reason(exc)}", 2, detail=str(exc)) from None
     return len(document.pages)
 
 
@@ -101,7 +102,7 @@ def write_html(html: str, out: Path) -> None:
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise LedgerError(f"无法写入 {out}：{exc.strerror or exc}", 2) from None
+        raise LedgerError(f"无法写入 {out.name}：{os_reason(exc)}", 2, detail=str(exc)) from None
 
 
 def open_in_browser(path: Path) -> bool:

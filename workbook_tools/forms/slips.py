@@ -101,6 +101,8 @@ def stamp_visit(path: Path, computer: str, day: dt.date) -> tuple[VisitPlan, Wri
     plan = plan_visit(ledger, computer, day)
     if not plan.rows and not plan.entries:
         return plan, WriteResult(path)  # already numbered and registered: only reprint (even while open in Excel)
+    if plan.entries:
+        ledger[schema.A11].ensure_room(len(plan.entries))
     result = write_workbook(path, lambda book: apply_visit(book, plan), ACTION, ledger=ledger)
     return plan, result
 
@@ -149,5 +151,7 @@ def mark_signed(path: Path, number: str, day: dt.date) -> tuple[SignedPlan, Writ
     plan = plan_signed(ledger, number, day)
     if plan.already:
         return plan, None
+    if plan.entry is not None:
+        ledger[schema.A11].ensure_room()
     result = write_workbook(path, lambda book: apply_signed(book, plan), ACTION, ledger=ledger)
     return plan, result

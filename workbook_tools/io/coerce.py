@@ -15,6 +15,10 @@ from collections.abc import Callable, Sequence
 from workbook_tools.schema import Kind
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+FIRST_DAY = dt.date(1900, 1, 1)   # Excel's serial 1; earlier "dates" come from 0, negative or NaN serials
+EXCEL_MAX_TEXT = 32_767           # characters Excel keeps in one cell
+# Characters XML 1.0 (so an xlsx cell) cannot hold: C0 controls except tab, line feed, carriage return.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_SERIAL = 2958465  # 9999-12-31
 YEAR_MIN, YEAR_MAX = 1900, 2100  # a number in this range in a date cell is a year, not a serial
 
@@ -96,9 +100,9 @@ def to_date(value: object) -> dt.date | None | Bad:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if value >= FIRST_DAY else BAD
     if isinstance(value, bool):
         return BAD
     if isinstance(value, (int, float)):
@@ -150,7 +154,8 @@ def to_term(value: object) -> str | None | Bad:
     if is_blank(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
-        return to_date(value).isoformat()  # type: ignore[union-attr]
+        day = to_date(value)
+        return day if day is BAD else day.isoformat()  # type: ignore[union-attr]
     text = clean_text(value)
     parsed = parse_date_text(text) if text else None
     return parsed.isoformat() if parsed else text
@@ -181,7 +186,7 @@ COERCERS: dict[Kind, Callable[[Sequence[object]], list[object]]] = {
     Kind.ENUM: _cached(clean_text),
     Kind.TERM: _cached(to_term),
     Kind.DATE: _cached(to_date),
-    Kind.DATETIME: _cached(lambda v: v if isinstance(v, dt.datetime) else to_date(v)),
+    Kind.DATETIME: _cached(lambda v: v if isinstance(v, dt.datetime) and v.date() >= FIRST_DAY else to_date(v)),
     Kind.MONEY: _cached(to_number),
     Kind.COUNT: _cached(to_count),
 }

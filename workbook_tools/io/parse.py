@@ -16,7 +16,7 @@ import pandas as pd
 
 from workbook_tools import schema
 from workbook_tools.clauses import clause
-from workbook_tools.io.coerce import BAD, clean_text, coerce, is_blank
+from workbook_tools.io.coerce import BAD, CONTROL_CHARS, EXCEL_MAX_TEXT, clean_text, coerce, is_blank
 from workbook_tools.ledger import ROW, Ledger, Table, a1
 from workbook_tools.model import Finding, LedgerError, Severity
 from workbook_tools.schema import Kind
@@ -50,7 +50,9 @@ def find_header(rows: Rows, spec: schema.Sheet) -> tuple[int, dict[str, int]] | 
 
 
 def _type_finding(spec: schema.Sheet, kind: Kind, header: str, row: int, col: int, raw: object) -> Finding:
-    if kind in (Kind.DATE, Kind.DATETIME):
+    if kind in TEXT_KINDS:
+        return _text_finding(spec, header, row, col, raw)
+    if kind in (Kind.DATE, Kind.DATETIME, Kind.TERM):
         rule, what = "TYPE-DATE", "不是可识别的日期（可写 2024-03-05、2024/3/5、2024.3.5、2024年3月5日 或 Excel 日期）"
     else:
         rule, what = "TYPE-NUMBER", "不是可识别的非负数（可写 1200、1,200.50、¥1200、1.2万）"
@@ -79,6 +81,23 @@ def _width_finding(spec: schema.Sheet, header: str, row: int, col: int, raw: obj
     return Finding(rule="ID-WIDTH", severity=Severity.WARNING, sheet=spec.name, row=row, column=header,
                    cell=a1(row, col), message=f"{spec.short}「{header}」的值「{clean_text(raw)}」与「{narrow}」只差全角/半角，"
                                               f"已按「{narrow}」比对；请改为半角（{clause(spec.name)}）")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text cannot be kept in an Excel cell as it is, or None."""
+    if len(text) > EXCEL_MAX_TEXT:
+        return f"有 {len(text):,} 个字符，超过 Excel 单元格最多 {EXCEL_MAX_TEXT:,} 个字符的限制"
+    found = CONTROL_CHARS.search(text)
+    if found:
+        return f"含有控制字符 U+{ord(found.group()):04X}（不能保存在 Excel 文件中，读取时已去掉）"
+    return None
+
+
+def _text_finding(spec: schema.Sheet, header: str, row: int, col: int, raw: object) -> Finding:
+    text = str(raw)
+    shown = CONTROL_CHARS.sub("?", text[:20]) + ("…" if len(text) > 20 else "")
+    return Finding(rule="TYPE-TEXT", severity=Severity.ERROR, sheet=spec.name, row=row, column=header,
+                   cell=a1(row, col), message=f"{spec.short}「{header}」的值「{shown}」{text_problem(text)}")
 
 
 def _typed_series(kind: Kind, values: list[object]) -> pd.Series:
@@ -150,17 +169,39 @@ def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
 
 
 def _bad(kind: Kind, typed: np.ndarray) -> np.ndarray:
-    """Mask of the distinct values that could not be read (text never fails)."""
+    """Mask of the distinct values that could not be read; text fails when Excel could not hold it."""
     if kind in TEXT_KINDS:
-        return np.zeros(len(typed), dtype=bool)
+        texts = [t for t in typed if type(t) is str]
+        if not texts or (max(map(len, texts)) <= EXCEL_MAX_TEXT and not CONTROL_CHARS.search("\n".join(texts))):
+            return np.zeros(len(typed), dtype=bool)   # the usual case, decided in two passes over C strings
+        return np.fromiter((type(t) is str and text_problem(t) is not None for t in typed), dtype=bool,
+                           count=len(typed))
     return np.equal(typed, BAD).astype(bool)
+
+
+def _kept_text(typed: np.ndarray, bad: np.ndarray) -> np.ndarray:
+    """Text values as the tables keep them: control characters removed, over-long text as it is."""
+    out = typed.copy()
+    for i in np.flatnonzero(bad):
+        out[i] = CONTROL_CHARS.sub("", out[i]) or None
+    return out
+
+
+def _nan_as_text(column: np.ndarray) -> np.ndarray:
+    """A NaN read from a number or date cell is a value (`<v>NaN</v>`), not an empty cell: keep it as "NaN"."""
+    nan = column != column     # only NaN differs from itself; empty cells are "" or None
+    if not nan.any():
+        return column
+    column = column.copy()
+    column[nan] = "NaN"
+    return column
 
 
 def _take(kind: Kind, typed: np.ndarray, bad: np.ndarray, codes: np.ndarray) -> pd.Series:
     """The typed column for the selected rows, converted once per distinct value."""
     if not len(typed):
         return _typed_series(kind, [None] * len(codes))
-    clean = np.append(np.where(bad, None, typed), None)
+    clean = np.append(_kept_text(typed, bad) if kind in TEXT_KINDS else np.where(bad, None, typed), None)
     distinct = pd.Series(clean, dtype=object) if kind not in (Kind.DATE, Kind.DATETIME, Kind.MONEY, Kind.COUNT) \
         else _typed_series(kind, list(clean))
     return pd.Series(distinct.to_numpy()[np.where(codes < 0, len(typed), codes)], dtype=distinct.dtype)
@@ -191,7 +232,8 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
     for column in spec.columns:
         j = mapping.get(column.header)
         if j is not None and j < width:
-            raw = block[:, j]
+            raw = block[:, j] if column.kind in TEXT_KINDS else _nan_as_text(block[:, j])
+            block[:, j] = raw
             parsed[column.header] = _coerced(column.kind, raw) or _slow_column(column.kind, list(raw))
     filled = np.zeros(n, dtype=bool)
     for _, _, blank in parsed.values():

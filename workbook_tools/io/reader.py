@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbook_tools import schema
+from workbook_tools.io.extent import SheetGuard
 from workbook_tools.io.parse import Rows, parse_workbook
-from workbook_tools.io.sniff import sniff_xlsx
+from workbook_tools.io.sniff import sheet_name_problem, sniff_xlsx
 from workbook_tools.ledger import Ledger
-from workbook_tools.model import LedgerError
+from workbook_tools.model import Finding, LedgerError, Severity
 
 
 def file_sha256(path: Path) -> str:
@@ -36,12 +37,19 @@ def _open(path: Path):
     try:
         return CalamineWorkbook.from_path(str(path))
     except _read_errors() as exc:
-        raise LedgerError(f"{path.name} 无法读取：{exc}") from None
+        raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
 
 
-def _read_sheet(wb, name: str) -> tuple[Rows, int, int]:
-    sheet = wb.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=True)
+def _read_sheet(wb, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
+    """One sheet's values; `guard` first makes sure calamine's rectangle stays bounded (io/extent.py)."""
+    guard.check(name)
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=True)
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException, a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise LedgerError(f"工作表「{name}」中有读取组件无法处理的内容，请在 Excel 中打开并另存后再试") from None
     start = sheet.start or (0, 0)
     return rows, start[0] + 1, start[1]
 
@@ -49,15 +57,17 @@ def _read_sheet(wb, name: str) -> tuple[Rows, int, int]:
 def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[Rows, int, int]], list[str]]:
     """Every sheet's values in one call each: {name: (rows, first_row, first_col)}, all sheet names."""
     wb = _open(path)
+    guard = SheetGuard.open(path)
     raw: dict[str, tuple[Rows, int, int]] = {}
     try:
         for name in wb.sheet_names:
             if only is None or name in only:
-                raw[name] = _read_sheet(wb, name)
+                raw[name] = _read_sheet(wb, guard, name)
         return raw, list(wb.sheet_names)
     except _read_errors() as exc:
-        raise LedgerError(f"{path.name} 无法读取：{exc}") from None
+        raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
     finally:
+        guard.close()
         wb.close()
 
 
@@ -101,10 +111,12 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
                 wb = _open(self._path)
             except LedgerError:
                 return  # the first worker's handle reads whatever this one would have
+        guard: SheetGuard | None = None
         try:
             while (name := self._next()) is not None:
                 try:
-                    sheet = _read_sheet(wb, name)
+                    guard = guard or SheetGuard.open(self._path)
+                    sheet = _read_sheet(wb, guard, name)
                 except Exception as exc:  # noqa: BLE001 - raised in the reading thread by finish()
                     with self._ready:
                         self._errors[name] = exc
@@ -114,6 +126,8 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
                     self._done[name] = sheet
                     self._ready.notify_all()
         finally:
+            if guard is not None:
+                guard.close()
             wb.close()
 
     def finish(self) -> None:
@@ -123,7 +137,7 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
         if self._errors:
             error = self._errors[min(self._errors, key=self.names.index)]
             if isinstance(error, _read_errors()):
-                raise LedgerError(f"{self._path.name} 无法读取：{error}") from None
+                raise LedgerError(f"{self._path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(error)) from None
             raise error
 
     def close(self) -> None:
@@ -186,4 +200,12 @@ def load_ledger(path: str | Path, skip: frozenset[str] = frozenset()) -> Ledger:
         del stream
     ledger.path = path
     ledger.sha256 = file_sha256(path)
+    ledger.findings.extend(sheet_name_findings(ledger.sheet_names))
     return ledger
+
+
+def sheet_name_findings(names: list[str]) -> list[Finding]:
+    """TYPE-TEXT for each sheet name Excel forbids: such a workbook can be checked, not written."""
+    return [Finding(rule="TYPE-TEXT", severity=Severity.ERROR, sheet=name,
+                    message=f"{problem}：本工具不能写入这个工作簿，请在 Excel/WPS 中重命名该工作表")
+            for name in names if (problem := sheet_name_problem(name))]

@@ -105,3 +105,16 @@ def sniff_xlsx(path: Path) -> bool:
     with _check_zip(path) as zf:
         _check_xml(zf, path)
         return "xl/vbaProject.bin" in zf.namelist()
+
+
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name_problem(name: str) -> str | None:
+    """Why Excel (and openpyxl, which refuses to load such a workbook for writing) cannot keep this sheet name."""
+    found = SHEET_NAME_FORBIDDEN.search(name)
+    if found:
+        return f"工作表名「{name}」含有 Excel 不允许的字符「{found.group()}」"
+    if not name.strip() or len(name) > 31 or name.startswith("'") or name.endswith("'"):
+        return f"工作表名「{name}」不符合 Excel 的规定（1–31 个字符，不以单引号开头或结尾）"
+    return None

@@ -77,7 +77,7 @@ def _crash(code: str, fn: RuleFn, exc: BaseException) -> Finding:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     place = f"，位置 {where.name}:{where.lineno}" if where else ""
     return Finding(rule="RULE-CRASH", severity=SPECS["RULE-CRASH"].severity, sheet=None,
-                   message=f"规则 {code}（{getattr(fn, '__name__', '?')}）执行失败：{type(exc).__name__}: {exc}{place}；"
+                   message=f"规则 {code}（{getattr(fn, '__name__', '?')}）执行失败（{type(exc).__name__}{place}）；"
                            "其余规则已照常执行")
 
 

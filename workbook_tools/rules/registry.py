@@ -1,7 +1,7 @@
 """Stable rule codes of LEDGER_SPEC §3: severity, family and a short Chinese title per code.
 
 Family modules register the functions that implement a code with `@rule(code)`; the
-engine runs them.  TYPE-DATE / TYPE-NUMBER are found while reading (io.parse) and
+engine runs them.  TYPE-DATE / TYPE-NUMBER / TYPE-TEXT are found while reading (io.parse) and
 RULE-CRASH by the engine itself, so they may have no function here.
 """
 from __future__ import annotations
@@ -43,6 +43,7 @@ _SPECS = (
     RuleSpec("TYPE-NUMBER", E, "fields", "数字无法识别"),
     # appended (README «对规范的补充»): an id written in full-width characters, matched in its half-width form
     RuleSpec("ID-WIDTH", W, "fields", "编号含全角字符"),
+    RuleSpec("TYPE-TEXT", E, "fields", "文字无法保存在 Excel 中（控制字符、超过 32,767 个字符、工作表名中的禁用字符）"),
     RuleSpec("REF-SOFTWARE", E, "references", "软件编号在附件7 中不存在"),
     RuleSpec("REF-COMPUTER", E, "references", "计算机编号在「计算机」中不存在"),
     RuleSpec("REF-PERSON", W, "references", "人员未登记或部门与登记不符"),
@@ -72,7 +73,9 @@ FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(s.family for s in _SPECS))
 
 RuleFn = Callable[["CheckContext"], Iterable[Finding]]
 IMPLEMENTATIONS: dict[str, list[RuleFn]] = defaultdict(list)
-READER_CODES = frozenset({"TYPE-DATE", "TYPE-NUMBER", "ID-WIDTH"})  # also reported by the reader itself
+READER_CODES = frozenset({"TYPE-DATE", "TYPE-NUMBER", "TYPE-TEXT", "ID-WIDTH"})  # also reported by the reader itself
+# Codes this implementation adds to LEDGER_SPEC §3 (README 「对规范的补充」).
+ADDED_CODES = frozenset({"TYPE-TEXT", "ID-WIDTH"})
 ENGINE_CODES = frozenset({"RULE-CRASH"})
 
 

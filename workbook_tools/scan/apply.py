@@ -149,6 +149,7 @@ def apply_edit(ledger: Ledger, handler: str | None, today: dt.date, outcome: App
 def apply_confirmed(path: str | Path, handler: str | None = None, today: dt.date | None = None) -> ApplyOutcome:
     """Append the confirmed proposals of 扫描建议 to 附件9 (one safe write)."""
     ledger = load_ledger(path)
+    ledger[schema.A9].ensure_room()
     outcome = ApplyOutcome()
     edit = apply_edit(ledger, handler, today or dt.date.today(), outcome)
     outcome.result = write_workbook(path, edit, ACTION, ledger=ledger)

@@ -14,6 +14,7 @@ VERSION = "SCAN-VERSION"
 UNLICENSED = "SCAN-UNLICENSED"
 NOT_SCANNED = "SCAN-NOT-SCANNED"
 RULE_INVALID = "SCAN-RULE-INVALID"   # an addition (docs/scan.md 「对规范的补充」)
+FILE_UNREADABLE = "SCAN-FILE-UNREADABLE"   # an addition: one scan file could not be read, the others are
 
 _SPECS = (
     RuleSpec(UNREGISTERED, E, "scan", "扫描发现安装，台账无安装记录（私自安装）"),
@@ -24,6 +25,7 @@ _SPECS = (
     RuleSpec(UNLICENSED, E, "scan", "扫描发现的安装超过许可数量或许可已到期"),
     RuleSpec(NOT_SCANNED, W, "scan", "在用计算机没有扫描结果"),
     RuleSpec(RULE_INVALID, W, "scan", "「软件名称对照」中的规则无效"),
+    RuleSpec(FILE_UNREADABLE, E, "scan", "扫描文件无法读取（其余文件照常核对）"),
 )
 SPECS: dict[str, RuleSpec] = {s.code: s for s in _SPECS}
 CODES: tuple[str, ...] = tuple(SPECS)

@@ -5,6 +5,9 @@ Publisher, InstallDate, 来源 — Windows PowerShell 5.1 `Export-Csv -Encoding 
 with a BOM, CRLF and every field quoted) and inventory exports of GLPI/OCS and the like,
 whose column names are found through aliases or given by `ColumnMap`.  Each file is read
 once with the csv module; the entries of all files become one DataFrame built in one call.
+A file that cannot be read (encoding, broken CSV, a field longer than a cell holds, no name
+column) is one SCAN-FILE-UNREADABLE finding naming the file and line; the other files are read.
+Control characters in fields are removed (they cannot be kept in a workbook).
 """
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from workbook_tools.model import LedgerError
+from workbook_tools.io.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
+from workbook_tools.io.errors import os_reason
+from workbook_tools.model import Finding, LedgerError
 
 HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE = "host", "name", "version", "publisher", "install_date", "source"
 FILE, LINE = "file", "line"
@@ -65,12 +70,28 @@ class ScanFile(BaseModel):
 
 
 class ScanSet(BaseModel):
-    """Every entry of every scan file (`entries`, ENTRY_COLUMNS) and the files themselves."""
+    """Every entry of every scan file (`entries`, ENTRY_COLUMNS), the files read, and those that could not be."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     files: list[ScanFile]
     entries: pd.DataFrame
+    problems: list[Finding] = Field(default_factory=list)   # SCAN-FILE-UNREADABLE, one per file
+
+
+class UnreadableScan(Exception):
+    """One scan file that cannot be read: where and why (a Chinese sentence)."""
+
+    def __init__(self, label: str, line: int | None, reason: str):
+        super().__init__(reason)
+        self.label, self.line, self.reason = label, line, reason
+
+    def finding(self) -> Finding:
+        from workbook_tools.scan import codes  # noqa: PLC0415 - codes imports the rules registry
+
+        where = f"第 {self.line} 行" if self.line else ""
+        return codes.make(codes.FILE_UNREADABLE, f"扫描文件 {self.label} {where}无法读取：{self.reason}；"
+                          "该文件未参与核对，其余扫描文件照常核对", scan_file=self.label, scan_line=self.line)
 
 
 def header_key(text: str) -> str:
@@ -95,16 +116,16 @@ def scan_paths(inputs: Iterable[Path]) -> list[tuple[Path, str]]:
 
 def decode(data: bytes, label: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM (PowerShell Out-File), else GB18030 (Chinese Windows ANSI)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise LedgerError(f"扫描文件 {label} 的编码无法识别（应为 UTF-8 或 GBK）") from None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1 if not data.startswith(b"\xff") else None
+        raise UnreadableScan(label, line, "编码无法识别（应为 UTF-8、GBK 或带 BOM 的 UTF-16）") from None
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -130,8 +151,8 @@ def map_columns(header: list[str], given: ColumnMap, label: str, used: set[str] 
                     used.add(wanted)
                 break
     if NAME not in mapping:
-        raise LedgerError(f"扫描文件 {label} 找不到软件名称列（DisplayName）；"
-                          f"表头为：{'、'.join(header)}；可用 --name-column 指定")
+        shown = CONTROL_CHARS.sub("", "、".join(header))[:200]
+        raise UnreadableScan(label, 1, f"找不到软件名称列（DisplayName）；表头为：{shown}；可用 --name-column 指定")
     return mapping
 
 
@@ -150,27 +171,46 @@ def read_file(path: Path, label: str, given: ColumnMap, columns: dict[str, list]
         data = path.read_bytes()
         mtime = path.stat().st_mtime
     except OSError as exc:
-        raise LedgerError(f"扫描文件 {label} 无法读取：{exc.strerror or exc}") from None
+        raise UnreadableScan(label, None, f"无法打开（{os_reason(exc)}）") from None
     text, skipped = _split_type_line(decode(data, label))
     info = ScanFile(path=path, label=label, mtime=mtime)
     if not text.strip():
         info.hosts = [host_from_name(path)]
         return info
-    try:
-        _read_records(text, info, given, columns, skipped, used)
-    except csv.Error as exc:
-        raise LedgerError(f"扫描文件 {label} 不是有效的 CSV：{exc}") from None
+    _read_records(text, info, given, columns, skipped, used)
     return info
+
+
+def _records(reader, label: str, skipped: int):
+    """The csv records, a broken line or an over-long field raising UnreadableScan with its line."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = "有超过 128 KB 的字段" if "field limit" in str(exc) else \
+                "含有空字符（NUL），不是文本文件" if "NUL" in str(exc) else "不是有效的 CSV（引号不配对等）"
+            raise UnreadableScan(label, reader.line_num + skipped, reason) from None
+        if any(len(field) > EXCEL_MAX_TEXT for field in record):
+            raise UnreadableScan(label, reader.line_num + skipped, f"有超过 {EXCEL_MAX_TEXT:,} 个字符的字段")
+        yield record
+
+
+def _clean(value: str) -> str:
+    return CONTROL_CHARS.sub("", value).strip()
 
 
 def _read_records(text: str, info: ScanFile, given: ColumnMap, columns: dict[str, list], skipped: int,
                   used: set[str] | None) -> None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
-    mapping = map_columns([h.strip() for h in next(reader)], given, info.label, used)
+    records = _records(reader, info.label, skipped)
+    header = next(records, None)
+    mapping = map_columns([h.strip() for h in header or []], given, info.label, used)
     default_host = host_from_name(info.path)
     hosts: dict[str, None] = {}
-    for record in reader:
-        values = {f: (record[j].strip() if j < len(record) else "") for f, j in mapping.items()}
+    for record in records:
+        values = {f: (_clean(record[j]) if j < len(record) else "") for f, j in mapping.items()}
         if not values[NAME]:
             continue
         values[HOST] = values.get(HOST) or default_host
@@ -183,20 +223,39 @@ def _read_records(text: str, info: ScanFile, given: ColumnMap, columns: dict[str
     info.hosts = list(hosts) or [default_host]
 
 
+def _read_one(path: Path, label: str, given: ColumnMap, columns: dict[str, list], used: set[str]) -> ScanFile:
+    """read_file, leaving `columns` as it was when the file turns out unreadable half-way."""
+    sizes = {c: len(v) for c, v in columns.items()}
+    try:
+        return read_file(path, label, given, columns, used)
+    except UnreadableScan:
+        for c, n in sizes.items():
+            del columns[c][n:]
+        raise
+
+
 def read_scans(inputs: Iterable[Path], given: ColumnMap | None = None) -> ScanSet:
-    """Read every scan file (folders expanded); LedgerError (exit 2) when one cannot be read."""
+    """Read every scan file (folders expanded); one that cannot be read becomes a finding, the rest are read."""
     given = given or ColumnMap()
     columns: dict[str, list] = {c: [] for c in ENTRY_COLUMNS}
     used: set[str] = set()
-    files = [read_file(path, label, given, columns, used) for path, label in scan_paths(inputs)]
-    if not files:
+    files, problems = [], []
+    found = scan_paths(inputs)
+    for path, label in found:
+        try:
+            files.append(_read_one(path, label, given, columns, used))
+        except UnreadableScan as bad:
+            problems.append(bad.finding())
+    if not found:
         raise LedgerError("没有找到扫描文件（*.csv）")
+    if not files:   # nothing left to reconcile: the reason of the first file is the answer
+        raise LedgerError(problems[0].message.split("；该文件未参与核对")[0])
     unused = [n for n in given.model_dump().values() if n and n not in used]
-    if unused:
+    if unused and files:
         raise LedgerError(f"所有扫描文件中都没有指定的列「{'」「'.join(unused)}」")
     entries = pd.DataFrame(columns, columns=ENTRY_COLUMNS, dtype=object)
     entries[LINE] = entries[LINE].astype("int64")
-    return ScanSet(files=files, entries=entries)
+    return ScanSet(files=files, entries=entries, problems=problems)
 
 
 def host_from_name(path: Path) -> str:

@@ -15,8 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from workbook_tools import schema
+from workbook_tools.io.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
 from workbook_tools.io.sheets import style_header
-from workbook_tools.io.writer import check_not_locked
+from workbook_tools.io.outputs import Output, check_output
 from workbook_tools.model import LedgerError
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext, show
@@ -91,14 +92,26 @@ def _total(rows: list[DeptRow]) -> DeptRow:
 
 # --- the workbook ------------------------------------------------------------------------------
 
+def put(ws: Worksheet, row: int, col: int, value: object):
+    """Write one value: text is always a text cell (never a formula, whatever it begins with), without the
+    control characters a workbook cannot hold, and at most the 32,767 characters a cell keeps."""
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        cell.value = CONTROL_CHARS.sub("", value)[:EXCEL_MAX_TEXT]
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
 def _table(ws: Worksheet, title: str, headers: tuple[str, ...], rows: list[list[object]], widths: tuple[int, ...]) -> None:
-    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
     for j, (header, width) in enumerate(zip(headers, widths), start=1):
         style_header(ws.cell(2, j, header))
         ws.column_dimensions[ws.cell(2, j).column_letter].width = width
     for i, values in enumerate(rows, start=3):
         for j, value in enumerate(values, start=1):
-            ws.cell(i, j, value).alignment = Alignment(wrap_text=True, vertical="top")
+            put(ws, i, j, value).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -133,16 +146,16 @@ def report_workbook(result: ScanResult, ctx: ScanContext) -> Workbook:
     return wb
 
 
-def save_report(wb: Workbook, path: Path, ledger_path: Path | None) -> None:
-    """Write the report file atomically; never over the ledger itself."""
+def check_report_path(path: Path, ledger_path: Path | None, force: bool = False) -> None:
+    """The report is a new .xlsx: never the ledger, another ledger or, without --force, an existing file."""
     if path.suffix.lower() != ".xlsx":
         raise LedgerError(f"检查报告应保存为 .xlsx 文件：{path}")
-    if ledger_path is not None and path.resolve() == Path(ledger_path).resolve():
-        raise LedgerError("检查报告不能写到台账文件本身")
-    if not path.parent.is_dir():
-        raise LedgerError(f"目录不存在：{path.parent}")
-    if path.exists():
-        check_not_locked(path)
+    check_output(path, Output.WORKBOOK, ledgers=[ledger_path] if ledger_path is not None else [], force=force)
+
+
+def save_report(wb: Workbook, path: Path, ledger_path: Path | None, force: bool = False) -> None:
+    """Write the report file atomically; see check_report_path."""
+    check_report_path(path, ledger_path, force)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     try:
         wb.save(tmp)

@@ -1,7 +1,8 @@
 """The name dictionary 软件名称对照 (LEDGER_SPEC §9): ordered rules, first match wins.
 
 Each rule looks at DisplayName or Publisher, `等于` (same text after NFKC, case and
-whitespace folding) or `正则` (Python regular expression, searched anywhere, case-insensitive),
+whitespace folding) or `正则` (a regular expression, searched anywhere, case-insensitive, run by RE2 in time linear in the
+text: no pattern can make a scan hang; see docs/scan.md),
 and either maps the entry to a 软件编号 (`对应`; the cell may also hold a 附件7 软件名称, naming the
 product; version from DisplayVersion, from the named/numbered group of 匹配内容 given in 版本取值,
 or from a regex of its own given there, searched in the matched field) or drops it (`忽略`).  Rules are compiled once; a rule that
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
+import re2
 from pydantic import BaseModel, ConfigDict
 
 from workbook_tools import schema
@@ -45,7 +47,7 @@ DEFAULT_RULES: tuple[dict, ...] = (
     _rule(20, BY_NAME, REGEX, r"^Microsoft (ASP\.NET|\.NET)|^Microsoft Windows Desktop Runtime", IGNORE, None,
           ".NET 运行库"),
     _rule(30, BY_NAME, REGEX, r"KB\d{6,}|^(Security )?Update for |^Hotfix for ", IGNORE, None, "系统补丁与更新"),
-    _rule(40, BY_NAME, REGEX, r"驱动程序|\bDrivers?\b(?! ?Booster)|芯片组|Chipset|Management Engine|Rapid Storage|Serial IO",
+    _rule(40, BY_NAME, REGEX, r"驱动程序|\bDrivers?(?:$|[^ \w]| [^B]| B[^o])|芯片组|Chipset|Management Engine|Rapid Storage|Serial IO",
           IGNORE, None, "硬件驱动程序"),
     _rule(50, BY_PUBLISHER, REGEX,
           r"^(Intel|Realtek|Advanced Micro Devices|Synaptics|ELAN|Conexant|Dolby|Broadcom|Qualcomm|Microchip)\b",
@@ -91,11 +93,11 @@ class NameRule(BaseModel):
     field: str
     mode: str
     text: str                       # 等于: the folded text; 正则: the pattern
-    regex: re.Pattern | None
+    regex: Any                      # the compiled RE2 pattern (正则), else None
     action: str
     number: str | None              # None when empty or not a 附件7 number (or product name)
     group: str | int | None         # a group of `regex` holding the version
-    version_regex: re.Pattern | None = None   # or: a regex of its own, searched in the matched field
+    version_regex: Any = None       # or: a regex of its own (RE2), searched in the matched field
 
     def match(self, name: str, publisher: str) -> Match | None:
         subject = name if self.field == BY_NAME else publisher
@@ -104,13 +106,13 @@ class NameRule(BaseModel):
         found = self.regex.search(subject)
         return self._result(found, subject) if found else None
 
-    def _version(self, found: re.Match | None, subject: str) -> str | None:
+    def _version(self, found: Any, subject: str) -> str | None:
         if self.version_regex is not None:
             hit = self.version_regex.search(subject)
             return (hit.group(1) if hit.re.groups else hit.group(0)) if hit else None
         return found.group(self.group) if found is not None and self.group is not None else None
 
-    def _result(self, found: re.Match | None, subject: str) -> Match:
+    def _result(self, found: Any, subject: str) -> Match:
         version = self._version(found, subject)
         return Match(self.action, self.number if self.action == MAP else None, version or None, self.row, self.order)
 
@@ -163,17 +165,55 @@ def _choice(value: object, choices: tuple[str, ...], default: str, column: str) 
     raise _Problem(column, f"「{column}」应为 {'或'.join(choices)}，现为「{text}」")
 
 
-def _regex(pattern: str) -> re.Pattern:
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False      # RE2 would print its English reason on stderr
+    return options
+
+
+_WORD_OUTSIDE, _WORD_INSIDE, _NOT_WORD = r"[\p{L}\p{N}_]", r"\p{L}\p{N}_", r"[^\p{L}\p{N}_]"
+
+
+def unicode_words(pattern: str) -> str:
+    r"""`\w` (and `\W` outside [...]) as Python means them, letters and digits of every script: RE2's are ASCII only."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        pair = pattern[i:i + 2]
+        if pair == "\\w":
+            out.append(_WORD_INSIDE if in_class else _WORD_OUTSIDE)
+        elif pair == "\\W" and not in_class:
+            out.append(_NOT_WORD)
+        elif ch == "\\":
+            out.append(pair)
+        elif ch == "[" and not in_class:
+            start = re.match(r"\[\^?\]?", pattern[i:]).group()   # a ] right after [ or [^ is a literal
+            out.append(start)
+            in_class = True
+            i += len(start)
+            continue
+        else:
+            in_class = in_class and ch != "]"
+            out.append(ch)
+            i += 1
+            continue
+        i += 2
+    return "".join(out)
+
+
+def _regex(pattern: str) -> Any:
     try:
-        return re.compile(unicodedata.normalize("NFKC", pattern), re.IGNORECASE)
-    except re.error as exc:
-        raise _Problem("匹配内容", f"正则表达式「{pattern}」无效：{exc}") from None
+        return re2.compile(unicode_words(unicodedata.normalize("NFKC", pattern)), _re2_options())
+    except re2.error:
+        raise _Problem("匹配内容", f"正则表达式「{pattern}」无效或使用了不支持的写法（前后查找 (?=…)/(?<=…)、"
+                                   "反向引用 \\1 等；见 docs/scan.md）") from None
 
 
 _GROUP_NAME = re.compile(r"^(?:\d+|[A-Za-z_]\w*)$")
 
 
-def _group(value: object, regex: re.Pattern | None) -> str | int | None:
+def _group(value: object, regex: Any) -> str | int | None:
     """版本取值 as a group of 匹配内容: its number (1) or name (v)."""
     text = norm_text(value)
     if not text or not _GROUP_NAME.match(text):
@@ -188,15 +228,16 @@ def _group(value: object, regex: re.Pattern | None) -> str | int | None:
     return group
 
 
-def _version_regex(value: object) -> re.Pattern | None:
-    """版本取值 as a regex of its own (anything but a group name or number), e.g. (\\d{4}) or V\\d+(\\.\\d+)*."""
+def _version_regex(value: object) -> Any:
+    """版本取值 as a regex of its own (anything but a group name or number), e.g. (\\d{4}) or V\\d+(\\.\\d+)*;
+    run by RE2 like 匹配内容."""
     text = norm_text(value)
     if not text or _GROUP_NAME.match(text):
         return None
     try:
-        return re.compile(text, re.IGNORECASE)
-    except re.error as exc:
-        raise _Problem("版本取值", f"「版本取值」的正则表达式「{text}」无效：{exc}") from None
+        return _regex(text)
+    except _Problem:
+        raise _Problem("版本取值", f"「版本取值」的正则表达式「{text}」无效或使用了不支持的写法") from None
 
 
 def _target(text: str | None, known: frozenset[str], products: Products | None) -> tuple[str | None, _Problem | None]:

@@ -42,7 +42,7 @@ def _stats(ctx: ScanContext) -> ScanStats:
 def reconcile(ledger: Ledger, scans: ScanSet, day: dt.date) -> tuple[ScanResult, ScanContext]:
     """Compare the scans with the ledger's live installations at `day` (LEDGER_SPEC §9)."""
     ctx = ScanContext(ledger, scans, day)
-    issues = [ScanIssue(finding=f) for f in ctx.rule_findings]
+    issues = [ScanIssue(finding=f) for f in [*ctx.rule_findings, *scans.problems]]
     for check in CHECKS:
         issues.extend(check(ctx))
     issues.sort(key=_sort_key(ctx))
