@@ -113,11 +113,11 @@ def test_scan_report_onto_the_ledger_or_an_existing_file(capsys, tmp_path):
 
 def test_stats_summary_never_replaces_a_ledger(capsys, tmp_path):
     a = make_ledger(tmp_path, "甲.xlsx", **clean_unit())
-    b = make_ledger(tmp_path, "乙.xlsx", **clean_unit())
+    b = make_ledger(tmp_path, "乙.xlsx", **(clean_unit() | {"设置": {"单位名称": "另一单位"}}))
     before = b.read_bytes()
     refused(capsys, "stats", a, b, "--year", "2026", "-o", b, "--force")
     (tmp_path / "其他").mkdir()
-    c = make_ledger(tmp_path / "其他", "丙.xlsx", **clean_unit())
+    c = make_ledger(tmp_path / "其他", "丙.xlsx", **(clean_unit() | {"设置": {"单位名称": "第三单位"}}))
     refused(capsys, "stats", a, b, "--year", "2026", "-o", c, "--force")
     assert b.read_bytes() == before
     summary = tmp_path / "汇总.xlsx"

@@ -53,7 +53,7 @@ def _run(args: list[str]) -> int:
         _fail(usage_message(exc, args), 2)
     except errors.FileError as exc:
         _fail(file_message(exc), 2)
-    except (typer.Abort, errors.Abort):
+    except (typer.Abort, getattr(errors, "Abort", typer.Abort)):
         _fail("已取消", 1)
     return result if isinstance(result, int) else 0
 
