@@ -60,11 +60,11 @@ def _where(book: live.BookLike) -> Path:
 
 
 def _print(ctx: Context, spec: FormSpec, options: PrintOptions) -> Outcome:
-    result: PrintResult = print_form(spec, ctx.ledger(), options, default_output(_where(ctx.book), spec, options, ".pdf"))
+    """The form as PDF next to the workbook (the engine is inside the typst wheel: no other install)."""
+    result: PrintResult = print_form(spec, ctx.ledger(), options, default_output(_where(ctx.book), spec, options))
     open_file(result.path)
-    kind = "HTML（PDF 组件不可用，请在浏览器中打印）" if result.fallback else "PDF"
-    pages = f"，{result.pages} 页" if result.pages is not None else ""
-    return Outcome(message=f"已生成{spec.label} {spec.title}：{result.items} 份{pages}（{kind}）\n{result.path}")
+    what = f"（{result.note}）" if result.note else ""
+    return Outcome(message=f"已生成{spec.label} {spec.title}{what}：{result.items} 份，{result.pages} 页（PDF）\n{result.path}")
 
 
 def print_slip(ctx: Context) -> Outcome:

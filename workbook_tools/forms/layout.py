@@ -1,0 +1,110 @@
+"""Column widths that follow the content, worked out before the PDF engine sees the table.
+
+A form's table is printed in several pieces when it is long (see `chunks`), so its column widths
+are fixed here, from all its rows, and every piece uses the same ones.  Widths are estimated in em
+of the table's font from character classes (CJK 1 em, Latin letters and digits about half of
+that; `tests/test_forms_layout.py` checks the estimate against the engine's own measurement).
+
+What must never break across lines is kept whole: ids, dates, numbers, URLs and other runs of
+Latin characters, and any cell value short enough to be a word (a department, a licence type).
+Long text (software names, reasons) wraps at CJK characters when the page is too narrow.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, Field
+
+NARROW = re.compile(r"[\x21-\x7e]")
+WIDE = frozenset("MW@%&mw")
+THIN = frozenset("iljfrtI1.,:;'!|()[]{}-/ ")
+TOKEN = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|[\x21-\x7e]+")   # what the templates box: never broken
+WHOLE_EM = 7.0          # a value up to this wide is a word: it is kept on one line
+PAD_EM = 1.1            # cell insets on both sides plus a safety margin for the estimate
+MIN_SIZE_PT = 6.5       # the smallest type a table is set in when its words do not fit otherwise
+PT_PER_MM = 72 / 25.4
+
+
+@functools.lru_cache(maxsize=65536)
+def text_em(text: str) -> float:
+    """Estimated width of `text` in em (never below the real width for the fonts used)."""
+    width = 0.0
+    for ch in text:
+        if ch == " ":
+            width += 0.3
+        elif not NARROW.match(ch):
+            width += 1.0
+        elif ch in WIDE:
+            width += 0.92
+        elif ch in THIN:
+            width += 0.4
+        elif ch.isupper() or ch.isdigit():
+            width += 0.68 if ch.isupper() else 0.58
+        else:
+            width += 0.58
+    return width
+
+
+@functools.lru_cache(maxsize=65536)
+def unbreakable_em(text: str) -> float:
+    """Width of the widest part of `text` that must stay on one line."""
+    if text_em(text) <= WHOLE_EM:
+        return text_em(text)
+    return max((text_em(t) for t in TOKEN.findall(text)), default=1.0)
+
+
+class Column(BaseModel):
+    """One column of a printed table: what it is called and how wide it may be."""
+
+    key: str
+    head: list[str]                          # header lines, printed one under another
+    align: str = "center"                    # "left" for long text
+    mark: bool = False                       # a ☑/□ column
+    extra: list[str] = Field(default_factory=list)  # other texts in the column (labels of rows below)
+
+
+class TablePlan(BaseModel):
+    """Column widths as fractions of the full width, and the font size that keeps words whole."""
+
+    columns: list[Column]
+    widths: list[float]
+    size: float
+
+
+def column_needs(column: Column, values: Iterable[str]) -> tuple[float, float]:
+    """(natural, minimum) width in em: the widest value on one line, and the widest unbreakable part."""
+    fixed = [text_em(h) for h in (*column.head, *column.extra)]
+    natural = minimum = max(fixed, default=1.0)
+    if column.mark:
+        return max(natural, 1.2) + PAD_EM, max(minimum, 1.2) + PAD_EM
+    for value in values:
+        natural = max(natural, text_em(value))
+        minimum = max(minimum, unbreakable_em(value))
+    return natural + PAD_EM, minimum + PAD_EM
+
+
+def share(natural: Sequence[float], minimum: Sequence[float], room: float) -> list[float]:
+    """Widths in em that fill `room`: natural widths when they fit, else each column's minimum plus a
+    share of what is left in proportion to how much it would like beyond its minimum."""
+    if sum(natural) <= room:
+        scale = room / sum(natural)
+        return [w * scale for w in natural]
+    spare = room - sum(minimum)
+    wants = [n - m for n, m in zip(natural, minimum)]
+    total = sum(wants) or 1.0
+    return [m + spare * w / total for m, w in zip(minimum, wants)]
+
+
+def plan_table(columns: list[Column], rows: Sequence[Sequence[str]], width_mm: float, size_pt: float) -> TablePlan:
+    """Widths of `columns` for `rows` (cells in column order) on a line `width_mm` wide."""
+    needs = [column_needs(c, {row[i] for row in rows if isinstance(row[i], str)}) for i, c in enumerate(columns)]
+    natural, minimum = [n for n, _ in needs], [m for _, m in needs]
+    room = width_mm * PT_PER_MM / size_pt
+    if sum(minimum) > room:   # even the words alone are too wide: smaller type, never broken ids
+        size_pt = max(MIN_SIZE_PT, size_pt * room / sum(minimum))
+        room = width_mm * PT_PER_MM / size_pt
+        minimum = [m * min(1.0, room / sum(minimum)) for m in minimum]
+    widths = share(natural, minimum, room)
+    return TablePlan(columns=columns, widths=[round(w / room, 5) for w in widths], size=round(size_pt, 2))
