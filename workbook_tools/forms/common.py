@@ -124,7 +124,7 @@ def money(value: object) -> str:
 
 def density(lines: int) -> str:
     """Row heights that keep a one-page form (附件10, 附件11) on one page however many lines it has."""
-    return "normal" if lines <= 6 else "compact" if lines <= 12 else "dense" if lines <= 22 else "tiny"
+    return "normal" if lines <= 6 else "compact" if lines <= 16 else "dense" if lines <= 26 else "tiny"
 
 
 def spaced_name(name: str) -> str:

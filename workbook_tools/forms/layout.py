@@ -31,7 +31,8 @@ LATIN_CLASSES = {
 LATIN_EM = {ch: width for width, chars in LATIN_CLASSES.items() for ch in chars}
 TOKEN = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|[\x21-\x7e]+")   # what the templates box: never broken
 WHOLE_EM = 7.0          # a value up to this wide is a word: it is kept on one line
-PAD_EM = 1.1            # cell insets on both sides plus a safety margin for the estimate
+TEXT_EM = 8.0           # long text gets at least this much room before the type is made smaller
+PAD_EM = 0.95           # cell insets on both sides (0.35 em each, templates/base.typ) and a margin
 MIN_SIZE_PT = 6.5       # the smallest type a table is set in when its words do not fit otherwise
 PT_PER_MM = 72 / 25.4
 
@@ -57,6 +58,7 @@ class Column(BaseModel):
     head: list[str]                          # header lines, printed one under another
     align: str = "center"                    # "left" for long text
     mark: bool = False                       # a ☑/□ column
+    scale: float = 1.0                       # its type size relative to the table's (long serial numbers)
     extra: list[str] = Field(default_factory=list)  # other texts in the column (labels of rows below)
 
 
@@ -74,9 +76,14 @@ def column_needs(column: Column, values: Iterable[str]) -> tuple[float, float]:
     natural = minimum = max(fixed, default=1.0)
     if column.mark:
         return max(natural, 1.2) + PAD_EM, max(minimum, 1.2) + PAD_EM
+    body_natural = body_minimum = 0.0
     for value in values:
-        natural = max(natural, text_em(value))
-        minimum = max(minimum, unbreakable_em(value))
+        body_natural = max(body_natural, text_em(value))
+        body_minimum = max(body_minimum, unbreakable_em(value))
+    natural = max(natural, body_natural * column.scale)
+    minimum = max(minimum, body_minimum * column.scale)
+    if column.align == "left":
+        minimum = max(minimum, min(natural, TEXT_EM))
     return natural + PAD_EM, minimum + PAD_EM
 
 
