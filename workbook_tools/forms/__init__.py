@@ -7,6 +7,7 @@ tables whose column widths follow the content); `print_form` renders all copies 
 """
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -121,5 +122,7 @@ def print_form(spec: FormSpec, ledger: Ledger, options: PrintOptions, out: Path)
     from workbook_tools.forms.paging import render  # noqa: PLC0415 - loads the PDF engine
 
     items = spec.build(ledger, options)
+    del ledger           # the caller's ledger may now be freed: its memory is reused while rendering
+    gc.collect()
     pages = render(spec, items, out)
     return PrintResult(path=out, items=len(items), pages=pages, note=note_of(spec, items))

@@ -26,8 +26,8 @@ from workbook_tools.forms import engine
 from workbook_tools.forms.common import Printable
 from workbook_tools.model import LedgerError
 
-PIECE_ROWS = 900          # table rows (slip lines count as rows too) per compilation
-PIECE_COPIES = 160        # copies per compilation
+PIECE_ROWS = 600          # table rows (slip lines count as rows too) per compilation
+PIECE_COPIES = 100        # copies per compilation
 COPY_ROWS = 6             # what a copy's own title, header lines and blocks weigh, in rows
 OVERLAY = "overlay.typ"
 
