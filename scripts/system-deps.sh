@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# System packages for printing forms: a CJK font, the Pango libraries WeasyPrint needs, poppler.
+# System packages still needed besides pip: the Chinese fonts the printed forms embed (fonts-noto-cjk:
+# Noto Serif/Sans CJK SC stand in for 宋体/黑体 on Debian, Ubuntu and Kylin) and poppler-utils (pdftoppm,
+# pdftotext) for looking at printed pages (docs/forms.md).  The PDF engine itself comes from pip (typst).
 set -euo pipefail
-pkgs="fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+pkgs="fonts-noto-cjk poppler-utils"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
