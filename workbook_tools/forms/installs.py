@@ -28,8 +28,6 @@ INFO_COLUMNS = [col("软件编号", "软件", "编号"), col("软件名称", "�
 EVENT_COLUMNS = [col("序号"), col("安装", mark=True), col("卸载", mark=True), col("计算机编号", "计算机", "编号"),
                  col("计算机品牌", "计算机", "品牌"), col("使用人"), col("使用部门", "使用", "部门"),
                  col("版本", "安装/卸载", "版本"), col("日期", "安装/卸载", "日期"), col("安装数量", "安装", "数量")]
-TYPE_GROUP = {"label": "软件类型", "first": 3, "span": 3}
-MIN_EVENT_ROWS = 5          # the form's table keeps at least this many (blank) lines
 
 
 class SoftwareRecord(Printable):

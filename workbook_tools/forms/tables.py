@@ -40,7 +40,6 @@ COLUMNS = {
         col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("许可期限"),
         *(col(t, t[:-2], t[-2:], mark=True) for t in schema.SOFTWARE_TYPES), col("安装日期")],
 }
-TYPE_GROUP = {"label": "软件类型", "span": 3}
 
 
 class TableForm(Printable):
