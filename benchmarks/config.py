@@ -15,7 +15,7 @@ LATEST = RESULTS / "latest.json"
 TODAY = dt.date(2026, 11, 26)          # the demo unit's "today": check, scan and the build use it
 ROLLUP_DATE = dt.date(2026, 6, 30)     # end of the previous half-year: ~5,000 later events are undone
 ROLLUP_FORCE = False                   # the demo unit has no blocking errors: no --force needed
-SLIPS = 500                            # 确认单 printed by `ledger print 附件11`
+SLIPS = 2000                           # 确认单 printed by `ledger print 附件11` (≈2,000 pages, like 附件8)
 SCAN_FILES = 1000                      # one scan file per computer
 SCAN_ENTRIES = 150                     # entries per scan file (live installations + ignored components)
 
@@ -30,6 +30,8 @@ TARGETS = {
     "rollup_vs_floor_write": 1.5,      # rollup ≤ 1.5 × floor-write
     "peer_vs_check": 5.0,              # pandas peer ≥ 5 × slower than check
     "check_peak_mb": 1536.0,           # check's peak memory < 1.5 GiB
+    "print_pages_per_second": 100.0,   # `ledger print 附件11` ≥ 100 pages a second
+    "print_peak_mb": 600.0,            # both print jobs' peak memory ≤ 600 MB, whatever the page count
 }
 LINEAR_EXPONENT = 1.15                 # time ∝ events^k with k ≤ this counts as linear
 

@@ -130,8 +130,11 @@ def unit_jobs(info: UnitInfo) -> list[Job]:
         Job("peer", 'pandas.read_excel(sheet_name=None, engine="openpyxl")', "peer", lambda tmp: {"path": path}),
         check_job(info),
         rollup_job(info),
-        Job("print", f"ledger print 附件11（{len(info.slip_ids)} 张确认单）", "cli",
+        Job("print", f"ledger print 附件11（{len(info.slip_ids):,} 张确认单）", "cli",
             lambda tmp: {"argv": [a if a is not None else str(tmp / "附件11.pdf") for a in argv_print], "capture": True},
+            note_from="stderr"),
+        Job("print-a8", f"ledger print 附件8（{info.a8_rows:,} 行）", "cli",
+            lambda tmp: {"argv": ["print", "附件8", path, "-o", str(tmp / "附件8.pdf")], "capture": True},
             note_from="stderr"),
     ]
 

@@ -43,7 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scale", choices=list(SCALES), default="full", help="主测量的规模（默认 full）")
     p.add_argument("--reps", type=int, default=3, help="每项测量的次数，报告中位数（默认 3）")
     p.add_argument("--quick", action="store_true", help="每项只测 1 次，不测规模序列")
-    p.add_argument("--only", help="只测这些项（逗号分隔：floor-read,floor-write,peer,check,rollup,print,scan）")
+    p.add_argument("--only", help="只测这些项（逗号分隔：floor-read,floor-write,peer,check,rollup,print,print-a8,scan）")
     p.add_argument("--no-scaling", action="store_true", help="不测规模序列")
     p.add_argument("--rebuild", action="store_true", help="重新生成测试台账（不用缓存）")
     p.add_argument("--profile", help="用 pyinstrument 剖析该项的最后一次测量，写入 benchmarks/cache/profile-<项>.txt")

@@ -68,7 +68,11 @@ def ensure_unit(spec: UnitSpec, rebuild: bool = False, log=print) -> UnitInfo:
     if rebuild or not (path.exists() and meta.exists()):
         log(f"生成测试台账 {path.name} …")
         _in_helper("unit", spec)
-    return UnitInfo.model_validate_json(meta.read_text(encoding="utf-8"))
+    info = UnitInfo.model_validate_json(meta.read_text(encoding="utf-8"))
+    if len(info.slip_ids) != min(SLIPS, info.slips):   # SLIPS changed since the unit was built
+        _in_helper("count", spec)
+        info = UnitInfo.model_validate_json(meta.read_text(encoding="utf-8"))
+    return info
 
 
 def build_unit(spec: UnitSpec) -> None:
@@ -79,6 +83,13 @@ def build_unit(spec: UnitSpec) -> None:
                    cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     info = _count(spec, path, time.perf_counter() - start)
     _meta_path(path).write_text(info.model_dump_json(indent=1), encoding="utf-8")
+
+
+def recount_unit(spec: UnitSpec) -> None:
+    """Count a cached unit again (its build time is kept)."""
+    path = CACHE / f"{spec.key}.xlsx"
+    old = UnitInfo.model_validate_json(_meta_path(path).read_text(encoding="utf-8"))
+    _meta_path(path).write_text(_count(spec, path, old.build_seconds).model_dump_json(indent=1), encoding="utf-8")
 
 
 # --- scans -----------------------------------------------------------------------------------------
@@ -198,9 +209,11 @@ def build_scans(info: UnitInfo) -> None:
     base.with_suffix(".json").write_text(scans.model_dump_json(indent=1), encoding="utf-8")
 
 
-if __name__ == "__main__":   # the helper process of _in_helper: python unit.py unit|scans SPEC_JSON
+if __name__ == "__main__":   # the helper process of _in_helper: python unit.py unit|count|scans SPEC_JSON
     step, unit_spec = sys.argv[1], UnitSpec.model_validate_json(sys.argv[2])
     if step == "unit":
         build_unit(unit_spec)
+    elif step == "count":
+        recount_unit(unit_spec)
     else:
         build_scans(UnitInfo.model_validate_json(_meta_path(CACHE / f"{unit_spec.key}.xlsx").read_text(encoding="utf-8")))

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# System packages: a CJK font, the Pango libraries WeasyPrint needs, poppler (tests render PDFs),
-# LibreOffice Calc (tests open written ledgers with a second real xlsx reader/writer).
+# System packages still needed besides pip: the Chinese fonts the printed forms embed (fonts-noto-cjk:
+# Noto Serif/Sans CJK SC stand in for 宋体/黑体 on Debian, Ubuntu and Kylin) and poppler-utils (pdftoppm,
+# pdftotext) for looking at printed pages (docs/forms.md), and LibreOffice Calc, which the tests use as a second
+# real reader/writer of xlsx.  The PDF engine itself comes from pip (typst).
 set -euo pipefail
-pkgs="fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui"
+pkgs="fonts-noto-cjk poppler-utils libreoffice-calc-nogui"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -300,6 +300,8 @@ def test_print_form_prints_the_annex_of_the_active_sheet(copy, opened: list[Path
     outcome = excel.dispatch("print_form", book=book)
     assert outcome.ok, outcome.message
     assert opened and opened[0].parent == path.parent and "附件8" in opened[0].name
+    assert opened[0].suffix == ".pdf" and opened[0].read_bytes().startswith(b"%PDF")   # always a PDF, never HTML
+    assert "PDF" in outcome.message and "HTML" not in outcome.message
 
 
 def test_onfile_actions_are_the_registered_ones() -> None:

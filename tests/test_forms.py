@@ -10,6 +10,7 @@ from builders import make_ledger
 from workbook_tools import schema
 from workbook_tools.forms import FORMS, form_spec
 from workbook_tools.forms.common import PrintOptions, mask_serial
+from workbook_tools.forms.requests import Review
 from workbook_tools.io.reader import load_ledger
 from workbook_tools.io.writer import write_workbook
 from workbook_tools.model import LedgerError
@@ -139,6 +140,12 @@ def items(ledger, form, **options):
     return FORMS[form].build(ledger, PrintOptions(today=TODAY, **options))
 
 
+def column(form, rows: list[list], key: str) -> list:
+    """The cells of column `key` of a planned table's rows (its columns as the form lays them out)."""
+    keys = [c.key for c in FORMS[form].tables["main"].columns]
+    return [row[keys.index(key)] for row in rows]
+
+
 @pytest.mark.parametrize("name", ["附件7", "7", "附件 7", "７", " 附件7 "])
 def test_form_names(name):
     assert form_spec(name).number == 7
@@ -178,16 +185,18 @@ def test_annex3_one_form_per_application_with_four_fixed_rows(sample):
     assert (first.key, second.key) == ("SQ-2026-01", "SQ-2026-02")
     assert [line.category for line in first.lines] == ["操作系统", "办公软件", "杀毒软件", "其他软件"]
     assert [line.licences for line in first.lines] == ["", "2", "1", "1"]
-    assert (first.dept, first.handler, first.filled_on.year, first.filled_on.day) == ("办公室", "李四", "2026", "1")
-    assert (first.it_review.reviewer, first.it_review.date.day) == ("张三", "3")
-    assert first.asset_review.reviewer == "" and first.asset_review.date.year == ""
+    assert (first.dept, first.handler, first.filled_on) == ("办公室", "李四", "2026年3月1日")
+    assert first.it_review == first.asset_review == Review()          # blank: the reviewers sign by hand
     assert second.lines[0].purpose == "服务器"
+    filled, _ = items(sample, 3, filled=True)
+    assert (filled.it_review.reviewer, filled.it_review.date) == ("张三", "2026年3月3日")
+    assert filled.asset_review == Review()
 
 
 def test_annex4_totals_are_computed_not_read(sample):
     [form] = items(sample, 4)
-    assert [r["合计"] for r in form.rows] == ["6,000.00", "1,000.00"]
-    assert form.figures == {"共计序号": "3", "共计": "7,000.00"}
+    assert column(4, form.rows, "合计") == ["6,000.00", "1,000.00"]
+    assert form.figures == {"共计序号": "3", "共计": "7,000.00", "年度": "2026"}
 
 
 def test_annex5_blocks(sample):
@@ -195,8 +204,8 @@ def test_annex5_blocks(sample):
     assert form.department["部门名称"] == "网络平台处"
     assert form.people == {"总人数": "3", "使用计算机人数": "2"}
     assert form.computers == {"服务器数": "1", "台式机数": "1", "便携机数": "1", "合计": "3"}
-    assert form.purchases["国内"]["办公软件"] == {"许可数": "20", "金额": "1.1"}
-    assert form.purchases["合计"]["杀毒软件"] == {"许可数": "0", "金额": "0"}  # bought in 2025
+    assert form.purchases["国内"]["办公软件"] == {"许可数": "20", "金额": "1.10"}
+    assert form.purchases["合计"]["杀毒软件"] == {"许可数": "0", "金额": "0.00"}  # bought in 2025
     assert form.holdings["国外"]["操作系统"] == "4"   # 3 donated + 1 OEM installation
     assert form.holdings["国内"]["总计"] == "25" and form.holdings["合计"]["总计"] == "29"
     assert form.as_of == "2026年11月27日"   # the year is not over: holdings up to the print day
@@ -223,15 +232,15 @@ def test_annex4_counts_the_total_row_of_ledger_plan_once(tmp_path):
     assert sheet["软件名称"].tolist() == ["WPS Office", "火绒终端安全", "共计"]   # as `ledger plan` wrote it
     assert sheet["合计"].tolist() == [1800, 600, 2400]
     [form] = items(ledger, 4)
-    assert [r["软件名称"] for r in form.rows] == ["WPS Office", "火绒终端安全"]
-    assert [r["合计"] for r in form.rows] == ["1,800.00", "600.00"]       # 3 × 600 (latest price), 3 × 200
-    assert form.figures == {"共计序号": "3", "共计": "2,400.00"}
+    assert column(4, form.rows, "软件名称") == ["WPS Office", "火绒终端安全"]
+    assert column(4, form.rows, "合计") == ["1,800.00", "600.00"]       # 3 × 600 (latest price), 3 × 200
+    assert form.figures == {"共计序号": "3", "共计": "2,400.00", "年度": "2026"}
 
 
 def test_annex5_year_option(sample):
     [form] = items(sample, 5, year=2025)
     assert form.year == 2025
-    assert form.purchases["国内"]["杀毒软件"] == {"许可数": "5", "金额": "0.1"}
+    assert form.purchases["国内"]["杀毒软件"] == {"许可数": "5", "金额": "0.10"}
     assert form.purchases["国内"]["办公软件"]["许可数"] == "0"
     assert form.holdings["国内"]["办公软件"] == "0"   # both WPS licences were bought in 2026
 
@@ -239,11 +248,13 @@ def test_annex5_year_option(sample):
 def test_annex7_counts_order_and_serials(sample):
     [form] = items(sample, 7)
     assert form.figures == {"总人数": "3", "使用计算机人数": "2", "服务器数": "1", "台式机数": "1", "便携机数": "1"}
-    assert [r["软件编号"] for r in form.rows] == ["SY-0001", "SY-0002", "SY-0003", "SY-0004", "OEM-0001", "MF-0001"]
-    assert [r["序号"] for r in form.rows] == ["1", "2", "3", "4", "5", "6"]
-    assert form.rows[0]["序列号"] == "ABCD-****-****-1234" and form.rows[0]["采购金额"] == "5,000.00"
+    assert column(7, form.rows, "软件编号") == ["SY-0001", "SY-0002", "SY-0003", "SY-0004", "OEM-0001", "MF-0001"]
+    assert column(7, form.rows, "序号") == ["1", "2", "3", "4", "5", "6"]
+    assert column(7, form.rows, "序列号")[0] == "ABCD-****-****-1234"
+    assert column(7, form.rows, "采购金额")[0] == "5,000.00" and column(7, form.rows, "采购时间")[0] == "2026年2月10日"
+    assert column(7, form.rows, "许可期限")[2] == "2027年4月30日"     # an end date, in the forms' date style
     [shown] = items(sample, 7, show_serials=True)
-    assert shown.rows[0]["序列号"] == "ABCD-EFGH-IJKL-1234"
+    assert column(7, shown.rows, "序列号")[0] == "ABCD-EFGH-IJKL-1234"
 
 
 def test_annex7_header_counts_from_settings(tmp_path):
@@ -255,28 +266,32 @@ def test_annex7_header_counts_from_settings(tmp_path):
 
 def test_annex8_rows_and_department_filter(sample):
     [form] = items(sample, 8)
-    assert [r["软件类型"] for r in form.rows] == ["免费软件", "OEM软件", "商业软件", "商业软件"]
+    ticks = [[column(8, form.rows, t)[i] for t in ("商业软件", "OEM软件", "免费软件")] for i in range(4)]
+    assert ticks == [[False, False, True], [False, True, False], [True, False, False], [True, False, False]]
+    assert column(8, form.rows, "安装日期")[0] == "2026年3月5日"
     [office] = items(sample, 8, ids=["网络平台处"])
-    assert [(r["序号"], r["姓名"]) for r in office.rows] == [("1", "张三")]
+    assert list(zip(column(8, office.rows, "序号"), column(8, office.rows, "姓名"))) == [("1", "张三")]
 
 
 def test_annex9_one_form_per_number_with_its_events(sample):
     forms = {f.key: f for f in items(sample, 9)}
     assert list(forms) == ["SY-0001", "OEM-0001", "SY-0002", "SY-0003", "SY-0004", "MF-0001"]
     wps = forms["SY-0001"]
-    assert (wps.name, wps.software_type, wps.licences, wps.term) == ("WPS Office", "商业软件", "10", "永久")
-    assert [(e.install, e.uninstall, e.computer, e.date) for e in wps.events] == [
-        (True, False, "PC-001", "2026-03-05"), (False, True, "PC-001", "2026-11-20"),
-        (True, False, "PC-002", "2026-11-20")]
-    assert (wps.events[1].brand, wps.events[1].user) == ("联想", "李四")  # blank in the log: from 计算机
-    assert forms["SY-0003"].events == []
+    assert wps.info == ["SY-0001", "WPS Office", "2019", True, False, False, "10", "2019", "永久"]
+    assert [row[:4] + row[8:9] for row in wps.rows] == [
+        ["1", True, False, "PC-001", "2026年3月5日"], ["2", False, True, "PC-001", "2026年11月20日"],
+        ["3", True, False, "PC-002", "2026年11月20日"]]
+    assert wps.rows[1][4:6] == ["联想", "李四"]  # blank in the log: from 计算机
+    assert forms["SY-0003"].rows == [] and forms["SY-0003"].info[6:] == ["5", "", "2027年4月30日"]
 
 
 def test_annex10_request_types(sample):
     upgrade, install = items(sample, 10)
     assert upgrade.brand == "联想" and upgrade.applied_on == "2026年11月15日"
     assert [(u.before.version, u.after.version) for u in upgrade.upgrades] == [("2019", "2023")]
-    assert upgrade.installs == [] and upgrade.dept_review.reviewer == "白石"
+    assert upgrade.installs == [] and upgrade.dept_review == upgrade.it_review == Review()
+    filled, _ = items(sample, 10, filled=True)
+    assert (filled.dept_review.reviewer, filled.it_review.date) == ("白石", "2026年11月17日")
     assert [line.name for line in install.installs] == ["7-Zip"]
     assert [(line.name, line.version) for line in install.uninstalls] == [("WinRAR", "6.0")]
 
@@ -288,7 +303,7 @@ def test_annex11_slips_pair_upgrades(sample):
     [upgrade] = second.upgrades
     assert (upgrade.before.version, upgrade.after.version) == ("2019", "2023")
     assert (second.computer, second.brand, second.user, second.dept) == ("PC-001", "联想", "李四", "办公室")
-    assert (second.date.year, second.date.month, second.date.day) == ("2026", "11", "20")
+    assert (second.date, second.maintainer) == ("2026年11月20日", "张三")
 
 
 def test_annex11_registered_slip_without_events(tmp_path):

@@ -7,8 +7,6 @@ scrapped after the year's end, an OEM installation.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 
 import openpyxl
 import pytest
@@ -18,6 +16,7 @@ from pypdf import PdfReader
 from workbook_tools import schema
 from workbook_tools.cli import main
 from workbook_tools.forms import FORMS, print_form
+from workbook_tools.forms.annex5 import COLUMNS, ORIGINS
 from workbook_tools.forms.common import PrintOptions
 from workbook_tools.io.reader import load_ledger
 
@@ -59,40 +58,50 @@ def run(capsys, *args) -> str:
     return out
 
 
-def cell_value(text: str) -> object:
-    text = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
-    return float(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else text
-
-
-def printed_figures(page: str) -> list[list[object]]:
-    """Blocks 二–五 of the printed form: its value rows after 一."""
-    rows = re.findall(r'<tr class="blank">(.*?)</tr>', page, re.S)
-    return [[cell_value(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows[1:]]
+def printed_figures(path) -> list[list[object]]:
+    """Blocks 二–五 of the form as printed: one list per value row (block 四 alternates 许可数, 万元)."""
+    [form] = FORMS[5].build(load_ledger(path), PrintOptions(year=YEAR))
+    rows = [[form.people[k] for k in ("总人数", "使用计算机人数")],
+            [form.computers[k] for k in ("服务器数", "台式机数", "便携机数", "合计")]]
+    rows += [[o, *(v for c in COLUMNS for v in form.purchases[o][c].values())] for o in ORIGINS]
+    rows += [[o, *(form.holdings[o][c] for c in COLUMNS)] for o in ORIGINS]
+    return [[float(v) if v[:1].isdigit() else v for v in row] for row in rows]
 
 
 def sheet_figures(path) -> list[list[object]]:
-    """Blocks 二–五 of the sheet `ledger stats` wrote: its rows holding a number, spans read once."""
+    """Blocks 二–五 of the sheet `ledger stats` wrote: its rows holding a number, spans read once; amounts
+    in 万元 as the form prints them (two decimals)."""
     ws = openpyxl.load_workbook(path)[schema.A5]
     rows = [[v for v in row if v is not None] for row in ws.iter_rows(values_only=True)]
     figures = [row for row in rows if any(isinstance(v, (int, float)) for v in row)]
-    return [[float(v) if isinstance(v, (int, float)) else v for v in row] for row in figures]
+    return [[round(float(v), 2) if isinstance(v, (int, float)) else v for v in row] for row in figures]
 
 
 def test_print_and_stats_show_the_same_figures(capsys, tmp_path):
     path = make_ledger(tmp_path, **unit())
-    out = run(capsys, "print", "附件5", path, "--year", YEAR, "--html", "-o", tmp_path / "a5.html")
-    page = (tmp_path / "a5.html").read_text(encoding="utf-8")
+    out = run(capsys, "print", "附件5", path, "--year", YEAR, "-o", tmp_path / "a5.pdf")
+    page = PdfReader(tmp_path / "a5.pdf").pages[0].extract_text()
+    printed = printed_figures(path)
     run(capsys, "stats", path, "--year", YEAR, "--today", dt.date.today().isoformat())
-    printed, stored = printed_figures(page), sheet_figures(path)
-    assert out.strip().endswith("a5.html") and len(printed) == 8
+    stored = sheet_figures(path)
+    assert out.strip().endswith("a5.pdf") and len(printed) == 8
     assert printed == stored
     assert printed[0] == [3.0, 3.0]                       # 王五 (blank 状态) counts as 在职
     assert printed[1] == [1.0, 1.0, 1.0, 3.0]             # SRV-01 was still in use on 2025-12-31
     assert printed[2][1:] == [0.0, 0.0, 0.0, 0.0, 2.0, 0.8, 4.0, 0.85]       # 四 国内: site seats; CAD only in 总计
-    assert printed[3][1:] == [0.0, 0.0, 3.0, 0.1235, 0.0, 0.0, 3.0, 0.1235]   # 四 国外: 1234.56 元 in 万元
+    assert printed[3][1:] == [0.0, 0.0, 3.0, 0.12, 0.0, 0.0, 3.0, 0.12]       # 四 国外: 1234.56 元 = 0.12 万元
+    assert "0.85" in page and "0.12" in page and "0.1235" not in page
     assert printed[5][1:] == [0.0, 5.0, 2.0, 9.0]                             # 五 国内: 金山词霸's term ended
     assert printed[6][1:] == [1.0, 3.0, 0.0, 4.0]                             # 五 国外: one OEM seat
     assert "SY-0005" in page                                                  # the row without 产地 is named
+
+
+def test_amounts_print_with_two_decimals():
+    from workbook_tools.forms.annex5 import wan_text
+    from workbook_tools.stats import Figure
+
+    shown = [wan_text(Figure(yuan=y)) for y in (40000, 41600, 4920, 212520, 1234.56, 125, 0)]
+    assert shown == ["4.00", "4.16", "0.49", "21.25", "0.12", "0.01", "0.00"]
 
 
 def test_rows_left_out_are_noted_on_the_one_page(tmp_path):

@@ -1,4 +1,4 @@
-"""`ledger print` and `ledger slip` on the command line: outputs, options, exit codes, PDF fallback."""
+"""`ledger print` and `ledger slip` on the command line: outputs, options, exit codes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +7,7 @@ import pytest
 from builders import run_cli
 from pypdf import PdfReader
 from test_forms import sample_path
-from test_forms_golden import GOLDEN, normalise
 
-from workbook_tools.forms import render
 from workbook_tools.io.reader import load_ledger
 
 
@@ -25,11 +23,19 @@ def printed_path(out: str) -> Path:
     return Path(out.strip().splitlines()[-1])
 
 
-def test_print_html_next_to_the_ledger_matches_golden(capsys, ledger_path):
-    code, out, _ = run(capsys, "print", "附件11", ledger_path, "--html")
+def test_print_pdf_next_to_the_ledger(capsys, ledger_path):
+    code, out, _ = run(capsys, "print", "附件11", ledger_path)
     path = printed_path(out)
-    assert code == 0 and path == ledger_path.with_name("ledger_附件11.html")
-    assert normalise(path.read_text(encoding="utf-8")) == (GOLDEN / "annex11.html").read_text(encoding="utf-8")
+    assert code == 0 and path == ledger_path.with_name("ledger_附件11.pdf")
+    assert path.read_bytes().startswith(b"%PDF") and len(PdfReader(path).pages) == 2
+    assert not list(ledger_path.parent.glob(".*.part"))          # no scratch file left beside it
+
+
+@pytest.mark.parametrize("command", [("print", "11"), ("slip",)])
+def test_html_output_is_refused_with_a_reason(capsys, ledger_path, command):
+    code, out, err = run(capsys, *command, ledger_path, "--html")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert not list(ledger_path.parent.glob("*.html"))
 
 
 def test_print_pdf_with_serial_option(capsys, ledger_path, tmp_path):
@@ -50,8 +56,8 @@ def test_print_selected_items_into_a_folder(capsys, ledger_path, tmp_path):
 
 
 def test_print_annex5_for_a_year(capsys, ledger_path, tmp_path):
-    code, out, _ = run(capsys, "print", "附件5", ledger_path, "--year", "2025", "--html", "-o", tmp_path / "a5.html")
-    assert code == 0 and "（2025 年度）" in printed_path(out).read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "print", "附件5", ledger_path, "--year", "2025", "-o", tmp_path / "a5.pdf")
+    assert code == 0 and "（2025年度）" in PdfReader(printed_path(out)).pages[0].extract_text()
 
 
 def test_print_unsigned_pledges(capsys, ledger_path):
@@ -63,6 +69,9 @@ def test_print_unsigned_pledges(capsys, ledger_path):
     (("print", "12"), 2),                              # no such form
     (("print", "7", "--year", "2025"), 2),             # option of another form
     (("print", "2", "--show-serials"), 2),
+    (("print", "8", "--in-use"), 2),
+    (("print", "11", "--filled"), 2),
+    (("print", "7", "-o", "汇总表.html"), 2),          # not a PDF file
     (("print", "9", "--id", "SY-9999"), 1),            # unknown number
     (("print", "1", "--id", "x"), 1),                  # summary form
 ])
@@ -77,16 +86,9 @@ def test_print_missing_workbook(capsys, tmp_path):
     assert code == 2 and err.count("\n") == 1
 
 
-def test_without_pdf_engine_html_is_written_and_opened(capsys, ledger_path, monkeypatch):
-    def missing():
-        raise render.EngineMissing("cannot load library 'libpango-1.0-0'")
-
-    opened = []
-    monkeypatch.setattr(render, "_weasyprint", missing)
-    monkeypatch.setattr(render, "open_in_browser", opened.append)
-    code, out, _ = run(capsys, "print", "11", ledger_path)
-    path = printed_path(out)
-    assert code == 0 and path.suffix == ".html" and path.exists() and opened == [path]
+def test_missing_output_folder_is_refused_before_printing(capsys, ledger_path, tmp_path):
+    code, _, err = run(capsys, "print", "11", ledger_path, "-o", tmp_path / "无此文件夹" / "a.pdf")
+    assert code == 2 and err.count("\n") == 1 and not (tmp_path / "无此文件夹").exists()
 
 
 def test_slip_commands(capsys, ledger_path):

@@ -13,51 +13,49 @@ from workbook_tools.model import LedgerError
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11）", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "-o", "--output", help="输出文件或文件夹（默认：台账所在文件夹，文件名为 台账名_附件N.pdf）", show_default=False)]
-HtmlOpt = Annotated[bool, typer.Option("--html", help="生成 HTML 而不是 PDF（可在浏览器中打印）")]
+HtmlOpt = Annotated[bool, typer.Option("--html", hidden=True, help="已停用：表单只生成 PDF")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖（台账和其他工作簿永远不会被覆盖）")]
 IdsOpt = Annotated[list[str] | None, typer.Option(
     "--id", help="只打印指定的一份或几份（可重复）：附件2 姓名；附件3、附件10 申请编号；附件4 依据申请编号；"
                  "附件6、附件7、附件9 软件编号；附件8 部门；附件11 确认单号", show_default=False)]
 
-FALLBACK = ("未能加载 PDF 组件 WeasyPrint（Windows 上需要另装 GTK/Pango 运行库，见 docs/forms.md），"
-            "已改为生成 HTML：{path}\n请在浏览器中打开它，用“打印”（Ctrl+P）选择 A4 纸打印或另存为 PDF。")
+NO_HTML = "--html 已停用：表单在 Windows、Linux、macOS 上都直接生成 PDF（文字可搜索、可复制），请去掉 --html 后重新执行"
+# option -> the forms it applies to
+FORM_OPTIONS = {"--year": (4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
 
 
-def output_path(output: Path | None, ledger_path: Path, spec, options, as_html: bool, force: bool = False) -> Path:
+def output_path(output: Path | None, ledger_path: Path, spec, options, force: bool = False) -> Path:
     """Where the form goes, checked (io/outputs.py): never the ledger, a workbook or, without --force, another file."""
     from workbook_tools.forms import default_output
     from workbook_tools.io.outputs import Output, check_output
 
-    suffix = ".html" if as_html else ".pdf"
     if output is None:
-        target = default_output(ledger_path, spec, options, suffix)
+        target = default_output(ledger_path, spec, options)
     elif output.is_dir():
-        target = default_output(output / ledger_path.name, spec, options, suffix)
+        target = default_output(output / ledger_path.name, spec, options)
+    elif output.suffix.lower() not in ("", ".pdf"):
+        raise LedgerError(f"输出文件 {output.name} 应为 .pdf 文件", 2)
     else:
-        target = output if output.suffix else output.with_suffix(suffix)
-    return check_output(target, Output.HTML if as_html else Output.PDF, ledgers=[ledger_path], force=force,
+        target = output.with_suffix(".pdf")
+    return check_output(target, Output.PDF, ledgers=[ledger_path], force=force,
                         reprint=output is None or output.is_dir())
 
 
-def check_options(spec, year: int | None, unsigned: bool, show_serials: bool) -> None:
-    for flag, used, number in (("--year", year is not None, 5), ("--unsigned", unsigned, 2),
-                               ("--show-serials", show_serials, 7)):
-        if used and spec.number != number:
-            raise LedgerError(f"{flag} 只用于附件{number}", 2)
+def check_options(spec, used: dict[str, bool], year: int | None, html: bool) -> None:
+    if html:
+        raise LedgerError(NO_HTML, 2)
+    for flag, given in used.items():
+        if given and spec.number not in FORM_OPTIONS[flag]:
+            forms = "、".join(f"附件{n}" for n in FORM_OPTIONS[flag])
+            raise LedgerError(f"{flag} 只用于{forms}", 2)
     if year is not None and not 1990 <= year <= 2100:
         raise LedgerError("--year 的年份应在 1990–2100 之间", 2)
 
 
 def report(result, spec) -> None:
     """The file's path on stdout (for scripts); what it holds on stderr."""
-    from workbook_tools.forms.render import open_in_browser
-
-    if result.fallback:
-        print(FALLBACK.format(path=result.path), file=sys.stderr)
-        open_in_browser(result.path)
-    else:
-        pages = f"，{result.pages} 页" if result.pages is not None else ""
-        print(f"已生成{spec.label} {spec.title}：{result.items} 份{pages}", file=sys.stderr)
+    what = f"（{result.note}）" if result.note else ""
+    print(f"已生成{spec.label} {spec.title}{what}：{result.items} 份，{result.pages} 页", file=sys.stderr)
     print(result.path)
 
 
@@ -68,9 +66,16 @@ def print_command(
     output: OutputOpt = None,
     ids: IdsOpt = None,
     html: HtmlOpt = False,
-    year: Annotated[int | None, typer.Option("--year", help="附件5：统计年度（默认今年）", show_default=False)] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="附件5：统计年度（默认今年）；附件4：计划年度（默认最近一年，按依据申请的填表日期）",
+        show_default=False)] = None,
     unsigned: Annotated[bool, typer.Option("--unsigned", help="附件2：只打印尚未签署承诺书的在职人员")] = False,
     show_serials: Annotated[bool, typer.Option("--show-serials", help="附件7：显示完整序列号（默认只显示首段和末四位）")] = False,
+    in_use: Annotated[bool, typer.Option("--in-use", help="附件7：不列出已报废的软件（默认列出并在许可数量栏注明“已报废”）")] = False,
+    filled: Annotated[bool, typer.Option(
+        "--filled", help="附件3、附件10：印上工作表中已登记的审核人和审核日期（默认留空，由审核人签字）")] = False,
+    today_text: Annotated[str | None, typer.Option("--today", help="打印日期 YYYY-MM-DD（默认今天）：填表日期、附件5 截至日",
+                                                   show_default=False)] = None,
     force: ForceOpt = False,
 ) -> None:
     from workbook_tools.forms import form_spec, print_form
@@ -78,11 +83,12 @@ def print_command(
     from workbook_tools.io.reader import load_ledger
 
     spec = form_spec(form)
-    check_options(spec, year, unsigned, show_serials)
-    options = PrintOptions(ids=ids or [], year=year, unsigned=unsigned, show_serials=show_serials)
-    target = output_path(output, path, spec, options, html, force)
-    ledger = load_ledger(path)
-    result = print_form(spec, ledger, options, target, as_html=html)
+    check_options(spec, {"--year": year is not None, "--unsigned": unsigned, "--show-serials": show_serials,
+                         "--in-use": in_use, "--filled": filled}, year, html)
+    options = PrintOptions(ids=ids or [], year=year, unsigned=unsigned, show_serials=show_serials, in_use=in_use,
+                           filled=filled, today=today(today_text))
+    out = output_path(output, path, spec, options, force)
+    result = print_form(spec, load_ledger(path), options, out)
     report(result, spec)
 
 
@@ -97,16 +103,18 @@ def slip_command(
     signed: Annotated[str | None, typer.Option("--signed", help="已签字交回的确认单号", show_default=False)] = None,
     output: OutputOpt = None,
     html: HtmlOpt = False,
-    today_: TodayOption = None,
     force: ForceOpt = False,
+    today_: TodayOption = None,
 ) -> None:
+    if html:
+        raise LedgerError(NO_HTML, 2)
     if (computer is None) == (signed is None):
         raise LedgerError("请给出 --computer（编确认单并打印）或 --signed（登记签字交回）二者之一", 2)
     day = parse_day(date) or today(today_)
     if signed is not None:
         record_signed(path, signed.strip(), day)
     else:
-        new_slip(path, computer.strip(), day, output, html, force)
+        new_slip(path, computer.strip(), day, output, force)
 
 
 def record_signed(path: Path, number: str, day) -> None:
@@ -119,14 +127,14 @@ def record_signed(path: Path, number: str, day) -> None:
     print(f"已登记确认单 {number} 签字交回（{day.isoformat()}），附件11 已签字 = 是；备份：{result.backup}")
 
 
-def new_slip(path: Path, computer: str, day, output: Path | None, html: bool, force: bool = False) -> None:
+def new_slip(path: Path, computer: str, day, output: Path | None, force: bool = False) -> None:
     from workbook_tools.forms import FORMS, print_form
     from workbook_tools.forms.common import PrintOptions
     from workbook_tools.forms.slips import stamp_visit
     from workbook_tools.io.reader import load_ledger
 
     if output is not None and not output.is_dir():  # refuse a bad target before the ledger is changed
-        output_path(output, path, FORMS[11], PrintOptions(), html, force)
+        output_path(output, path, FORMS[11], PrintOptions(), force)
     plan, result = stamp_visit(path, computer, day)
     if plan.rows:
         print(f"已为计算机 {computer} 在 {day.isoformat()} 的 {len(plan.rows)} 条安装维护记录编确认单号 {plan.number}")
@@ -136,4 +144,4 @@ def new_slip(path: Path, computer: str, day, output: Path | None, html: bool, fo
         print(f"共 {len(result.changes)} 处改动，已记入变更记录；备份：{result.backup}")
     spec = FORMS[11]
     options = PrintOptions(ids=plan.slips)
-    report(print_form(spec, load_ledger(path), options, output_path(output, path, spec, options, html, force), html), spec)
+    report(print_form(spec, load_ledger(path), options, output_path(output, path, spec, options, force)), spec)

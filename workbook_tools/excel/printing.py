@@ -61,13 +61,13 @@ def _where(book: live.BookLike) -> Path:
 
 
 def _print(ctx: Context, spec: FormSpec, options: PrintOptions) -> Outcome:
+    """The form as PDF next to the workbook (the engine is inside the typst wheel: no other install)."""
     where = _where(ctx.book)
-    target = check_output(default_output(where, spec, options, ".pdf"), Output.PDF, ledgers=[where], reprint=True)
+    target = check_output(default_output(where, spec, options), Output.PDF, ledgers=[where], reprint=True)
     result: PrintResult = print_form(spec, ctx.ledger(), options, target)
     open_file(result.path)
-    kind = "HTML（PDF 组件不可用，请在浏览器中打印）" if result.fallback else "PDF"
-    pages = f"，{result.pages} 页" if result.pages is not None else ""
-    return Outcome(message=f"已生成{spec.label} {spec.title}：{result.items} 份{pages}（{kind}）\n{result.path}")
+    what = f"（{result.note}）" if result.note else ""
+    return Outcome(message=f"已生成{spec.label} {spec.title}{what}：{result.items} 份，{result.pages} 页（PDF）\n{result.path}")
 
 
 def print_slip(ctx: Context) -> Outcome:

@@ -1,25 +1,39 @@
-"""Printed forms of 附件1–附件11: typed ledger -> items -> one HTML document -> one PDF.
+"""Printed forms of 附件1–附件11: typed ledger -> copies (pydantic models) -> one PDF.
 
-`FORMS` says for every annex what it is called, how its items are built from the
-ledger (pure functions in the sibling modules) and how it is laid out;
-`print_form` renders all items of a form into one file.
+`FORMS` says for every annex what it is called, how its copies are built from the ledger
+(pure functions in the sibling modules), how it is laid out (template, orientation, the
+tables whose column widths follow the content); `print_form` renders all copies into one file
+(`paging` does the work in bounded pieces).
 """
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from workbook_tools.forms import annex5, installs, requests, tables
-from workbook_tools.forms.common import PrintOptions
-from workbook_tools.forms.render import EngineMissing, FormInfo, render_html, write_html, write_pdf
+from workbook_tools.forms.common import PrintOptions, Printable
+from workbook_tools.forms.layout import Column, TablePlan, plan_table
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
 
-Builder = Callable[[Ledger, PrintOptions], Sequence[BaseModel]]
+Builder = Callable[[Ledger, PrintOptions], Sequence[Printable]]
+PORTRAIT_MM, LANDSCAPE_MM = 182.0, 269.0     # A4 less the side margins of templates/base.typ
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of a form whose column widths are planned from all the copies' rows."""
+
+    columns: list[Column]
+    size: float                                       # type size in pt
+    pad: float = 0.55                                 # vertical cell inset in em (row height)
+    rows: Callable[[Printable], Sequence[Sequence[object]]] = lambda item: item.rows
+    groups: list[dict] = field(default_factory=list)  # header cells spanning several columns
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,7 @@ class FormSpec:
     build: Builder
     landscape: bool = False
     selects: str = ""          # what --id names for this form ("" = a whole-sheet form)
+    tables: dict[str, TableSpec] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -36,23 +51,38 @@ class FormSpec:
 
     @property
     def template(self) -> str:
-        return f"annex{self.number:02d}.html.j2"
+        return f"annex{self.number:02d}.typ"
 
-    @property
-    def info(self) -> FormInfo:
-        return FormInfo(number=self.number, title=self.title, landscape=self.landscape)
+    def plans(self, items: Sequence[Printable]) -> dict[str, dict]:
+        width = LANDSCAPE_MM if self.landscape else PORTRAIT_MM
+        plans = {}
+        for name, table in self.tables.items():
+            rows = [row for item in items for row in table.rows(item)]
+            plan: TablePlan = plan_table(table.columns, rows, width, table.size)
+            plans[name] = {**plan.model_dump(), "groups": table.groups or None, "pad": table.pad}
+        return plans
+
+
+def _groups(first: int) -> list[dict]:
+    return [{"label": "软件类型", "first": first, "span": 3}]
 
 
 FORMS: dict[int, FormSpec] = {f.number: f for f in (
     FormSpec(1, "软件正版化工作领导小组", tables.annex1),
     FormSpec(2, "使用正版软件承诺书", requests.annex2, selects="姓名"),
     FormSpec(3, "软件使用需求申请表", requests.annex3, selects="申请编号"),
-    FormSpec(4, "软件采购计划表", tables.annex4, selects="依据申请编号"),
+    FormSpec(4, "软件采购计划表", tables.annex4, selects="依据申请编号",
+             tables={"main": TableSpec(tables.COLUMNS[4], 10.5)}),
     FormSpec(5, "软件正版化工作信息统计表", annex5.annex5),
-    FormSpec(6, "可使用免费软件清单", tables.annex6, landscape=True, selects="软件编号"),
-    FormSpec(7, "软件使用情况汇总表", tables.annex7, landscape=True, selects="软件编号"),
-    FormSpec(8, "软件使用情况明细表", tables.annex8, landscape=True, selects="部门"),
-    FormSpec(9, "软件安装维护情况明细表", installs.annex9, selects="软件编号"),
+    FormSpec(6, "可使用免费软件清单", tables.annex6, landscape=True, selects="软件编号",
+             tables={"main": TableSpec(tables.COLUMNS[6], 9.5)}),
+    FormSpec(7, "软件使用情况汇总表", tables.annex7, landscape=True, selects="软件编号",
+             tables={"main": TableSpec(tables.COLUMNS[7], 9.0)}),
+    FormSpec(8, "软件使用情况明细表", tables.annex8, landscape=True, selects="部门",
+             tables={"main": TableSpec(tables.COLUMNS[8], 9.0, pad=0.4, groups=_groups(9))}),
+    FormSpec(9, "软件安装维护情况明细表", installs.annex9, selects="软件编号", tables={
+        "info": TableSpec(installs.INFO_COLUMNS, 10.0, rows=lambda item: [item.info], groups=_groups(3)),
+        "main": TableSpec(installs.EVENT_COLUMNS, 10.0, pad=0.45)}),
     FormSpec(10, "软件安装维护申请表", requests.annex10, selects="申请编号"),
     FormSpec(11, "软件安装维护确认单", installs.annex11, selects="确认单号"),
 )}
@@ -70,35 +100,29 @@ def form_spec(name: str) -> FormSpec:
 class PrintResult(BaseModel):
     path: Path
     items: int
-    pages: int | None = None     # None for HTML
-    fallback: bool = False       # PDF was asked for, HTML written because the engine is missing
+    pages: int
+    note: str = ""            # what the user should know about what was printed (e.g. 附件4's year)
 
 
-def build_html(spec: FormSpec, ledger: Ledger, options: PrintOptions) -> tuple[str, int]:
-    """The whole document of a form and how many items (letters, forms, slips) it holds."""
-    items = spec.build(ledger, options)
-    return render_html(spec.info, spec.template, items), len(items)
-
-
-def default_output(ledger_path: Path, spec: FormSpec, options: PrintOptions, suffix: str) -> Path:
+def default_output(ledger_path: Path, spec: FormSpec, options: PrintOptions, suffix: str = ".pdf") -> Path:
     name = f"{ledger_path.stem}_{spec.label}"
     if len(options.ids) == 1:
         name += "_" + re.sub(r'[\\/:*?"<>|\s]+', "_", options.ids[0])
     return ledger_path.with_name(name + suffix)
 
 
-def print_form(spec: FormSpec, ledger: Ledger, options: PrintOptions, out: Path, as_html: bool = False) -> PrintResult:
-    """Write the form as PDF (or HTML); falls back to HTML when the PDF engine is unavailable."""
-    html, count = build_html(spec, ledger, options)
-    if not as_html:
-        try:
-            return PrintResult(path=out, items=count, pages=write_pdf(html, out))
-        except EngineMissing:
-            from workbook_tools.io.outputs import Output, check_output  # noqa: PLC0415
+def note_of(spec: FormSpec, items: Sequence[Printable]) -> str:
+    if spec.number == 4 and items:
+        return f"{items[0].figures['年度']} 年度"   # type: ignore[attr-defined]
+    return ""
 
-            out = check_output(out.with_suffix(".html"), Output.HTML, ledgers=[ledger.path] if ledger.path else [],
-                               reprint=True)
-            write_html(html, out)
-            return PrintResult(path=out, items=count, fallback=True)
-    write_html(html, out)
-    return PrintResult(path=out, items=count)
+
+def print_form(spec: FormSpec, ledger: Ledger, options: PrintOptions, out: Path) -> PrintResult:
+    """Write every copy of the form into the PDF file `out` (replaced only once it is complete)."""
+    from workbook_tools.forms.paging import render  # noqa: PLC0415 - loads the PDF engine
+
+    items = spec.build(ledger, options)
+    del ledger           # the caller's ledger may now be freed: its memory is reused while rendering
+    gc.collect()
+    pages = render(spec, items, out)
+    return PrintResult(path=out, items=len(items), pages=pages, note=note_of(spec, items))

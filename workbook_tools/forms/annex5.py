@@ -6,14 +6,16 @@ those figures into the text of the form's cells.
 """
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import Field
 
 from workbook_tools import schema
-from workbook_tools.forms.common import DateParts, PrintOptions, UnitHeader, count
+from workbook_tools.forms.common import PrintOptions, Printable, UnitHeader, cn_day, count
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
 from workbook_tools.stats import (
-    DOMESTIC, FOREIGN, FORM_CATEGORIES, SUM, TOTAL, Figure, Stats, compute_stats, note_lines,
+    DOMESTIC, FOREIGN, FORM_CATEGORIES, SUM, TOTAL, YUAN_PER_WAN, Figure, Stats, compute_stats, note_lines,
 )
 
 ORIGINS = (DOMESTIC, FOREIGN, SUM)          # the form's rows
@@ -21,7 +23,7 @@ COLUMNS = (*FORM_CATEGORIES, TOTAL)         # the form's columns
 FIXED_NOTES = 2                             # note_lines() starts with two lines meant for the sheet only
 
 
-class Annex5(BaseModel):
+class Annex5(Printable):
     key: str = "附件5"
     year: int
     as_of: str                                       # 截至日 of block 五, 「2026年11月27日」
@@ -35,9 +37,9 @@ class Annex5(BaseModel):
 
 
 def wan_text(figure: Figure) -> str:
-    """The 万元 of a figure (already rounded to 4 decimals by the statistics), without trailing zeros."""
-    shown = f"{figure.wan:.4f}".rstrip("0").rstrip(".")
-    return "0" if shown in ("", "-0") else shown
+    """The 万元 of a figure with two decimals, as every amount of the form (0.49, 4.00, 21.25)."""
+    wan = (Decimal(repr(figure.yuan)) / Decimal(repr(YUAN_PER_WAN))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{abs(wan) if wan.is_zero() else wan:.2f}"
 
 
 def _purchases(stats: Stats) -> dict[str, dict[str, dict[str, str]]]:
@@ -51,7 +53,7 @@ def _holdings(stats: Stats) -> dict[str, dict[str, str]]:
 
 def _header(stats: Stats) -> UnitHeader:
     h = stats.header
-    return UnitHeader(unit=h.单位名称, filler=h.填表人, phone=h.联系电话, filled_on=DateParts.of(h.填表日期))
+    return UnitHeader(unit=h.单位名称, filler=h.填表人, phone=h.联系电话, filled_on=cn_day(h.填表日期))
 
 
 def annex5_form(stats: Stats) -> Annex5:
@@ -60,7 +62,7 @@ def annex5_form(stats: Stats) -> Annex5:
     computers[SUM] = str(stats.计算机合计)
     day = stats.as_of
     return Annex5(
-        year=stats.year, as_of=f"{day.year}年{day.month}月{day.day}日", header=_header(stats),
+        year=stats.year, as_of=cn_day(day), header=_header(stats),
         department=stats.department.model_dump(),
         people={"总人数": str(stats.总人数), "使用计算机人数": str(stats.使用计算机人数)},
         computers=computers, purchases=_purchases(stats), holdings=_holdings(stats),

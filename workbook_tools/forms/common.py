@@ -1,7 +1,8 @@
 """Value formatting and models shared by every printed form.
 
 Everything here is pure: typed cells of a `Ledger` in, display text out.  Blank
-cells (None, NaN, NaT, "") always print as an empty string, never as "nan".
+cells (None, NaN, NaT, "") always print as an empty string, never as "nan".  Dates print in
+one style, 2026年11月27日; a blank date prints as the form's 「    年    月    日」 to fill in.
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from workbook_tools import schema
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
 
-BOX_ON, BOX_OFF = "☑", "□"
 FULL_SPACE = "\u3000"
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 
@@ -29,6 +29,8 @@ class PrintOptions(BaseModel):
     year: int | None = None
     unsigned: bool = False
     show_serials: bool = False
+    filled: bool = False          # 附件3, 附件10: print the reviewers' names and dates from the sheet
+    in_use: bool = False          # 附件7: leave scrapped software out
     today: dt.date = Field(default_factory=dt.date.today)
 
     @property
@@ -36,19 +38,12 @@ class PrintOptions(BaseModel):
         return self.year or self.today.year
 
 
-class DateParts(BaseModel):
-    """A date as the forms print it: 「2026 年 11 月 27 日」, blanks when unknown."""
+class Printable(BaseModel):
+    """One copy of a form (a letter, a slip, a table).  `rows` is its long table, if it has one:
+    a copy whose table is too long for one compilation is printed in pieces of rows."""
 
-    year: str = ""
-    month: str = ""
-    day: str = ""
-
-    @classmethod
-    def of(cls, value: object) -> DateParts:
-        day = as_date(value)
-        if day is None:
-            return cls()
-        return cls(year=str(day.year), month=str(day.month), day=str(day.day))
+    key: str
+    rows: list[list[str | bool]] = Field(default_factory=list)
 
 
 class UnitHeader(BaseModel):
@@ -57,12 +52,12 @@ class UnitHeader(BaseModel):
     unit: str = ""
     filler: str = ""
     phone: str = ""
-    filled_on: DateParts = Field(default_factory=DateParts)
+    filled_on: str = ""
 
 
 def unit_header(ledger: Ledger, filled_on: dt.date | None) -> UnitHeader:
     return UnitHeader(unit=ledger.setting("单位名称"), filler=ledger.setting("填表人"),
-                      phone=ledger.setting("联系电话"), filled_on=DateParts.of(filled_on))
+                      phone=ledger.setting("联系电话"), filled_on=cn_day(filled_on))
 
 
 def is_blank(value: object) -> bool:
@@ -78,7 +73,7 @@ def text(value: object) -> str:
     if is_blank(value):
         return ""
     if isinstance(value, (pd.Timestamp, dt.date)):
-        return iso_day(value)
+        return cn_day(value)
     if isinstance(value, float):
         return count(value)
     return str(value).strip()
@@ -96,9 +91,20 @@ def as_date(value: object) -> dt.date | None:
     return None
 
 
-def iso_day(value: object) -> str:
+def cn_day(value: object) -> str:
+    """2026年3月5日 (the one date style of every form); "" when blank."""
     day = as_date(value)
-    return day.isoformat() if day else ""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def cn_term(value: object) -> str:
+    """许可期限 as printed: an ISO date text (how the ledger stores an end date) in the forms' style."""
+    shown = text(value)
+    match = ISO_DAY.match(shown)
+    return f"{int(match[1])}年{int(match[2])}月{int(match[3])}日" if match else shown
 
 
 def count(value: object) -> str:
@@ -117,12 +123,8 @@ def money(value: object) -> str:
 
 
 def density(lines: int) -> str:
-    """CSS class that keeps a one-page form (附件10, 附件11) on one page however many lines it has."""
-    return "normal" if lines <= 6 else "compact" if lines <= 12 else "dense"
-
-
-def box(ticked: bool) -> str:
-    return BOX_ON if ticked else BOX_OFF
+    """Row heights that keep a one-page form (附件10, 附件11) on one page however many lines it has."""
+    return "normal" if lines <= 6 else "compact" if lines <= 16 else "dense" if lines <= 26 else "tiny"
 
 
 def spaced_name(name: str) -> str:
@@ -166,13 +168,27 @@ def display(column: schema.Column, value: object) -> str:
     """Display text of a cell according to its column kind."""
     if column.kind is schema.Kind.MONEY:
         return money(value)
+    if column.kind is schema.Kind.TERM:
+        return cn_term(value)
     return text(value)
 
 
-def display_rows(spec: schema.Sheet, df: pd.DataFrame) -> list[dict[str, str]]:
-    """Every row of a sheet as header -> display text."""
-    columns = [spec.column(h) for h in spec.headers]
-    return [{c.header: display(c, record[c.header]) for c in columns} for record in df.to_dict("records")]
+def display_column(column: schema.Column, values: pd.Series) -> list[str]:
+    """Display text of a whole column: each distinct value is formatted once (long tables repeat them)."""
+    shown: dict[object, str] = {}
+    out = []
+    for value in values.tolist():
+        key = value if not is_blank(value) else None
+        if key not in shown:
+            shown[key] = display(column, value)
+        out.append(shown[key])
+    return out
+
+
+def display_rows(spec: schema.Sheet, df: pd.DataFrame, headers: list[str]) -> list[list[str]]:
+    """The rows of a sheet as lists of display text, for `headers` in that order."""
+    columns = [display_column(spec.column(h), df[h]) for h in headers]
+    return [list(row) for row in zip(*columns)] if columns else []
 
 
 def select(keys: list[str], wanted: list[str], what: str) -> list[str]:

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from workbook_tools import schema
 from workbook_tools.forms.common import (
-    DateParts, PrintOptions, UnitHeader, computer_info, count, density, first_text, is_blank, iso_day,
+    PrintOptions, Printable, UnitHeader, cn_day, cn_term, computer_info, count, first_text, is_blank, joined,
     select, software_info, text, unit_header,
 )
-from workbook_tools.forms.requests import SoftwareLine, UpgradeLine
+from workbook_tools.forms.layout import Column
+from workbook_tools.forms.requests import SoftwareLine, UpgradeLine, lines_density
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import LedgerError
 
@@ -17,37 +18,30 @@ INSTALL, UNINSTALL = schema.OPERATIONS
 Record = dict[str, object]
 
 
-class EventLine(BaseModel):
-    install: bool
-    uninstall: bool
-    computer: str = ""
-    brand: str = ""
-    user: str = ""
-    dept: str = ""
-    version: str = ""
-    date: str = ""
-    count: str = ""
+def col(key: str, *head: str, mark: bool = False) -> Column:
+    return Column(key=key, head=list(head or (key,)), mark=mark)
 
 
-class SoftwareRecord(BaseModel):
-    """附件9 for one 软件编号: its 附件7 basic information and its events."""
+INFO_COLUMNS = [col("软件编号", "软件", "编号"), col("软件名称", "软件", "名称"), col("软件版本", "软件", "版本"),
+                *(col(t, t[:-2], t[-2:], mark=True) for t in schema.SOFTWARE_TYPES), col("许可数量", "许可", "数量"),
+                col("可使用版本"), col("许可期限", "许可", "期限")]
+EVENT_COLUMNS = [col("序号"), col("安装", mark=True), col("卸载", mark=True), col("计算机编号", "计算机", "编号"),
+                 col("计算机品牌", "计算机", "品牌"), col("使用人"), col("使用部门", "使用", "部门"),
+                 col("版本", "安装/卸载", "版本"), col("日期", "安装/卸载", "日期"), col("安装数量", "安装", "数量")]
 
-    key: str
+
+class SoftwareRecord(Printable):
+    """附件9 for one 软件编号: its 附件7 basic information (one row of INFO_COLUMNS) and its events
+    (`rows`, cells of EVENT_COLUMNS)."""
+
     header: UnitHeader = Field(default_factory=UnitHeader)
-    name: str = ""
-    version: str = ""
-    software_type: str = ""
-    licences: str = ""
-    usable: str = ""
-    term: str = ""
-    events: list[EventLine] = Field(default_factory=list)
+    info: list[str | bool] = Field(default_factory=list)
 
 
-class Slip(BaseModel):
+class Slip(Printable):
     """附件11 软件安装维护确认单 for one 确认单号."""
 
-    key: str
-    date: DateParts = Field(default_factory=DateParts)
+    date: str = ""
     computer: str = ""
     brand: str = ""
     user: str = ""
@@ -56,26 +50,28 @@ class Slip(BaseModel):
     uninstalls: list[SoftwareLine] = Field(default_factory=list)
     upgrades: list[UpgradeLine] = Field(default_factory=list)
     done: bool = False
-
-    @property
-    def density(self) -> str:
-        return density(sum(max(1, len(x)) for x in (self.installs, self.uninstalls, self.upgrades)))
+    maintainer: str = ""        # 安装维护人, printed in its signature block
+    density: str = "normal"
 
 
 def ordered_events(ledger: Ledger) -> pd.DataFrame:
     return ledger.df(schema.A9).sort_values(["日期", ROW], kind="stable", na_position="last")
 
 
-def event_line(record: Record, machines: dict[str, dict[str, str]]) -> EventLine:
-    """One 附件9 row; copied computer fields left blank in the log are taken from the register."""
+def event_line(number: int, record: Record, machines: dict[str, dict[str, str]]) -> list[str | bool]:
+    """One 附件9 row as EVENT_COLUMNS; computer fields left blank in the log come from the register."""
     computer = text(record["计算机编号"])
     known = machines.get(computer, {})
-    return EventLine(
-        install=record["操作"] == INSTALL, uninstall=record["操作"] == UNINSTALL, computer=computer,
-        brand=text(record["计算机品牌"]) or known.get("计算机品牌", ""),
-        user=text(record["使用人"]) or known.get("使用人", ""),
-        dept=text(record["使用部门"]) or known.get("使用部门", ""),
-        version=text(record["版本"]), date=iso_day(record["日期"]), count=count(record["安装数量"]))
+    return [str(number), record["操作"] == INSTALL, record["操作"] == UNINSTALL, computer,
+            text(record["计算机品牌"]) or known.get("计算机品牌", ""), text(record["使用人"]) or known.get("使用人", ""),
+            text(record["使用部门"]) or known.get("使用部门", ""), text(record["版本"]), cn_day(record["日期"]),
+            count(record["安装数量"])]
+
+
+def info_row(key: str, row: Record) -> list[str | bool]:
+    kind = text(row["软件类型"])
+    return [key, text(row["软件名称"]), text(row["软件版本"]), *(kind == t for t in schema.SOFTWARE_TYPES),
+            count(row["许可数量"]), text(row["可使用版本"]), cn_term(row["许可期限"])]
 
 
 def annex9(ledger: Ledger, options: PrintOptions) -> list[SoftwareRecord]:
@@ -90,10 +86,8 @@ def annex9(ledger: Ledger, options: PrintOptions) -> list[SoftwareRecord]:
     for key in keys:
         row = software[key]
         rows = by_number.get(key, events.iloc[0:0]).to_dict("records")
-        forms.append(SoftwareRecord(
-            key=key, header=header, name=text(row["软件名称"]), version=text(row["软件版本"]),
-            software_type=text(row["软件类型"]), licences=count(row["许可数量"]), usable=text(row["可使用版本"]),
-            term=text(row["许可期限"]), events=[event_line(r, machines) for r in rows]))
+        forms.append(SoftwareRecord(key=key, header=header, info=info_row(key, row),
+                                    rows=[event_line(i, r, machines) for i, r in enumerate(rows, start=1)]))
     return forms
 
 
@@ -133,9 +127,11 @@ def build_slip(key: str, records: list[Record], registered: Record, software: di
     day = registered.get("日期")
     if is_blank(day):
         day = min((r["日期"] for r in records if not is_blank(r["日期"])), default=None)
+    maintainer = text(registered.get("安装维护人")) or joined((r["经办人"] for r in records), "、")
     return slip.model_copy(update={
-        "key": key, "date": DateParts.of(day), "computer": computer, "brand": pick("计算机品牌"),
-        "user": pick("使用人"), "dept": pick("使用部门"), "done": bool(records)})
+        "key": key, "date": cn_day(day), "computer": computer, "brand": pick("计算机品牌"),
+        "user": pick("使用人"), "dept": pick("使用部门"), "done": bool(records), "maintainer": maintainer,
+        "density": lines_density(slip.installs, slip.uninstalls, slip.upgrades)})
 
 
 def annex11(ledger: Ledger, options: PrintOptions) -> list[Slip]:

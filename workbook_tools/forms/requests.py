@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from workbook_tools import schema
 from workbook_tools.forms.common import (
-    DateParts, PrintOptions, computer_info, count, density, first_text, is_blank, joined, select, text,
+    PrintOptions, Printable, cn_day, computer_info, count, density, first_text, is_blank, joined, select, text,
 )
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
@@ -26,12 +26,13 @@ class UpgradeLine(BaseModel):
 
 
 class Review(BaseModel):
+    """A reviewer's block: blank unless `--filled` asks for what the sheet records."""
+
     reviewer: str = ""
-    date: DateParts = Field(default_factory=DateParts)
+    date: str = ""
 
 
-class Pledge(BaseModel):
-    key: str
+class Pledge(Printable):
     dept: str = ""
 
 
@@ -43,19 +44,17 @@ class DemandLine(BaseModel):
     remark: str = ""
 
 
-class DemandForm(BaseModel):
-    key: str
+class DemandForm(Printable):
     dept: str = ""
     handler: str = ""
     phone: str = ""
-    filled_on: DateParts = Field(default_factory=DateParts)
+    filled_on: str = ""
     lines: list[DemandLine] = Field(default_factory=list)
     it_review: Review = Field(default_factory=Review)
     asset_review: Review = Field(default_factory=Review)
 
 
-class MaintenanceRequest(BaseModel):
-    key: str
+class MaintenanceRequest(Printable):
     dept: str = ""
     applicant: str = ""
     applied_on: str = ""
@@ -68,14 +67,11 @@ class MaintenanceRequest(BaseModel):
     dept_review: Review = Field(default_factory=Review)
     it_review: Review = Field(default_factory=Review)
 
-    @property
-    def density(self) -> str:
-        return density(sum(max(1, len(x)) for x in (self.installs, self.uninstalls, self.upgrades)))
+    density: str = "normal"
 
 
-def cn_day(value: object) -> str:
-    parts = DateParts.of(value)
-    return f"{parts.year}年{parts.month}月{parts.day}日" if parts.year else ""
+def lines_density(*groups: list) -> str:
+    return density(sum(max(1, len(g)) for g in groups))
 
 
 def groups(df: pd.DataFrame, key: str, ids: list[str], what: str) -> list[tuple[str, pd.DataFrame]]:
@@ -87,10 +83,13 @@ def groups(df: pd.DataFrame, key: str, ids: list[str], what: str) -> list[tuple[
     return [(k, df[keys == k]) for k in order]
 
 
-def review(reviewers: pd.Series, dates: pd.Series) -> Review:
+def review(reviewers: pd.Series, dates: pd.Series, filled: bool) -> Review:
+    """The sheet's reviewer and date when asked for (`--filled`), else the blanks the reviewer signs."""
+    if not filled:
+        return Review()
     for person, day in zip(reviewers, dates):
         if not is_blank(person) or not is_blank(day):
-            return Review(reviewer=text(person), date=DateParts.of(day))
+            return Review(reviewer=text(person), date=cn_day(day))
     return Review()
 
 
@@ -120,9 +119,9 @@ def annex3(ledger: Ledger, options: PrintOptions) -> list[DemandForm]:
         lines = [demand_line(c, rows[category == c]) for c in schema.SOFTWARE_CATEGORIES]
         forms.append(DemandForm(
             key=key, dept=first_text(rows["申请部门"]), handler=first_text(rows["经手人"]),
-            phone=first_text(rows["联系电话"]), filled_on=DateParts.of(rows["填表日期"].dropna().min()),
-            lines=lines, it_review=review(rows["信息化部门审核人"], rows["信息化部门审核日期"]),
-            asset_review=review(rows["资产部门审核人"], rows["资产部门审核日期"])))
+            phone=first_text(rows["联系电话"]), filled_on=cn_day(rows["填表日期"].dropna().min()),
+            lines=lines, it_review=review(rows["信息化部门审核人"], rows["信息化部门审核日期"], options.filled),
+            asset_review=review(rows["资产部门审核人"], rows["资产部门审核日期"], options.filled)))
     return forms
 
 
@@ -144,11 +143,12 @@ def annex10(ledger: Ledger, options: PrintOptions) -> list[MaintenanceRequest]:
     for key, rows in groups(ledger.df(schema.A10), "申请编号", options.ids, "附件10 的申请编号"):
         computer = first_text(rows["计算机编号"])
         brand = first_text(rows["计算机品牌"]) or machines.get(computer, {}).get("计算机品牌", "")
+        installs, uninstalls, upgrades = request_lines(rows, "安装"), request_lines(rows, "卸载"), upgrade_lines(rows)
         forms.append(MaintenanceRequest(
             key=key, dept=first_text(rows["申请部门"]), applicant=first_text(rows["申请人"]),
             applied_on=cn_day(rows["申请时间"].dropna().min()), computer=computer, brand=brand,
-            installs=request_lines(rows, "安装"), uninstalls=request_lines(rows, "卸载"),
-            upgrades=upgrade_lines(rows), reason=joined(rows["申请原因"]),
-            dept_review=review(rows["部门审核人"], rows["部门审核日期"]),
-            it_review=review(rows["信息化部审核人"], rows["信息化部审核日期"])))
+            installs=installs, uninstalls=uninstalls, upgrades=upgrades, reason=joined(rows["申请原因"]),
+            dept_review=review(rows["部门审核人"], rows["部门审核日期"], options.filled),
+            it_review=review(rows["信息化部审核人"], rows["信息化部审核日期"], options.filled),
+            density=lines_density(installs, uninstalls, upgrades)))
     return forms

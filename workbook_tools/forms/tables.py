@@ -8,23 +8,46 @@ from pydantic import BaseModel, Field
 
 from workbook_tools import schema
 from workbook_tools.forms.common import (
-    PrintOptions, UnitHeader, count, display_rows, is_blank, mask_serial, money, select, spaced_name, text,
-    unit_header,
+    PrintOptions, Printable, UnitHeader, count, display_rows, is_blank, mask_serial, money, select, spaced_name,
+    text, unit_header,
 )
+from workbook_tools.forms.layout import Column
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
 from workbook_tools.plan import plan_rows, plan_totals
 from workbook_tools import registers
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
+SCRAPPED = schema.SOFTWARE_STATES[1]
+LEFT = "left"
 
 
-class TableForm(BaseModel):
-    """One printed table: the unit header line, its rows (header -> text) and form-specific figures."""
+def col(key: str, *head: str, align: str = "center", mark: bool = False, scale: float = 1.0,
+        extra: tuple[str, ...] = ()) -> Column:
+    return Column(key=key, head=list(head or (key,)), align=align, mark=mark, scale=scale, extra=list(extra))
 
-    key: str
+
+APPROVALS = (("信息化部门", "审核"), ("资产和财务", "管理部门", "审核"), ("分管领导", "审批"))
+COLUMNS = {
+    4: [col("序号", extra=tuple(line for label in APPROVALS for line in label)), col("软件名称", align=LEFT),
+        col("软件版本"), col("单价", "单价", "（单位：元）"), col("许可数", "许可数", "（单位：个）"),
+        col("合计", "合计", "（单位：元）"), col("备注", align=LEFT)],
+    6: [col("序号"), col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("软件来源", align=LEFT),
+        col("软件厂商名称", "软件厂商", "名称", align=LEFT), col("软件厂商客服联系方式", "软件厂商", "客服联系方式"),
+        col("使用部门"), col("使用原因", align=LEFT)],
+    7: [col("序号"), col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("软件类型"),
+        col("采购时间"), col("采购金额", "采购金额", "(单位:元)"), col("许可类型"), col("许可数量", "许可", "数量"),
+        col("可使用版本", "可使用", "版本"), col("许可期限"), col("序列号", scale=0.85), col("安装数量", "安装", "数量")],
+    8: [col("序号"), col("部门"), col("姓名"), col("计算机编号", "计算机", "编号"), col("计算机品牌", "计算机", "品牌"),
+        col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("许可期限"),
+        *(col(t, t[:-2], t[-2:], mark=True) for t in schema.SOFTWARE_TYPES), col("安装日期")],
+}
+
+
+class TableForm(Printable):
+    """One printed table: the unit header line, its rows (cells in COLUMNS order) and figures."""
+
     header: UnitHeader = Field(default_factory=UnitHeader)
-    rows: list[dict[str, str]] = Field(default_factory=list)
     figures: dict[str, str] = Field(default_factory=dict)
 
 
@@ -33,7 +56,7 @@ class LeaderGroup(BaseModel):
     members: list[tuple[str, str]]  # (姓名, 单位职务)
 
 
-class LeadingGroupForm(BaseModel):
+class LeadingGroupForm(Printable):
     key: str = "附件1"
     unit: str = ""
     groups: list[LeaderGroup] = Field(default_factory=list)
@@ -49,11 +72,19 @@ def filter_rows(df: pd.DataFrame, column: str, ids: list[str], what: str) -> pd.
     return df[df[column].map(text).isin(wanted)]
 
 
-def numbered(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Printed forms number their rows 1..n in print order."""
+def numbered(rows: list[list[str | bool]]) -> list[list[str | bool]]:
+    """Printed forms number their rows 1..n in print order (序号 is the first cell)."""
     for i, row in enumerate(rows, start=1):
-        row["序号"] = str(i)
+        row[0] = str(i)
     return rows
+
+
+def sheet_rows(number: int, sheet: str, df: pd.DataFrame) -> list[list[str | bool]]:
+    return numbered(display_rows(schema.BY_NAME[sheet], df, [c.key for c in COLUMNS[number]]))
+
+
+def position(number: int, key: str) -> int:
+    return [c.key for c in COLUMNS[number]].index(key)
 
 
 def no_ids(form: str, options: PrintOptions) -> None:
@@ -83,26 +114,9 @@ def office_note(ledger: Ledger) -> str:
     return note + (f"，{head}同志兼任办公室主任。" if head else "。")
 
 
-def annex4(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
-    # the 共计 row that `ledger plan` writes is replaced by the one computed here, never added to it
-    df = filter_rows(plan_rows(ledger.df(schema.A4)), "依据申请编号", options.ids, "附件4 的依据申请编号")
-    rows = numbered(display_rows(schema.BY_NAME[schema.A4], df))
-    lines = []
-    for row, price, licences in zip(rows, df["单价"], df["许可数"]):
-        line = None if is_blank(price) or is_blank(licences) else float(price) * float(licences)
-        row["合计"] = money(line)  # always computed here, never taken from a cached formula
-        lines.append({"许可数": None if is_blank(licences) else float(licences), "合计": line})
-    totals = plan_totals(lines)
-    figures = {"共计序号": str(len(rows) + 1), "共计": money(totals.amount)}
-    if totals.note():
-        figures["共计备注"] = totals.note()
-    return [TableForm(key="附件4", header=unit_header(ledger, options.today), rows=rows, figures=figures)]
-
-
 def annex6(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
     df = filter_rows(ledger.df(schema.A6), "软件编号", options.ids, "附件6 的软件编号")
-    rows = numbered(display_rows(schema.BY_NAME[schema.A6], df))
-    return [TableForm(key="附件6", header=unit_header(ledger, options.today), rows=rows)]
+    return [TableForm(key="附件6", header=unit_header(ledger, options.today), rows=sheet_rows(6, schema.A6, df))]
 
 
 def type_order(df: pd.DataFrame) -> pd.DataFrame:
@@ -120,16 +134,67 @@ def header_counts(ledger: Ledger, day: dt.date | None = None) -> dict[str, str]:
 
 def annex7(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
     df = type_order(filter_rows(ledger.df(schema.A7), "软件编号", options.ids, "附件7 的软件编号"))
-    rows = numbered(display_rows(schema.BY_NAME[schema.A7], df))
-    if not options.show_serials:
-        for row in rows:
-            row["序列号"] = mask_serial(row["序列号"]) if row["序列号"] else ""
+    scrapped = df["状态"].map(text).eq(SCRAPPED)
+    if options.in_use:
+        df, scrapped = df[~scrapped], scrapped[~scrapped]
+    rows = sheet_rows(7, schema.A7, df)
+    serial, licences = position(7, "序列号"), position(7, "许可数量")
+    for row, gone in zip(rows, scrapped):
+        if not options.show_serials and row[serial]:
+            row[serial] = mask_serial(str(row[serial]))
+        if gone:   # a scrapped licence is not held any more: the form must not count it
+            row[licences] = SCRAPPED
     return [TableForm(key="附件7", header=unit_header(ledger, options.today), rows=rows,
                       figures=header_counts(ledger, options.today))]
 
 
 def annex8(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
     df = filter_rows(ledger.df(schema.A8), "部门", options.ids, "附件8 的部门")
-    rows = numbered(display_rows(schema.BY_NAME[schema.A8], df))
-    return [TableForm(key="附件8", header=unit_header(ledger, options.today), rows=rows,
+    headers = [c.key for c in COLUMNS[8]]
+    kinds = df["软件类型"].map(text).tolist()
+    plain = [h for h in headers if h not in schema.SOFTWARE_TYPES]
+    rows = display_rows(schema.BY_NAME[schema.A8], df, plain)
+    at = headers.index(schema.SOFTWARE_TYPES[0])
+    ticks = {t: [t == k for k in kinds] for t in schema.SOFTWARE_TYPES}
+    joined = [row[:at] + [ticks[t][i] for t in schema.SOFTWARE_TYPES] + row[at:] for i, row in enumerate(rows)]
+    return [TableForm(key="附件8", header=unit_header(ledger, options.today), rows=numbered(joined),
                       figures={"行数": count(float(len(rows)))})]
+
+
+# --- 附件4 -------------------------------------------------------------------------------------------
+
+def request_years(ledger: Ledger) -> dict[str, int]:
+    """申请编号 -> year of its 附件3 填表日期 (the earliest date of the request's lines)."""
+    a3 = ledger.df(schema.A3)
+    dated = a3[a3["填表日期"].notna()]
+    firsts = dated.groupby(dated["申请编号"].map(text))["填表日期"].min()
+    return {k: int(v.year) for k, v in firsts.items() if k}
+
+
+def plan_years(df: pd.DataFrame, years: dict[str, int], default: int) -> pd.Series:
+    """The plan year of every 附件4 row: the latest year of the requests it cites (依据申请编号, comma
+    separated); a row citing no dated request belongs to the current plan (`default`)."""
+    def year(cited: object) -> int:
+        found = [years[r.strip()] for r in text(cited).replace("，", ",").split(",") if r.strip() in years]
+        return max(found, default=default)
+
+    return df["依据申请编号"].map(year)
+
+
+def annex4(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
+    # the 共计 row that `ledger plan` writes is replaced by the one computed here, never added to it
+    df = plan_rows(ledger.df(schema.A4))
+    years = plan_years(df, request_years(ledger), options.today.year)
+    year = options.year or (int(years.max()) if len(years) else options.today.year)
+    df = filter_rows(df[years == year], "依据申请编号", options.ids, f"{year} 年度附件4 的依据申请编号")
+    rows = sheet_rows(4, schema.A4, df)
+    lines = []
+    for row, price, licences in zip(rows, df["单价"], df["许可数"]):
+        line = None if is_blank(price) or is_blank(licences) else float(price) * float(licences)
+        row[position(4, "合计")] = money(line)  # always computed here, never taken from a cached formula
+        lines.append({"许可数": None if is_blank(licences) else float(licences), "合计": line})
+    totals = plan_totals(lines)
+    filled_on = options.today if year == options.today.year else None   # a past year's plan: dated by hand
+    figures = {"共计序号": str(len(rows) + 1), "共计": money(totals.amount), "年度": str(year),
+               "共计备注": totals.note()}
+    return [TableForm(key="附件4", header=unit_header(ledger, filled_on), rows=rows, figures=figures)]
