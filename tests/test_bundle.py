@@ -125,7 +125,7 @@ def test_readme_names_the_failure_cases_and_what_to_ask_it(built) -> None:
     _, folder = built
     readme = (folder / "说明.txt").read_text(encoding="utf-8-sig")
     for needed in ("Windows 7", "D4F940AB-401B-4EFC-AADC-AD5F3C50688A", "360", "天擎", "数字签名", "受保护的视图",
-                   "受信任位置", "启用编辑", "GTK", bundle.PythonInstaller().sha256, "卸载.cmd"):
+                   "受信任位置", "启用编辑", "宋体", bundle.PythonInstaller().sha256, "卸载.cmd"):
         assert needed in readme, needed
 
 

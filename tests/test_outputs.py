@@ -80,12 +80,12 @@ def test_an_existing_file_needs_force(capsys, ledger):
 
 def test_a_reprint_to_the_default_name_replaces_the_earlier_print(capsys, ledger):
     for _ in range(2):
-        code, out, err = run_cli(capsys, "print", "附件1", ledger, "--html")
+        code, out, err = run_cli(capsys, "print", "附件1", ledger)
         assert code == 0, err
-    default = ledger.with_name("L_附件1.html")
-    assert Path(out.strip().splitlines()[-1]) == default
+    default = ledger.with_name("L_附件1.pdf")
+    assert default.read_bytes().startswith(b"%PDF") and str(default) in out
     default.write_text("用户自己的笔记", encoding="utf-8")
-    refused(capsys, "print", "附件1", ledger, "--html")
+    refused(capsys, "print", "附件1", ledger)
     assert default.read_text(encoding="utf-8") == "用户自己的笔记"
 
 

@@ -195,6 +195,7 @@ def annex4(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
         lines.append({"许可数": None if is_blank(licences) else float(licences), "合计": line})
     totals = plan_totals(lines)
     filled_on = options.today if year == options.today.year else None   # a past year's plan: dated by hand
-    figures = {"共计序号": str(len(rows) + 1), "共计": money(totals.amount), "年度": str(year),
-               "共计备注": totals.note()}
+    figures = {"共计序号": str(len(rows) + 1), "共计": money(totals.amount), "年度": str(year)}
+    if totals.note():
+        figures["共计备注"] = totals.note()
     return [TableForm(key="附件4", header=unit_header(ledger, filled_on), rows=rows, figures=figures)]
