@@ -138,13 +138,11 @@ def _name_rules(ledger) -> list[dict]:
 
 def _add_rules(path: Path, rules: list[dict]) -> None:
     from workbook_tools import schema
-    from workbook_tools.io.sheets import append_rows, sheet_map
     from workbook_tools.io.writer import write_workbook
     from workbook_tools.model import Change
 
-    def edit(wb) -> list[Change]:
-        ws, smap = sheet_map(wb, schema.NAME_MAP)
-        rows = append_rows(ws, smap, rules)
+    def edit(book) -> list[Change]:
+        rows = book.table(schema.NAME_MAP).append_rows(rules)
         return [Change(action="性能测试", sheet=schema.NAME_MAP, row=rows[0], content=f"对照规则 {len(rows)} 条")]
 
     write_workbook(path, edit, "性能测试")
