@@ -19,21 +19,15 @@ from lxml import etree
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.io.cells import FORMULA_LEAD, openpyxl_text
-from workbook_tools.io.package import CT_NS, Member, Package, parse_xml, relative, rels_name, resolve, to_xml
+from workbook_tools.io.package import CT_NS, Member, Package, parse_xml, q, relative, rels_name, resolve, to_xml
 from workbook_tools.io.styles import StyleBook
 from workbook_tools.io.workbookxml import WorkbookXml
 from workbook_tools.model import LedgerError
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 Build = Callable[[Worksheet], None]
 # Relationship targets that belong to one sheet only and go with it when it is replaced.
 OWN_KINDS = ("drawing", "vmlDrawing", "comments", "printerSettings", "table", "chart", "chartUserShapes",
              "chartStyle", "chartColorStyle", "image", "threadedComment")
-
-
-def q(tag: str) -> str:
-    return f"{{{MAIN_NS}}}{tag}"
 
 
 def neutralise(ws: Worksheet) -> None:

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from workbook_tools.io.package import Package, parse_xml, to_xml
+from workbook_tools.io.package import MAIN_NS, Package, parse_xml, q, to_xml
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
@@ -38,10 +37,6 @@ _MINIMAL = (f'<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/
 # Order of the children of styleSheet (CT_Stylesheet), to insert a missing collection in place.
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles",
           "colors", "extLst")
-
-
-def q(tag: str) -> str:
-    return f"{{{MAIN_NS}}}{tag}"
 
 
 def is_date_code(code: str) -> bool:
