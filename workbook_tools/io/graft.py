@@ -130,6 +130,13 @@ def _check_inert(sheet: etree._Element, name: str) -> None:
         raise LedgerError(f"内部检查：生成的工作表「{name}」含有公式，已取消写入", 2)
 
 
+def _numbered(base: str) -> str:
+    """'chart1.xml' -> 'chart{}.xml' (a pattern for Package.free_name); 'image.png' -> 'image{}.png'."""
+    stem, dot, ext = base.rpartition(".")
+    stem = re.sub(r"\d+$", "", stem) if dot else base
+    return f"{stem}{{}}.{ext}" if dot else f"{stem}{{}}"
+
+
 class Grafter:
     """Copies one generated sheet and the parts it refers to into `pkg`."""
 
@@ -162,7 +169,7 @@ class Grafter:
         for rid, rel_type, target in rels:
             resolved = resolve(source, target)
             folder, base = resolved.rsplit("/", 1)
-            new = self.pkg.free_name(folder + "/" + re.sub(r"\d+(?=\.\w+$)", "{}", base))
+            new = self.pkg.free_name(folder + "/" + _numbered(base))
             data = scratch.read(resolved)
             self.pkg.set(new, data)
             content_type = scratch.content_type(resolved)

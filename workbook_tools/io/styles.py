@@ -39,6 +39,11 @@ _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "ce
           "colors", "extLst")
 
 
+def _key(el: etree._Element) -> bytes:
+    """An entry's identity: its canonical XML (attribute order does not matter)."""
+    return etree.tostring(el, method="c14n")
+
+
 def is_date_code(code: str) -> bool:
     bare = _QUOTED.sub("", code).lower()
     return bool(re.search(r"[ymd]", bare)) or bool(re.search(r"[hs]", bare) and ":" in bare)
@@ -51,6 +56,7 @@ class StyleBook:
     root: etree._Element
     changed: bool = False
     _cache: dict[tuple, int] = field(default_factory=dict)
+    _known: dict[str, dict[bytes, int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, pkg: Package, workbook_part: str) -> StyleBook:
@@ -84,10 +90,19 @@ class StyleBook:
         return el
 
     def _append(self, tag: str, child: etree._Element) -> int:
+        """Add `child` to a collection unless an identical entry is there already (its index then):
+        repeated writes never pile up copies of the same format (Excel allows about 64,000)."""
+        known = self._known.get(tag)
+        if known is None:
+            known = self._known[tag] = {_key(el): i for i, el in reversed(list(enumerate(self.collection(tag))))}
+        key = _key(child)
+        if key in known:
+            return known[key]
         coll = self.collection(tag)
         coll.append(child)
         coll.set("count", str(len(coll)))
         self.changed = True
+        known[key] = len(coll) - 1
         return len(coll) - 1
 
     def xf(self, xf_id: int) -> etree._Element:
