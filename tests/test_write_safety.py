@@ -254,3 +254,22 @@ def test_a_write_next_to_a_far_cell_in_a_user_sheet_works_under_a_memory_limit(t
         after = {n: zf.read(n) for n in zf.namelist()}
     user_parts = [n for n, data in before.items() if b"XFD1048576" in data]
     assert user_parts and all(after[n] == before[n] for n in user_parts)
+
+
+def test_the_next_command_cleans_up_and_says_so_in_one_line(tmp_path, capsys):
+    from builders import run_cli
+
+    path = ledger_with_computers(tmp_path)
+    orphan = path.with_name(f".{path.stem}.4242.1700000000000000000.tmp{path.suffix}")
+    orphan.write_bytes(b"PK half")
+    (tmp_path / safety.BACKUP_DIR).mkdir()
+    partial = tmp_path / safety.BACKUP_DIR / f".{path.stem}.20260101-000000-000000{path.suffix}.4242.partial"
+    partial.write_bytes(b"PK half")
+    old = time.time() - 3600
+    for p in (orphan, partial):
+        os.utime(p, (old, old))
+    code, _, err = run_cli(capsys, *install_args(path, PCS[0]))
+    assert code == 0
+    assert not orphan.exists() and not partial.exists()
+    assert [line for line in err.splitlines() if line.startswith("提示：")] == [
+        f"提示：已清理上次中断留下的临时文件 2 个：{orphan.name}、{partial.name}"]
