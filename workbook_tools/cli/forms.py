@@ -80,7 +80,6 @@ def print_command(
 ) -> None:
     from workbook_tools.forms import form_spec, print_form
     from workbook_tools.forms.common import PrintOptions
-    from workbook_tools.io.reader import load_ledger
 
     spec = form_spec(form)
     check_options(spec, {"--year": year is not None, "--unsigned": unsigned, "--show-serials": show_serials,
@@ -88,7 +87,7 @@ def print_command(
     options = PrintOptions(ids=ids or [], year=year, unsigned=unsigned, show_serials=show_serials, in_use=in_use,
                            filled=filled, today=today(today_text))
     out = output_path(output, path, spec, options, force)
-    result = print_form(spec, load_ledger(path), options, out)
+    result = print_form(spec, spec.load(path), options, out)
     report(result, spec)
 
 
@@ -131,7 +130,6 @@ def new_slip(path: Path, computer: str, day, output: Path | None, force: bool = 
     from workbook_tools.forms import FORMS, print_form
     from workbook_tools.forms.common import PrintOptions
     from workbook_tools.forms.slips import stamp_visit
-    from workbook_tools.io.reader import load_ledger
 
     if output is not None and not output.is_dir():  # refuse a bad target before the ledger is changed
         output_path(output, path, FORMS[11], PrintOptions(), force)
@@ -144,4 +142,4 @@ def new_slip(path: Path, computer: str, day, output: Path | None, force: bool = 
         print(f"共 {len(result.changes)} 处改动，已记入变更记录；备份：{result.backup}")
     spec = FORMS[11]
     options = PrintOptions(ids=plan.slips)
-    report(print_form(spec, load_ledger(path), options, output_path(output, path, spec, options, force)), spec)
+    report(print_form(spec, spec.load(path), options, output_path(output, path, spec, options, force)), spec)
