@@ -78,7 +78,7 @@ def print_command(
                                                    show_default=False)] = None,
     force: ForceOpt = False,
 ) -> None:
-    from workbook_tools.forms import form_spec, print_form
+    from workbook_tools.forms import form_spec, print_file
     from workbook_tools.forms.common import PrintOptions
 
     spec = form_spec(form)
@@ -87,7 +87,7 @@ def print_command(
     options = PrintOptions(ids=ids or [], year=year, unsigned=unsigned, show_serials=show_serials, in_use=in_use,
                            filled=filled, today=today(today_text))
     out = output_path(output, path, spec, options, force)
-    result = print_form(spec, spec.load(path), options, out)
+    result = print_file(spec, path, options, out)
     report(result, spec)
 
 
@@ -127,7 +127,7 @@ def record_signed(path: Path, number: str, day) -> None:
 
 
 def new_slip(path: Path, computer: str, day, output: Path | None, force: bool = False) -> None:
-    from workbook_tools.forms import FORMS, print_form
+    from workbook_tools.forms import FORMS, print_file
     from workbook_tools.forms.common import PrintOptions
     from workbook_tools.forms.slips import stamp_visit
 
@@ -142,4 +142,4 @@ def new_slip(path: Path, computer: str, day, output: Path | None, force: bool = 
         print(f"共 {len(result.changes)} 处改动，已记入变更记录；备份：{result.backup}")
     spec = FORMS[11]
     options = PrintOptions(ids=plan.slips)
-    report(print_form(spec, spec.load(path), options, output_path(output, path, spec, options, force)), spec)
+    report(print_file(spec, path, options, output_path(output, path, spec, options, force)), spec)

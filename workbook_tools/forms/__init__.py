@@ -125,12 +125,21 @@ def note_of(spec: FormSpec, items: Sequence[Printable]) -> str:
     return ""
 
 
-def print_form(spec: FormSpec, ledger: Ledger, options: PrintOptions, out: Path) -> PrintResult:
-    """Write every copy of the form into the PDF file `out` (replaced only once it is complete)."""
+def print_form(spec: FormSpec, ledger: Ledger | Callable[[], Ledger], options: PrintOptions, out: Path) -> PrintResult:
+    """Write every copy of the form into the PDF file `out` (replaced only once it is complete).
+
+    `ledger` may be a function that reads it: then nothing but this function holds the ledger, and its
+    memory is free again before the pages are rendered (a caller's argument would keep it alive).
+    """
     from workbook_tools.forms.paging import render  # noqa: PLC0415 - loads the PDF engine
 
-    items = spec.build(ledger, options)
-    del ledger           # the caller's ledger may now be freed: its memory is reused while rendering
+    items = spec.build(ledger() if callable(ledger) else ledger, options)
+    del ledger
     gc.collect()
     pages = render(spec, items, out)
     return PrintResult(path=out, items=len(items), pages=pages, note=note_of(spec, items))
+
+
+def print_file(spec: FormSpec, path: Path, options: PrintOptions, out: Path) -> PrintResult:
+    """The form from the ledger file at `path`, reading only the sheets it needs."""
+    return print_form(spec, lambda: spec.load(path), options, out)

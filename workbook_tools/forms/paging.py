@@ -27,9 +27,10 @@ from workbook_tools.forms.common import Printable
 from workbook_tools.model import LedgerError
 
 PIECE_ROWS = 600          # table rows (slip lines count as rows too) per compilation
-PIECE_COPIES = 100        # copies per compilation
+PIECE_COPIES = 50        # copies per compilation
 COPY_ROWS = 6             # what a copy's own title, header lines and blocks weigh, in rows
 OVERLAY = "overlay.typ"
+OVERLAY_PAGES = 300       # page numbers stamped per overlay compilation
 
 
 class Part(BaseModel):
@@ -142,12 +143,18 @@ class Job:
             raise LedgerError(f"无法写入 {out}（文件可能正在被其他程序打开）：{exc.strerror or exc}", 2) from None
 
     def stamp(self, writer: PdfWriter, split: Split) -> None:
-        """Page numbers of a split copy, from an overlay of as many pages, merged onto its pages."""
-        pdf, _ = engine.compile_pdf(OVERLAY, {**self.base, "copies": [], "pages": split.pages}, main=True)
-        overlay = PdfReader(io.BytesIO(pdf))
-        for page, numbers in zip(writer.pages[split.start:split.start + split.pages], overlay.pages):
-            page.merge_page(numbers)
-        engine.forget()
+        """Page numbers of a split copy, from overlays of at most OVERLAY_PAGES pages each (memory stays
+        bounded whatever the copy's length), merged onto its pages."""
+        for first in range(1, split.pages + 1, OVERLAY_PAGES):
+            count = min(OVERLAY_PAGES, split.pages - first + 1)
+            data = {**self.base, "copies": [], "pages": split.pages, "first": first, "count": count}
+            pdf, _ = engine.compile_pdf(OVERLAY, data, main=True)
+            overlay = PdfReader(io.BytesIO(pdf))
+            start = split.start + first - 1
+            for page, numbers in zip(writer.pages[start:start + count], overlay.pages):
+                page.merge_page(numbers)
+                page.compress_content_streams()   # merging leaves the page's content uncompressed
+            engine.forget()
 
 
 def form_data(spec, items: Sequence[Printable]) -> dict:

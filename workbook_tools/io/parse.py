@@ -313,9 +313,10 @@ def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str]
         findings.extend(type_findings)
     if schema.SETTINGS not in raw:
         raise LedgerError(f"工作簿缺少工作表「{schema.SETTINGS}」")
-    settings = parse_settings(raw[schema.SETTINGS][0])
+    settings_raw = raw[schema.SETTINGS]
+    settings = parse_settings(settings_raw[0])
     return Ledger(tables=tables, settings=settings, findings=findings,
-                  sheet_names=list(sheet_names or raw.keys()), settings_table=settings_table(raw[schema.SETTINGS]))
+                  sheet_names=list(sheet_names or raw.keys()), settings_table=settings_table(settings_raw))
 
 
 def settings_table(raw: tuple[Rows, int, int]) -> Table | None:

@@ -93,6 +93,7 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
         self._todo = [n for n in wanted if n in present]
         self._queue = self._todo[::-1]          # pop() gives the next sheet in order
         self._done: dict[str, tuple[Rows, int, int]] = {}
+        self._taken: set[str] = set()
         self._errors: dict[str, Exception] = {}
         self._stop = False
         self._ready = threading.Condition()
@@ -148,12 +149,15 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
             thread.join()
 
     def __getitem__(self, name: str) -> tuple[Rows, int, int]:
-        if name not in self._todo:
+        if name not in self._todo or name in self._taken:
             raise KeyError(name)
         with self._ready:
             self._ready.wait_for(lambda: name in self._done or name in self._errors)
             if name in self._done:
-                return self._done[name]
+                # handed over once: the parser keeps what it needs, and a large sheet's raw cells are
+                # freed as soon as it is parsed instead of living until every sheet is
+                self._taken.add(name)
+                return self._done.pop(name)
         self.finish()
         raise KeyError(name)  # unreachable: finish() raised the sheet's error
 
