@@ -468,6 +468,7 @@ def operation_edit(plan: OperationPlan) -> Callable[[Book], list[Change]]:
 class OperationOutcome(BaseModel):
     plan: OperationPlan
     backup: Path | None = None
+    changes: list[Change] = Field(default_factory=list)   # the 变更记录 lines of the write
 
 
 def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], OperationPlan], request: Any,
@@ -482,4 +483,4 @@ def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], 
     for sheet in {e.sheet for e in plan.appended}:
         ledger[sheet].ensure_room(sum(e.sheet == sheet for e in plan.appended))
     result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger)
-    return OperationOutcome(plan=plan, backup=result.backup)
+    return OperationOutcome(plan=plan, backup=result.backup, changes=result.changes)

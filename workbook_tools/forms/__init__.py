@@ -20,6 +20,7 @@ from workbook_tools.forms.common import PrintOptions, Printable
 from workbook_tools.forms.layout import Column, TablePlan, plan_table
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
+from workbook_tools.progress import Progress
 
 Builder = Callable[[Ledger, PrintOptions], Sequence[Printable]]
 PORTRAIT_MM, LANDSCAPE_MM = 182.0, 269.0     # A4 less the side margins of templates/base.typ
@@ -117,12 +118,13 @@ def note_of(spec: FormSpec, items: Sequence[Printable]) -> str:
     return ""
 
 
-def print_form(spec: FormSpec, ledger: Ledger, options: PrintOptions, out: Path) -> PrintResult:
+def print_form(spec: FormSpec, ledger: Ledger, options: PrintOptions, out: Path,
+               progress: Progress | None = None) -> PrintResult:
     """Write every copy of the form into the PDF file `out` (replaced only once it is complete)."""
     from workbook_tools.forms.paging import render  # noqa: PLC0415 - loads the PDF engine
 
     items = spec.build(ledger, options)
     del ledger           # the caller's ledger may now be freed: its memory is reused while rendering
     gc.collect()
-    pages = render(spec, items, out)
+    pages = render(spec, items, out, progress)
     return PrintResult(path=out, items=len(items), pages=pages, note=note_of(spec, items))
