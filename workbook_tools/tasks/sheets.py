@@ -122,3 +122,18 @@ def annotate(path: Path, today: dt.date) -> Done:
     head = f"校验完成（今天按 {today.isoformat()} 计）：{counts['error']} 个错误，{counts['warning']} 个警告。"
     tail = "已写入「校验结果」并标记单元格；" + written(write) if write.written else "没有需要写入的校验结果，工作簿未改动。"
     return Done.of([head, tail], write, check=result.as_json(workbook=path.name))
+
+
+def check(path: Path, today: dt.date, select: list[str] | None = None, skip: list[str] | None = None):
+    """§3 on the ledger at `path`; returns (CheckResult, Ledger) — `ledger check`, 校验台账, POST /api/check."""
+    from workbook_tools.rules import run_check
+
+    ledger = load_ledger(path)
+    return run_check(ledger, today, select=select, skip=skip), ledger
+
+
+def check_json(result, path: Path) -> str:
+    """The §6 JSON text, as `ledger check --format json` prints it (without the newline)."""
+    import json
+
+    return json.dumps(result.as_json(workbook=path.name), ensure_ascii=False)
