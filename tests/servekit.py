@@ -137,3 +137,20 @@ def rename_unit(path: Path, name: str) -> None:
     from workbook_tools.rollup import SettingChange, write_settings
 
     write_workbook(path, lambda book: write_settings(book, [SettingChange(key="单位名称", old=None, new=name)]), "准备")
+
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+
+def browser(profile: Path, width: int = 1400, height: int = 1000):
+    """Headless Debian Chromium through its chromedriver (no browser download), a fresh profile."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={profile}", f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)

@@ -278,3 +278,12 @@ def test_changes_reads_the_change_log(served, ledger):
     status, answer = served.post("changes", body(ledger, limit=5))
     assert status == 200 and 0 < len(answer["changes"]) <= 5
     assert answer["changes"][-1]["操作"] == "自动编号" or answer["changes"][-1]["表"]
+
+
+def test_the_page_never_builds_html_from_data():
+    from importlib import resources
+
+    script = (resources.files("workbook_tools.service") / "static" / "app.js").read_text(encoding="utf-8")
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
+    page = (resources.files("workbook_tools.service") / "static" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script>|https?://|//cdn", page.replace('xmlns="http://www.w3.org/2000/svg"', ""))

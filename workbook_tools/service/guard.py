@@ -18,7 +18,7 @@ import re
 TOKEN_HEADER = "x-ledger-token"
 LOCAL_ORIGIN = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?$")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "frame-src 'self' blob:; object-src 'self' blob:; connect-src 'self'; base-uri 'none'; "
+       "frame-src 'self' blob:; object-src 'self' blob:; connect-src 'self' blob:; base-uri 'none'; "
        "form-action 'none'; frame-ancestors 'none'")
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
            (b"content-security-policy", CSP.encode()), (b"cache-control", b"no-store"),

@@ -111,9 +111,12 @@ async function run(action, body, form) {
     buttons.forEach((b) => { b.disabled = false; });
     $("progress").hidden = true;
     delete document.body.dataset.busy;
-    document.body.dataset.done = (Number(document.body.dataset.done || 0) + 1).toString();
+    finished();
   }
 }
+
+// Counts the page's finished steps (tests and scripts wait on it).
+function finished() { document.body.dataset.done = String(Number(document.body.dataset.done || 0) + 1); }
 
 // --- findings -----------------------------------------------------------------------------------
 
@@ -166,18 +169,18 @@ function svg(tag, attrs, text) {
 }
 
 function barChart(title, labels, series) {
-  // series: [{name, color, values}] drawn as grouped bars
-  const rowH = 18 * series.length + 8, left = 170, width = 640;
+  // series: [{name, color, values, texts?}] drawn as grouped bars; texts replace the numbers shown
+  const rowH = 18 * series.length + 8, left = 300, width = 600;
   const max = Math.max(1, ...series.flatMap((s) => s.values.map((v) => v || 0)));
   const chart = svg("svg", { width: left + width + 60, height: labels.length * rowH + 10, role: "img" });
   labels.forEach((label, i) => {
     const y = i * rowH + 4;
     chart.appendChild(svg("text", { x: left - 6, y: y + rowH / 2, "text-anchor": "end", "dominant-baseline": "middle" },
-      label.length > 22 ? label.slice(0, 21) + "…" : label));
+      label.length > 20 ? label.slice(0, 19) + "…" : label));
     series.forEach((s, j) => {
       const v = s.values[i] || 0, w = Math.max(v > 0 ? 1 : 0, (v / max) * width);
       chart.appendChild(svg("rect", { x: left, y: y + j * 18, width: w, height: 14, fill: s.color }));
-      chart.appendChild(svg("text", { x: left + w + 4, y: y + j * 18 + 11 }, String(v)));
+      chart.appendChild(svg("text", { x: left + w + 4, y: y + j * 18 + 11 }, s.texts ? s.texts[i] : String(v)));
     });
   });
   const legend = el("div", { class: "legend" }, series.map((s) => {
@@ -196,7 +199,8 @@ function showOverview(ov) {
     el("div", { class: "figure", data: { name } }, el("div", { class: "value" }, value), el("div", { class: "name" }, name)))));
   const sw = ov.software;
   charts.appendChild(barChart("许可数与安装数（按软件编号）", sw.map((s) => `${s["软件编号"]} ${s["软件名称"] || ""}`),
-    [{ name: "许可数", color: "#4c8bf5", values: sw.map((s) => (s.unlimited ? 0 : s.licences || 0)) },
+    [{ name: "许可数", color: "#4c8bf5", values: sw.map((s) => (s.unlimited ? 0 : s.licences || 0)),
+       texts: sw.map((s) => (s.unlimited || s.licences === null ? "不限" : String(s.licences))) },
      { name: "安装数", color: "#f28b30", values: sw.map((s) => s.installed) }]));
   if (ov.findings) {
     charts.appendChild(barChart("各部门问题数", ov.findings.map((d) => d["部门"]),
@@ -261,6 +265,10 @@ function recordChanges(action, changes) {
 }
 
 async function loadFileChanges() {
+  try { await showFileChanges(); } finally { finished(); }
+}
+
+async function showFileChanges() {
   const { status, body } = await call("changes", { path: $("ledger").value, limit: 300 });
   const box = clear($("changes-file"));
   if (status >= 400) { box.appendChild(el("p", {}, body.message)); return; }
@@ -309,6 +317,10 @@ async function action(name) {
 }
 
 async function openRegister(kind) {
+  try { await showRequests(kind); } finally { finished(); }
+}
+
+async function showRequests(kind) {
   openPanel("register");
   $("register-title").textContent = `登记${kind}：附件10 中已批准的${kind}申请`;
   $("register-go").dataset.kind = kind;
@@ -329,7 +341,7 @@ async function register() {
   const rows = [...document.querySelectorAll("#requests input:checked")].map((b) => Number(b.value));
   if (!rows.length) { say(`登记${kind}`, { message: "请先勾选要登记的申请" }, false); return; }
   await run(KIND_ACTION[kind], Object.assign(basics(), { rows }));
-  openRegister(kind);
+  await showRequests(kind);
 }
 
 function openPrint(form) {
