@@ -226,7 +226,7 @@ function statsTables(stats) {
     el("h3", {}, `软件正版化工作信息统计表（${stats.year}年，截至 ${stats.as_of}）：${stats.header["单位名称"] || ""}`),
     el("p", {}, `总人数 ${stats["总人数"]}，使用计算机人数 ${stats["使用计算机人数"]}；服务器 ${c["服务器"]}，台式机 ${c["台式机"]}，便携机 ${c["便携机"]}`),
     el("h3", {}, "本年度软件采购情况（许可数 / 金额万元）"),
-    table(["软件属性", ...cats], origins.map((o) => [o, ...cats.map((k) => `${n(stats.purchases[k][o].licences)} / ${n(stats.purchases[k][o].wan)}`)])),
+    table(["软件属性", ...cats], origins.map((o) => [o, ...cats.map((k) => `${n(stats.purchases[k][o].licences)} / ${n(stats.purchases[k][o].yuan / 10000)}`)])),
     el("h3", {}, "累计拥有软件许可情况"),
     table(["软件属性", ...cats], origins.map((o) => [o, ...cats.map((k) => n(stats.holdings[k][o]))])),
     (stats.notes || []).map((note) => el("p", { class: "hint" }, note)));
