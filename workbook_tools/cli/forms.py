@@ -10,6 +10,7 @@ import typer
 from workbook_tools.cli.app import LedgerPath, TodayOption, app, parse_day, today
 from workbook_tools.cli.progress import progress_bar
 from workbook_tools.model import LedgerError
+from workbook_tools.tasks.printing import FORM_OPTIONS
 
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11）", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
@@ -21,8 +22,6 @@ IdsOpt = Annotated[list[str] | None, typer.Option(
                  "附件6、附件7、附件9 软件编号；附件8 部门；附件11 确认单号", show_default=False)]
 
 NO_HTML = "--html 已停用：表单在 Windows、Linux、macOS 上都直接生成 PDF（文字可搜索、可复制），请去掉 --html 后重新执行"
-# option -> the forms it applies to
-FORM_OPTIONS = {"--year": (4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
 
 
 def check_options(spec, used: dict[str, bool], year: int | None, html: bool) -> None:

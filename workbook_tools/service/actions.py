@@ -195,10 +195,9 @@ def _operation(kind: str, call: Call) -> Reply:
 
 def print_(call: Call) -> Reply:
     """附件1–11 as one PDF next to the ledger (`ledger print`); the reply is the PDF."""
-    from workbook_tools.cli.forms import FORM_OPTIONS
     from workbook_tools.forms import form_spec
     from workbook_tools.forms.common import PrintOptions
-    from workbook_tools.tasks.printing import print_file, printed
+    from workbook_tools.tasks.printing import FORM_OPTIONS, print_file, printed
 
     spec = form_spec(call.text("form") or "")
     wanted = {"year": call.number("year") is not None, "unsigned": call.flag("unsigned"),

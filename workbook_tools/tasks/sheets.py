@@ -4,11 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook_tools.io.reader import load_ledger
 from workbook_tools.io.writer import WriteResult, write_workbook
 from workbook_tools.ledger import Ledger
 from workbook_tools.progress import Progress
 from workbook_tools.tasks import Done, written
+
+
+def load_ledger(path: Path, **options) -> Ledger:
+    """The reader, looked up at call time (so the one reader can be replaced as a whole, e.g. in tests)."""
+    from workbook_tools.io import reader
+
+    return reader.load_ledger(path, **options)
 
 
 def number(path: Path) -> Done:
