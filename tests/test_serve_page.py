@@ -7,7 +7,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from servekit import CHROMEDRIVER, CHROMIUM, HOSTILE, LATER, REQUEST, TODAY, Served, browser, copy, demo, plant
+from servekit import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    HOSTILE,
+    LATER,
+    REQUEST,
+    TODAY,
+    Served,
+    browser,
+    copy,
+    demo,
+    plant,
+    rename_unit,
+    scan_files,
+)
 
 from workbook_tools import schema
 from workbook_tools.io.reader import load_ledger
@@ -22,6 +36,7 @@ WAIT = 120
 def folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("page")
     plant(demo(folder / "台账.xlsx"))
+    rename_unit(copy(folder / "台账.xlsx", folder / "第二单位.xlsx"), "示例市第二单位")
     return folder
 
 
@@ -144,3 +159,30 @@ def test_progress_is_shown_while_all_slips_are_printed(page):
     WebDriverWait(page, WAIT, poll_frequency=0.05).until(finished)
     totals = {s.split(" ")[0].split("/")[1] for s in seen if "/" in s}
     assert len(seen) > 1 and any(int(t) > 100 for t in totals), seen
+
+
+def test_scan_files_chosen_in_the_page_are_checked(page, folder, tmp_path):
+    paths = []
+    for name, data in [*scan_files(folder / "第二单位.xlsx", 3), ("坏.csv", b"\x00\x01PK" * 20)]:
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    from selenium.webdriver.support.ui import Select
+
+    Select(page.find_element("id", "ledger")).select_by_visible_text("第二单位.xlsx")
+    page.find_element("css selector", "[data-panel=scan]").click()
+    page.find_element("id", "scan-files").send_keys("\n".join(paths))
+    click(page, "#scan-go")
+    rules = {r for _, _, r in shown_findings(page)}
+    assert {"SCAN-FILE-UNREADABLE", "SCAN-NOT-SCANNED"} <= rules
+    places = js(page, "return [...document.querySelectorAll('#findings tr.finding td:first-child')].map(td => td.textContent)")
+    assert any(p.startswith("坏.csv") for p in places) and not any(str(tmp_path) in p for p in places)
+
+
+def test_several_units_give_the_consolidated_annex5_and_the_unit_table(page, folder):
+    page.find_element("css selector", "[data-tab=stats]").click()
+    js(page, "document.querySelectorAll('#multi-list input').forEach(b => { b.checked = true; })")
+    click(page, "#multi-go")
+    units = js(page, """return [...document.querySelectorAll('#multi-result table')].pop()
+        .querySelectorAll('tbody tr').length""")
+    assert units == 2
+    assert (folder / "附件5汇总_2026.xlsx").is_file()

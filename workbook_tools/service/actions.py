@@ -172,7 +172,6 @@ def _operation(kind: str, call: Call) -> Reply:
     from pydantic import ValidationError
 
     from workbook_tools import operations as ops
-    from workbook_tools.tasks import Done
 
     visit = {"computer": call.text("computer") or "", "date": call.day("date") or call.today,
              "request": call.text("request"), "unified": call.flag("unified"), "handler": call.text("handler"),

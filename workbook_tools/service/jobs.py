@@ -66,7 +66,10 @@ class Jobs:
 
     @staticmethod
     def _run(job: Job, work: Callable[[Job], Reply]) -> None:
-        reply = work(job)    # `work` never raises: failures are replies (see app.answer)
+        try:
+            reply = work(job)    # failures are replies already (see app.answer); this is the last guard
+        except BaseException:  # noqa: BLE001 - a job must end, whatever happened in it
+            reply = Reply(500, {"ok": False, "message": "任务意外中止，未完成"})
         job.reply, job.state = reply, "done" if reply.status < 400 else "failed"
 
     def get(self, job_id: str) -> Job | None:

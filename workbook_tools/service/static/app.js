@@ -389,7 +389,8 @@ async function loadLedgers(wanted) {
   });
   if (wanted) {
     const hit = state.ledgers.find((l) => l.path === wanted || l.name === wanted);
-    if (hit) select.value = hit.path;
+    if (!hit) select.appendChild(el("option", { value: wanted }, wanted));   // the service checks it on use
+    select.value = hit ? hit.path : wanted;
   }
   const info = await getJson("/api/info");
   $("service").textContent = `workbook_tools ${info.version} · 端口 ${info.port} · 只接受本机访问`;
