@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from benchmarks.config import REPO, ROLLUP_DATE, ROLLUP_FORCE, ROOT
+from benchmarks.config import ANNOTATE_TODAY, REPO, ROLLUP_DATE, ROLLUP_FORCE, ROOT
 from benchmarks.unit import ScanSet, UnitInfo
 
 CHILD = ROOT / "child.py"
@@ -111,12 +111,44 @@ def check_job(info: UnitInfo) -> Job:
     return Job("check", "ledger check --format json", "cli", lambda tmp: {"argv": argv})
 
 
-def rollup_job(info: UnitInfo) -> Job:
+def rollup_job(info: UnitInfo, name: str = "rollup") -> Job:
     def prepare(tmp: Path) -> dict:
-        argv = ["rollup", str(_copy(info.path, tmp)), "--date", ROLLUP_DATE.isoformat()]
+        argv = ["rollup", str(_copy(info.path, tmp)), "--date", ROLLUP_DATE.isoformat(), "--today",
+                info.spec.today.isoformat()]
         return {"argv": argv + ["--force"] * ROLLUP_FORCE, "capture": True}
 
-    return Job("rollup", f"ledger rollup --date {ROLLUP_DATE.isoformat()}（每次用新副本）", "cli", prepare)
+    return Job(name, f"ledger rollup --date {ROLLUP_DATE.isoformat()}（每次用新副本）", "cli", prepare)
+
+
+def install_job(info: UnitInfo, name: str = "install") -> Job:
+    day = info.spec.today.isoformat()
+
+    def prepare(tmp: Path) -> dict:
+        return {"argv": ["install", str(_copy(info.path, tmp)), "--computer", info.install_computer, "--software",
+                         info.install_software, "--date", day, "--today", day, "--unified", "--force",
+                         "--reason", "性能基准"], "capture": True}
+    return Job(name, "ledger install（一行，每次用新副本）", "cli", prepare)
+
+
+def annotate_job(info: UnitInfo, name: str = "annotate") -> Job:
+    def prepare(tmp: Path) -> dict:
+        return {"argv": ["check", str(_copy(info.path, tmp)), "--annotate", "--format", "json", "--today",
+                         ANNOTATE_TODAY.isoformat()], "capture": True}
+    return Job(name, f"ledger check --annotate --today {ANNOTATE_TODAY.isoformat()}（每次用新副本）", "cli", prepare,
+               exits=(0, 1), note_from="stderr")
+
+
+def demo_jobs(info: UnitInfo) -> list[Job]:
+    """Every kind of write on the 200-person demo unit (target: each within DEMO_WRITE_SECONDS)."""
+    day = info.spec.today.isoformat()
+
+    def on_copy(*args: str):
+        return lambda tmp: {"argv": [args[0], str(_copy(info.path, tmp)), *args[1:]], "capture": True}
+    jobs = [rollup_job(info, "demo-rollup"), install_job(info, "demo-install"), annotate_job(info, "demo-annotate")]
+    jobs += [Job(f"demo-{cmd}", f"示例单位 ledger {cmd}", "cli", on_copy(cmd, *extra), exits=(0, 1))
+             for cmd, extra in (("stats", ("--year", str(info.spec.today.year), "--today", day)),
+                                ("plan", ("--yes", "--today", day)), ("overview", ("--today", day)))]
+    return jobs
 
 
 def unit_jobs(info: UnitInfo) -> list[Job]:
@@ -130,6 +162,8 @@ def unit_jobs(info: UnitInfo) -> list[Job]:
         Job("peer", 'pandas.read_excel(sheet_name=None, engine="openpyxl")', "peer", lambda tmp: {"path": path}),
         check_job(info),
         rollup_job(info),
+        install_job(info),
+        annotate_job(info),
         Job("print", f"ledger print 附件11（{len(info.slip_ids):,} 张确认单）", "cli",
             lambda tmp: {"argv": [a if a is not None else str(tmp / "附件11.pdf") for a in argv_print], "capture": True},
             note_from="stderr"),

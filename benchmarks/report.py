@@ -21,9 +21,14 @@ from benchmarks.measure import Measured
 PACKAGES = ("workbook_tools", "python-calamine", "openpyxl", "pandas", "numpy", "pydantic", "typer", "typst",
             "pypdf", "rich")
 PRINT_JOBS = ("print", "print-a8")
+WRITE_JOBS = ("rollup", "install", "annotate")
 RATIOS = {  # name -> (numerator, denominator)
     "check_vs_floor_read": ("check", "floor-read"),
+    "rollup_vs_floor_read": ("rollup", "floor-read"),
+    "install_vs_floor_read": ("install", "floor-read"),
+    "annotate_vs_floor_read": ("annotate", "floor-read"),
     "rollup_vs_floor_write": ("rollup", "floor-write"),
+    "install_vs_floor_write": ("install", "floor-write"),
     "peer_vs_check": ("peer", "check"),
 }
 
@@ -78,6 +83,12 @@ def target_value(name: str, results: dict[str, Measured], found: dict[str, float
     if name == "print_peak_mb":
         peaks = [results[j].peak_mb for j in PRINT_JOBS if j in results]
         return max(peaks) if peaks else None
+    if name == "write_peak_mb":
+        peaks = [results[j].peak_mb for j in WRITE_JOBS if j in results]
+        return max(peaks) if peaks else None
+    if name == "demo_write_seconds":
+        demo = [m.seconds for k, m in results.items() if k.startswith("demo-")]
+        return max(demo) if demo else None
     return found.get(name)
 
 
@@ -129,6 +140,10 @@ def scaling(series: list[dict]) -> dict:
 
 TARGET_TEXT = {
     "check_vs_floor_read": "check ≤ 1.5 × floor-read",
+    "rollup_vs_floor_read": "rollup ≤ 3 × floor-read",
+    "install_vs_floor_read": "一行 install ≤ 2 × floor-read",
+    "write_peak_mb": "rollup、install、check --annotate 峰值内存 ≤ 1 GB",
+    "demo_write_seconds": "示例单位（200 人）每种写入 ≤ 2 秒",
     "rollup_vs_floor_write": "rollup ≤ 1.5 × floor-write",
     "peer_vs_check": "peer ≥ 5 × check",
     "check_peak_mb": "check 峰值内存 < 1.5 GB",
@@ -140,6 +155,8 @@ TARGET_TEXT = {
 def target_shown(row: dict) -> str:
     if row["name"].endswith("_peak_mb"):
         return f"{row['value']:.0f} MB"
+    if row["name"].endswith("_seconds"):
+        return f"最长 {row['value']:.2f} 秒"
     if row["name"] == "print_pages_per_second":
         return f"{row['value']:.0f} 页/秒"
     return f"{row['value']:.2f} ×"

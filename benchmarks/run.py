@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import report
 from benchmarks.config import (
     CACHE,
+    DEMO,
     LATEST,
     ROLLUP_DATE,
     ROLLUP_FORCE,
@@ -30,6 +31,7 @@ from benchmarks.measure import (
     Job,
     Measured,
     check_job,
+    demo_jobs,
     measure_all,
     rollup_job,
     scan_job,
@@ -43,7 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scale", choices=list(SCALES), default="full", help="主测量的规模（默认 full）")
     p.add_argument("--reps", type=int, default=3, help="每项测量的次数，报告中位数（默认 3）")
     p.add_argument("--quick", action="store_true", help="每项只测 1 次，不测规模序列")
-    p.add_argument("--only", help="只测这些项（逗号分隔：floor-read,floor-write,peer,check,rollup,print,print-a8,scan）")
+    p.add_argument("--only", help="只测这些项（逗号分隔：floor-read,floor-write,peer,check,rollup,install,annotate,print,print-a8,scan,demo）")
     p.add_argument("--no-scaling", action="store_true", help="不测规模序列")
     p.add_argument("--rebuild", action="store_true", help="重新生成测试台账（不用缓存）")
     p.add_argument("--profile", help="用 pyinstrument 剖析该项的最后一次测量，写入 benchmarks/cache/profile-<项>.txt")
@@ -63,7 +65,9 @@ def main_jobs(info: UnitInfo, only: set[str] | None) -> list[Job]:
     jobs = unit_jobs(info)
     if has_scan() and (only is None or "scan" in only):
         jobs.append(scan_job(info, ensure_scans(info)))
-    return [j for j in jobs if only is None or j.name in only]
+    if only is None or "demo" in only or any(o.startswith("demo-") for o in only):
+        jobs += demo_jobs(ensure_unit(DEMO))
+    return [j for j in jobs if only is None or j.name in only or ("demo" in only and j.name.startswith("demo-"))]
 
 
 def run_jobs(jobs: list[Job], reps: int, profile: str | None) -> dict[str, Measured]:

@@ -36,6 +36,8 @@ class UnitInfo(BaseModel):
     a8_rows: int
     slips: int
     slip_ids: list[str]
+    install_computer: str | None = None    # a computer 在用 and a commercial number 在用 for the one-row install
+    install_software: str | None = None
 
 
 def _meta_path(path: Path) -> Path:
@@ -49,10 +51,14 @@ def _count(spec: UnitSpec, path: Path, seconds: float) -> UnitInfo:
     ledger = load_ledger(path)
     slips = sorted(ledger.df(schema.A11)["确认单号"].dropna().unique().tolist())
     step = max(1, len(slips) // SLIPS)
+    pcs, a7 = ledger.df(schema.COMPUTERS), ledger.df(schema.A7)
+    computer = pcs.loc[pcs["状态"].eq("在用"), "计算机编号"].iloc[0]
+    software = a7.loc[a7["状态"].eq("在用") & a7["软件类型"].eq("商业软件"), "软件编号"].iloc[0]
     return UnitInfo(spec=spec, path=path, size_mb=round(path.stat().st_size / 1e6, 1), build_seconds=round(seconds, 1),
                     staff=len(ledger.df(schema.STAFF)), computers=len(ledger.df(schema.COMPUTERS)),
                     software=len(ledger.df(schema.A7)), events=len(ledger.df(schema.A9)),
-                    a8_rows=len(ledger.df(schema.A8)), slips=len(slips), slip_ids=slips[::step][:SLIPS])
+                    a8_rows=len(ledger.df(schema.A8)), slips=len(slips), slip_ids=slips[::step][:SLIPS],
+                    install_computer=computer, install_software=software)
 
 
 def _in_helper(step: str, spec: UnitSpec) -> None:
@@ -69,7 +75,7 @@ def ensure_unit(spec: UnitSpec, rebuild: bool = False, log=print) -> UnitInfo:
         log(f"生成测试台账 {path.name} …")
         _in_helper("unit", spec)
     info = UnitInfo.model_validate_json(meta.read_text(encoding="utf-8"))
-    if len(info.slip_ids) != min(SLIPS, info.slips):   # SLIPS changed since the unit was built
+    if len(info.slip_ids) != min(SLIPS, info.slips) or info.install_computer is None:   # counted by an older run
         _in_helper("count", spec)
         info = UnitInfo.model_validate_json(meta.read_text(encoding="utf-8"))
     return info
@@ -132,13 +138,11 @@ def _name_rules(ledger) -> list[dict]:
 
 def _add_rules(path: Path, rules: list[dict]) -> None:
     from workbook_tools import schema
-    from workbook_tools.io.sheets import append_rows, sheet_map
     from workbook_tools.io.writer import write_workbook
     from workbook_tools.model import Change
 
-    def edit(wb) -> list[Change]:
-        ws, smap = sheet_map(wb, schema.NAME_MAP)
-        rows = append_rows(ws, smap, rules)
+    def edit(book) -> list[Change]:
+        rows = book.table(schema.NAME_MAP).append_rows(rules)
         return [Change(action="性能测试", sheet=schema.NAME_MAP, row=rows[0], content=f"对照规则 {len(rows)} 条")]
 
     write_workbook(path, edit, "性能测试")

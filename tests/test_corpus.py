@@ -9,6 +9,7 @@ expected values.
 from __future__ import annotations
 
 import csv
+import sys
 import re
 import shutil
 import subprocess
@@ -163,3 +164,28 @@ def test_every_writing_command_keeps_what_it_does_not_own(producer, tmp_path, ca
     assert len([r for r in a9[1:] if any(r)]) == len(ledger.df(schema.A9))
     assert a7[1][8] == FORMULA[2] and a7[1][1] == "SY-0001"
     assert any(r[1:3] == ["MF-0001", "安装"] and r[3] == "PC-004" for r in a9)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-calc-nogui) is not installed")
+def test_a_ledger_resaved_by_libreoffice_checks_and_rolls_up_like_the_original(tmp_path):
+    import datetime as dt
+
+    from corpus import base, libreoffice
+
+    from workbook_tools.rollup import compute_rollup
+    from workbook_tools.rules import run_check
+
+    original, resaved = base(tmp_path / "原"), libreoffice(tmp_path / "另存")
+    day = dt.date(2026, 2, 28)
+    results = []
+    for path in (original, resaved):
+        ledger = load_ledger(path)
+        findings = sorted((f.rule, f.sheet, f.row, f.cell) for f in run_check(ledger, TODAY).findings)
+        plan = compute_rollup(ledger, day)
+        results.append((findings, plan.frame().astype(str).values.tolist(), plan.counts, plan.header,
+                        [(c.kind, c.computer, c.software) for c in plan.a8_changes]))
+    assert results[0] == results[1]
+    code = subprocess.run([sys.executable, "-m", "workbook_tools", "rollup", str(resaved), "--date", day.isoformat(),
+                           "--today", DAY, "--force"], capture_output=True, text=True, cwd=tmp_path)
+    assert code.returncode == 0, code.stderr
+    assert len(load_ledger(resaved).df(schema.A8)) == len(results[0][1])

@@ -290,3 +290,15 @@ def test_a_splice_that_lost_a_row_is_refused(ledger, monkeypatch):
     with pytest.raises(VerifyError):
         write_workbook(ledger, append(schema.A9, [rows[0] | {"序号": 60}]), "测试")
     assert ledger.read_bytes() == before
+
+
+def test_repeated_writes_do_not_pile_up_cell_formats(ledger):
+    def count() -> int:
+        return parts(ledger)["xl/styles.xml"].count(b"<xf ")
+    write_workbook(ledger, append(schema.A9, [
+        {"序号": 1, "软件编号": "SY-0001", "操作": "安装", "计算机编号": "PC-1", "日期": dt.date(2025, 1, 1)}]), "测试")
+    first = count()
+    for i in range(2, 6):
+        write_workbook(ledger, append(schema.A9, [{"序号": i, "软件编号": "SY-0001", "操作": "安装",
+                                                  "计算机编号": f"PC-{i}", "日期": dt.date(2025, 1, i)}]), "测试")
+    assert count() == first

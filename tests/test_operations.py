@@ -213,6 +213,25 @@ def test_baseline_turns_an_inventory_into_events(tmp_path):
     assert sha(path) == before
 
 
+def test_the_file_before_the_baseline_is_a_backup_rotation_keeps(tmp_path, monkeypatch):
+    from workbook_tools.io import safety
+    from workbook_tools.operations import BASELINE_BACKUP
+
+    path = base_ledger(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    fill(wb, {"附件8": [{"序号": "1", "部门": "办公室", "姓名": "张三", "计算机编号": "PC-001", "软件编号": "SY-0001",
+                        "软件版本": "2016"}]})
+    wb.save(path)
+    original = path.read_bytes()
+    run(path, plan_baseline, D(2025, 1, 1))
+    monkeypatch.setattr(safety, "MAX_BACKUPS", 2)
+    for day in (D(2025, 3, 31), D(2025, 6, 30), D(2025, 12, 31)):
+        apply_rollup(path, day, today=TODAY, force=True)
+    kept = [p for p in (path.parent / safety.BACKUP_DIR).iterdir() if BASELINE_BACKUP in p.name]
+    assert [p.read_bytes() for p in kept] == [original]
+    assert len(safety.backups_of(path)) == 2
+
+
 def test_baseline_refuses_unknown_computers(tmp_path):
     path = base_ledger(tmp_path)
     wb = openpyxl.load_workbook(path)

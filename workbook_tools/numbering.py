@@ -18,7 +18,7 @@ from workbook_tools import schema
 from workbook_tools.io.book import Book
 from workbook_tools.io.writer import WriteResult, write_workbook
 from workbook_tools.ledger import ROW, Ledger
-from workbook_tools.model import Change, LedgerError
+from workbook_tools.model import Change
 from workbook_tools.rules.numbering import identity_keys
 
 ACTION = "自动编号"

@@ -37,6 +37,7 @@ A6, A7, A8, A9, A11, PCS = schema.A6, schema.A7, schema.A8, schema.A9, schema.A1
 COMPUTER, NUMBER, INSTALL, UNINSTALL = events.COMPUTER, events.SOFTWARE, events.INSTALL, events.UNINSTALL
 COMMERCIAL, FREE = "商业软件", "免费软件"
 BASELINE_REMARK = events.BASELINE_REMARK
+BASELINE_BACKUP = "初始登记前"   # tag of the backup of the file as it was before the baseline
 SLIP_AUTO = "auto"
 FORCE_HINT = "；如确需执行，请加 --force 并用 --reason 说明原因"
 Record = dict[str, Any]
@@ -482,5 +483,7 @@ def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], 
     plan = planner(ledger, request, today or dt.date.today())
     for sheet in {e.sheet for e in plan.appended}:
         ledger[sheet].ensure_room(sum(e.sheet == sheet for e in plan.appended))
-    result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger)
+    # The file as it was before the baseline is the unit's original inventory: a backup rotation keeps.
+    keep = BASELINE_BACKUP if planner is plan_baseline else None
+    result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger, permanent_backup=keep)
     return OperationOutcome(plan=plan, backup=result.backup, changes=result.changes)

@@ -9,8 +9,6 @@ hold.  `apply_rollup` reads the file, refuses while the log or the references ha
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 

@@ -63,6 +63,8 @@ def _guarded(args: list[str], debug: bool) -> int:
 
     try:
         load_commands()
+        from workbook_tools.io import writer  # noqa: PLC0415
+        writer.notice = lambda line: print(f"提示：{line}", file=sys.stderr)
         code = _run(args)
     except LedgerError as exc:
         if debug and exc.detail:

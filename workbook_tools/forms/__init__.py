@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from workbook_tools import schema
 from workbook_tools.forms import annex5, installs, requests, tables
 from workbook_tools.forms.common import PrintOptions, Printable
 from workbook_tools.forms.layout import Column, TablePlan, plan_table
@@ -45,6 +46,12 @@ class FormSpec:
     landscape: bool = False
     selects: str = ""          # what --id names for this form ("" = a whole-sheet form)
     tables: dict[str, TableSpec] = field(default_factory=dict)
+    unread: frozenset[str] = frozenset({schema.A8, schema.A9})   # big sheets the form does not need: not read
+
+    def load(self, path) -> Ledger:
+        """The ledger with only the sheets this form prints from (a large 附件9 is not read for a slip list)."""
+        from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
+        return load_ledger(path, skip=self.unread)
 
     @property
     def label(self) -> str:
@@ -74,18 +81,19 @@ FORMS: dict[int, FormSpec] = {f.number: f for f in (
     FormSpec(3, "软件使用需求申请表", requests.annex3, selects="申请编号"),
     FormSpec(4, "软件采购计划表", tables.annex4, selects="依据申请编号",
              tables={"main": TableSpec(tables.COLUMNS[4], 10.5)}),
-    FormSpec(5, "软件正版化工作信息统计表", annex5.annex5),
+    FormSpec(5, "软件正版化工作信息统计表", annex5.annex5, unread=frozenset()),
     FormSpec(6, "可使用免费软件清单", tables.annex6, landscape=True, selects="软件编号",
              tables={"main": TableSpec(tables.COLUMNS[6], 9.5)}),
     FormSpec(7, "软件使用情况汇总表", tables.annex7, landscape=True, selects="软件编号",
              tables={"main": TableSpec(tables.COLUMNS[7], 9.0)}),
     FormSpec(8, "软件使用情况明细表", tables.annex8, landscape=True, selects="部门",
-             tables={"main": TableSpec(tables.COLUMNS[8], 9.0, pad=0.4, groups=_groups(9))}),
+             tables={"main": TableSpec(tables.COLUMNS[8], 9.0, pad=0.4, groups=_groups(9))},
+             unread=frozenset({schema.A9})),
     FormSpec(9, "软件安装维护情况明细表", installs.annex9, selects="软件编号", tables={
         "info": TableSpec(installs.INFO_COLUMNS, 10.0, rows=lambda item: [item.info], groups=_groups(3)),
-        "main": TableSpec(installs.EVENT_COLUMNS, 10.0, pad=0.45)}),
+        "main": TableSpec(installs.EVENT_COLUMNS, 10.0, pad=0.45)}, unread=frozenset({schema.A8})),
     FormSpec(10, "软件安装维护申请表", requests.annex10, selects="申请编号"),
-    FormSpec(11, "软件安装维护确认单", installs.annex11, selects="确认单号"),
+    FormSpec(11, "软件安装维护确认单", installs.annex11, selects="确认单号", unread=frozenset({schema.A8})),
 )}
 
 

@@ -22,11 +22,14 @@ for _name in ("EDQUOT", "ETXTBSY"):
         _REASONS[getattr(errno, _name)] = "磁盘配额已满" if _name == "EDQUOT" else "文件正被其他程序占用"
 
 
+def reason(exc: OSError) -> str:
+    """Why the operation failed, in Chinese, without naming a file (the caller names the ledger)."""
+    if isinstance(exc, PermissionError) and exc.errno is None:
+        return _REASONS[errno.EACCES]
+    return _REASONS.get(exc.errno, f"文件操作失败（错误号 {exc.errno}）" if exc.errno else "文件操作失败")
+
+
 def os_reason(exc: OSError) -> str:
     """Why the operation failed, in Chinese; the file it concerns when the error names one."""
-    if isinstance(exc, PermissionError) and exc.errno is None:
-        reason = _REASONS[errno.EACCES]
-    else:
-        reason = _REASONS.get(exc.errno, f"文件操作失败（错误号 {exc.errno}）" if exc.errno else "文件操作失败")
     name = exc.filename if isinstance(exc.filename, str) else None
-    return f"{reason}：{name}" if name else reason
+    return f"{reason(exc)}：{name}" if name else reason(exc)

@@ -19,21 +19,15 @@ from lxml import etree
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.io.cells import FORMULA_LEAD, openpyxl_text
-from workbook_tools.io.package import CT_NS, Member, Package, parse_xml, relative, rels_name, resolve, to_xml
+from workbook_tools.io.package import CT_NS, Member, Package, parse_xml, q, relative, rels_name, resolve, to_xml
 from workbook_tools.io.styles import StyleBook
 from workbook_tools.io.workbookxml import WorkbookXml
 from workbook_tools.model import LedgerError
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 Build = Callable[[Worksheet], None]
 # Relationship targets that belong to one sheet only and go with it when it is replaced.
 OWN_KINDS = ("drawing", "vmlDrawing", "comments", "printerSettings", "table", "chart", "chartUserShapes",
              "chartStyle", "chartColorStyle", "image", "threadedComment")
-
-
-def q(tag: str) -> str:
-    return f"{{{MAIN_NS}}}{tag}"
 
 
 def neutralise(ws: Worksheet) -> None:
@@ -136,6 +130,13 @@ def _check_inert(sheet: etree._Element, name: str) -> None:
         raise LedgerError(f"内部检查：生成的工作表「{name}」含有公式，已取消写入", 2)
 
 
+def _numbered(base: str) -> str:
+    """'chart1.xml' -> 'chart{}.xml' (a pattern for Package.free_name); 'image.png' -> 'image{}.png'."""
+    stem, dot, ext = base.rpartition(".")
+    stem = re.sub(r"\d+$", "", stem) if dot else base
+    return f"{stem}{{}}.{ext}" if dot else f"{stem}{{}}"
+
+
 class Grafter:
     """Copies one generated sheet and the parts it refers to into `pkg`."""
 
@@ -168,7 +169,7 @@ class Grafter:
         for rid, rel_type, target in rels:
             resolved = resolve(source, target)
             folder, base = resolved.rsplit("/", 1)
-            new = self.pkg.free_name(folder + "/" + re.sub(r"\d+(?=\.\w+$)", "{}", base))
+            new = self.pkg.free_name(folder + "/" + _numbered(base))
             data = scratch.read(resolved)
             self.pkg.set(new, data)
             content_type = scratch.content_type(resolved)

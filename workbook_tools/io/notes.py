@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from workbook_tools.io.cells import openpyxl_text
-from workbook_tools.io.package import Package, parse_xml, rels_name, to_xml
+from workbook_tools.io.package import MAIN_NS, Package, R_NS, parse_xml, q, rels_name, to_xml
 from workbook_tools.io.sheetxml import parse_ref
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 VML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
@@ -34,10 +32,6 @@ _NEW_VML = (b'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-
             b'data="1"/></o:shapelayout>\n</xml>')
 _NOTE_TYPE = (b'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
               b'<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>\n')
-
-
-def q(tag: str) -> str:
-    return f"{{{MAIN_NS}}}{tag}"
 
 
 @dataclass

@@ -25,6 +25,8 @@ from workbook_tools.model import LedgerError
 CT_PART = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"          # SpreadsheetML
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"   # r:id attributes
 DEFLATE_LEVEL = 6
 LARGE_PART, LARGE_LEVEL = 4 << 20, 3
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
@@ -33,6 +35,11 @@ _END = struct.Struct("<4sHHHHIIH")
 _UTF8_FLAG = 0x800
 # A parser that never resolves entities or reaches the network (the sniffer refused DTDs already).
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+
+
+def q(tag: str) -> str:
+    """A SpreadsheetML element name in lxml's {namespace}tag form."""
+    return f"{{{MAIN_NS}}}{tag}"
 
 
 def parse_xml(data: bytes) -> etree._Element:

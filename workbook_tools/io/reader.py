@@ -72,6 +72,7 @@ def read_raw(path: Path, only: set[str] | None = None) -> tuple[dict[str, tuple[
 
 
 READER_THREADS = 2
+READ_ATTEMPTS = 3
 
 
 class SheetStream(Mapping[str, tuple[Rows, int, int]]):
@@ -183,9 +184,24 @@ def load_ledger(path: str | Path, skip: frozenset[str] = frozenset()) -> Ledger:
     """Read and parse a ledger; LedgerError (exit 2) when it cannot be read at all.
 
     Sheets in `skip` are not read (a command that does not need them); they stand as empty
-    tables marked not present.
+    tables marked not present.  `ledger.sha256` is the hash of exactly the file that was read:
+    a file replaced while it was being read is read again (a writer checks this hash before it
+    changes anything, so a read that mixed two versions would lose the other writer's change).
     """
     path = Path(path)
+    for _ in range(READ_ATTEMPTS):
+        before = file_sha256(path) if path.is_file() else None
+        ledger = _load(path, skip)
+        if before is not None and file_sha256(path) == before:
+            ledger.sha256 = before
+            break
+    else:
+        raise LedgerError(f"{path.name} 在读取过程中一再被其他程序改写，请稍后再试")
+    ledger.findings.extend(sheet_name_findings(ledger.sheet_names))
+    return ledger
+
+
+def _load(path: Path, skip: frozenset[str]) -> Ledger:
     sniff_xlsx(path)
     with gc_paused():
         stream = SheetStream(path, [s.name for s in schema.data_sheets() if s.name not in skip])
@@ -199,8 +215,6 @@ def load_ledger(path: str | Path, skip: frozenset[str] = frozenset()) -> Ledger:
         stream.finish()
         del stream
     ledger.path = path
-    ledger.sha256 = file_sha256(path)
-    ledger.findings.extend(sheet_name_findings(ledger.sheet_names))
     return ledger
 
 

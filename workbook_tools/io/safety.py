@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
 import os
 import re
@@ -173,14 +172,9 @@ def fsync_dir(folder: Path) -> None:
 
 
 def os_reason(exc: OSError) -> str:
-    """A Chinese reason for an OS error while writing."""
-    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return "磁盘空间不足"
-    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "没有写入权限（文件夹只读或文件被保护）"
-    if isinstance(exc, FileNotFoundError):
-        return "文件或文件夹已不存在（可能被删除或移动）"
-    return f"系统错误 {exc.errno}"
+    """A Chinese reason for an OS error while writing (the ledger is named by the caller)."""
+    from workbook_tools.io.errors import reason  # noqa: PLC0415
+    return reason(exc)
 
 
 # --- backups ---------------------------------------------------------------------------------

@@ -330,7 +330,7 @@ def extend_ranges(sqref: bytes, old_last: int, new_last: int) -> bytes:
         pieces = part.split(b":")
         if len(pieces) == 2:
             try:
-                (r1, c1), (r2, c2) = parse_ref(pieces[0].decode()), parse_ref(pieces[1].decode())
+                (r1, _c1), (r2, c2) = parse_ref(pieces[0].decode()), parse_ref(pieces[1].decode())
             except ValueError:
                 out.append(part)
                 continue

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from workbook_tools.io.cells import Encoded
-from workbook_tools.io.package import XML_PARSER
+from workbook_tools.io.package import MAIN_NS
 from workbook_tools.model import LedgerError
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MAX_COL = 16384
 MAX_ROW = 1048576
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")

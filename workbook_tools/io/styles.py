@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from workbook_tools.io.package import Package, parse_xml, to_xml
+from workbook_tools.io.package import MAIN_NS, Package, parse_xml, q, to_xml
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
@@ -40,8 +39,9 @@ _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "ce
           "colors", "extLst")
 
 
-def q(tag: str) -> str:
-    return f"{{{MAIN_NS}}}{tag}"
+def _key(el: etree._Element) -> bytes:
+    """An entry's identity: its canonical XML (attribute order does not matter)."""
+    return etree.tostring(el, method="c14n")
 
 
 def is_date_code(code: str) -> bool:
@@ -56,6 +56,7 @@ class StyleBook:
     root: etree._Element
     changed: bool = False
     _cache: dict[tuple, int] = field(default_factory=dict)
+    _known: dict[str, dict[bytes, int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, pkg: Package, workbook_part: str) -> StyleBook:
@@ -89,10 +90,19 @@ class StyleBook:
         return el
 
     def _append(self, tag: str, child: etree._Element) -> int:
+        """Add `child` to a collection unless an identical entry is there already (its index then):
+        repeated writes never pile up copies of the same format (Excel allows about 64,000)."""
+        known = self._known.get(tag)
+        if known is None:
+            known = self._known[tag] = {_key(el): i for i, el in reversed(list(enumerate(self.collection(tag))))}
+        key = _key(child)
+        if key in known:
+            return known[key]
         coll = self.collection(tag)
         coll.append(child)
         coll.set("count", str(len(coll)))
         self.changed = True
+        known[key] = len(coll) - 1
         return len(coll) - 1
 
     def xf(self, xf_id: int) -> etree._Element:

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from workbook_tools.io.package import Package, to_xml
+from workbook_tools.io.package import MAIN_NS, Package, to_xml
 from workbook_tools.io.sheetxml import col_letters, parse_ref
 
 TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def _span(ref: str) -> tuple[int, int, int, int] | None:

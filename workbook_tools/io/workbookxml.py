@@ -5,10 +5,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from workbook_tools.io.package import Package, to_xml
+from workbook_tools.io.package import Package, R_NS, q, to_xml
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 OFFICE_DOC_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -17,10 +15,6 @@ CALC_CHAIN_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relatio
 # Where calcPr and definedNames stand among workbook's children (CT_Workbook order).
 _AFTER_CALC = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
                "fileRecoveryPr", "webPublishObjects", "extLst")
-
-
-def q(tag: str) -> str:
-    return f"{{{MAIN_NS}}}{tag}"
 
 
 @dataclass

@@ -32,6 +32,10 @@ make_backup = safety.make_backup
 backups_of = safety.backups_of
 
 Edit = Callable[[Book], list[Change]]
+# Where one-line remarks of a write go (a stale lock taken over, a killed run's files cleaned up): the
+# command line prints them on stderr, the local service passes them on; a library caller gets them in
+# WriteResult.notes either way.
+notice: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -147,6 +151,8 @@ def write_workbook(path: str | Path, edit: Edit, action: str, expected_sha: str 
         cleaned = safety.clean_orphans(target)
         if cleaned:
             result.notes.append(f"已清理上次中断留下的临时文件 {len(cleaned)} 个：{'、'.join(cleaned[:3])}")
+        for line in result.notes if notice is not None else ():
+            notice(line)
         sha_before = _sha(target, shown)
         if expected_sha is not None and expected_sha != sha_before:
             raise LedgerError(f"{shown.name} 在读取后已被修改，请重新执行")

@@ -6,11 +6,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from workbook_tools import schema
-from workbook_tools.io.coerce import clean_text
 from workbook_tools.io.book import Book
 from workbook_tools.io.writer import WriteResult, write_workbook
 from workbook_tools.ledger import ROW, Ledger
-from workbook_tools.model import Change, LedgerError
+from workbook_tools.model import Change
 from workbook_tools.rules.context import show
 from workbook_tools.rules.fields import BLANK_TEXT, blank_violations
 

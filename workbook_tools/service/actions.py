@@ -77,7 +77,7 @@ class Call:
 def done(result: Done, **extra: Any) -> Reply:
     body = {"ok": True, "complete": result.ok, "message": result.lines[0] if result.lines else "",
             "lines": result.lines, "changes": [c.model_dump(mode="json") for c in result.changes],
-            "backup": str(result.backup) if result.backup else None, **result.data, **extra}
+            "backup": str(result.backup) if result.backup else None, "notes": result.notes, **result.data, **extra}
     return Reply(200, body, lines=result.lines)
 
 

@@ -25,13 +25,14 @@ class Done(BaseModel):
     ok: bool = True                                   # False: some of the request was refused
     changes: list[Change] = Field(default_factory=list)
     backup: Path | None = None
+    notes: list[str] = Field(default_factory=list)   # the writer's remarks (a stale lock taken over, leftovers cleaned)
     data: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, lines: list[str], result: WriteResult | None = None, **data: Any) -> Done:
         if result is None:
             return cls(lines=lines, data=data)
-        return cls(lines=lines, changes=result.changes, backup=result.backup, data=data)
+        return cls(lines=lines, changes=result.changes, backup=result.backup, notes=result.notes, data=data)
 
 
 def written(result: WriteResult) -> str:

@@ -35,10 +35,8 @@ def output_path(output: Path | None, ledger_path: Path, spec: FormSpec, options:
 def print_file(path: Path, spec: FormSpec, options: PrintOptions, ledger: Ledger | None = None,
                output: Path | None = None, force: bool = False, progress: Progress | None = None) -> PrintResult:
     """The form `spec` of the ledger at `path` (or of `ledger`, read live) as one PDF, by default next to it."""
-    from workbook_tools.io.reader import load_ledger
-
     target = output_path(output, path, spec, options, force)
-    return print_form(spec, ledger if ledger is not None else load_ledger(path), options, target, progress)
+    return print_form(spec, ledger if ledger is not None else spec.load(path), options, target, progress)
 
 
 def printed(result: PrintResult, spec: FormSpec) -> str:
