@@ -2,9 +2,10 @@
 # System packages still needed besides pip: the Chinese fonts the printed forms embed (fonts-noto-cjk:
 # Noto Serif/Sans CJK SC stand in for 宋体/黑体 on Debian, Ubuntu and Kylin) and poppler-utils (pdftoppm,
 # pdftotext) for looking at printed pages (docs/forms.md), and LibreOffice Calc, which the tests use as a second
-# real reader/writer of xlsx.  The PDF engine itself comes from pip (typst).
+# real reader/writer of xlsx, and Chromium with its WebDriver, in which tests/test_serve_page.py drives the page of
+# `ledger serve`.  The PDF engine itself comes from pip (typst).
 set -euo pipefail
-pkgs="fonts-noto-cjk poppler-utils libreoffice-calc-nogui"
+pkgs="fonts-noto-cjk poppler-utils libreoffice-calc-nogui chromium chromium-driver"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -469,6 +469,7 @@ def operation_edit(plan: OperationPlan) -> Callable[[Book], list[Change]]:
 class OperationOutcome(BaseModel):
     plan: OperationPlan
     backup: Path | None = None
+    changes: list[Change] = Field(default_factory=list)   # the 变更记录 lines of the write
 
 
 def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], OperationPlan], request: Any,
@@ -485,4 +486,4 @@ def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], 
     # The file as it was before the baseline is the unit's original inventory: a backup rotation keeps.
     keep = BASELINE_BACKUP if planner is plan_baseline else None
     result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger, permanent_backup=keep)
-    return OperationOutcome(plan=plan, backup=result.backup)
+    return OperationOutcome(plan=plan, backup=result.backup, changes=result.changes)

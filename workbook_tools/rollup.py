@@ -20,6 +20,7 @@ from workbook_tools.io.book import Book, TableEdit, typed
 from workbook_tools.io.cells import BLANK, encode
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.model import Change, Finding, LedgerError
+from workbook_tools.progress import Progress, steps
 from workbook_tools.registers import header_counts
 from workbook_tools.schema import Kind
 
@@ -427,6 +428,7 @@ class RollupOutcome(BaseModel):
     ignored: list[Finding] = Field(default_factory=list)   # blocking findings overridden by --force
     written: bool = False
     backup: Path | None = None
+    changes: list[Change] = Field(default_factory=list)    # the 变更记录 lines of the write
 
 
 def rollup_blockers(ledger: Ledger, today: dt.date) -> list[Finding]:
@@ -465,8 +467,11 @@ def with_overview(edit, ledger: Ledger, today: dt.date):
     return wrapped
 
 
+ROLLUP_STEPS = ("读取台账", "校验附件9 与引用", "按附件9 重建附件8", "写入台账")
+
+
 def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = False,
-                 today: dt.date | None = None) -> RollupOutcome:
+                 today: dt.date | None = None, progress: Progress | None = None) -> RollupOutcome:
     """Read, refuse or plan, and write the roll-up in one save; nothing is written when nothing changes."""
     from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
     from workbook_tools.io.writer import write_workbook  # noqa: PLC0415
@@ -474,16 +479,22 @@ def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = Fa
     today = today or dt.date.today()
     date = date or today
     check_date(date, today)
+    mark = steps(ROLLUP_STEPS, progress)
+    mark(0)
     ledger = load_ledger(path)
     refuse_rollback(ledger, date, force)
+    mark(1)
     blockers = rollup_blockers(ledger, today)
+    mark(2)
     plan = compute_rollup(ledger, date)
     if not force and (blockers or plan.unexplained):
         what = "、".join(w for w, hit in (("附件9 或引用存在错误", blockers), ("附件8 有无安装记录可说明的行", plan.unexplained)) if hit)
         raise RollupRefused(f"半年更新已拒绝：{what}（共 {len(blockers) + len(plan.unexplained)} 处，见上方列表）；"
                             "请先改正，或加 --force 强制执行", blockers + plan.unexplained)
     outcome = RollupOutcome(plan=plan, ignored=blockers + plan.unexplained if force else [])
+    mark(3)
     if plan.changed:
         result = write_workbook(path, with_overview(rollup_edit(plan), ledger, today), ACTION, ledger=ledger)
-        outcome.written, outcome.backup = result.written, result.backup
+        outcome.written, outcome.backup, outcome.changes = result.written, result.backup, result.changes
+    mark(4)
     return outcome

@@ -22,6 +22,7 @@ from workbook_tools import schema
 from workbook_tools.events import COUNT, replay
 from workbook_tools.ledger import ROW, Ledger
 from workbook_tools.licence import term_end, unlimited_seats
+from workbook_tools.progress import Progress, each
 from workbook_tools.model import Change, LedgerError
 from workbook_tools.registers import computers_in_use, staff_counts
 
@@ -440,11 +441,11 @@ def sum_stats(parts: list[Stats], year: int, today: dt.date, name: str) -> Stats
 
 
 def consolidate(paths: list[Path], year: int, today: dt.date | None = None, name: str | None = None,
-                exclude: Path | None = None) -> Consolidation:
+                exclude: Path | None = None, progress: Progress | None = None) -> Consolidation:
     """附件5 of many units; `exclude` (the output file) is never read as a unit."""
     today = today or dt.date.today()
     files = [p for p in ledger_files(paths) if exclude is None or p.resolve() != exclude.resolve()]
-    units = [unit_result(p, year, today) for p in files]
+    units = [unit_result(p, year, today) for p in each(files, progress, lambda p: f"读取 {p.name}")]
     refuse_duplicates(units)
     good = [u for u in units if u.stats is not None]
     total = sum_stats([u.stats for u in good], year, today, name or f"{len(good)} 个单位汇总")

@@ -25,7 +25,7 @@ def load_commands() -> None:
     if _LOADED:
         return
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name not in ("app", "chinese"):
+        if info.name not in ("app", "chinese", "progress"):
             importlib.import_module(f"{__name__}.{info.name}")
     _LOADED = True
 

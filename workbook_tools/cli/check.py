@@ -1,7 +1,6 @@
 """`ledger check`, `ledger number`, `ledger fix-blanks` (LEDGER_SPEC §3, §4, §6)."""
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from typing import Annotated
@@ -74,13 +73,11 @@ def check_command(
     skip: Annotated[str | None, typer.Option("--skip", help="不执行这些规则代码（逗号分隔）")] = None,
     show_all: Annotated[bool, typer.Option("--all", help=f"文本输出显示全部问题（默认每张表最多 {SHOWN_PER_SHEET} 条）")] = False,
 ) -> None:
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.rules import run_check
+    from workbook_tools.tasks.sheets import check, check_json
 
-    ledger = load_ledger(path)
-    result = run_check(ledger, today(today_), select=_codes(rules), skip=_codes(skip))
+    result, ledger = check(path, today(today_), _codes(rules), _codes(skip))
     if format is Format.json:
-        print(json.dumps(result.as_json(workbook=path.name), ensure_ascii=False))
+        print(check_json(result, path))
     else:
         print_text(result, _console(), show_all)
     if annotate:

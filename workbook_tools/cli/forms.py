@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from workbook_tools.cli.app import LedgerPath, TodayOption, app, parse_day, today
+from workbook_tools.cli.progress import progress_bar
 from workbook_tools.model import LedgerError
+from workbook_tools.tasks.printing import FORM_OPTIONS
 
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11）", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
@@ -20,25 +22,6 @@ IdsOpt = Annotated[list[str] | None, typer.Option(
                  "附件6、附件7、附件9 软件编号；附件8 部门；附件11 确认单号", show_default=False)]
 
 NO_HTML = "--html 已停用：表单在 Windows、Linux、macOS 上都直接生成 PDF（文字可搜索、可复制），请去掉 --html 后重新执行"
-# option -> the forms it applies to
-FORM_OPTIONS = {"--year": (4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
-
-
-def output_path(output: Path | None, ledger_path: Path, spec, options, force: bool = False) -> Path:
-    """Where the form goes, checked (io/outputs.py): never the ledger, a workbook or, without --force, another file."""
-    from workbook_tools.forms import default_output
-    from workbook_tools.io.outputs import Output, check_output
-
-    if output is None:
-        target = default_output(ledger_path, spec, options)
-    elif output.is_dir():
-        target = default_output(output / ledger_path.name, spec, options)
-    elif output.suffix.lower() not in ("", ".pdf"):
-        raise LedgerError(f"输出文件 {output.name} 应为 .pdf 文件", 2)
-    else:
-        target = output.with_suffix(".pdf")
-    return check_output(target, Output.PDF, ledgers=[ledger_path], force=force,
-                        reprint=output is None or output.is_dir())
 
 
 def check_options(spec, used: dict[str, bool], year: int | None, html: bool) -> None:
@@ -78,16 +61,17 @@ def print_command(
                                                    show_default=False)] = None,
     force: ForceOpt = False,
 ) -> None:
-    from workbook_tools.forms import form_spec, print_file
+    from workbook_tools.forms import form_spec
     from workbook_tools.forms.common import PrintOptions
+    from workbook_tools.tasks.printing import print_file
 
     spec = form_spec(form)
     check_options(spec, {"--year": year is not None, "--unsigned": unsigned, "--show-serials": show_serials,
                          "--in-use": in_use, "--filled": filled}, year, html)
     options = PrintOptions(ids=ids or [], year=year, unsigned=unsigned, show_serials=show_serials, in_use=in_use,
                            filled=filled, today=today(today_text))
-    out = output_path(output, path, spec, options, force)
-    result = print_file(spec, path, options, out)
+    with progress_bar("打印") as progress:
+        result = print_file(path, spec, options, output=output, force=force, progress=progress)
     report(result, spec)
 
 
@@ -117,29 +101,17 @@ def slip_command(
 
 
 def record_signed(path: Path, number: str, day) -> None:
-    from workbook_tools.forms.slips import mark_signed
+    from workbook_tools.tasks.printing import signed
 
-    plan, result = mark_signed(path, number, day)
-    if result is None:
-        print(f"确认单 {number} 已登记为已签字，未作改动")
-        return
-    print(f"已登记确认单 {number} 签字交回（{day.isoformat()}），附件11 已签字 = 是；备份：{result.backup}")
+    print("\n".join(signed(path, number, day).lines))
 
 
 def new_slip(path: Path, computer: str, day, output: Path | None, force: bool = False) -> None:
-    from workbook_tools.forms import FORMS, print_file
-    from workbook_tools.forms.common import PrintOptions
-    from workbook_tools.forms.slips import stamp_visit
+    from workbook_tools.tasks.printing import slip
 
-    if output is not None and not output.is_dir():  # refuse a bad target before the ledger is changed
-        output_path(output, path, FORMS[11], PrintOptions(), force)
-    plan, result = stamp_visit(path, computer, day)
-    if plan.rows:
-        print(f"已为计算机 {computer} 在 {day.isoformat()} 的 {len(plan.rows)} 条安装维护记录编确认单号 {plan.number}")
-    for values in plan.entries:
-        print(f"已在附件11 登记确认单 {values['确认单号']}（已签字 = 否）")
-    if result.written:
-        print(f"共 {len(result.changes)} 处改动，已记入变更记录；备份：{result.backup}")
-    spec = FORMS[11]
-    options = PrintOptions(ids=plan.slips)
-    report(print_file(spec, path, options, output_path(output, path, spec, options, force)), spec)
+    with progress_bar("打印确认单") as progress:
+        done, pdf = slip(path, computer, day, output, force, progress)
+    for line in done.lines[:-1]:
+        print(line)
+    print(done.lines[-1].removesuffix("（PDF）"), file=sys.stderr)
+    print(pdf.path)

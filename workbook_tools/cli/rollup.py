@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from workbook_tools.cli.app import LedgerPath, TodayOption, app, parse_day, today
+from workbook_tools.cli.progress import progress_bar
 
 DATE_HELP = "截止日期（YYYY-MM-DD），默认今天"
 
@@ -32,7 +33,8 @@ def rollup_command(
     from workbook_tools.rollup import RollupRefused, apply_rollup
 
     try:
-        outcome = apply_rollup(path, parse_day(date), force, today(today_))
+        with progress_bar("半年更新") as progress:
+            outcome = apply_rollup(path, parse_day(date), force, today(today_), progress)
     except RollupRefused as exc:
         print_findings(exc.findings, "以下问题阻止了半年更新：")
         raise

@@ -10,6 +10,7 @@ import typer
 
 from workbook_tools.cli.app import LedgerPath, app, parse_day, today
 from workbook_tools.cli.check import TODAY_HELP, Format
+from workbook_tools.cli.progress import progress_bar
 
 ScanFiles = Annotated[list[Path], typer.Argument(help="扫描文件（CSV）或存放扫描文件的文件夹，可写多个", show_default=False)]
 Column = Annotated[str | None, typer.Option(help="扫描文件中该栏目的列名（导出格式的表头不是默认名称时使用）")]
@@ -86,18 +87,9 @@ def _print_summary(result, ctx, console) -> None:
 
 def _write(path: Path, result, ctx, annotate: bool, propose: bool, quiet: bool) -> None:
     """--annotate and --propose in one safe write; messages go to stderr when stdout carries JSON."""
-    from workbook_tools.annotate import annotate_edit
-    from workbook_tools.io.writer import write_workbook
-    from workbook_tools.rules.engine import CheckResult
-    from workbook_tools.scan.propose import proposals, propose_edit
+    from workbook_tools.tasks.scanning import write_scan
 
-    edits = []
-    if annotate:
-        edits.append(annotate_edit(CheckResult(checked_at=result.checked_at, today=result.date,
-                                               findings=result.findings)))
-    if propose:
-        edits.append(propose_edit(proposals(result, ctx)))
-    written = write_workbook(path, lambda book: [c for edit in edits for c in edit(book)], "扫描核对", ledger=ctx.ledger)
+    written = write_scan(path, result, ctx, annotate, propose)
     proposed = sum(c.sheet == "扫描建议" for c in written.changes)
     out = sys.stderr if quiet else sys.stdout
     if not written.written:
@@ -136,7 +128,9 @@ def scan_command(
         check_report_path(report, path, force)
     ledger = load_ledger(path)
     columns = ColumnMap(host=computer_column, name=name_column, version=version_column, publisher=publisher_column)
-    result, ctx = reconcile(ledger, read_scans(scan_files, columns), day)
+    with progress_bar("读取扫描文件") as progress:
+        scans = read_scans(scan_files, columns, progress)
+    result, ctx = reconcile(ledger, scans, day)
     if format is Format.json:
         print(json.dumps(result.as_json(workbook=path.name), ensure_ascii=False))
     else:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from workbook_tools.cli.app import LedgerPath, app, parse_day, today
+from workbook_tools.cli.progress import progress_bar
 
 TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
 TodayOption = Annotated[str | None, typer.Option("--today", help=TODAY_HELP)]
@@ -76,32 +77,22 @@ def print_stats(stats, console) -> None:
 
 def _stats_one(path: Path, year: int, day) -> None:
     from workbook_tools.io.reader import load_ledger
-    from workbook_tools.io.writer import write_workbook
-    from workbook_tools.stats import compute_stats, write_stats_sheet
+    from workbook_tools.stats import compute_stats
+    from workbook_tools.tasks.sheets import rebuild_stats
 
     ledger = load_ledger(path)
-    stats = compute_stats(ledger, year, day)
-    print_stats(stats, _console())
-    result = write_workbook(path, lambda book: write_stats_sheet(book, stats), "统计", ledger=ledger)
+    print_stats(compute_stats(ledger, year, day), _console())
+    _, result = rebuild_stats(path, year, day, ledger)
     print(f"已重建工作表「附件5 信息统计表」（{year}年）{_written(result)}")
 
 
 def _stats_many(paths: list[Path], output: Path, year: int, day, name: str | None, force: bool) -> None:
-    from workbook_tools.io.writer import save_new
-    from workbook_tools.model import LedgerError
-    from workbook_tools.stats import consolidate, consolidation_workbook
+    from workbook_tools.tasks.many import consolidated
 
-    from workbook_tools.io.outputs import Output, check_output
-
-    if output.suffix.lower() != ".xlsx":
-        output = output.with_suffix(".xlsx")
-    check_output(output, Output.WORKBOOK, ledgers=[p for p in paths if p.is_file()], force=force)
-    cons = consolidate(paths, year, day, name, exclude=output)
+    with progress_bar("汇总") as progress:
+        cons, output = consolidated(paths, output, year, day, name, force, progress)
     good = [u for u in cons.units if u.stats is not None]
-    if not good:
-        raise LedgerError("没有可以汇总的台账（全部无法读取或未找到 .xlsx 文件）")
     print_stats(cons.total, _console())
-    save_new(consolidation_workbook(cons), output, overwrite=force)
     print(f"已汇总 {len(good)} 个单位到 {output}（工作表：附件5 信息统计表、分单位明细、未能读取的单位）"
           + (f"；{len(cons.failures)} 个文件未能读取，见上" if cons.failures else ""))
 
@@ -179,8 +170,8 @@ def plan_command(
     today_: TodayOption = None,
 ) -> None:
     from workbook_tools.io.reader import load_ledger
-    from workbook_tools.io.writer import write_workbook
-    from workbook_tools.plan import apply_plan, compute_plan
+    from workbook_tools.plan import compute_plan
+    from workbook_tools.tasks.sheets import write_plan
 
     ledger = load_ledger(path)
     plan = compute_plan(ledger, today(today_), year)
@@ -189,7 +180,7 @@ def plan_command(
     if not _go_ahead(yes, "把以上建议写入附件4（替换工具上次的建议与共计行）？"):
         return
     kept_before = len(plan.kept)
-    result = write_workbook(path, apply_plan(ledger, plan), "采购计划", ledger=ledger)
+    result = write_plan(path, ledger, plan)
     for k in plan.kept[kept_before:]:
         console.print(f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}，工具不改动")
     if result.written:
@@ -285,14 +276,10 @@ def pledge_command(
 
 @app.command("overview", help="重建「概览」工作表：合规率、超装与即将到期的许可，以及三张图表。")
 def overview_command(path: LedgerPath, today_: TodayOption = None) -> None:
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.io.writer import write_workbook
-    from workbook_tools.overview import EXPIRING_DAYS, SHEET, overview_edit
+    from workbook_tools.overview import EXPIRING_DAYS, SHEET
+    from workbook_tools.tasks.sheets import rebuild_overview
 
-    ledger = load_ledger(path)
-    keep: list = []
-    result = write_workbook(path, overview_edit(ledger, today(today_), keep), "概览", ledger=ledger)
-    ov = keep[0]
+    ov, result = rebuild_overview(path, today(today_))
     rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
     print(f"商业软件 {len(ov.software)} 个编号，合规 {ov.compliant} 个，合规率 {rate}")
     for flag, label in (("over", "超装"), ("expired", "已过期仍安装"), ("expiring", f"{EXPIRING_DAYS} 天内到期")):

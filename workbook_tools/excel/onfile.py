@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workbook_tools.excel import live
 from workbook_tools.excel.actions import Context, Outcome, clip
-from workbook_tools.io.writer import WriteResult, write_workbook
+from workbook_tools.io.writer import WriteResult
 from workbook_tools.model import Finding, LedgerError
 
 SCAN_FOLDER = "扫描结果"   # scan files are taken from this folder next to the workbook
@@ -59,81 +59,47 @@ def finding_lines(findings: list[Finding]) -> list[str]:
             for f in findings]
 
 
-# --- the works: each calls the library function of its `ledger` command ---------------------------
+# --- the works: each calls the library function of its `ledger` command (workbook_tools.tasks) ------
 
 def number_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.numbering import apply_numbers, describe, plan_numbers
+    from workbook_tools.tasks import sheets
 
-    ledger = load_ledger(path)
-    plan = plan_numbers(ledger)
-    lines = [f"附件7第 {s.row} 行（{s.name or ''}）未编号：{s.reason}" for s in plan.skipped]
-    if not plan.assigned:
-        return [*lines, "没有需要分配编号的行，工作簿未改动。"]
-    result = apply_numbers(path, plan, ledger=ledger)
-    lines += [f"附件7第 {a.row} 行：{describe(a)}" for a in plan.assigned]
-    return [f"已分配 {len(plan.assigned)} 个编号，合并 {len(plan.merges)} 行；{written(result)}", *lines]
+    return sheets.number(path).lines
 
 
 def fix_blanks_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.rules.fixes import apply_blanks, plan_blanks
+    from workbook_tools.tasks import sheets
 
-    ledger = load_ledger(path)
-    clears = plan_blanks(ledger)
-    if not clears:
-        return ["没有需要清除的栏目，工作簿未改动。"]
-    result = apply_blanks(path, clears, ledger=ledger)
-    lines = [f"{c.cell} 第 {c.row} 行「{c.name or ''}」{c.column}：{c.old}（{c.rule}）" for c in clears]
-    return [f"已清除附件7 中 {len(result.changes)} 个单元格，原值已记入「变更记录」；{written(result)}", *lines]
+    return sheets.fix_blanks(path).lines
 
 
 def rollup_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.rollup import RollupRefused, apply_rollup
+    from workbook_tools.rollup import RollupRefused
+    from workbook_tools.tasks import sheets
 
     try:
-        outcome = apply_rollup(path, ctx.today)
+        return sheets.rollup(path, ctx.today).lines
     except RollupRefused as exc:
         raise LedgerError(clip([exc.message, *finding_lines(exc.findings)]), 1) from None
-    if not outcome.written:
-        return [f"附件7、附件8 已是截至 {outcome.plan.date.isoformat()} 的结果（{outcome.plan.period}），未作任何修改。"]
-    return [*outcome.plan.summary(), f"原文件备份在 {outcome.backup}"]
 
 
 def stats_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.stats import compute_stats, write_stats_sheet
+    from workbook_tools.tasks import sheets
 
-    ledger = load_ledger(path)
-    year = ctx.today.year
-    stats = compute_stats(ledger, year, ctx.today)
-    result = write_workbook(path, lambda book: write_stats_sheet(book, stats), "统计", ledger=ledger)
-    return [f"已重建工作表「附件5 信息统计表」（{year}年；其他年度请用 ledger stats --year）。", written(result)]
+    lines = sheets.stats(path, ctx.today.year, ctx.today).lines
+    return [lines[0].replace("）。", "；其他年度请用 ledger stats --year）。"), *lines[1:]]
 
 
 def plan_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.plan import apply_plan, compute_plan
+    from workbook_tools.tasks import sheets
 
-    ledger = load_ledger(path)
-    plan = compute_plan(ledger, ctx.today)
-    kept_before = len(plan.kept)
-    result = write_workbook(path, apply_plan(ledger, plan), "采购计划", ledger=ledger)
-    lines = [f"附件4：{len(plan.proposals)} 行采购建议及共计行。", written(result)]
-    return lines + [f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}" for k in plan.kept[kept_before:]]
+    return sheets.plan(path, ctx.today).lines
 
 
 def overview_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.overview import SHEET, overview_edit
+    from workbook_tools.tasks import sheets
 
-    ledger = load_ledger(path)
-    keep: list = []
-    result = write_workbook(path, overview_edit(ledger, ctx.today, keep), "概览", ledger=ledger)
-    ov = keep[0]
-    rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
-    return [f"已重建工作表「{SHEET}」：商业软件 {len(ov.software)} 个编号，合规 {ov.compliant} 个，合规率 {rate}。",
-            written(result)]
+    return sheets.overview(path, ctx.today).lines
 
 
 def scan_folder(path: Path) -> Path:
@@ -145,24 +111,10 @@ def scan_folder(path: Path) -> Path:
 
 
 def scan_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.annotate import annotate_edit
-    from workbook_tools.io.reader import load_ledger
-    from workbook_tools.rules.engine import CheckResult
-    from workbook_tools.scan import read_scans, reconcile
-    from workbook_tools.scan.propose import proposals, propose_edit
+    from workbook_tools.tasks.scanning import scan
 
     folder = scan_folder(path)
-    ledger = load_ledger(path)
-    result, sctx = reconcile(ledger, read_scans([folder]), ctx.today)
-    edits = [annotate_edit(CheckResult(checked_at=result.checked_at, today=result.date, findings=result.findings)),
-             propose_edit(proposals(result, sctx))]
-    write = write_workbook(path, lambda book: [c for e in edits for c in e(book)], "扫描核对", ledger=ledger)
-    proposed = sum(c.sheet == "扫描建议" for c in write.changes)
-    counts = result.counts
-    head = (f"已用文件夹「{folder}」中的扫描结果核对台账：{counts['error']} 个错误，{counts['warning']} 个警告，"
-            "已写入「校验结果」并标记单元格。")
-    return [head,
-            f"「扫描建议」新增 {proposed} 条：在「确认」栏填写 是/否 后执行 ledger scan-apply。", written(write)]
+    return [f"扫描文件夹：{folder}", *scan(path, [folder], ctx.today).lines]
 
 
 def _on_file(what: str, work: Work) -> Callable[[Context], Outcome]:

@@ -16,17 +16,10 @@ from typing import Any
 from workbook_tools import schema
 from workbook_tools.excel import live
 from workbook_tools.excel.actions import Context, Outcome
-from workbook_tools.forms import (
-    FORMS,
-    FormSpec,
-    PrintResult,
-    default_output,
-    form_spec,
-    print_form,
-)
+from workbook_tools.forms import FORMS, FormSpec, PrintResult, form_spec
 from workbook_tools.forms.common import PrintOptions
-from workbook_tools.io.outputs import Output, check_output
 from workbook_tools.model import LedgerError
+from workbook_tools.tasks.printing import print_file, printed
 
 SLIP_FORM = 11
 
@@ -62,12 +55,9 @@ def _where(book: live.BookLike) -> Path:
 
 def _print(ctx: Context, spec: FormSpec, options: PrintOptions) -> Outcome:
     """The form as PDF next to the workbook (the engine is inside the typst wheel: no other install)."""
-    where = _where(ctx.book)
-    target = check_output(default_output(where, spec, options), Output.PDF, ledgers=[where], reprint=True)
-    result: PrintResult = print_form(spec, ctx.ledger(), options, target)
+    result: PrintResult = print_file(_where(ctx.book), spec, options, ledger=ctx.ledger())
     open_file(result.path)
-    what = f"（{result.note}）" if result.note else ""
-    return Outcome(message=f"已生成{spec.label} {spec.title}{what}：{result.items} 份，{result.pages} 页（PDF）\n{result.path}")
+    return Outcome(message=f"{printed(result, spec)}\n{result.path}")
 
 
 def print_slip(ctx: Context) -> Outcome:

@@ -21,6 +21,7 @@ from workbook_tools.forms.common import PrintOptions, Printable
 from workbook_tools.forms.layout import Column, TablePlan, plan_table
 from workbook_tools.ledger import Ledger
 from workbook_tools.model import LedgerError
+from workbook_tools.progress import Progress
 
 Builder = Callable[[Ledger, PrintOptions], Sequence[Printable]]
 PORTRAIT_MM, LANDSCAPE_MM = 182.0, 269.0     # A4 less the side margins of templates/base.typ
@@ -125,7 +126,8 @@ def note_of(spec: FormSpec, items: Sequence[Printable]) -> str:
     return ""
 
 
-def print_form(spec: FormSpec, ledger: Ledger | Callable[[], Ledger], options: PrintOptions, out: Path) -> PrintResult:
+def print_form(spec: FormSpec, ledger: Ledger | Callable[[], Ledger], options: PrintOptions, out: Path,
+               progress: Progress | None = None) -> PrintResult:
     """Write every copy of the form into the PDF file `out` (replaced only once it is complete).
 
     `ledger` may be a function that reads it: then nothing but this function holds the ledger, and its
@@ -136,10 +138,6 @@ def print_form(spec: FormSpec, ledger: Ledger | Callable[[], Ledger], options: P
     items = spec.build(ledger() if callable(ledger) else ledger, options)
     del ledger
     gc.collect()
-    pages = render(spec, items, out)
+    pages = render(spec, items, out, progress)
     return PrintResult(path=out, items=len(items), pages=pages, note=note_of(spec, items))
 
-
-def print_file(spec: FormSpec, path: Path, options: PrintOptions, out: Path) -> PrintResult:
-    """The form from the ledger file at `path`, reading only the sheets it needs."""
-    return print_form(spec, lambda: spec.load(path), options, out)

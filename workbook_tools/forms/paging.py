@@ -25,6 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from workbook_tools.forms import engine
 from workbook_tools.forms.common import Printable
 from workbook_tools.model import LedgerError
+from workbook_tools.progress import Progress, report
 
 PIECE_ROWS = 600          # table rows (slip lines count as rows too) per compilation
 PIECE_COPIES = 50        # copies per compilation
@@ -162,16 +163,20 @@ def form_data(spec, items: Sequence[Printable]) -> dict:
     return Job(spec, items, Path()).data([(item, Part()) for item in items])
 
 
-def render(spec, items: Sequence[Printable], out: Path) -> int:
+def render(spec, items: Sequence[Printable], out: Path, progress: Progress | None = None) -> int:
     """Print `items` as the form `spec` into `out`; returns the page count."""
     if not out.parent.is_dir():
         raise LedgerError(f"无法写入 {out}：文件夹 {out.parent} 不存在", 2)
+    total, done = len(items), 0
     with tempfile.TemporaryDirectory(prefix="ledger-print-") as scratch:
         job = Job(spec, items, Path(scratch))
         for group in groups(items):
+            report(progress, done, total, f"排版第 {done + 1}–{done + len(group)} 份（共 {total} 份）")
             if len(group) == 1 and weight(group[0]) > PIECE_ROWS:
                 job.split(group[0])
             else:
                 job.whole(group)
+            done += len(group)
+        report(progress, total, total, "合并为一个 PDF")
         job.join(out)
     return job.pages

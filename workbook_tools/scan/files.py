@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from workbook_tools.io.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
 from workbook_tools.io.errors import os_reason
 from workbook_tools.model import Finding, LedgerError
+from workbook_tools.progress import Progress, each
 
 HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE = "host", "name", "version", "publisher", "install_date", "source"
 FILE, LINE = "file", "line"
@@ -234,14 +235,14 @@ def _read_one(path: Path, label: str, given: ColumnMap, columns: dict[str, list]
         raise
 
 
-def read_scans(inputs: Iterable[Path], given: ColumnMap | None = None) -> ScanSet:
+def read_scans(inputs: Iterable[Path], given: ColumnMap | None = None, progress: Progress | None = None) -> ScanSet:
     """Read every scan file (folders expanded); one that cannot be read becomes a finding, the rest are read."""
     given = given or ColumnMap()
     columns: dict[str, list] = {c: [] for c in ENTRY_COLUMNS}
     used: set[str] = set()
     files, problems = [], []
     found = scan_paths(inputs)
-    for path, label in found:
+    for path, label in each(found, progress, lambda item: f"读取扫描文件 {item[1]}"):
         try:
             files.append(_read_one(path, label, given, columns, used))
         except UnreadableScan as bad:

@@ -1,0 +1,74 @@
+"""Forms as PDF files next to the ledger (`ledger print`, `ledger slip`, 打印确认单, 打印表单)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from workbook_tools.forms import FORMS, FormSpec, PrintResult, default_output, print_form
+from workbook_tools.forms.common import PrintOptions
+from workbook_tools.io.outputs import Output, check_output
+from workbook_tools.ledger import Ledger
+from workbook_tools.model import LedgerError
+from workbook_tools.progress import Progress
+from workbook_tools.tasks import Done
+
+SLIP_FORM = 11
+# option -> the forms it applies to
+FORM_OPTIONS = {"--year": (4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
+
+
+def output_path(output: Path | None, ledger_path: Path, spec: FormSpec, options: PrintOptions,
+                force: bool = False) -> Path:
+    """Where the form goes, checked (io/outputs.py): never the ledger, a workbook or, without force, another file."""
+    if output is None:
+        target = default_output(ledger_path, spec, options)
+    elif output.is_dir():
+        target = default_output(output / ledger_path.name, spec, options)
+    elif output.suffix.lower() not in ("", ".pdf"):
+        raise LedgerError(f"输出文件 {output.name} 应为 .pdf 文件", 2)
+    else:
+        target = output.with_suffix(".pdf")
+    return check_output(target, Output.PDF, ledgers=[ledger_path], force=force,
+                        reprint=output is None or output.is_dir())
+
+
+def print_file(path: Path, spec: FormSpec, options: PrintOptions, ledger: Ledger | None = None,
+               output: Path | None = None, force: bool = False, progress: Progress | None = None) -> PrintResult:
+    """The form `spec` of the ledger at `path` (or of `ledger`, read live) as one PDF, by default next to it."""
+    target = output_path(output, path, spec, options, force)
+    # a reader, not a ledger: print_form frees it before rendering (see there)
+    return print_form(spec, ledger if ledger is not None else (lambda: spec.load(path)), options, target, progress)
+
+
+def printed(result: PrintResult, spec: FormSpec) -> str:
+    what = f"（{result.note}）" if result.note else ""
+    return f"已生成{spec.label} {spec.title}{what}：{result.items} 份，{result.pages} 页（PDF）"
+
+
+def slip(path: Path, computer: str, day: dt.date, output: Path | None = None, force: bool = False,
+         progress: Progress | None = None) -> tuple[Done, PrintResult]:
+    """A visit's 附件9 rows get their 确认单号, the slip is registered in 附件11 and printed."""
+    from workbook_tools.forms.slips import stamp_visit
+
+    spec = FORMS[SLIP_FORM]
+    if output is not None and not output.is_dir():  # refuse a bad target before the ledger is changed
+        output_path(output, path, spec, PrintOptions(), force)
+    plan, result = stamp_visit(path, computer, day)
+    lines = []
+    if plan.rows:
+        lines.append(f"已为计算机 {computer} 在 {day.isoformat()} 的 {len(plan.rows)} 条安装维护记录编确认单号 {plan.number}")
+    lines += [f"已在附件11 登记确认单 {values['确认单号']}（已签字 = 否）" for values in plan.entries]
+    if result.written:
+        lines.append(f"共 {len(result.changes)} 处改动，已记入变更记录；备份：{result.backup}")
+    pdf = print_file(path, spec, PrintOptions(ids=plan.slips), output=output, force=force, progress=progress)
+    return Done.of([*lines, printed(pdf, spec)], result, pdf=str(pdf.path)), pdf
+
+
+def signed(path: Path, number: str, day: dt.date) -> Done:
+    """A signed slip came back: 附件11 已签字 = 是, 备注 签字交回 <day>."""
+    from workbook_tools.forms.slips import mark_signed
+
+    plan, result = mark_signed(path, number, day)
+    if result is None:
+        return Done.of([f"确认单 {number} 已登记为已签字，未作改动"])
+    return Done.of([f"已登记确认单 {number} 签字交回（{day.isoformat()}），附件11 已签字 = 是；备份：{result.backup}"], result)

@@ -1,0 +1,45 @@
+"""导入扫描结果 / `ledger scan`: endpoint scans reconciled with the ledger, results and proposals written."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from workbook_tools.io.writer import WriteResult, write_workbook
+from workbook_tools.progress import Progress
+from workbook_tools.tasks import Done, written
+
+
+def write_scan(path: Path, result, ctx, annotate: bool, propose: bool) -> WriteResult:
+    """--annotate (校验结果 and marks) and --propose (扫描建议) in one safe write."""
+    from workbook_tools.annotate import annotate_edit
+    from workbook_tools.rules.engine import CheckResult
+    from workbook_tools.scan.propose import proposals, propose_edit
+
+    edits = []
+    if annotate:
+        edits.append(annotate_edit(CheckResult(checked_at=result.checked_at, today=result.date,
+                                               findings=result.findings)))
+    if propose:
+        edits.append(propose_edit(proposals(result, ctx)))
+    return write_workbook(path, lambda book: [c for edit in edits for c in edit(book)], "扫描核对", ledger=ctx.ledger)
+
+
+def proposed(result: WriteResult) -> int:
+    return sum(c.sheet == "扫描建议" for c in result.changes)
+
+
+def scan(path: Path, inputs: Iterable[Path], today: dt.date, date: dt.date | None = None, columns=None,
+         progress: Progress | None = None) -> Done:
+    """The scans in `inputs` (files or folders) reconciled as of `date`; results and proposals written."""
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.scan import read_scans, reconcile
+
+    scans = read_scans(list(inputs), columns, progress)
+    result, ctx = reconcile(load_ledger(path), scans, date or today)
+    write = write_scan(path, result, ctx, annotate=True, propose=True)
+    counts = result.counts
+    lines = [f"扫描核对：{result.stats.files} 个扫描文件，{counts['error']} 个错误，{counts['warning']} 个警告，"
+             "已写入「校验结果」并标记单元格。",
+             f"「扫描建议」新增 {proposed(write)} 条：在「确认」栏填写 是/否 后执行 ledger scan-apply。", written(write)]
+    return Done.of(lines, write, scan=result.as_json(workbook=path.name))
