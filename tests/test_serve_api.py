@@ -256,7 +256,7 @@ def test_a_locked_ledger_is_refused_with_the_cli_message(served, ledger):
         done = cli("number", str(ledger))
     finally:
         lock.unlink()
-    assert status == 400 and answer["ok"] is False and answer["exit_code"] == done.returncode == 2
+    assert status == 423 and answer["ok"] is False and answer["exit_code"] == done.returncode == 2
     assert done.stderr.strip() == f"错误：{answer['message']}"
 
 

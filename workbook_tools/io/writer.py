@@ -57,17 +57,21 @@ def lock_files(path: Path) -> list[Path]:
     return [path.with_name(c) for c in candidates if path.with_name(c).exists()]
 
 
+class Locked(LedgerError):
+    """The workbook is open in Excel/WPS (or held by another program): save and close it first (exit 2)."""
+
+
 def check_not_locked(path: Path) -> None:
     for place in {path, safety.target_of(path)}:
         locks = lock_files(place)
         if locks:
-            raise LedgerError(f"{path.name} 正在 Excel/WPS 中打开（发现锁文件 {locks[0].name}），请先保存并关闭后再执行")
+            raise Locked(f"{path.name} 正在 Excel/WPS 中打开（发现锁文件 {locks[0].name}），请先保存并关闭后再执行")
     if os.name == "nt":
         try:
             with path.open("r+b"):
                 pass
         except PermissionError:
-            raise LedgerError(f"{path.name} 正被其他程序占用，请先关闭后再执行") from None
+            raise Locked(f"{path.name} 正被其他程序占用，请先关闭后再执行") from None
 
 
 def _sha(path: Path, shown: Path) -> str:
@@ -208,5 +212,5 @@ def sheet_names_of(path: Path) -> list[str]:
     return read_raw(path, only=set())[1]
 
 
-__all__ = ["write_workbook", "save_new", "WriteResult", "check_not_locked", "lock_files", "make_backup",
+__all__ = ["write_workbook", "save_new", "WriteResult", "Locked", "check_not_locked", "lock_files", "make_backup",
            "backups_of", "Book", "Edit"]

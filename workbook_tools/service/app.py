@@ -40,6 +40,7 @@ class TooLarge(LedgerError):
 def failure(exc: BaseException) -> Reply:
     """The reply of a failed action: the library's Chinese line, with the status it deserves."""
     from workbook_tools.io.errors import os_reason
+    from workbook_tools.io.writer import Locked
     from workbook_tools.rollup import RollupRefused
 
     if isinstance(exc, RollupRefused):
@@ -47,7 +48,7 @@ def failure(exc: BaseException) -> Reply:
                            "findings": [f.as_json() for f in exc.findings]})
     if isinstance(exc, LedgerError):
         status = 413 if isinstance(exc, TooLarge) else 403 if isinstance(exc, PathRefused) else \
-            409 if exc.exit_code == 1 else 400
+            423 if isinstance(exc, Locked) else 409 if exc.exit_code == 1 else 400
         return Reply(status, {"ok": False, "message": exc.message.replace("\n", "；"), "exit_code": exc.exit_code})
     if isinstance(exc, MemoryError):
         return Reply(500, {"ok": False, "message": "内存不足，无法完成；请关闭其他程序后再试"})
