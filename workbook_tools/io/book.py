@@ -152,7 +152,8 @@ class TableEdit:
         column = self.spec.column(header)
         if values is None:
             return [self._shared_op(rows[0] if rows else 0, col, column, None)] * n
-        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)   # typed columns stay typed: no per-cell boxing
+        uniques = list(uniques.astype(object)) if hasattr(uniques, "astype") else list(uniques)
         made = [self._shared_op(rows[0], col, column, u) for u in uniques] + [self._shared_op(0, col, column, None)]
         return [made[c] for c in codes.tolist()]
 

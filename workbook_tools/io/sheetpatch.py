@@ -17,6 +17,16 @@ from workbook_tools.model import LedgerError
 DATE_CODE = "yyyy-mm-dd"
 DATETIME_CODE = "yyyy-mm-dd hh:mm:ss"
 MONEY_CODE = "#,##0.00"
+def _ascending(ops: dict[int, CellOp]) -> bool:
+    """The operations of a row already in column order (a whole row written column by column)."""
+    last = 0
+    for col in ops:
+        if col <= last:
+            return False
+        last = col
+    return True
+
+
 _MISSING = object()
 _COL_BYTES = [col_letters(n).encode() for n in range(703)]
 _COL_NUMBER = {letters: n for n, letters in enumerate(_COL_BYTES) if n}
@@ -100,6 +110,8 @@ class Patcher:
     def find_groups(self) -> set[int]:
         """Rows to rewrite because an overwritten cell was the master of a shared formula."""
         extra: set[int] = set()
+        if not self.sheet.has_formulas:
+            return extra
         for row, ops in self.patch.ops.items():
             chunk = self.sheet.chunk(row)
             if chunk is None or b"<" + self.g.prefix + b"f" not in chunk:
@@ -189,7 +201,7 @@ class Patcher:
         if chunk is None:
             tag, old, trailing = b"<" + self.g.prefix + b'row r="%d">' % row, {}, b""
         else:
-            if b"<f" in chunk or b"extLst" in chunk:
+            if self.sheet.has_formulas and b"<f" in chunk or b"extLst" in chunk:
                 return None
             m = self.g.row_start.match(chunk)
             tag = m.group(0)
@@ -207,7 +219,7 @@ class Patcher:
         row_bytes = str(row).encode()
         out = [tag]
         tails = self._tails
-        for col in sorted(ops):
+        for col in (ops if _ascending(ops) else sorted(ops)):
             op = ops[col]
             base = old[col] if col in old else self.base_style(col)
             key = (col, base, id(op)) if op.shared else None

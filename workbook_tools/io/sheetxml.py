@@ -231,6 +231,13 @@ class SheetXml:
         return RowIndex(numbers, starts, starts[1:] + [self.end])
 
     @property
+    def has_formulas(self) -> bool:
+        """Whether any cell of the sheet holds a formula (one byte search, cached)."""
+        if getattr(self, "_formulas", None) is None:
+            self._formulas = self.data.find(b"<" + self.g.prefix + b"f", self.start, self.end) >= 0
+        return self._formulas
+
+    @property
     def head(self) -> bytes:
         return self.data[:self.start]
 
