@@ -193,8 +193,28 @@ var Ledger = (function () {
     return message;
   }
 
+  /** Whether `file` lies in a folder the service was started on (a first check before a workbook is closed;
+   *  the service checks again, resolving links).  Windows paths compare without case. */
+  function inScope(file, info) {
+    var roots = info.roots || [];
+    var norm = function (p) {
+      var text = String(p).replace(/\\/g, "/").replace(/\/+$/, "");
+      return /^[A-Za-z]:/.test(text) ? text.toLowerCase() : text;
+    };
+    var target = norm(file);
+    return !roots.length || roots.some(function (root) {
+      var r = norm(root);
+      return target === r || target.indexOf(r + "/") === 0;
+    });
+  }
+
+  function outOfScope(file, info) {
+    return refusal("「" + file + "」不在本机服务打开的文件夹中：" + (info.roots || []).join("、") +
+      "。请把台账放到该文件夹，或用 ledger wps install --folder 指定台账所在的文件夹后重新登录。");
+  }
+
   return {
-    TITLE: TITLE, NOT_RUNNING: NOT_RUNNING, options: options, app: app, value: value, refusal: refusal,
+    inScope: inScope, outOfScope: outOfScope, TITLE: TITLE, NOT_RUNNING: NOT_RUNNING, options: options, app: app, value: value, refusal: refusal,
     clip: clip, say: say, ask: ask, status: status, activeBook: activeBook, bookPath: bookPath,
     sheetNames: sheetNames, isLedger: isLedger, selectedRows: selectedRows, connect: connect, call: call,
     explain: explain, base: base,

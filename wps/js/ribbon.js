@@ -68,6 +68,7 @@ async function onSavedFile(work) {
 /** A button that changes the file: ask, save, close, let the service write it, open it again (always). */
 async function onClosedFile(work) {
   var info = await Ledger.connect();   // before closing: a service that is not running changes nothing
+  if (!Ledger.inScope(work.path, info)) throw Ledger.outOfScope(work.path, info);
   var question = work.behaviour.question(work) + "\n\n将先保存工作簿「" + Ledger.value(work.book, "Name") +
     "」并暂时关闭，处理完成后自动重新打开（原文件备份在同一文件夹的「备份」中）。是否继续？";
   if (!Ledger.ask(work.button.label, question)) {
