@@ -89,7 +89,7 @@ var LedgerPane = (function () {
       var tr = el(doc, "tr", { "class": "finding " + f.severity, tabindex: "0", "data-index": String(item.index) });
       tr.appendChild(el(doc, "td", { "class": "cell" }, place(f)));
       tr.appendChild(el(doc, "td", { "class": "sev" }, SEVERITY[f.severity] || f.severity));
-      tr.appendChild(el(doc, "td", {}, f.rule));
+      tr.appendChild(el(doc, "td", { "class": "rule" }, f.rule));
       tr.appendChild(el(doc, "td", {}, f.message));
       body.appendChild(tr);
     });
