@@ -225,3 +225,21 @@ def test_not_a_ledger_and_help(service, addin, ledger, tmp_path):
     assert "不是台账" in out["alerts"][0] and not out["requests"]
     out = run(addin, tmp_path, ledger, "help")
     assert "校验台账" in out["alerts"][0] and "wps" in out["alerts"][0] and not out["requests"]
+
+
+def test_scan_takes_the_scan_folder_beside_the_ledger(service, addin, source, tmp_path, folder):
+    from servekit import scan_files
+
+    unit = folder / "扫描单位"
+    unit.mkdir()
+    ledger = copy(source, unit / "台账.xlsx")
+    out = run(addin, tmp_path, ledger, "scan", today=TODAY.isoformat(), answers=[True])
+    assert "没有找到扫描结果文件夹" in out["alerts"][0]                    # refused by the service: reopened
+    assert first(out, "close") < first(out, "open")
+    (unit / "扫描结果").mkdir()
+    for name, data in scan_files(ledger, 3):
+        (unit / "扫描结果" / name).write_bytes(data)
+    out = run(addin, tmp_path, ledger, "scan", today=TODAY.isoformat(), answers=[True])
+    assert out["result"]["ok"] is True and out["requests"][1]["body"]["folder"] is True
+    assert out["result"]["body"]["scan"]["findings"] == out["pane"]["findings"]
+    assert "扫描建议" in sheet_names(ledger)
