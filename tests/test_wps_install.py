@@ -96,7 +96,11 @@ def test_lists_of_other_add_ins_are_merged_kept_and_restored(tmp_path):
         ours = entries[1]
         assert ours["url"] == place.addin.as_uri() + "/" and ours["type"] == "et" and ours["version"] == ADDIN_VERSION
         assert (ours.get("enable"), ours.get("install")) == (("enable_dev", "null") if name == "publish.xml" else (None, None))
+    (place.addin / INFO_FILE).write_text("window.LEDGER_SERVE = {};\n")   # a service running now
+    (place.addin / INFO_FILE).chmod(0o600)
     record = install(tmp_path, Path(sys.executable), platform="linux", env=env)   # again: the same bytes
+    assert (place.addin / INFO_FILE).read_text() == "window.LEDGER_SERVE = {};\n"
+    assert (place.addin / INFO_FILE).stat().st_mode & 0o077 == 0
     assert {n: (place.jsaddons / n).read_bytes() for n in plugins.LISTS} == first
     assert record.lists == {"jsplugins.xml": False, "publish.xml": False}
     removed = uninstall(platform="linux", env=env)

@@ -129,9 +129,16 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def _put_addin(place: Layout, previous: Record | None) -> None:
+    """The add-in folder built anew; the token file of a service already running is kept (mode and all)."""
+    running = place.addin / INFO_FILE
+    kept = running.read_bytes() if running.is_file() else None
     if previous is not None and previous.addin != place.addin and is_addin(previous.addin):
         shutil.rmtree(previous.addin)          # the older version's folder, replaced by this one
     build_addin(place.addin, force=True)
+    if kept is not None:
+        fd = os.open(running, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(kept)
 
 
 def install(folder: Path | None = None, python: Path | None = None, origins: tuple[str, ...] = (),
