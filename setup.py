@@ -1,4 +1,5 @@
-"""Package list for setuptools: every package under workbook_tools/, plus the form templates and the ribbon sources.
+"""Package list for setuptools: every package under workbook_tools/, plus the form templates and the ribbon sources
+(Excel: macros/, WPS: wps/).
 
 The templates live in the top-level folder templates/ and are installed as the package
 workbook_tools.templates (mapped in pyproject.toml, [tool.setuptools.package-dir]).  The
@@ -9,4 +10,4 @@ from setuptools import find_namespace_packages, setup
 
 PACKAGES = find_namespace_packages(include=["workbook_tools", "workbook_tools.*"], exclude=["*.__pycache__"])
 
-setup(packages=[*PACKAGES, "workbook_tools.templates", "workbook_tools.excel.macros"])
+setup(packages=[*PACKAGES, "workbook_tools.templates", "workbook_tools.excel.macros", "workbook_tools.wps.addin"])

@@ -3,9 +3,10 @@
 # Noto Serif/Sans CJK SC stand in for 宋体/黑体 on Debian, Ubuntu and Kylin) and poppler-utils (pdftoppm,
 # pdftotext) for looking at printed pages (docs/forms.md), and LibreOffice Calc, which the tests use as a second
 # real reader/writer of xlsx, and Chromium with its WebDriver, in which tests/test_serve_page.py drives the page of
-# `ledger serve`.  The PDF engine itself comes from pip (typst).
+# `ledger serve`, and node, which runs the WPS add-in's scripts against a fake WPS (tests/test_wps_node.py).
+# The PDF engine itself comes from pip (typst).
 set -euo pipefail
-pkgs="fonts-noto-cjk poppler-utils libreoffice-calc-nogui chromium chromium-driver"
+pkgs="fonts-noto-cjk poppler-utils libreoffice-calc-nogui chromium chromium-driver nodejs"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

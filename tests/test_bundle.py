@@ -83,7 +83,7 @@ def test_the_bundle_holds_scripts_addin_readme_and_checksums(built) -> None:
     path, folder = built
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(["安装.cmd", "卸载.cmd", "install.ps1", "uninstall.ps1", "说明.txt", "ledger.xlam",
-                            "bundle.json", "wheels"])
+                            "WPS加载项.cmd", "install-wps.ps1", "bundle.json", "wheels"])
     manifest = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
     for name, sha in manifest["files"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha, name
@@ -97,11 +97,11 @@ def test_the_bundle_holds_scripts_addin_readme_and_checksums(built) -> None:
 @pytest.mark.network
 def test_scripts_are_in_the_encodings_windows_reads(built) -> None:
     _, folder = built
-    for cmd in ("安装.cmd", "卸载.cmd"):
+    for cmd in ("安装.cmd", "卸载.cmd", "WPS加载项.cmd"):
         data = (folder / cmd).read_bytes()
         assert data.isascii() and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
         assert b"powershell.exe" in data and b"-ExecutionPolicy Bypass" in data
-    for text in ("install.ps1", "uninstall.ps1", "说明.txt"):
+    for text in ("install.ps1", "uninstall.ps1", "说明.txt", "install-wps.ps1"):
         data = (folder / text).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf") and b"\n" not in data.replace(b"\r\n", b"")  # BOM: PowerShell 5.1, Notepad
         assert b"{{" not in data
@@ -152,3 +152,17 @@ def test_windows_markers_are_followed_that_pip_on_linux_skips(tmp_path: Path) ->
     assert missing_on_windows(wheels, "3.11") == ["colorama", "pywin32>=224"]
     wheels += [fake_wheel(tmp_path, "pywin32", "223", []), fake_wheel(tmp_path, "colorama", "0.4.6", [])]
     assert missing_on_windows(wheels, "3.11") == ["pywin32>=224"]  # too old a version counts as missing
+
+
+@pytest.mark.network
+def test_the_wps_add_in_installs_from_the_bundles_wheel(built) -> None:
+    _, folder = built
+    script = (folder / "install-wps.ps1").read_text(encoding="utf-8-sig")
+    for needed in ("wps install --folder", "FolderBrowserDialog", "wscript.exe", "workbook-tools-serve.vbs"):
+        assert needed in script, needed
+    assert "wps uninstall" in (folder / "uninstall.ps1").read_text(encoding="utf-8-sig")
+    own = next((folder / "wheels").glob("workbook_tools-*.whl"))
+    with zipfile.ZipFile(own) as wheel:
+        names = set(wheel.namelist())
+    assert {"workbook_tools/wps/addin/ribbon.xml", "workbook_tools/wps/addin/index.html",
+            "workbook_tools/wps/addin/js/ribbon.js", "workbook_tools/wps/addin/images/Help.svg"} <= names

@@ -287,3 +287,17 @@ def test_the_page_never_builds_html_from_data():
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
     page = (resources.files("workbook_tools.service") / "static" / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"<script>|https?://|//cdn", page.replace('xmlns="http://www.w3.org/2000/svg"', ""))
+
+
+def test_print_by_a9_rows_and_scan_of_the_folder_beside_the_ledger(served, ledger):
+    a9 = load_ledger(ledger).df(schema.A9)
+    picked = a9[a9["确认单号"].notna()].iloc[0]
+    status, headers, pdf = served.raw("POST", "/api/print", json.dumps(
+        body(ledger, form="11", rows=[int(picked["_row"])])).encode())
+    assert status == 200 and pdf.startswith(b"%PDF")
+    status, answer = served.post("print", body(ledger, form="7", rows=[2]))
+    assert status == 400 and answer["exit_code"] == 2
+    status, answer = served.post("print", body(ledger, form="11", rows=[1]))   # the header row: no 确认单号
+    assert status == 400 and "确认单号" in answer["message"]
+    status, answer = served.post("scan", body(ledger, folder=True))
+    assert status == 400 and "扫描结果" in answer["message"]

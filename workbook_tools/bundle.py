@@ -10,6 +10,8 @@ Built on any machine that reaches PyPI.  The zip holds, under one folder:
   and what is missing is downloaded too, until nothing is;
 * ``ledger.xlam`` — the add-in, built from the same xlwings version the wheels pin;
 * ``安装.cmd`` / ``卸载.cmd`` calling ``install.ps1`` / ``uninstall.ps1`` (Windows PowerShell 5.1);
+* ``WPS加载项.cmd`` calling ``install-wps.ps1``: ``ledger wps install`` for a folder the user picks, and the
+  service started at once (the WPS add-in itself is package data of the workbook_tools wheel);
 * ``说明.txt`` — steps, failure cases and what to ask the IT department;
 * ``bundle.json`` — versions, the Python installer expected beside the scripts (name,
   size, SHA-256; python.org's installer is not on the package registries) and every file's SHA-256.
@@ -154,7 +156,8 @@ def _placeholders(versions: tuple[str, ...]) -> dict[str, str]:
 def write_zip(output: Path, wheels: list[Path], addin: Path, versions: tuple[str, ...], xlwings_version: str) -> None:
     values = _placeholders(versions)
     texts = {"安装.cmd": "install.cmd", "卸载.cmd": "uninstall.cmd", "install.ps1": "install.ps1",
-             "uninstall.ps1": "uninstall.ps1", "说明.txt": "readme.txt"}
+             "uninstall.ps1": "uninstall.ps1", "说明.txt": "readme.txt",
+             "WPS加载项.cmd": "install-wps.cmd", "install-wps.ps1": "install-wps.ps1"}
     staged = output.with_name(output.name + ".tmp")
     with zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as z:
         for target, source in texts.items():

@@ -10,7 +10,7 @@ from workbook_tools.cli.app import app
 from workbook_tools.cli.chinese import LedgerTyper
 
 addin_app = LedgerTyper(
-    help="Excel 功能区加载项「正版化台账」（仅 Microsoft Excel；WPS 请直接用 ledger 命令）。",
+    help="Excel 功能区加载项「正版化台账」（仅 Microsoft Excel；WPS 用 ledger wps）。",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -122,7 +122,7 @@ def show_help(ctx: Context) -> Outcome:
     if commands:
         lines += ["", "其余功能请在保存并关闭工作簿后用命令行 ledger 完成：",
                   "ledger " + "、".join(commands), "（在命令后加 --help 查看说明，如 ledger init --help）"]
-    lines += ["", "安装与验收步骤见 docs/excel.md。WPS 不支持本加载项，请用网页（ledger serve）或 ledger 命令行。"]
+    lines += ["", "安装与验收步骤见 docs/excel.md。WPS 表格中的同样按钮：ledger wps install（docs/wps.md）。"]
     return Outcome(message=clip(lines, limit=MAX_LINES * 2))
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from workbook_tools.excel import live
 
 NOT_FROM_EXCEL = ("只能通过 Excel 功能区「正版化台账」的按钮调用（需要 Windows 或 macOS 上的 Microsoft Excel；"
-                  "WPS 不支持，请保存文件后使用 ledger 命令行）")
+                  "WPS 请用 ledger wps install 安装的 WPS 加载项）")
 
 
 def argument(argv: Sequence[str], name: str) -> str | None:

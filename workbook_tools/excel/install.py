@@ -109,7 +109,7 @@ def install_addin(interpreter: Path | None = None, platform: str = sys.platform,
     """Copy the add-in (`built`, else built now from this machine's xlwings) into XLSTART; write the settings file."""
     if platform not in ("win32", "darwin"):
         raise LedgerError("ledger addin install 只能在装有 Microsoft Excel 的 Windows 或 macOS 上运行；"
-                          "本机没有 Excel。WPS 用户请直接用 ledger 命令行处理保存后的台账文件。", 2)
+                          "本机没有 Excel。WPS 用户请用 ledger wps install 安装 WPS 加载项。", 2)
     interpreter = Path(interpreter or sys.executable)
     if not interpreter.is_file():
         raise LedgerError(f"找不到 Python：{interpreter}", 2)

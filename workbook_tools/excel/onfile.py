@@ -16,8 +16,8 @@ from workbook_tools.excel import live
 from workbook_tools.excel.actions import Context, Outcome, clip
 from workbook_tools.io.writer import WriteResult
 from workbook_tools.model import Finding, LedgerError
+from workbook_tools.tasks.scanning import SCAN_FOLDER, scan_folder
 
-SCAN_FOLDER = "扫描结果"   # scan files are taken from this folder next to the workbook
 Work = Callable[[Path, Context], list[str]]
 
 
@@ -100,14 +100,6 @@ def overview_work(path: Path, ctx: Context) -> list[str]:
     from workbook_tools.tasks import sheets
 
     return sheets.overview(path, ctx.today).lines
-
-
-def scan_folder(path: Path) -> Path:
-    folder = path.parent / SCAN_FOLDER
-    if not folder.is_dir():
-        raise LedgerError(f"没有找到扫描结果文件夹「{folder}」：请把终端扫描导出的 .csv/.tsv 文件放进与台账同一文件夹下的"
-                          f"「{SCAN_FOLDER}」文件夹后再点按钮")
-    return folder
 
 
 def scan_work(path: Path, ctx: Context) -> list[str]:

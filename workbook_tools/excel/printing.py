@@ -19,7 +19,7 @@ from workbook_tools.excel.actions import Context, Outcome
 from workbook_tools.forms import FORMS, FormSpec, PrintResult, form_spec
 from workbook_tools.forms.common import PrintOptions
 from workbook_tools.model import LedgerError
-from workbook_tools.tasks.printing import print_file, printed
+from workbook_tools.tasks.printing import print_file, printed, slip_numbers
 
 SLIP_FORM = 11
 
@@ -65,11 +65,7 @@ def print_slip(ctx: Context) -> Outcome:
     sheet, rows = selected_rows(ctx.book)
     if sheet != schema.A9:
         raise LedgerError(f"请在「{schema.A9}」中选中要打印确认单的安装维护记录行")
-    df = ctx.ledger()[schema.A9].df
-    numbers = [n for n in dict.fromkeys(df.loc[df["_row"].isin(rows), "确认单号"].dropna().astype(str).str.strip()) if n]
-    if not numbers:
-        raise LedgerError("选中的行没有确认单号：请先用 ledger slip --computer … 为这次上门编确认单号")
-    return _print(ctx, FORMS[SLIP_FORM], PrintOptions(ids=numbers))
+    return _print(ctx, FORMS[SLIP_FORM], PrintOptions(ids=slip_numbers(ctx.ledger(), rows)))
 
 
 def print_sheet_form(ctx: Context) -> Outcome:

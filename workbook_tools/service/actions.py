@@ -204,13 +204,27 @@ def print_(call: Call) -> Reply:
     for key, given in wanted.items():
         if given and spec.number not in FORM_OPTIONS["--" + key.replace("_", "-")]:
             raise LedgerError(f"{key} 不适用于{spec.label}", 2)
-    options = PrintOptions(ids=call.strings("ids"), year=call.number("year"), unsigned=wanted["unsigned"],
+    path, ids, ledger = call.ledger(), call.strings("ids"), None
+    if "rows" in call.body:   # 打印确认单 of a selection: the 确认单号 of these 附件9 rows (as the Excel button)
+        ledger, ids = _slip_rows(call, spec.number, path)
+    options = PrintOptions(ids=ids, year=call.number("year"), unsigned=wanted["unsigned"],
                            show_serials=wanted["show_serials"], in_use=wanted["in_use"], filled=wanted["filled"],
                            today=call.today)
-    result = print_file(call.ledger(), spec, options, progress=call.progress)
+    result = print_file(path, spec, options, ledger=ledger, progress=call.progress)
     line = printed(result, spec)
     return Reply(200, {"ok": True, "message": line, "lines": [line], "file": str(result.path), "pages": result.pages,
                        "items": result.items}, file=str(result.path), lines=[line])
+
+
+def _slip_rows(call: Call, form: int, path: Path):
+    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.tasks.printing import SLIP_FORM, slip_numbers
+
+    if form != SLIP_FORM:
+        raise LedgerError("rows 只适用于附件11（按附件9 行号打印确认单）", 2)
+    rows = {int(r) for r in call.strings("rows") if r.isdigit()}
+    ledger = load_ledger(path)
+    return ledger, slip_numbers(ledger, rows)
 
 
 def slip(call: Call) -> Reply:
@@ -245,8 +259,13 @@ def safe_name(name: str, taken: set[str]) -> str:
 
 def scan(call: Call) -> Reply:
     """导入扫描结果 with the files uploaded in the request (multipart field `files`)."""
-    from workbook_tools.tasks.scanning import scan as run
+    from workbook_tools.tasks.scanning import scan as run, scan_folder
 
+    if not call.uploads and call.flag("folder"):   # the ribbon's way: the 扫描结果 folder next to the ledger
+        path = call.ledger()
+        folder = scan_folder(path)
+        result = run(path, [folder], call.today, call.day("date"), progress=call.progress)
+        return done(result.model_copy(update={"lines": [f"扫描文件夹：{folder}", *result.lines]}))
     if not call.uploads:
         raise LedgerError("没有上传扫描文件：请选择终端扫描导出的 .csv/.tsv 文件", 2)
     if len(call.uploads) > MAX_SCAN_FILES:

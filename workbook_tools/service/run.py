@@ -5,6 +5,7 @@ add-in find the running service; it is readable by the user only and removed at 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -17,6 +18,7 @@ from workbook_tools.model import LedgerError
 from workbook_tools.service.scope import Scope
 
 HOST = "127.0.0.1"
+SCRIPT_PREFIX = "window.LEDGER_SERVE = "   # a `.js` discovery file (the WPS add-in loads it)
 
 
 def info_file() -> Path:
@@ -57,16 +59,24 @@ class Running:
         self.server = uvicorn.Server(config)
 
     def write_info(self, path: Path) -> None:
+        """The discovery file, readable by the user only: JSON, or for a `.js` path a script a local page
+        (the WPS add-in) can load with a <script> tag, defining `window.LEDGER_SERVE` as that JSON."""
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"url": self.url, "port": self.port, "token": self.token, "pid": os.getpid(),
                 "roots": [str(p) for p in (*self.scope.files, *self.scope.folders)]}
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        text = json.dumps(data, ensure_ascii=False)
+        if path.suffix.lower() == ".js":
+            text = f"{SCRIPT_PREFIX}{text};\n"
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()   # created anew, so the mode below holds even if an older file was readable by others
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
+            fh.write(text)
 
     def remove_info(self, path: Path) -> None:
         try:
-            if json.loads(path.read_text(encoding="utf-8")).get("token") == self.token:
+            text = path.read_text(encoding="utf-8")
+            if json.loads(text.removeprefix(SCRIPT_PREFIX).rstrip().rstrip(";")).get("token") == self.token:
                 path.unlink()
         except (OSError, ValueError):
             pass

@@ -40,6 +40,18 @@ def print_file(path: Path, spec: FormSpec, options: PrintOptions, ledger: Ledger
     return print_form(spec, ledger if ledger is not None else (lambda: spec.load(path)), options, target, progress)
 
 
+def slip_numbers(ledger: Ledger, rows: set[int]) -> list[str]:
+    """The 确认单号 of the 附件9 worksheet rows `rows` (打印确认单 of a selection), in order, each once."""
+    from workbook_tools import schema
+
+    df = ledger[schema.A9].df
+    numbers = df.loc[df["_row"].isin(rows), "确认单号"].dropna().astype(str).str.strip()
+    found = [n for n in dict.fromkeys(numbers) if n]
+    if not found:
+        raise LedgerError("选中的行没有确认单号：请先用 ledger slip --computer … 为这次上门编确认单号")
+    return found
+
+
 def printed(result: PrintResult, spec: FormSpec) -> str:
     what = f"（{result.note}）" if result.note else ""
     return f"已生成{spec.label} {spec.title}{what}：{result.items} 份，{result.pages} 页（PDF）"

@@ -6,8 +6,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workbook_tools.io.writer import WriteResult, write_workbook
+from workbook_tools.model import LedgerError
 from workbook_tools.progress import Progress
 from workbook_tools.tasks import Done, written
+
+SCAN_FOLDER = "扫描结果"   # 导入扫描结果 of a ribbon button takes the scan files of this folder next to the ledger
+
+
+def scan_folder(path: Path) -> Path:
+    """The 扫描结果 folder next to the ledger at `path`, refused when it does not exist."""
+    folder = path.parent / SCAN_FOLDER
+    if not folder.is_dir():
+        raise LedgerError(f"没有找到扫描结果文件夹「{folder}」：请把终端扫描导出的 .csv/.tsv 文件放进与台账同一文件夹下的"
+                          f"「{SCAN_FOLDER}」文件夹后再点按钮")
+    return folder
 
 
 def write_scan(path: Path, result, ctx, annotate: bool, propose: bool) -> WriteResult:

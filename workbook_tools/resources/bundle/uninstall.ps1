@@ -1,4 +1,4 @@
-# 正版化台账工具：卸载 Excel 加载项、配置文件和 安装.cmd 创建的虚拟环境（不卸载 Python 本身，不动任何台账文件）
+# 正版化台账工具：卸载 Excel 加载项、WPS 加载项、配置文件和 安装.cmd 创建的虚拟环境（不卸载 Python 本身，不动任何台账文件）
 param([string]$Target = (Join-Path $env:LOCALAPPDATA "workbook_tools"))
 $ErrorActionPreference = "Stop"
 function Step([string]$Text) { Write-Host ""; Write-Host $Text -ForegroundColor Cyan }
@@ -15,7 +15,12 @@ Step "[第 3 步] 删除配置文件"
 $Conf = Join-Path $env:USERPROFILE ".ledger"
 if (Test-Path $Conf) { Remove-Item -Recurse -Force $Conf; Write-Host ("  已删除 " + $Conf) } else { Write-Host "  配置不存在，跳过" }
 
-Step "[第 4 步] 删除虚拟环境"
+Step "[第 4 步] 卸载 WPS 加载项（若用「WPS加载项.cmd」安装过）"
+$VenvPython = Join-Path $Target "venv\Scripts\python.exe"
+$Record = Join-Path $env:LOCALAPPDATA "workbook_tools\wps-install.json"
+if ((Test-Path $VenvPython) -and (Test-Path $Record)) { & $VenvPython -m workbook_tools wps uninstall } else { Write-Host "  未安装，跳过" }
+
+Step "[第 5 步] 删除虚拟环境"
 if (Test-Path $Target) { Remove-Item -Recurse -Force $Target; Write-Host ("  已删除 " + $Target) } else { Write-Host "  虚拟环境不存在，跳过" }
 
 Write-Host ""

@@ -1,0 +1,70 @@
+"""Helpers of the WPS add-in tests: the add-in built, `ledger serve` started as the login launcher starts it,
+and the add-in's scripts run under node against a fake WPS (tests/wps_harness.js)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+HARNESS = ROOT / "tests" / "wps_harness.js"
+NODE = shutil.which("node")
+
+
+def sheet_names(path: Path) -> list[str]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+class Service:
+    """`python -m workbook_tools serve --no-browser --info-file <info> <folder>` in a child process."""
+
+    def __init__(self, folder: Path, info: Path | None, env: dict | None = None):
+        argv = [sys.executable, "-m", "workbook_tools", "serve", "--no-browser", str(folder)]
+        if info is not None:
+            argv[5:5] = ["--info-file", str(info)]
+        self.info = info
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env={**os.environ, **(env or {})})
+        self.url = self.proc.stdout.readline().strip()
+        assert self.url.startswith("http://127.0.0.1:"), self.proc.stderr.read()
+        self.port = int(self.url.split(":")[2].split("/")[0])
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def run(addin: Path, tmp: Path, workbook: Path, tag: str, **scenario) -> dict:
+    """One click of the button `tag` on `workbook` (open in the fake WPS); what the add-in did."""
+    names = sheet_names(workbook)
+    data = {"addin": str(addin), "tag": tag, "answers": [],
+            "book": {"path": str(workbook), "sheets": names, "activeSheet": names[0],
+                     **scenario.pop("book", {})}, **scenario}
+    file = tmp / f"scenario-{time.monotonic_ns()}.json"
+    file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([NODE, str(HARNESS), str(file)], capture_output=True, text=True, timeout=600)
+    out = json.loads(done.stdout)
+    assert done.returncode == 0 and "error" not in out, (out.get("error"), done.stderr)
+    return out
+
+
+def events(out: dict, *names: str) -> list[dict]:
+    return [e for e in out["log"] if e["event"] in names]
+
+
+def first(out: dict, event: str, path: str | None = None) -> int:
+    """Index in the log of the first `event` (a request to `path`)."""
+    return next(i for i, e in enumerate(out["log"]) if e["event"] == event and (path is None or e.get("path") == path))

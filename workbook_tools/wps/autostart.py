@@ -1,0 +1,59 @@
+"""`ledger serve` started at login: a hidden .vbs launcher in the Windows Startup folder, an XDG autostart entry on Linux.
+
+The service the add-in talks to must run whenever WPS does.  A real Windows shortcut (.lnk) cannot be
+written portably, so the Startup folder gets a small VBScript that runs the command with a hidden
+window (a .cmd would leave a console window open all day).  Kylin (UKUI), UOS (DDE), GNOME, KDE and
+Xfce all start the `.desktop` entries of ~/.config/autostart at login.
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+LAUNCHER = "workbook-tools-serve"          # file name (ASCII) of the .vbs / .desktop launcher
+SHOWN_NAME = "正版化台账本机服务"
+DESKTOP_RESERVED = set(' \t\n"\'\\><~|&;$*?#()`')
+
+
+def serve_argv(python: Path, folder: Path, info: Path, origins: tuple[str, ...] = ()) -> list[str]:
+    """The command the launcher runs: the service on `folder`, its discovery file `info` inside the add-in."""
+    allow = [part for origin in origins for part in ("--allow-origin", origin)]
+    return [str(python), "-m", "workbook_tools", "serve", "--no-browser", "--info-file", str(info), *allow, str(folder)]
+
+
+def _desktop_arg(arg: str) -> str:
+    """One argument of an Exec key (Desktop Entry Specification 1.5, «The Exec key»)."""
+    if arg and not DESKTOP_RESERVED & set(arg):
+        quoted = arg
+    else:
+        quoted = '"' + "".join("\\" + c if c in '"`$\\' else c for c in arg) + '"'
+    return quoted.replace("\\", "\\\\").replace("%", "%%")   # the string escape, then field codes
+
+
+def desktop_entry(argv: list[str]) -> str:
+    return "\n".join([
+        "[Desktop Entry]", "Type=Application", f"Name={SHOWN_NAME}",
+        "Comment=WPS 加载项「正版化台账」使用的本机服务（ledger wps install 生成，ledger wps uninstall 删除）",
+        "Exec=" + " ".join(_desktop_arg(a) for a in argv), "Terminal=false", "NoDisplay=true",
+        "X-GNOME-Autostart-enabled=true", ""])
+
+
+def vbs_launcher(argv: list[str]) -> bytes:
+    """VBScript running the command hidden; UTF-16 with a BOM, so Windows Script Host reads Chinese paths."""
+    command = subprocess.list2cmdline(argv).replace('"', '""')
+    text = "\r\n".join([
+        f"' {SHOWN_NAME}：登录时在后台启动 ledger serve，供 WPS 加载项「正版化台账」使用。",
+        "' 由 ledger wps install 生成，ledger wps uninstall 删除。",
+        'Set shell = CreateObject("WScript.Shell")',
+        f'shell.Run "{command}", 0, False', ""])
+    return "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
+
+
+def launcher(platform: str, argv: list[str]) -> bytes:
+    if platform == "win32":
+        return vbs_launcher(argv)
+    return desktop_entry(argv).encode("utf-8")
+
+
+def launcher_name(platform: str) -> str:
+    return f"{LAUNCHER}.vbs" if platform == "win32" else f"{LAUNCHER}.desktop"
