@@ -301,11 +301,40 @@ def test_option_errors_are_one_chinese_line(capsys, args):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0]) and not any(w in lines[0] for w in ENGLISH)
 
 
+def _command_paths(command, prefix=()):
+    yield prefix
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*prefix, name))
+
+
 def test_help_pages_have_no_english_frame(capsys):
-    for args in (("--help",), ("install", "--help"), ("addin", "--help")):
-        _, out, _ = run_cli(capsys, *args)
+    import typer
+
+    from workbook_tools.cli import app, load_commands
+
+    load_commands()
+    paths = list(_command_paths(typer.main.get_command(app)))
+    assert ("bundle", "windows") in paths and ("wps", "install") in paths
+    for path in paths:
+        _, out, _ = run_cli(capsys, *path, "--help")
+        assert out.startswith("用法："), (path, out)
         assert not any(w in out for w in ("Usage:", "Options", "Commands", "Arguments", "Show this message",
-                                          "[default:", "[required]")), out
+                                          "[default:", "[required]", "list[")), (path, out)
+        usage = out.splitlines()[0]
+        assert not re.search(r"[{}]|\b(path|paths|form)\b", usage), (path, usage)
+
+
+def test_help_columns_line_up_in_a_terminal(capsys):
+    import unicodedata
+
+    def width(text):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    _, out, _ = run_cli(capsys, "scan", "--help")
+    lines = out.splitlines()
+    ledger = next(line for line in lines if "台账工作簿路径" in line)
+    files = next(line for line in lines if "扫描文件（CSV）" in line)
+    assert width(ledger[:ledger.index("台账工作簿路径")]) == width(files[:files.index("扫描文件（CSV）")])
 
 
 def test_scan_version_advice_follows_the_software_type(tmp_path):

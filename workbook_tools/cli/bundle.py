@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from workbook_tools.cli.app import app
+from workbook_tools.cli.chinese import LedgerTyper
 
-bundle_app = typer.Typer(help="生成离线安装包（在能访问 PyPI 的电脑上运行）。", no_args_is_help=True, rich_markup_mode=None)
+bundle_app = LedgerTyper(help="生成离线安装包（在能访问 PyPI 的电脑上运行）。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(bundle_app, name="bundle")
 
 DEFAULT_CACHE = Path.home() / ".cache" / "workbook_tools" / "wheels"

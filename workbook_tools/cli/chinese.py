@@ -8,8 +8,10 @@ one Chinese line by `usage_message` (called by cli.main).
 """
 from __future__ import annotations
 
+import inspect
 import re
 import typing
+import unicodedata
 from enum import Enum
 from pathlib import Path
 
@@ -36,9 +38,17 @@ WORDS = (
     (re.compile(r"<int>"), "<整数>"),
     (re.compile(r"<float>"), "<数字>"),
     (re.compile(r"<path>"), "<路径>"),
+    (re.compile(r"<list\[str\]>"), "<文本>"),
+    (re.compile(r"<list\[int\]>"), "<整数>"),
+    (re.compile(r"<list\[float\]>"), "<数字>"),
+    (re.compile(r"<list\[Path\]>"), "<路径>"),
     (re.compile(r"\[OPTIONS\]"), "[选项]"),
     (re.compile(r"COMMAND \[ARGS\]\.\.\."), "命令 [参数]..."),
 )
+# Arguments by their Chinese names in usage lines and the 参数 section ("{path}" is typer's own form).
+ARGUMENTS = {"path": "台账", "paths": "台账", "form": "表单", "computer": "计算机编号", "software": "软件编号",
+             "scan_files": "扫描文件"}
+ARGUMENT = re.compile(r"(?<![\w-])[{\[]?(" + "|".join(ARGUMENTS) + r")[}\]]?(?=\.\.\.| |$)")
 SUMMARY_END = re.compile(r"[。；]")
 SUMMARY_MAX = 48
 
@@ -59,19 +69,39 @@ def summary(help_text: str | None) -> str | None:
     return first
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _arguments(text: str, first: bool = False) -> str:
+    """`{path}` / `[paths]` / a 参数 row's leading `path` → the argument's Chinese name, keeping [] of optional ones."""
+    def name(m: re.Match) -> str:
+        label = ARGUMENTS[m.group(1)]
+        return f"[{label}]" if m.group(0).startswith("[") else label
+    return ARGUMENT.sub(name, text, count=1) if first else ARGUMENT.sub(name, text)
+
+
 _Context = TyperCommand.context_class
 _Formatter = _Context.formatter_class
 
 
 class ChineseFormatter(_Formatter):  # type: ignore[misc, valid-type]
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, chinese(args), "用法：" if prefix is None else prefix)
+        super().write_usage(prog, _arguments(chinese(args)), "用法：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{SECTIONS.get(heading, heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(chinese(a), chinese(b)) for a, b in rows], col_max, col_spacing)
+        rows = [(_arguments(chinese(a), first=True), chinese(b)) for a, b in rows]
+        # Click aligns the second column by len(); a Chinese character takes two columns of a terminal.
+        formatting = inspect.getmodule(_Formatter.write_dl)
+        narrow = formatting.term_len
+        formatting.term_len = _display_width
+        try:
+            super().write_dl(rows, col_max, col_spacing)
+        finally:
+            formatting.term_len = narrow
 
 
 class ChineseContext(_Context):  # type: ignore[misc, valid-type]
