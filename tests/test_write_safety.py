@@ -273,3 +273,35 @@ def test_the_next_command_cleans_up_and_says_so_in_one_line(tmp_path, capsys):
     assert not orphan.exists() and not partial.exists()
     assert [line for line in err.splitlines() if line.startswith("提示：")] == [
         f"提示：已清理上次中断留下的临时文件 2 个：{orphan.name}、{partial.name}"]
+
+
+class _FakeKernel32:
+    """ReplaceFileW's contract as far as the call goes: (replaced, replacement, backup, flags, …) → BOOL."""
+
+    def __init__(self, succeed: bool):
+        self.succeed, self.calls = succeed, []
+
+    def ReplaceFileW(self, replaced, replacement, backup, flags, exclude, reserved):  # noqa: N802 - the Win32 name
+        self.calls.append((replaced, replacement, backup, flags))
+        if not self.succeed:
+            return 0
+        os.replace(replacement, replaced)
+        return 1
+
+
+@pytest.mark.parametrize("succeed", [True, False])
+def test_windows_replace_calls_replacefilew_with_the_original_first(tmp_path, monkeypatch, succeed):
+    import ctypes
+    import types
+
+    kernel32 = _FakeKernel32(succeed)
+    monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(kernel32=kernel32), raising=False)
+    monkeypatch.setattr(safety.time, "sleep", lambda _s: None)
+    original, temp = tmp_path / "台账.xlsx", tmp_path / ".台账.tmp"
+    original.write_bytes(b"old")
+    temp.write_bytes(b"new")
+    assert safety._replace_file_w(temp, original) is succeed
+    # the file that keeps its identity (ACL, owner) is the first argument; no backup file, IGNORE_MERGE_ERRORS
+    assert kernel32.calls[0] == (str(original), str(temp), None, 0x2)
+    assert len(kernel32.calls) == (1 if succeed else safety.REPLACE_RETRIES)
+    assert original.read_bytes() == (b"new" if succeed else b"old")
