@@ -5,11 +5,13 @@ import re
 import tomllib
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].strip().lower()
+    return Requirement(requirement).name.lower()
 
 
 def test_every_declared_dependency_is_explained():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import re
 import typing
-import unicodedata
 from enum import Enum
 from pathlib import Path
 
@@ -34,14 +33,11 @@ WORDS = (
     (re.compile(r"\bFLOAT\b"), "数字"),
     (re.compile(r"\bTEXT\b"), "文本"),
     (re.compile(r"\bPATH\b"), "路径"),
+    (re.compile(r"<list\[(\w+)\]>"), lambda m: f"<{m.group(1).lower()}>"),  # a repeatable option: as one value
     (re.compile(r"<str>"), "<文本>"),
     (re.compile(r"<int>"), "<整数>"),
     (re.compile(r"<float>"), "<数字>"),
     (re.compile(r"<path>"), "<路径>"),
-    (re.compile(r"<list\[str\]>"), "<文本>"),
-    (re.compile(r"<list\[int\]>"), "<整数>"),
-    (re.compile(r"<list\[float\]>"), "<数字>"),
-    (re.compile(r"<list\[Path\]>"), "<路径>"),
     (re.compile(r"\[OPTIONS\]"), "[选项]"),
     (re.compile(r"COMMAND \[ARGS\]\.\.\."), "命令 [参数]..."),
 )
@@ -69,20 +65,17 @@ def summary(help_text: str | None) -> str | None:
     return first
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _arguments(text: str, first: bool = False) -> str:
+def _arguments(text: str) -> str:
     """`{path}` / `[paths]` / a 参数 row's leading `path` → the argument's Chinese name, keeping [] of optional ones."""
     def name(m: re.Match) -> str:
         label = ARGUMENTS[m.group(1)]
         return f"[{label}]" if m.group(0).startswith("[") else label
-    return ARGUMENT.sub(name, text, count=1) if first else ARGUMENT.sub(name, text)
+    return ARGUMENT.sub(name, text)
 
 
 _Context = TyperCommand.context_class
 _Formatter = _Context.formatter_class
+_FORMATTING = inspect.getmodule(_Formatter.write_dl)  # click's formatting module, whose term_len aligns columns
 
 
 class ChineseFormatter(_Formatter):  # type: ignore[misc, valid-type]
@@ -93,15 +86,15 @@ class ChineseFormatter(_Formatter):  # type: ignore[misc, valid-type]
         self.write(f"{'':>{self.current_indent}}{SECTIONS.get(heading, heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        rows = [(_arguments(chinese(a), first=True), chinese(b)) for a, b in rows]
+        from rich.cells import cell_len  # noqa: PLC0415 - only help pages need it
+
+        rows = [(_arguments(chinese(a)), chinese(b)) for a, b in rows]
         # Click aligns the second column by len(); a Chinese character takes two columns of a terminal.
-        formatting = inspect.getmodule(_Formatter.write_dl)
-        narrow = formatting.term_len
-        formatting.term_len = _display_width
+        narrow, _FORMATTING.term_len = _FORMATTING.term_len, cell_len
         try:
             super().write_dl(rows, col_max, col_spacing)
         finally:
-            formatting.term_len = narrow
+            _FORMATTING.term_len = narrow
 
 
 class ChineseContext(_Context):  # type: ignore[misc, valid-type]
