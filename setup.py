@@ -10,4 +10,4 @@ from setuptools import find_namespace_packages, setup
 
 PACKAGES = find_namespace_packages(include=["workbook_tools", "workbook_tools.*"], exclude=["*.__pycache__"])
 
-setup(packages=[*PACKAGES, "workbook_tools.templates", "workbook_tools.excel.macros", "workbook_tools.wps.addin"])
+setup(packages=[*PACKAGES, "workbook_tools.templates", "workbook_tools.dist.excel.macros", "workbook_tools.dist.wps.addin"])

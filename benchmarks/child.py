@@ -44,8 +44,8 @@ def peer(a: dict) -> str:
 
 
 def cli(a: dict) -> str:
-    """`ledger ARGS` through workbook_tools.cli.main; stdout to /dev/null unless captured."""
-    from workbook_tools.cli import main
+    """`ledger ARGS` through workbook_tools.faces.cli.main; stdout to /dev/null unless captured."""
+    from workbook_tools.faces.cli import main
 
     out = io.StringIO() if a.get("capture") else open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     err = io.StringIO()

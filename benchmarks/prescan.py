@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from workbook_tools import schema  # noqa: E402
-from workbook_tools.io.extent import SheetGuard  # noqa: E402
+from workbook_tools.core import schema  # noqa: E402
+from workbook_tools.read.extent import SheetGuard  # noqa: E402
 
 
 def _names(path: Path) -> list[str]:

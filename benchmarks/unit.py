@@ -45,8 +45,8 @@ def _meta_path(path: Path) -> Path:
 
 
 def _count(spec: UnitSpec, path: Path, seconds: float) -> UnitInfo:
-    from workbook_tools import schema
-    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.core import schema
+    from workbook_tools.read.reader import load_ledger
 
     ledger = load_ledger(path)
     slips = sorted(ledger.df(schema.A11)["确认单号"].dropna().unique().tolist())
@@ -128,7 +128,7 @@ def display_name(name: str, kind: str, version: str | None) -> str:
 
 
 def _name_rules(ledger) -> list[dict]:
-    from workbook_tools import schema
+    from workbook_tools.core import schema
 
     a7 = ledger.df(schema.A7)
     return [{"顺序": i, "匹配字段": "DisplayName", "匹配方式": "等于", "匹配内容": display_name(n, k, v), "动作": "对应",
@@ -137,9 +137,9 @@ def _name_rules(ledger) -> list[dict]:
 
 
 def _add_rules(path: Path, rules: list[dict]) -> None:
-    from workbook_tools import schema
-    from workbook_tools.io.writer import write_workbook
-    from workbook_tools.model import Change
+    from workbook_tools.core import schema
+    from workbook_tools.files.writer import write_workbook
+    from workbook_tools.core.model import Change
 
     def edit(book) -> list[Change]:
         rows = book.table(schema.NAME_MAP).append_rows(rules)
@@ -163,8 +163,8 @@ def _scan_rows(host: str, live, names: dict[str, str], i: int) -> list[tuple]:
 
 
 def _write_scans(info: UnitInfo, folder: Path) -> int:
-    from workbook_tools import events, schema
-    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.core import events, schema
+    from workbook_tools.read.reader import load_ledger
 
     ledger = load_ledger(info.path)
     a7 = ledger.df(schema.A7)
@@ -198,7 +198,7 @@ def ensure_scans(info: UnitInfo, log=print) -> ScanSet:
 
 
 def build_scans(info: UnitInfo) -> None:
-    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.read.reader import load_ledger
 
     base = _scan_base(info)
     ledger_path, folder = base.with_suffix(".xlsx"), base.with_name(base.name + "s")

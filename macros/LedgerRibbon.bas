@@ -1,7 +1,7 @@
 Attribute VB_Name = "LedgerRibbon"
 ' Ribbon callbacks of the ledger add-in (customUI14.xml).
 ' Every button names its action in its tag attribute; the Python side
-' (workbook_tools.excel.dispatch) decides what the action does.
+' (workbook_tools.faces.excel.dispatch) decides what the action does.
 ' Keep this module ASCII: the VBA project uses code page 1252, so Chinese
 ' text is built from UTF-16 code points by Zh().
 Option Explicit
@@ -19,7 +19,7 @@ Public Sub OnLedgerButton(control As IRibbonControl)
         Exit Sub
     End If
     On Error GoTo NotStarted
-    RunPython "import workbook_tools.excel as x; x.dispatch('" & control.Tag & "')"
+    RunPython "import workbook_tools.faces.excel as x; x.dispatch('" & control.Tag & "')"
     Exit Sub
 NotStarted:
     ' Excel could not start cmd.exe/Python: often an ASR rule or antivirus macro protection

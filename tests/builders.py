@@ -15,10 +15,10 @@ from pathlib import Path
 
 from openpyxl.workbook import Workbook
 
-from workbook_tools import schema
-from workbook_tools.create import build_workbook
-from workbook_tools.io.sheets import append_rows, last_data_row, sheet_map, write_cell
-from workbook_tools.schema import Kind
+from workbook_tools.core import schema
+from workbook_tools.files.create import build_workbook
+from workbook_tools.xlsx.newbook import append_rows, last_data_row, sheet_map, write_cell
+from workbook_tools.core.schema import Kind
 
 SettingValue = str | float | int | dt.date | None
 
@@ -139,7 +139,7 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
     """Run `ledger ARGS` in-process: (exit status, stdout, stderr)."""
     import pytest
 
-    from workbook_tools.cli import main
+    from workbook_tools.faces.cli import main
 
     with pytest.raises(SystemExit) as exc:
         main([str(a) for a in args])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools.io.package import Package
-from workbook_tools.io.workbookxml import WorkbookXml
+from workbook_tools.xlsx.package import Package
+from workbook_tools.xlsx.workbookxml import WorkbookXml
 
 PartEdit = Callable[[bytes], bytes]
 

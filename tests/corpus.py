@@ -24,8 +24,8 @@ from builders import make_ledger
 from conftest import rewrite_parts, sheet_parts
 from test_scan_data import scan_unit
 
-from workbook_tools import schema
-from workbook_tools.io.reader import read_raw
+from workbook_tools.core import schema
+from workbook_tools.read.reader import read_raw
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

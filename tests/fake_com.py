@@ -3,7 +3,7 @@
 Run as a script in its own process (tests/test_excel_com.py): it makes `sys.platform`
 "win32", puts stand-ins for pywin32's modules (pywintypes, win32api, pythoncom,
 win32com.client, …) and for `ctypes.windll`/`oledll` in place, imports xlwings (which then
-loads its Windows engine), and calls `workbook_tools.excel.dispatch(tag)` with the
+loads its Windows engine), and calls `workbook_tools.faces.excel.dispatch(tag)` with the
 command-line arguments the add-in's VBA passes (`--wb=… --from_xl=1 --hwnd=…`).
 
 The fake Excel implements only the members xlwings touches.  Every COM round trip (a
@@ -228,7 +228,7 @@ class FakeSheets(CDispatch):
 
 class FakeBook(CDispatch):
     def __init__(self, app: FakeExcel, path: Path) -> None:
-        from workbook_tools.io.reader import read_raw
+        from workbook_tools.read.reader import read_raw
 
         self._app, self._path, self._cells_read = app, path, 0
         raw, names = read_raw(path)
@@ -354,7 +354,7 @@ def main(path: str, tag: str, calculation: int) -> None:
 
     import pandas  # noqa: F401
 
-    import workbook_tools.excel as excel
+    import workbook_tools.faces.excel as excel
 
     install_pywin32()
     sys.platform = "win32"

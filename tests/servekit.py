@@ -10,10 +10,10 @@ import sys
 import threading
 from pathlib import Path
 
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.writer import write_workbook
-from workbook_tools.model import Change
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.core.model import Change
 
 TODAY = dt.date(2026, 11, 20)
 LATER = dt.date(2026, 11, 30)
@@ -70,7 +70,7 @@ class Served:
     """A `Running` service in a thread for one test module."""
 
     def __init__(self, roots: list[Path]):
-        from workbook_tools.service.run import Running
+        from workbook_tools.faces.service.run import Running
 
         self.running = Running(roots)
         self.thread = self.running.start_thread()
@@ -134,7 +134,7 @@ def scan_files(path: Path, count: int) -> list[tuple[str, bytes]]:
 
 
 def rename_unit(path: Path, name: str) -> None:
-    from workbook_tools.rollup import SettingChange, write_settings
+    from workbook_tools.ops.rollup import SettingChange, write_settings
 
     write_workbook(path, lambda book: write_settings(book, [SettingChange(key="单位名称", old=None, new=name)]), "准备")
 

@@ -17,9 +17,9 @@ import pytest
 import vba_host
 from vba_host import Windows
 
-from workbook_tools.excel import addin, install
-from workbook_tools.excel.actions import ACTIONS
-from workbook_tools.excel.caller import argument, started_by_excel
+from workbook_tools.dist.excel import addin, install
+from workbook_tools.faces.excel.actions import ACTIONS
+from workbook_tools.faces.excel.caller import argument, started_by_excel
 
 ROOT = Path(__file__).resolve().parents[1]
 RIBBON_DATA = Path(__file__).resolve().parent / "data" / "ribbon"
@@ -97,7 +97,7 @@ def excel_with_ledger(built: Path, machine: Windows, name: str = LEDGER):
 def expected_command(tag: str, name: str = LEDGER) -> re.Pattern[str]:
     python_dir = str(PureWindowsPath(PYTHON).parent)
     sys_path = f"False;{LEDGER_DIR}\\{name};{XLSTART}\\ledger.xlam;;;;".replace("\\", "\\\\")
-    statement = f"import workbook_tools.excel as x; x.dispatch('{tag}')"
+    statement = f"import workbook_tools.faces.excel as x; x.dispatch('{tag}')"
     text = (f'cmd.exe /C C: & cd "{python_dir}" & "{PYTHON}" -B -c '
             f'"import xlwings.utils;xlwings.utils.prepare_sys_path(\\"{sys_path}\\"); {statement}"  '
             f'--wb="{name}" --from_xl=1 --app="{Windows.excel_path}\\Microsoft Excel" --hwnd="4242" '
@@ -114,7 +114,7 @@ def test_a_click_runs_exactly_the_expected_command_line(tag: str, built: Path, m
 
 def test_the_command_line_runs_dispatch_with_the_ledger_folder_off_sys_path(
         built: Path, machine: Windows, monkeypatch: pytest.MonkeyPatch) -> None:
-    import workbook_tools.excel as excel
+    import workbook_tools.faces.excel as excel
 
     vba_host.click(excel_with_ledger(built, machine), "check")
     args = vba_host.command_line_args(machine.commands[0])

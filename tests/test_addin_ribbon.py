@@ -8,8 +8,8 @@ import defusedxml.ElementTree as SafeET
 import pytest
 from pydantic import ValidationError
 
-from workbook_tools.excel import addin, install
-from workbook_tools.excel.actions import ACTIONS, GROUP_IDS, Action, Group, Outcome
+from workbook_tools.dist.excel import addin, install
+from workbook_tools.faces.excel.actions import ACTIONS, GROUP_IDS, Action, Group, Outcome
 
 MACROS = Path(__file__).resolve().parents[1] / "macros"
 NS = {"ui": addin.CUSTOMUI_NS}
@@ -97,7 +97,7 @@ def test_vba_is_ascii_and_its_code_points_are_chinese_text(vba: str) -> None:
 def test_the_python_statement_built_by_vba_calls_dispatch(vba: str, monkeypatch: pytest.MonkeyPatch) -> None:
     template = re.search(r'RunPython "(.*)"\s*$', vba, re.MULTILINE).group(1)
     assert '"' not in template.replace('" & control.Tag & "', "")  # single quotes only inside
-    import workbook_tools.excel as excel
+    import workbook_tools.faces.excel as excel
     called = []
     monkeypatch.setattr(excel, "dispatch", lambda tag: called.append(tag))
     for tag in ACTIONS:

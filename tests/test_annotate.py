@@ -9,11 +9,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from builders import clean_unit, make_ledger
-from workbook_tools import schema
-from workbook_tools.annotate import AUTHOR, HIGHLIGHT, ORIGINAL_FILL, annotate
-from workbook_tools.cli import main
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.model import Severity
+from workbook_tools.core import schema
+from workbook_tools.ops.annotate import AUTHOR, HIGHLIGHT, ORIGINAL_FILL, annotate
+from workbook_tools.faces.cli import main
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.core.model import Severity
 from workbook_tools.rules import run_check
 
 TODAY = dt.date(2026, 3, 1)

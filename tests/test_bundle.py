@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from workbook_tools import bundle
-from workbook_tools.wheels import missing_on_windows
+from workbook_tools.dist import bundle
+from workbook_tools.dist.wheels import missing_on_windows
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bundle-wheels"
@@ -164,5 +164,5 @@ def test_the_wps_add_in_installs_from_the_bundles_wheel(built) -> None:
     own = next((folder / "wheels").glob("workbook_tools-*.whl"))
     with zipfile.ZipFile(own) as wheel:
         names = set(wheel.namelist())
-    assert {"workbook_tools/wps/addin/ribbon.xml", "workbook_tools/wps/addin/index.html",
-            "workbook_tools/wps/addin/js/ribbon.js", "workbook_tools/wps/addin/images/Help.svg"} <= names
+    assert {"workbook_tools/dist/wps/addin/ribbon.xml", "workbook_tools/dist/wps/addin/index.html",
+            "workbook_tools/dist/wps/addin/js/ribbon.js", "workbook_tools/dist/wps/addin/images/Help.svg"} <= names

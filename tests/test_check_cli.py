@@ -8,7 +8,7 @@ import re
 import pytest
 
 from builders import clean_unit, make_ledger, run_cli
-from workbook_tools.io.reader import file_sha256
+from workbook_tools.read.reader import file_sha256
 from workbook_tools.rules import CODES
 
 FINDING_KEYS = {"rule", "severity", "sheet", "row", "column", "cell", "message"}

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from workbook_tools.create import build_workbook
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.files.create import build_workbook
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import run_check
 
 demo = pytest.importorskip("workbook_tools.demo")

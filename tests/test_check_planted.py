@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from builders import clean_unit, make_ledger
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import run_check
 
 TODAY = dt.date(2026, 3, 1)

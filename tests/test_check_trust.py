@@ -10,14 +10,14 @@ import pytest
 from builders import clean_unit, make_ledger, run_cli
 from test_year import transfer, unit
 
-from workbook_tools import registers, schema
-from workbook_tools.clauses import clause
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.model import LedgerError
-from workbook_tools.operations import Install, apply_operation, plan_baseline, plan_install
-from workbook_tools.rollup import apply_rollup
+from workbook_tools.core import registers, schema
+from workbook_tools.core.clauses import clause
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.core.model import LedgerError
+from workbook_tools.ops.operations import Install, apply_operation, plan_baseline, plan_install
+from workbook_tools.ops.rollup import apply_rollup
 from workbook_tools.rules import run_check
-from workbook_tools.stats import compute_stats
+from workbook_tools.ops.stats import compute_stats
 
 D = dt.date
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
@@ -310,7 +310,7 @@ def _command_paths(command, prefix=()):
 def test_help_pages_have_no_english_frame(capsys):
     import typer
 
-    from workbook_tools.cli import app, load_commands
+    from workbook_tools.faces.cli import app, load_commands
 
     load_commands()
     paths = list(_command_paths(typer.main.get_command(app)))
@@ -369,14 +369,14 @@ def test_version_taken_by_a_regex_of_its_own(tmp_path, mode, pattern):
 
 
 def test_plan_total_counts_every_licence_and_says_what_the_amount_leaves_out():
-    from workbook_tools.plan import total_values
+    from workbook_tools.ops.plan import total_values
 
     rows = [{"许可数": 3.0, "合计": 3600.0}, {"许可数": 2.0, "合计": None}, {"许可数": 1.0, "合计": 800.0}]
     row = total_values(rows)
     # 合计 covers the 4 priced licences; the note says so and names the 2 without a price
     assert (row["许可数"], row["合计"]) == (6.0, 4400.0) and "2" in row["备注"] and "4" in row["备注"]
     assert total_values(rows[:1])["备注"] == "ledger plan 建议"
-    from workbook_tools.plan import plan_totals
+    from workbook_tools.ops.plan import plan_totals
 
     totals = plan_totals(rows)
     assert (totals.licences, totals.priced_licences, totals.unpriced_licences, totals.unpriced_rows, totals.amount) == (

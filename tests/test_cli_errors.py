@@ -17,7 +17,7 @@ from builders import make_ledger
 from test_hostile import HOSTILE, xml_bomb
 from test_lossless import X14_VALIDATION, with_ext
 
-from workbook_tools import schema
+from workbook_tools.core import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

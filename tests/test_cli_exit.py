@@ -45,7 +45,7 @@ def test_an_internal_error_shows_no_library_text(capsys, monkeypatch, tmp_path):
     def broken(*_args, **_kw):
         raise RuntimeError("something English went wrong")
 
-    monkeypatch.setattr("workbook_tools.io.reader.load_ledger", broken)
+    monkeypatch.setattr("workbook_tools.read.reader.load_ledger", broken)
     code, _, err = run_cli(capsys, "check", path)
     assert code == 2 and "RuntimeError" in one_line(err) and "English" not in err
 
@@ -58,17 +58,17 @@ def test_os_errors_have_their_own_message(capsys, monkeypatch, tmp_path, number,
     def failing(*_args, **_kw):
         raise OSError(number, os.strerror(number), str(path))
 
-    monkeypatch.setattr("workbook_tools.io.reader.load_ledger", failing)
+    monkeypatch.setattr("workbook_tools.read.reader.load_ledger", failing)
     code, _, err = run_cli(capsys, "check", path)
     line = one_line(err)
     assert code == 2 and words in line and path.name in line
 
 
 def test_debug_shows_the_details(capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr("workbook_tools.io.reader.load_ledger",
+    monkeypatch.setattr("workbook_tools.read.reader.load_ledger",
                         lambda *_a, **_k: (_ for _ in ()).throw(RuntimeError("details")))
     with pytest.raises(RuntimeError):
-        from workbook_tools.cli import main
+        from workbook_tools.faces.cli import main
 
         main(["--debug", "check", str(make_ledger(tmp_path, **clean_unit()))])
 

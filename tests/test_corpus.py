@@ -22,10 +22,10 @@ from conftest import sheet_parts
 from corpus import FORMULA, PRODUCERS, TODAY
 from test_scan_data import ASSET_COLUMNS, SAMPLES
 
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.writer import write_workbook
-from workbook_tools.model import Change
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.core.model import Change
 from workbook_tools.scan.propose import SUGGESTION_SHEET, SUGGESTIONS
 
 GENERATED = {schema.RESULTS, schema.A5, "概览", SUGGESTIONS}
@@ -66,7 +66,7 @@ def parts(path: Path) -> dict[str, bytes]:
 
 def ownable(path: Path) -> set[str]:
     """Parts any write may change: schema and generated sheets, their notes and tables, shared parts."""
-    from workbook_tools.io.package import Package, rels_name
+    from workbook_tools.xlsx.package import Package, rels_name
 
     pkg = Package.open(path)
     try:
@@ -82,7 +82,7 @@ def ownable(path: Path) -> set[str]:
 
 def generated_parts(path: Path) -> set[str]:
     """Parts reachable from the generated sheets (a rebuild may replace them)."""
-    from workbook_tools.io.package import Package, rels_name
+    from workbook_tools.xlsx.package import Package, rels_name
 
     pkg = Package.open(path)
     try:
@@ -172,7 +172,7 @@ def test_a_ledger_resaved_by_libreoffice_checks_and_rolls_up_like_the_original(t
 
     from corpus import base, libreoffice
 
-    from workbook_tools.rollup import compute_rollup
+    from workbook_tools.ops.rollup import compute_rollup
     from workbook_tools.rules import run_check
 
     original, resaved = base(tmp_path / "原"), libreoffice(tmp_path / "另存")

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook_tools import demo, presets, schema
-from workbook_tools.create import build_workbook
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.ledger import ROW, Ledger
-from workbook_tools.model import LedgerError
+from workbook_tools import demo
+from workbook_tools.core import presets, schema
+from workbook_tools.files.create import build_workbook
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import LedgerError
 
 TODAY = dt.date(2026, 11, 26)
 SMALL = {"staff": 80, "computers": 40, "software": 20, "years": 2}
@@ -159,7 +160,7 @@ def test_every_event_has_its_paperwork(ledger):
 
 
 def test_rollup_outputs_are_current(ledger):
-    from workbook_tools.rollup import compute_rollup
+    from workbook_tools.ops.rollup import compute_rollup
 
     plan = compute_rollup(ledger, TODAY)
     assert not plan.changed and len(plan.rows) == len(ledger.df(schema.A8)) > 1000
@@ -247,7 +248,7 @@ def test_numbers_use_the_prefixes_of_the_settings(tmp_path):
 
 
 def test_demo_after_preset_keeps_one_copy_of_departments_and_leading_group(tmp_path):
-    from workbook_tools.create import fill_preset
+    from workbook_tools.files.create import fill_preset
 
     wb = build_workbook()
     fill_preset(wb)
@@ -259,7 +260,7 @@ def test_demo_after_preset_keeps_one_copy_of_departments_and_leading_group(tmp_p
 
 
 def test_init_command_builds_a_clean_demo(tmp_path, capsys):
-    from workbook_tools.cli import main
+    from workbook_tools.faces.cli import main
 
     path = tmp_path / "示例台账.xlsx"
     args = ["init", str(path), "--demo", "--today", TODAY.isoformat(), "--events", "1500"]

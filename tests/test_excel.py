@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from builders import make_ledger
 
-import workbook_tools.excel as excel
-from workbook_tools import schema
-from workbook_tools.excel import live
-from workbook_tools.excel.actions import ACTIONS, Action, Context, Group, Outcome
-from workbook_tools.io.reader import load_ledger, read_raw
-from workbook_tools.model import LedgerError
+import workbook_tools.faces.excel as excel
+from workbook_tools.core import schema
+from workbook_tools.faces.excel import live
+from workbook_tools.faces.excel.actions import ACTIONS, Action, Context, Group, Outcome
+from workbook_tools.read.reader import load_ledger, read_raw
+from workbook_tools.core.model import LedgerError
 
 
 # --- the fake ----------------------------------------------------------------------------
@@ -441,7 +441,7 @@ def test_an_action_reads_once_and_writes_one_block(extra_actions, book: FakeBook
     (["-c", "--wb=台账.xlsx", "--from_xl=1", "--hwnd=42"], OSError("找不到 Excel 窗口 42"), "找不到 Excel 窗口 42"),
 ])
 def test_a_failing_book_caller_is_shown_with_its_cause(argv, cause, shows, monkeypatch, capsys) -> None:
-    from workbook_tools.excel import caller
+    from workbook_tools.faces.excel import caller
 
     def failing() -> None:
         raise cause

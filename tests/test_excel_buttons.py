@@ -16,10 +16,12 @@ import pytest
 from test_excel import FakeApp, FakeBook, FakeSheet, FakeSheets
 from test_rollup_cli import ledger as run_cli
 
-from workbook_tools import excel, schema
-from workbook_tools.excel import addin, marks, onfile, printing
-from workbook_tools.excel.actions import ACTIONS
-from workbook_tools.io.reader import file_sha256, load_ledger
+from workbook_tools.faces import excel
+from workbook_tools.core import schema
+from workbook_tools.dist.excel import addin
+from workbook_tools.faces.excel import marks, onfile, printing
+from workbook_tools.faces.excel.actions import ACTIONS
+from workbook_tools.read.reader import file_sha256, load_ledger
 from workbook_tools.rules import run_check
 
 FILE_ACTIONS = ("number", "fix_blanks", "rollup", "stats", "plan", "overview")
@@ -109,7 +111,7 @@ def history(tmp_path_factory) -> Path:
     """The small unit of tests/test_rollup.py with its year of installations and removals."""
     from test_rollup import HISTORY, TODAY, base_ledger
 
-    from workbook_tools.operations import apply_operation
+    from workbook_tools.ops.operations import apply_operation
 
     path = base_ledger(tmp_path_factory.mktemp("history"))
     for planner, request in HISTORY:
@@ -246,11 +248,11 @@ def test_file_button_refuses_a_workbook_never_saved(copy) -> None:
 
 
 def test_a_refused_rollup_still_reopens_the_workbook(copy, monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbook_tools.rollup import RollupRefused
+    from workbook_tools.ops.rollup import RollupRefused
 
     def refuse(*args, **kwargs):
         raise RollupRefused("附件9 有错误，未更新", [])
-    monkeypatch.setattr("workbook_tools.rollup.apply_rollup", refuse)
+    monkeypatch.setattr("workbook_tools.ops.rollup.apply_rollup", refuse)
     book = LiveBook.from_file(copy("refused"))
     outcome = excel.dispatch("rollup", book=book)
     assert not outcome.ok

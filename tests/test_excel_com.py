@@ -16,7 +16,7 @@ import pytest
 from builders import make_ledger
 from python_calamine import CalamineWorkbook
 
-from workbook_tools.io.reader import read_raw
+from workbook_tools.read.reader import read_raw
 
 FAKE = Path(__file__).resolve().parent / "fake_com.py"
 AUTOMATIC, MANUAL = -4105, -4135

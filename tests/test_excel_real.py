@@ -33,8 +33,8 @@ def excel_book(tmp_path: Path):
 
 
 def test_live_read_in_excel_equals_file_read(excel_book) -> None:
-    from workbook_tools.excel import live
-    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.faces.excel import live
+    from workbook_tools.read.reader import load_ledger
 
     path, book = excel_book
     from_excel, from_file = live.read_ledger(book), load_ledger(path)
@@ -43,8 +43,8 @@ def test_live_read_in_excel_equals_file_read(excel_book) -> None:
 
 
 def test_block_written_in_excel_reads_back(excel_book) -> None:
-    from workbook_tools import schema
-    from workbook_tools.excel import live
+    from workbook_tools.core import schema
+    from workbook_tools.faces.excel import live
 
     _, book = excel_book
     sheet = book.sheets[schema.A7]
@@ -58,7 +58,7 @@ def test_block_written_in_excel_reads_back(excel_book) -> None:
 def test_dispatch_through_the_mock_caller(excel_book, monkeypatch: pytest.MonkeyPatch) -> None:
     import xlwings as xw
 
-    import workbook_tools.excel as excel
+    import workbook_tools.faces.excel as excel
 
     _, book = excel_book
     alerts: list[tuple] = []
@@ -71,7 +71,7 @@ def test_dispatch_through_the_mock_caller(excel_book, monkeypatch: pytest.Monkey
 def test_built_addin_opens_in_excel(tmp_path: Path) -> None:
     import xlwings as xw
 
-    from workbook_tools.excel.addin import build_addin
+    from workbook_tools.dist.excel.addin import build_addin
 
     built = build_addin(tmp_path / "ledger.xlam").path
     app = xw.App(visible=False, add_book=False)

@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 from builders import make_ledger
 
-from workbook_tools import schema
+from workbook_tools.core import schema
 from workbook_tools.forms import FORMS, form_spec
 from workbook_tools.forms.common import PrintOptions, mask_serial
 from workbook_tools.forms.requests import Review
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.writer import write_workbook
-from workbook_tools.model import LedgerError
-from workbook_tools.plan import apply_plan, compute_plan
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.core.model import LedgerError
+from workbook_tools.ops.plan import apply_plan, compute_plan
 
 D = dt.date
 TODAY = D(2026, 11, 27)

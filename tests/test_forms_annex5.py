@@ -13,12 +13,12 @@ import pytest
 from builders import clean_unit, make_ledger
 from pypdf import PdfReader
 
-from workbook_tools import schema
-from workbook_tools.cli import main
+from workbook_tools.core import schema
+from workbook_tools.faces.cli import main
 from workbook_tools.forms import FORMS, print_form
 from workbook_tools.forms.annex5 import COLUMNS, ORIGINS
 from workbook_tools.forms.common import PrintOptions
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.read.reader import load_ledger
 
 D = dt.date
 YEAR = 2025
@@ -98,7 +98,7 @@ def test_print_and_stats_show_the_same_figures(capsys, tmp_path):
 
 def test_amounts_print_with_two_decimals():
     from workbook_tools.forms.annex5 import wan_text
-    from workbook_tools.stats import Figure
+    from workbook_tools.ops.stats import Figure
 
     shown = [wan_text(Figure(yuan=y)) for y in (40000, 41600, 4920, 212520, 1234.56, 125, 0)]
     assert shown == ["4.00", "4.16", "0.49", "21.25", "0.12", "0.01", "0.00"]

@@ -8,7 +8,7 @@ from builders import run_cli
 from pypdf import PdfReader
 from test_forms import sample_path
 
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.read.reader import load_ledger
 
 
 run = run_cli

@@ -19,7 +19,7 @@ from test_forms import TODAY, sample_path
 from workbook_tools.forms import FORMS, print_form
 from workbook_tools.forms.common import PrintOptions
 from workbook_tools.forms.paging import form_data
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.read.reader import load_ledger
 
 GOLDEN = Path(__file__).parent / "golden"
 VOLATILE = re.compile(r"(填表日期：|截至)\d{4}年\d{1,2}月\d{1,2}日")

@@ -14,7 +14,7 @@ from test_forms import SAMPLE, TODAY, sample_path
 
 from workbook_tools.forms import FORMS, print_form
 from workbook_tools.forms.common import PrintOptions
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.read.reader import load_ledger
 
 D = dt.date
 FOOTER = re.compile(r"第(\d+)页，共(\d+)页")

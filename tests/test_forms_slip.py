@@ -7,8 +7,8 @@ import pytest
 from test_forms import SAMPLE, sample_path
 
 from workbook_tools.forms.slips import mark_signed, next_number, plan_visit, stamp_visit
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.model import LedgerError
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.core.model import LedgerError
 
 VISIT = dt.date(2026, 11, 20)
 

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from builders import make_ledger
 
-from workbook_tools import schema
-from workbook_tools.io import sniff
+from workbook_tools.core import schema
+from workbook_tools.read import sniff
 from conftest import sheet_parts
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.writer import write_workbook
-from workbook_tools.model import Change, LedgerError
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.core.model import Change, LedgerError
 
 FREE, END, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 SECTOR = 512

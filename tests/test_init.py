@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from workbook_tools import presets, schema
-from workbook_tools.cli import main
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.core import presets, schema
+from workbook_tools.faces.cli import main
+from workbook_tools.read.reader import load_ledger
 
 SPEC_SHEETS: dict[str, list[str]] = {
     "设置": ["项目", "值"],

@@ -14,9 +14,9 @@ import pytest
 from builders import clean_unit, make_ledger
 from test_extent import ROOT
 
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.model import LedgerError
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.core.model import LedgerError
 from workbook_tools.rules import run_check
 from test_rules_cases import TODAY
 
@@ -87,7 +87,7 @@ def test_control_characters_in_a_text_cell(unit, zip_parts):
 
 
 def test_install_on_a_computer_whose_user_has_a_control_character(unit, zip_parts):
-    from workbook_tools.operations import Install, apply_operation, plan_install
+    from workbook_tools.ops.operations import Install, apply_operation, plan_install
 
     zip_parts(unit, {schema.COMPUTERS: inline_text("D2", "张_x0001_三")})
     outcome = apply_operation(unit, plan_install, Install(computer="PC-001", software="MF-0001",

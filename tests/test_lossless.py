@@ -11,11 +11,11 @@ import pytest
 from builders import make_ledger
 from conftest import sheet_parts
 
-from workbook_tools import schema
-from workbook_tools.io.cells import encode
-from workbook_tools.io.reader import load_ledger, read_raw
-from workbook_tools.io.writer import write_workbook
-from workbook_tools.model import Change, LedgerError
+from workbook_tools.core import schema
+from workbook_tools.xlsx.cells import encode
+from workbook_tools.read.reader import load_ledger, read_raw
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.core.model import Change, LedgerError
 
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM = "http://schemas.microsoft.com/office/excel/2006/main"
@@ -253,7 +253,7 @@ def test_an_excel_table_grows_with_appended_rows(ledger, zip_parts):
 
 
 def test_a_large_sheet_touched_in_one_row_is_verified_without_a_full_read(ledger, monkeypatch):
-    from workbook_tools.io import verify
+    from workbook_tools.xlsx import verify
 
     monkeypatch.setattr(verify, "BIG_PART", 0)
     rows = [{"序号": i, "软件编号": "SY-0001", "操作": "安装", "计算机编号": f"PC-{i}", "日期": dt.date(2025, 1, 1)}
@@ -273,8 +273,8 @@ def test_a_large_sheet_touched_in_one_row_is_verified_without_a_full_read(ledger
 
 
 def test_a_splice_that_lost_a_row_is_refused(ledger, monkeypatch):
-    from workbook_tools.io import verify
-    from workbook_tools.io.verify import VerifyError
+    from workbook_tools.xlsx import verify
+    from workbook_tools.xlsx.verify import VerifyError
 
     monkeypatch.setattr(verify, "BIG_PART", 0)
     rows = [{"序号": i, "软件编号": "SY-0001", "操作": "安装", "计算机编号": f"PC-{i}", "日期": dt.date(2025, 1, 1)}

@@ -6,8 +6,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbook_tools import presets, schema
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.core import presets, schema
+from workbook_tools.read.reader import load_ledger
 
 MASTER = Path(__file__).resolve().parents[1] / "master_ledger.xlsx"
 

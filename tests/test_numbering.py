@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 
 from builders import clean_unit, make_ledger
-from workbook_tools import schema
-from workbook_tools.cli import main
-from workbook_tools.io.reader import file_sha256, load_ledger
-from workbook_tools.numbering import plan_numbers
+from workbook_tools.core import schema
+from workbook_tools.faces.cli import main
+from workbook_tools.read.reader import file_sha256, load_ledger
+from workbook_tools.ops.numbering import plan_numbers
 from workbook_tools.rules import run_check
 
 

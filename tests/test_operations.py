@@ -10,14 +10,14 @@ import pytest
 from builders import fill
 from test_rollup import TODAY, assert_user_content_kept, base_ledger, error_keys, sha
 
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.model import LedgerError
-from workbook_tools.operations import (
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.core.model import LedgerError
+from workbook_tools.ops.operations import (
     Install, ScrapSoftware, Uninstall, Upgrade, Visit, apply_operation, plan_baseline, plan_install,
     plan_scrap_computer, plan_scrap_software, plan_uninstall, plan_upgrade,
 )
-from workbook_tools.rollup import apply_rollup
+from workbook_tools.ops.rollup import apply_rollup
 
 D = dt.date
 A7, A8, A9, A11 = schema.A7, schema.A8, schema.A9, schema.A11
@@ -214,8 +214,8 @@ def test_baseline_turns_an_inventory_into_events(tmp_path):
 
 
 def test_the_file_before_the_baseline_is_a_backup_rotation_keeps(tmp_path, monkeypatch):
-    from workbook_tools.io import safety
-    from workbook_tools.operations import BASELINE_BACKUP
+    from workbook_tools.files import safety
+    from workbook_tools.ops.operations import BASELINE_BACKUP
 
     path = base_ledger(tmp_path)
     wb = openpyxl.load_workbook(path)

@@ -6,10 +6,10 @@ import sys
 
 from servekit import TODAY, demo, scan_files
 
-from workbook_tools.cli.progress import progress_bar
-from workbook_tools.rollup import ROLLUP_STEPS, apply_rollup
+from workbook_tools.faces.cli.progress import progress_bar
+from workbook_tools.ops.rollup import ROLLUP_STEPS, apply_rollup
 from workbook_tools.scan import read_scans
-from workbook_tools.stats import consolidate
+from workbook_tools.ops.stats import consolidate
 
 
 def recorder():

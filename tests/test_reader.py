@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook_tools import schema
-from workbook_tools.create import build_workbook
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.ledger import ROW
+from workbook_tools.core import schema
+from workbook_tools.files.create import build_workbook
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.core.ledger import ROW
 
 A7_HEADERS = list(schema.BY_NAME[schema.A7].headers)
 
@@ -163,7 +163,7 @@ def test_title_rows_blank_rows_extra_columns_and_untidy_headers(tmp_path):
 
 
 def test_a_sheet_with_few_known_headers_is_not_taken_for_the_table(tmp_path):
-    from workbook_tools.model import LedgerError
+    from workbook_tools.core.model import LedgerError
 
     rows = [["序号", "软件编号", "软件名称", "备注说明"], ["1", "SY-0001", "Office"]]
     with pytest.raises(LedgerError):
@@ -183,7 +183,7 @@ def test_used_range_starting_at_column_b(tmp_path):
 
 
 def test_header_below_the_search_window_is_an_error(tmp_path):
-    from workbook_tools.model import LedgerError
+    from workbook_tools.core.model import LedgerError
 
     rows = [[f"标题 {i}"] for i in range(10)] + [A7_HEADERS, ["1", "SY-0001", "Office"]]
     with pytest.raises(LedgerError) as err:

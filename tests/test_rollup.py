@@ -11,14 +11,14 @@ import pytest
 from builders import fill, make_ledger
 from openpyxl.styles import PatternFill
 
-from workbook_tools import schema
-from workbook_tools.create import build_workbook
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.operations import (
+from workbook_tools.core import schema
+from workbook_tools.files.create import build_workbook
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.ops.operations import (
     Install, ScrapSoftware, Uninstall, Upgrade, Visit, apply_operation, plan_install, plan_scrap_computer,
     plan_scrap_software, plan_uninstall, plan_upgrade,
 )
-from workbook_tools.rollup import RollupRefused, apply_rollup, compute_rollup
+from workbook_tools.ops.rollup import RollupRefused, apply_rollup, compute_rollup
 from workbook_tools.rules import run_check
 
 D = dt.date

@@ -7,9 +7,9 @@ import shutil
 import pytest
 from test_rollup import EXPECTED, a8_rows, sha
 
-from workbook_tools import schema
-from workbook_tools.cli import main
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.core import schema
+from workbook_tools.faces.cli import main
+from workbook_tools.read.reader import load_ledger
 
 
 def ledger(*args: str) -> int:
@@ -29,7 +29,7 @@ def path(history, tmp_path):
 def history(tmp_path_factory):
     from test_rollup import HISTORY, TODAY, base_ledger
 
-    from workbook_tools.operations import apply_operation
+    from workbook_tools.ops.operations import apply_operation
 
     path = base_ledger(tmp_path_factory.mktemp("cli"))
     for planner, request in HISTORY:
@@ -97,7 +97,7 @@ def test_unreadable_file_exits_2(tmp_path, capsys):
 def test_rollup_refreshes_an_existing_overview_and_stays_idempotent(path, capsys):
     import openpyxl
 
-    from workbook_tools import overview
+    from workbook_tools.ops import overview
 
     assert ledger("overview", path) == 0
     assert ledger("rollup", path, "--date", "2025-06-30") == 0

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from builders import clean_unit, make_ledger
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import CODES, run_check
 
 TODAY = dt.date(2026, 3, 1)
@@ -33,7 +33,7 @@ def event(number: str, op: str, pc: str, day: dt.date, **extra) -> dict:
 
 
 def setting_row(key: str) -> int:
-    from workbook_tools import schema
+    from workbook_tools.core import schema
 
     return 2 + list(schema.ALL_SETTING_KEYS).index(key)
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from workbook_tools.licence import NEVER, term_end, term_readable, unlimited_seats, version_covered
+from workbook_tools.core.licence import NEVER, term_end, term_readable, unlimited_seats, version_covered
 
 BOUGHT = dt.date(2024, 1, 31)
 

@@ -7,8 +7,8 @@ import pytest
 
 from builders import make_ledger
 from test_scan_data import ASSET_COLUMNS, DAY, SAMPLES, scan_unit
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import ColumnMap, read_scans, reconcile
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from builders import make_ledger
 from test_scan_data import ASSET_COLUMNS, DAY, SAMPLES, scan_unit
-from workbook_tools import schema
-from workbook_tools.cli import main
-from workbook_tools.io.reader import file_sha256
+from workbook_tools.core import schema
+from workbook_tools.faces.cli import main
+from workbook_tools.read.reader import file_sha256
 from workbook_tools.scan.propose import SUGGESTIONS
 
 COLUMNS = ["--computer-column", ASSET_COLUMNS["host"], "--name-column", ASSET_COLUMNS["name"],

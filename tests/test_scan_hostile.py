@@ -15,7 +15,7 @@ from builders import make_ledger, run_cli
 from test_extent import ROOT
 from test_scan_data import DAY, PS_SAMPLE, scan_unit
 
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import read_scans, reconcile
 from workbook_tools.scan.files import COLLECTOR_HEADERS
 from workbook_tools.scan.propose import SUGGESTIONS

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from builders import make_ledger
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import rules as rules_mod
 from workbook_tools.scan.rules import DEFAULT_RULES, RuleSet, compile_rows, load_rules, norm_text
 
@@ -162,6 +162,6 @@ def test_absent_sheet_falls_back_to_the_defaults(tmp_path):
 
 
 def test_defaults_are_what_init_writes():
-    from workbook_tools.create import default_name_rules
+    from workbook_tools.files.create import default_name_rules
 
     assert default_name_rules() == [dict(r) for r in rules_mod.DEFAULT_RULES]

@@ -12,9 +12,9 @@ from urllib.parse import unquote
 import pytest
 from servekit import HOSTILE, LATER, REQUEST, TODAY, Served, copy, demo, multipart, plant, rename_unit, scan_files
 
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.service import actions as service_actions
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.faces.service import actions as service_actions
 
 
 @pytest.fixture(scope="module")
@@ -283,9 +283,9 @@ def test_changes_reads_the_change_log(served, ledger):
 def test_the_page_never_builds_html_from_data():
     from importlib import resources
 
-    script = (resources.files("workbook_tools.service") / "static" / "app.js").read_text(encoding="utf-8")
+    script = (resources.files("workbook_tools.faces.service") / "static" / "app.js").read_text(encoding="utf-8")
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
-    page = (resources.files("workbook_tools.service") / "static" / "index.html").read_text(encoding="utf-8")
+    page = (resources.files("workbook_tools.faces.service") / "static" / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"<script>|https?://|//cdn", page.replace('xmlns="http://www.w3.org/2000/svg"', ""))
 
 

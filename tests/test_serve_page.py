@@ -23,8 +23,8 @@ from servekit import (
     scan_files,
 )
 
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
 
 pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
                                 reason="needs Debian chromium and chromium-driver (scripts/system-deps.sh)")

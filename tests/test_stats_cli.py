@@ -9,8 +9,8 @@ import pytest
 from builders import make_ledger, run_cli
 
 import test_plan as plan_case
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import run_check
 
 

@@ -5,7 +5,8 @@ import datetime as dt
 
 from builders import make_ledger
 
-from workbook_tools import schema, stats as st
+from workbook_tools.core import schema
+from workbook_tools.ops import stats as st
 
 D = dt.date
 

@@ -13,10 +13,10 @@ import defusedxml.ElementTree as SafeET
 import pytest
 from wpskit import NODE, ROOT
 
-from workbook_tools.excel.actions import ACTIONS, GROUP_IDS, Group
-from workbook_tools.model import LedgerError
-from workbook_tools.wps import ribbon as generator
-from workbook_tools.wps.build import build_addin, sources_dir
+from workbook_tools.faces.excel.actions import ACTIONS, GROUP_IDS, Group
+from workbook_tools.core.model import LedgerError
+from workbook_tools.dist.wps import ribbon as generator
+from workbook_tools.dist.wps.build import build_addin, sources_dir
 
 WPS = ROOT / "wps"
 NS = {"ui": generator.CUSTOMUI_NS}
@@ -50,7 +50,7 @@ def page_scripts(page: str) -> list[Path]:
 
 def test_generated_files_are_current() -> None:
     for name, make in generator.GENERATED.items():
-        assert (WPS / name).read_text(encoding="utf-8") == make(), f"run python -m workbook_tools.wps.ribbon ({name})"
+        assert (WPS / name).read_text(encoding="utf-8") == make(), f"run python -m workbook_tools.dist.wps.ribbon ({name})"
 
 
 def test_ribbon_is_customui_valid_against_the_ribbon_schema(ribbon) -> None:
@@ -147,8 +147,8 @@ def test_the_cli_builds_it(tmp_path) -> None:
 def test_package_data_carries_every_source() -> None:
     tomllib = pytest.importorskip("tomllib")   # Python 3.11+
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    assert config["package-dir"]["workbook_tools.wps.addin"] == "wps"
-    patterns = config["package-data"]["workbook_tools.wps.addin"]
+    assert config["package-dir"]["workbook_tools.dist.wps.addin"] == "wps"
+    patterns = config["package-data"]["workbook_tools.dist.wps.addin"]
     for path in WPS.rglob("*"):
         if path.is_file():
             name = path.relative_to(WPS).as_posix()

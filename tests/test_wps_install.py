@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from wpskit import ROOT
 
-from workbook_tools.model import LedgerError
-from workbook_tools.wps import ADDIN_FOLDER, ADDIN_NAME, ADDIN_VERSION, INFO_FILE, autostart, plugins
-from workbook_tools.wps.install import install, layout, served_folder, uninstall
+from workbook_tools.core.model import LedgerError
+from workbook_tools.dist.wps import ADDIN_FOLDER, ADDIN_NAME, ADDIN_VERSION, INFO_FILE, autostart, plugins
+from workbook_tools.dist.wps.install import install, layout, served_folder, uninstall
 
 DOC = (ROOT / "docs" / "wps.md").read_text(encoding="utf-8")
 OTHER = ('<?xml version="1.0" encoding="UTF-8"?>\n<jsplugins>\n  <!-- 另一个加载项 -->\n'

@@ -19,9 +19,9 @@ from pypdf import PdfReader
 from servekit import LATER, REQUEST, TODAY, copy, demo, plant
 from wpskit import NODE, Service, events, first, run, sheet_names
 
-from workbook_tools import schema
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.wps.build import build_addin
+from workbook_tools.core import schema
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.dist.wps.build import build_addin
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="needs node (20 or later)")
 NOT_RUNNING = "本机服务未运行：请运行 ledger serve 或重新登录"

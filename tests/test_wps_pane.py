@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from servekit import CHROMEDRIVER, CHROMIUM, HOSTILE, TODAY, browser, demo, plant
 
-from workbook_tools.wps.build import build_addin
+from workbook_tools.dist.wps.build import build_addin
 
 pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
                                 reason="needs Debian chromium and chromium-driver (scripts/system-deps.sh)")

@@ -1,4 +1,4 @@
-from workbook_tools.cli import main
+from workbook_tools.faces.cli import main
 
 if __name__ == "__main__":
     main()

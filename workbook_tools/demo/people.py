@@ -5,7 +5,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from workbook_tools import presets
+from workbook_tools.core import presets
 from workbook_tools.demo import vocab
 
 DAY = dt.timedelta(days=1)

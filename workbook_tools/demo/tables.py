@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from workbook_tools import presets
+from workbook_tools.core import presets
 from workbook_tools.demo import vocab
 from workbook_tools.demo.people import HEADS, Computer, Person, days, dept_phone
 from workbook_tools.demo.software import FREE, Software

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from workbook_tools import schema
+from workbook_tools.core import schema
 from workbook_tools.forms import annex5, installs, requests, tables
 from workbook_tools.forms.common import PrintOptions, Printable
 from workbook_tools.forms.layout import Column, TablePlan, plan_table
-from workbook_tools.ledger import Ledger
-from workbook_tools.model import LedgerError
-from workbook_tools.progress import Progress
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import LedgerError
+from workbook_tools.core.progress import Progress
 
 Builder = Callable[[Ledger, PrintOptions], Sequence[Printable]]
 PORTRAIT_MM, LANDSCAPE_MM = 182.0, 269.0     # A4 less the side margins of templates/base.typ
@@ -50,7 +50,7 @@ class FormSpec:
 
     def load(self, path) -> Ledger:
         """The ledger with only the sheets this form prints from (a large 附件9 is not read for a slip list)."""
-        from workbook_tools.io.reader import load_ledger  # noqa: PLC0415
+        from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
         return load_ledger(path, skip=self.unread)
 
     @property

@@ -1,6 +1,6 @@
 """附件5 软件正版化工作信息统计表 as a printed form.
 
-Every figure comes from `workbook_tools.stats.compute_stats`, the same computation that
+Every figure comes from `workbook_tools.ops.stats.compute_stats`, the same computation that
 `ledger stats` writes into the 附件5 sheet (统计口径: docs/stats.md); this module only turns
 those figures into the text of the form's cells.
 """
@@ -10,11 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import Field
 
-from workbook_tools import schema
+from workbook_tools.core import schema
 from workbook_tools.forms.common import PrintOptions, Printable, UnitHeader, cn_day, count
-from workbook_tools.ledger import Ledger
-from workbook_tools.model import LedgerError
-from workbook_tools.stats import (
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import LedgerError
+from workbook_tools.ops.stats import (
     DOMESTIC, FOREIGN, FORM_CATEGORIES, SUM, TOTAL, YUAN_PER_WAN, Figure, Stats, compute_stats, note_lines,
 )
 

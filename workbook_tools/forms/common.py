@@ -14,9 +14,9 @@ from collections.abc import Iterable
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from workbook_tools import schema
-from workbook_tools.ledger import Ledger
-from workbook_tools.model import LedgerError
+from workbook_tools.core import schema
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import LedgerError
 
 FULL_SPACE = "\u3000"
 _ALNUM = re.compile(r"[0-9A-Za-z]")

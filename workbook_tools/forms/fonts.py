@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from workbook_tools.model import LedgerError
+from workbook_tools.core.model import LedgerError
 
 SONG = ("SimSun", "NSimSun", "Songti SC", "STSong", "Noto Serif CJK SC", "Source Han Serif SC",
         "Source Han Serif CN", "Noto Sans CJK SC", "Microsoft YaHei")

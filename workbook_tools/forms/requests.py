@@ -4,13 +4,13 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from workbook_tools import schema
+from workbook_tools.core import schema
 from workbook_tools.forms.common import (
     PrintOptions, Printable, cn_day, computer_info, count, density, first_text, is_blank, joined, select, text,
 )
-from workbook_tools.ledger import Ledger
-from workbook_tools.model import LedgerError
-from workbook_tools.registers import active_staff
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import LedgerError
+from workbook_tools.core.registers import active_staff
 
 OTHER = schema.SOFTWARE_CATEGORIES[-1]
 

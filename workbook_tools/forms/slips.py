@@ -14,13 +14,13 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from workbook_tools import schema
+from workbook_tools.core import schema
 from workbook_tools.forms.common import computer_info, first_text, joined, text
-from workbook_tools.io.reader import load_ledger
-from workbook_tools.io.book import Book
-from workbook_tools.io.writer import WriteResult, write_workbook
-from workbook_tools.ledger import ROW, Ledger
-from workbook_tools.model import Change, LedgerError
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.xlsx.book import Book
+from workbook_tools.files.writer import WriteResult, write_workbook
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import Change, LedgerError
 
 PREFIX = "QR"
 ACTION = "确认单"

@@ -15,9 +15,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from workbook_tools import events, schema
-from workbook_tools.ledger import ROW, Ledger, Table
-from workbook_tools.model import Finding
+from workbook_tools.core import events, schema
+from workbook_tools.core.ledger import ROW, Ledger, Table
+from workbook_tools.core.model import Finding
 from workbook_tools.rules.registry import severity
 
 NUMBER, NAME, VERSION, TYPE = "软件编号", "软件名称", "软件版本", "软件类型"

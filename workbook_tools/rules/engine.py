@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from workbook_tools import schema
-from workbook_tools.ledger import Ledger
-from workbook_tools.model import Finding, LedgerError, Severity
+from workbook_tools.core import schema
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import Finding, LedgerError, Severity
 from workbook_tools.rules.context import CheckContext
 from workbook_tools.rules.registry import CODES, ENGINE_CODES, IMPLEMENTATIONS, READER_CODES, SPECS, RuleFn
 

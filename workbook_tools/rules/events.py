@@ -5,11 +5,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from workbook_tools import schema
-from workbook_tools.events import baseline_rows
-from workbook_tools.ledger import ROW
-from workbook_tools.licence import version_key
-from workbook_tools.model import Finding
+from workbook_tools.core import schema
+from workbook_tools.core.events import baseline_rows
+from workbook_tools.core.ledger import ROW
+from workbook_tools.core.licence import version_key
+from workbook_tools.core.model import Finding
 from workbook_tools.rules.context import (
     COMMERCIAL, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, norm_series, show,
 )

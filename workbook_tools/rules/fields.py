@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from workbook_tools import schema
-from workbook_tools.clauses import clause
-from workbook_tools.ledger import ROW
-from workbook_tools.licence import term_readable, unlimited_seats
-from workbook_tools.model import Finding
+from workbook_tools.core import schema
+from workbook_tools.core.clauses import clause
+from workbook_tools.core.ledger import ROW
+from workbook_tools.core.licence import term_readable, unlimited_seats
+from workbook_tools.core.model import Finding
 from workbook_tools.rules.context import COMMERCIAL, FREE, NAME, NUMBER, OEM, TYPE, VERSION, CheckContext, show
 from workbook_tools.rules.registry import rule
 

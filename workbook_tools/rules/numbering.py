@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from workbook_tools.ledger import ROW
-from workbook_tools.model import Finding
+from workbook_tools.core.ledger import ROW
+from workbook_tools.core.model import Finding
 from workbook_tools.rules.context import (
     COMMERCIAL, FREE, NAME, NUMBER, OEM, TYPE, VERSION, CheckContext, norm_series, show,
 )

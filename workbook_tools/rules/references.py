@@ -5,10 +5,10 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from workbook_tools import schema
-from workbook_tools.ledger import ROW
-from workbook_tools.licence import version_covered
-from workbook_tools.model import Finding
+from workbook_tools.core import schema
+from workbook_tools.core.ledger import ROW
+from workbook_tools.core.licence import version_covered
+from workbook_tools.core.model import Finding
 from workbook_tools.rules.context import (
     COMMERCIAL, FREE, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, pairs_in, show,
 )

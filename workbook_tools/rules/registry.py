@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from workbook_tools.model import Finding, Severity
+from workbook_tools.core.model import Finding, Severity
 
 if TYPE_CHECKING:
     from workbook_tools.rules.context import CheckContext

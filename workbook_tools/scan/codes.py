@@ -1,7 +1,7 @@
 """Finding codes of the scan reconciliation (LEDGER_SPEC §9, plus SCAN-RULE-INVALID)."""
 from __future__ import annotations
 
-from workbook_tools.model import Finding, Severity
+from workbook_tools.core.model import Finding, Severity
 from workbook_tools.rules.registry import RuleSpec
 
 E, W = Severity.ERROR, Severity.WARNING

@@ -3,7 +3,7 @@
 `entries` are the scan entries that count (per computer only its latest scan file), each
 with its 计算机编号 (None when unknown) and what the name dictionary made of it; `found`
 is one row per (计算机编号, 软件编号) the scans show; `live` the ledger's installations at
-the day, from the shared replay of 附件9 (workbook_tools.events).
+the day, from the shared replay of 附件9 (workbook_tools.core.events).
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from workbook_tools import events, schema
-from workbook_tools.ledger import ROW, Ledger
-from workbook_tools.model import Finding
+from workbook_tools.core import events, schema
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import Finding
 from workbook_tools.scan.files import FILE, HOST, LINE, NAME, ScanSet
 from workbook_tools.scan.hosts import HostIndex, host_index
 from workbook_tools.scan.products import Products

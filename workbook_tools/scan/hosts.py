@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from workbook_tools import schema
+from workbook_tools.core import schema
 
 COMPUTER = "计算机编号"
 HOSTNAME = "主机名"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from workbook_tools.licence import same_version, version_covered, version_key
+from workbook_tools.core.licence import same_version, version_covered, version_key
 from workbook_tools.rules.context import norm_key
 
 COMMERCIAL = "商业软件"

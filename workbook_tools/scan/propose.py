@@ -14,14 +14,14 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from workbook_tools import events, schema
-from workbook_tools.io.coerce import clean_text, to_date
-from workbook_tools.io.book import Book, TableEdit
-from workbook_tools.model import Change
+from workbook_tools.core import events, schema
+from workbook_tools.read.coerce import clean_text, to_date
+from workbook_tools.xlsx.book import Book, TableEdit
+from workbook_tools.core.model import Change
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import COMPUTER, NUMBER, ScanContext, show
 from workbook_tools.scan.result import ScanResult
-from workbook_tools.schema import C, Kind, Sheet, SheetKind
+from workbook_tools.core.schema import C, Kind, Sheet, SheetKind
 
 SUGGESTIONS = "扫描建议"
 ACTION = "扫描建议"

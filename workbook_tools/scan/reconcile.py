@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbook_tools import schema
-from workbook_tools.ledger import ROW
-from workbook_tools.licence import NEVER, term_end, unlimited_seats
+from workbook_tools.core import schema
+from workbook_tools.core.ledger import ROW
+from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import COMPUTER, KEY, NUMBER, ScanContext, show
 from workbook_tools.scan.files import FILE, LINE, NAME, PUBLISHER

@@ -14,11 +14,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
-from workbook_tools import schema
-from workbook_tools.io.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
-from workbook_tools.io.sheets import style_header
-from workbook_tools.io.outputs import Output, check_output
-from workbook_tools.model import LedgerError
+from workbook_tools.core import schema
+from workbook_tools.read.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
+from workbook_tools.xlsx.newbook import style_header
+from workbook_tools.files.outputs import Output, check_output
+from workbook_tools.core.model import LedgerError
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext, show
 from workbook_tools.scan.reconcile import in_use

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from workbook_tools.model import Finding, Severity
+from workbook_tools.core.model import Finding, Severity
 
 
 class ScanIssue(BaseModel):

@@ -19,9 +19,9 @@ import pandas as pd
 import re2
 from pydantic import BaseModel, ConfigDict
 
-from workbook_tools import schema
-from workbook_tools.ledger import ROW, Ledger
-from workbook_tools.model import Finding
+from workbook_tools.core import schema
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import Finding
 from workbook_tools.scan import codes
 from workbook_tools.scan.files import NAME, PUBLISHER, VERSION
 from workbook_tools.scan.products import Products

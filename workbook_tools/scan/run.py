@@ -5,8 +5,8 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbook_tools.ledger import Ledger
-from workbook_tools.model import Severity
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import Severity
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext
 from workbook_tools.scan.files import ColumnMap, ScanSet, read_scans

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from workbook_tools.io.writer import WriteResult
-from workbook_tools.model import Change
+from workbook_tools.files.writer import WriteResult
+from workbook_tools.core.model import Change
 
 
 class Done(BaseModel):

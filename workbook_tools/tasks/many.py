@@ -4,17 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook_tools.model import LedgerError
-from workbook_tools.progress import Progress
+from workbook_tools.core.model import LedgerError
+from workbook_tools.core.progress import Progress
 from workbook_tools.tasks import Done
 
 
 def consolidated(paths: list[Path], output: Path, year: int, today: dt.date, name: str | None = None,
                  force: bool = False, progress: Progress | None = None):
     """Read every unit, sum them, save the summary workbook; returns (Consolidation, output path)."""
-    from workbook_tools.io.outputs import Output, check_output
-    from workbook_tools.io.writer import save_new
-    from workbook_tools.stats import consolidate, consolidation_workbook
+    from workbook_tools.files.outputs import Output, check_output
+    from workbook_tools.files.writer import save_new
+    from workbook_tools.ops.stats import consolidate, consolidation_workbook
 
     if output.suffix.lower() != ".xlsx":
         output = output.with_suffix(".xlsx")
@@ -28,7 +28,7 @@ def consolidated(paths: list[Path], output: Path, year: int, today: dt.date, nam
 
 def units_table(cons) -> dict:
     """The 分单位明细 sheet as columns and rows (what the summary workbook holds)."""
-    from workbook_tools.stats import breakdown_columns, breakdown_row
+    from workbook_tools.ops.stats import breakdown_columns, breakdown_row
 
     rows = [breakdown_row(u.name, Path(u.path).name, u.stats) for u in cons.units if u.stats is not None]
     return {"columns": breakdown_columns(), "rows": rows}

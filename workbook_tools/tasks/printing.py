@@ -6,10 +6,10 @@ from pathlib import Path
 
 from workbook_tools.forms import FORMS, FormSpec, PrintResult, default_output, print_form
 from workbook_tools.forms.common import PrintOptions
-from workbook_tools.io.outputs import Output, check_output
-from workbook_tools.ledger import Ledger
-from workbook_tools.model import LedgerError
-from workbook_tools.progress import Progress
+from workbook_tools.files.outputs import Output, check_output
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import LedgerError
+from workbook_tools.core.progress import Progress
 from workbook_tools.tasks import Done
 
 SLIP_FORM = 11
@@ -42,7 +42,7 @@ def print_file(path: Path, spec: FormSpec, options: PrintOptions, ledger: Ledger
 
 def slip_numbers(ledger: Ledger, rows: set[int]) -> list[str]:
     """The 确认单号 of the 附件9 worksheet rows `rows` (打印确认单 of a selection), in order, each once."""
-    from workbook_tools import schema
+    from workbook_tools.core import schema
 
     df = ledger[schema.A9].df
     numbers = df.loc[df["_row"].isin(rows), "确认单号"].dropna().astype(str).str.strip()

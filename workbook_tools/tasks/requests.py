@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from workbook_tools import schema
-from workbook_tools.ledger import ROW, Ledger
-from workbook_tools.model import Change, LedgerError
-from workbook_tools.operations import (
+from workbook_tools.core import schema
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.ops.operations import (
     FORCE_HINT,
     FREE,
     NUMBER,
@@ -32,7 +32,7 @@ from workbook_tools.operations import (
     plan_uninstall,
     plan_upgrade,
 )
-from workbook_tools.rollup import show
+from workbook_tools.ops.rollup import show
 from workbook_tools.tasks import Done
 
 A7, A9, A10 = schema.A7, schema.A9, schema.A10
@@ -142,7 +142,7 @@ def apply_requests(path: Path, requests: list[RowRequest], refused: list[str], t
 def register(path: Path, rows: set[int], kind: str, today: dt.date, ledger: Ledger | None = None,
              hint: str = FORCE_ELSEWHERE) -> Done:
     """The chosen 附件10 rows of `kind` registered in 附件9; refusals are listed, not written."""
-    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.read.reader import load_ledger
 
     requests, refused = build_requests(ledger or load_ledger(path), rows, kind, today)
     if not requests:

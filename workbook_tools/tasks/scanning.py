@@ -5,9 +5,9 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbook_tools.io.writer import WriteResult, write_workbook
-from workbook_tools.model import LedgerError
-from workbook_tools.progress import Progress
+from workbook_tools.files.writer import WriteResult, write_workbook
+from workbook_tools.core.model import LedgerError
+from workbook_tools.core.progress import Progress
 from workbook_tools.tasks import Done, written
 
 SCAN_FOLDER = "扫描结果"   # 导入扫描结果 of a ribbon button takes the scan files of this folder next to the ledger
@@ -24,7 +24,7 @@ def scan_folder(path: Path) -> Path:
 
 def write_scan(path: Path, result, ctx, annotate: bool, propose: bool) -> WriteResult:
     """--annotate (校验结果 and marks) and --propose (扫描建议) in one safe write."""
-    from workbook_tools.annotate import annotate_edit
+    from workbook_tools.ops.annotate import annotate_edit
     from workbook_tools.rules.engine import CheckResult
     from workbook_tools.scan.propose import proposals, propose_edit
 
@@ -44,7 +44,7 @@ def proposed(result: WriteResult) -> int:
 def scan(path: Path, inputs: Iterable[Path], today: dt.date, date: dt.date | None = None, columns=None,
          progress: Progress | None = None) -> Done:
     """The scans in `inputs` (files or folders) reconciled as of `date`; results and proposals written."""
-    from workbook_tools.io.reader import load_ledger
+    from workbook_tools.read.reader import load_ledger
     from workbook_tools.scan import read_scans, reconcile
 
     scans = read_scans(list(inputs), columns, progress)

@@ -4,22 +4,22 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook_tools.io.writer import WriteResult, write_workbook
-from workbook_tools.ledger import Ledger
-from workbook_tools.progress import Progress
+from workbook_tools.files.writer import WriteResult, write_workbook
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.progress import Progress
 from workbook_tools.tasks import Done, written
 
 
 def load_ledger(path: Path, **options) -> Ledger:
     """The reader, looked up at call time (so the one reader can be replaced as a whole, e.g. in tests)."""
-    from workbook_tools.io import reader
+    from workbook_tools.read import reader
 
     return reader.load_ledger(path, **options)
 
 
 def number(path: Path) -> Done:
     """§4: numbers for the 附件7 rows without one."""
-    from workbook_tools.numbering import apply_numbers, describe, plan_numbers
+    from workbook_tools.ops.numbering import apply_numbers, describe, plan_numbers
 
     ledger = load_ledger(path)
     plan = plan_numbers(ledger)
@@ -33,7 +33,7 @@ def number(path: Path) -> Done:
 
 def fix_blanks(path: Path) -> Done:
     """Clear what BLANK-* wants empty; the old values go into 变更记录."""
-    from workbook_tools.rules.fixes import apply_blanks, plan_blanks
+    from workbook_tools.ops.fixes import apply_blanks, plan_blanks
 
     ledger = load_ledger(path)
     clears = plan_blanks(ledger)
@@ -48,7 +48,7 @@ def fix_blanks(path: Path) -> Done:
 def rollup(path: Path, today: dt.date, date: dt.date | None = None, force: bool = False,
            progress: Progress | None = None) -> Done:
     """§5 as of `date` (default today); a refusal raises `RollupRefused` with its findings."""
-    from workbook_tools.rollup import apply_rollup
+    from workbook_tools.ops.rollup import apply_rollup
 
     outcome = apply_rollup(path, date, force, today, progress)
     plan = outcome.plan
@@ -62,7 +62,7 @@ def rollup(path: Path, today: dt.date, date: dt.date | None = None, force: bool 
 
 def rebuild_stats(path: Path, year: int, today: dt.date, ledger: Ledger | None = None):
     """附件5 of `year` computed and written into the ledger; returns (Stats, WriteResult)."""
-    from workbook_tools.stats import compute_stats, write_stats_sheet
+    from workbook_tools.ops.stats import compute_stats, write_stats_sheet
 
     ledger = ledger or load_ledger(path)
     stats = compute_stats(ledger, year, today)
@@ -78,13 +78,13 @@ def stats(path: Path, year: int, today: dt.date) -> Done:
 
 def write_plan(path: Path, ledger: Ledger, plan) -> WriteResult:
     """The 附件4 proposals of `plan` written (rows the user filled by hand stay, see plan.kept)."""
-    from workbook_tools.plan import apply_plan
+    from workbook_tools.ops.plan import apply_plan
 
     return write_workbook(path, apply_plan(ledger, plan), "采购计划", ledger=ledger)
 
 
 def plan(path: Path, today: dt.date, year: int | None = None) -> Done:
-    from workbook_tools.plan import compute_plan
+    from workbook_tools.ops.plan import compute_plan
 
     ledger = load_ledger(path)
     proposal = compute_plan(ledger, today, year)
@@ -98,7 +98,7 @@ def plan(path: Path, today: dt.date, year: int | None = None) -> Done:
 
 def rebuild_overview(path: Path, today: dt.date, ledger: Ledger | None = None):
     """The 概览 sheet rebuilt; returns (Overview, WriteResult)."""
-    from workbook_tools.overview import overview_edit
+    from workbook_tools.ops.overview import overview_edit
 
     ledger = ledger or load_ledger(path)
     keep: list = []
@@ -107,7 +107,7 @@ def rebuild_overview(path: Path, today: dt.date, ledger: Ledger | None = None):
 
 
 def overview(path: Path, today: dt.date) -> Done:
-    from workbook_tools.overview import SHEET
+    from workbook_tools.ops.overview import SHEET
 
     ov, result = rebuild_overview(path, today)
     rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
@@ -118,7 +118,7 @@ def overview(path: Path, today: dt.date) -> Done:
 
 def annotate(path: Path, today: dt.date) -> Done:
     """校验并标记: the check written into 校验结果, flagged cells marked (`ledger check --annotate`)."""
-    from workbook_tools.annotate import annotate as write_results
+    from workbook_tools.ops.annotate import annotate as write_results
     from workbook_tools.rules import run_check
 
     ledger = load_ledger(path)

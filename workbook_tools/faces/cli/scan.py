@@ -1,0 +1,165 @@
+"""`ledger scan` and `ledger scan-apply`: inspection by endpoint scans (LEDGER_SPEC §9)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbook_tools.faces.cli.app import LedgerPath, app, parse_day, today
+from workbook_tools.faces.cli.check import TODAY_HELP, Format
+from workbook_tools.faces.cli.progress import progress_bar
+
+ScanFiles = Annotated[list[Path], typer.Argument(help="扫描文件（CSV）或存放扫描文件的文件夹，可写多个", show_default=False)]
+Column = Annotated[str | None, typer.Option(help="扫描文件中该栏目的列名（导出格式的表头不是默认名称时使用）")]
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_scan_text(result, ctx, console) -> None:
+    """Findings grouped by computer (then unknown computers, then the ledger-wide ones), the summary by 处室."""
+    from rich.table import Table
+
+    from workbook_tools.ops.annotate import SEVERITY_TEXT
+
+    s = result.stats
+    console.print(f"扫描核对：扫描文件 {s.files} 个（较早的 {s.superseded_files} 个未使用），计算机 {s.hosts} 台"
+                  f"（已登记 {len(s.computers)} 台），软件条目 {s.entries} 条（忽略 {s.ignored}，无规则 {s.unmapped}）；"
+                  f"台账按 {result.date.isoformat()} 的安装情况计。")
+    if result.rules_from_defaults:
+        console.print("工作簿没有「软件名称对照」表，使用内置默认规则。")
+    for title, issues in _groups(result, ctx):
+        errors = sum(i.finding.severity.value == "error" for i in issues)
+        console.print(f"\n[bold]{title}[/bold]：{errors} 个错误，{len(issues) - errors} 个警告")
+        table = Table(show_header=True, header_style="bold", expand=False)
+        for header in ("位置", "级别", "规则", "说明"):
+            table.add_column(header, overflow="fold")
+        for i in issues:
+            f = i.finding
+            style = "red" if f.severity.value == "error" else "yellow"
+            table.add_row(_place(f), f"[{style}]{SEVERITY_TEXT[f.severity]}[/{style}]", f.rule, f.message)
+        console.print(table)
+    _print_summary(result, ctx, console)
+    counts = result.counts
+    console.print(f"\n共 {counts['error']} 个错误，{counts['warning']} 个警告。")
+
+
+def _place(f) -> str:
+    if f.scan_file and f.scan_line:
+        return f"{Path(f.scan_file).name}:{f.scan_line}"
+    if f.cell:
+        return f"{f.sheet.split(' ', 1)[0]}!{f.cell}"
+    return Path(f.scan_file).name if f.scan_file else ""
+
+
+def _groups(result, ctx) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for issue in result.issues:
+        if issue.computer is None:
+            title = "台账与对照规则"
+        elif issue.known:
+            title = ctx.who(issue.computer)
+        else:
+            title = f"未登记的计算机 {issue.computer}"
+        groups.setdefault(title, []).append(issue)
+    return list(groups.items())
+
+
+def _print_summary(result, ctx, console) -> None:
+    from rich.table import Table
+
+    from workbook_tools.scan.report import SUMMARY_HEADERS, dept_summary
+
+    console.print("\n[bold]各部门检查情况[/bold]（日常使用管理规定 四.1）")
+    table = Table(show_header=True, header_style="bold", expand=False)
+    for header in SUMMARY_HEADERS:
+        table.add_column(header, overflow="fold")
+    for row in dept_summary(result, ctx):
+        table.add_row(*(str(v) for v in row.cells()))
+    console.print(table)
+
+
+def _write(path: Path, result, ctx, annotate: bool, propose: bool, quiet: bool) -> None:
+    """--annotate and --propose in one safe write; messages go to stderr when stdout carries JSON."""
+    from workbook_tools.tasks.scanning import write_scan
+
+    written = write_scan(path, result, ctx, annotate, propose)
+    proposed = sum(c.sheet == "扫描建议" for c in written.changes)
+    out = sys.stderr if quiet else sys.stdout
+    if not written.written:
+        print("没有新的内容需要写入，工作簿未改动", file=out)
+        return
+    if propose:
+        print(f"已在「扫描建议」中新增 {proposed} 条建议；请在「确认」栏填写 是/否 后执行 ledger scan-apply", file=out)
+    if annotate:
+        print("已把扫描核对结果写入「校验结果」并标记单元格", file=out)
+    print(f"原文件备份在 {written.backup}", file=out)
+
+
+@app.command("scan", help="用终端扫描结果核对台账（规范 §9）：私自安装、已卸载未登记、版本、许可、未扫描的计算机；有错误时退出码为 1。")
+def scan_command(
+    path: LedgerPath,
+    scan_files: ScanFiles,
+    date: Annotated[str | None, typer.Option("--date", help="台账安装情况的截止日期（扫描日期），默认今天")] = None,
+    today_: Annotated[str | None, typer.Option("--today", help=TODAY_HELP)] = None,
+    format: Annotated[Format, typer.Option("--format", help="输出格式：text（表格）或 json（规范 §6，另含 scan_file、scan_line）")] = Format.text,
+    annotate: Annotated[bool, typer.Option("--annotate", help="把结果写入「校验结果」表，并标记有问题的单元格")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="另存按部门汇总的检查报告（.xlsx），供通报检查结果")] = None,
+    propose: Annotated[bool, typer.Option("--propose", help="把使台账与扫描一致所需的安装/卸载写入「扫描建议」表，供确认")] = False,
+    force: Annotated[bool, typer.Option("--force", help="--report 的报告文件已存在时覆盖（台账永远不会被覆盖）")] = False,
+    computer_column: Column = None,
+    name_column: Column = None,
+    version_column: Column = None,
+    publisher_column: Column = None,
+) -> None:
+    from workbook_tools.read.reader import load_ledger
+    from workbook_tools.scan import ColumnMap, read_scans, reconcile
+
+    day = parse_day(date) or today(today_)
+    if report is not None:
+        from workbook_tools.scan.report import check_report_path
+
+        check_report_path(report, path, force)
+    ledger = load_ledger(path)
+    columns = ColumnMap(host=computer_column, name=name_column, version=version_column, publisher=publisher_column)
+    with progress_bar("读取扫描文件") as progress:
+        scans = read_scans(scan_files, columns, progress)
+    result, ctx = reconcile(ledger, scans, day)
+    if format is Format.json:
+        print(json.dumps(result.as_json(workbook=path.name), ensure_ascii=False))
+    else:
+        print_scan_text(result, ctx, _console())
+    if report is not None:
+        from workbook_tools.scan.report import report_workbook, save_report
+
+        save_report(report_workbook(result, ctx), report, path, force)
+        print(f"检查报告已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
+    if annotate or propose:
+        _write(path, result, ctx, annotate, propose, quiet=format is Format.json)
+    raise typer.Exit(1 if result.has_errors else 0)
+
+
+@app.command("scan-apply", help="把「扫描建议」中确认为“是”的安装/卸载登记到附件9，并标记为已应用。")
+def scan_apply_command(
+    path: LedgerPath,
+    handler: Annotated[str | None, typer.Option("--by", help="经办人（写入附件9「经办人」）")] = None,
+    today_: Annotated[str | None, typer.Option("--today", help=TODAY_HELP)] = None,
+) -> None:
+    from workbook_tools.scan.apply import apply_confirmed
+
+    outcome = apply_confirmed(path, handler, today(today_))
+    for c in outcome.applied:
+        e = c.event
+        print(f"扫描建议第 {c.row} 行：已登记附件9 —— {e['操作']} {e['软件编号']}（{e['计算机编号']}，{e['日期'].isoformat()}）")
+    for c in outcome.skipped:
+        print(f"扫描建议第 {c.row} 行：跳过 —— {c.skip}")
+    if not outcome.applied and not outcome.skipped:
+        print("「扫描建议」中没有确认为“是”且尚未应用的行，工作簿未改动。")
+        return
+    print(f"已登记 {len(outcome.applied)} 条，跳过 {len(outcome.skipped)} 条；原文件备份在 {outcome.result.backup}")

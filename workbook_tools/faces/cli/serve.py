@@ -1,0 +1,44 @@
+"""`ledger serve` (LEDGER_SPEC §10): the actions as a local service on 127.0.0.1 and a page in the browser."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbook_tools.faces.cli.app import app
+
+
+@app.command("serve", help="本机服务：在 127.0.0.1 上提供网页和接口（校验、半年更新、打印、统计、扫描核对……），"
+                           "只能使用给出的台账或文件夹中的台账；第一行输出网页地址（含本次启动的访问令牌）。")
+def serve_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="台账（.xlsx）或存放台账的文件夹，可多个；默认当前文件夹",
+                                                       show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", help="端口（默认由系统分配一个空闲端口）")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器")] = False,
+    allow_origin: Annotated[list[str] | None, typer.Option(
+        "--allow-origin", help="另外允许跨域调用的网页来源（如 WPS 加载项的地址），可重复", show_default=False)] = None,
+    info: Annotated[Path | None, typer.Option(
+        "--info-file", help="写入地址与令牌的发现文件（默认：用户目录下 workbook_tools/serve.json）", show_default=False)] = None,
+) -> None:
+    from workbook_tools.core.model import LedgerError
+    from workbook_tools.faces.service.run import Running, info_file
+
+    if not 0 <= port <= 65535:
+        raise LedgerError(f"--port {port} 不是有效端口（0–65535）", 2)
+    running = Running(paths or [Path.cwd()], port, tuple(allow_origin or ()))
+    target = info or info_file()
+    running.write_info(target)
+    print(running.url, flush=True)
+    print(f"本机服务已启动（只接受本机访问）：{'、'.join(str(p) for p in (*running.scope.files, *running.scope.folders))}"
+          "\n按 Ctrl-C 停止。", file=sys.stderr, flush=True)
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(running.url)
+    try:
+        running.serve()
+    finally:
+        running.remove_info(target)
+        print("本机服务已停止。", file=sys.stderr)

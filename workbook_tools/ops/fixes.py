@@ -1,0 +1,55 @@
+"""`ledger fix-blanks`: clear what BLANK-OEM / BLANK-FREE / BLANK-DONATED forbid, logging every old value."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from workbook_tools.core import schema
+from workbook_tools.xlsx.book import Book
+from workbook_tools.files.writer import WriteResult, write_workbook
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import Change
+from workbook_tools.rules.context import show
+from workbook_tools.rules.fields import BLANK_TEXT, blank_violations
+
+ACTION = "清除应空栏目"
+
+
+class BlankClear(BaseModel):
+    rule: str
+    sheet: str
+    row: int
+    column: str
+    cell: str | None
+    old: str           # the value as read (shown to the user before confirming)
+    name: str | None = None
+
+
+def plan_blanks(ledger: Ledger) -> list[BlankClear]:
+    """Every cell a BLANK-* rule wants empty, in worksheet order."""
+    table = ledger[schema.A7]
+    out = []
+    for code, rows, field in blank_violations(table.df):
+        for row, value, name in zip(rows[ROW], rows[field], rows["软件名称"]):
+            out.append(BlankClear(rule=code, sheet=table.name, row=int(row), column=field,
+                                  cell=table.cell(int(row), field), old=show(value), name=show(name) or None))
+    return sorted(out, key=lambda c: (c.row, table.columns.get(c.column, 0)))
+
+
+def _edit(clears: list[BlankClear]):
+    def edit(book: Book) -> list[Change]:
+        table = book.table(schema.A7)
+        changes = []
+        for c in clears:
+            table.clear(c.row, c.column)
+            clause = BLANK_TEXT[c.rule][1]
+            changes.append(Change(action=ACTION, sheet=schema.A7, row=c.row, content=(
+                f"{c.cell}「{c.column}」原值「{c.old}」已清除（{c.rule}，{clause}；软件「{c.name or ''}」）")))
+        return changes
+    return edit
+
+
+def apply_blanks(path: str | Path, clears: list[BlankClear], expected_sha: str | None = None,
+                 ledger: Ledger | None = None) -> WriteResult:
+    return write_workbook(path, _edit(clears), ACTION, expected_sha=expected_sha, ledger=ledger)

@@ -1,0 +1,197 @@
+"""Turning raw cell values into typed values (LEDGER_SPEC §1), one column at a time.
+
+Each coercer takes a whole column of raw values and returns the typed values plus the
+positions it could not read; the caller turns those into TYPE-* findings.  Nothing
+here raises on bad data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+from workbook_tools.core.schema import Kind
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+FIRST_DAY = dt.date(1900, 1, 1)   # Excel's serial 1; earlier "dates" come from 0, negative or NaN serials
+EXCEL_MAX_TEXT = 32_767           # characters Excel keeps in one cell
+# Characters XML 1.0 (so an xlsx cell) cannot hold: C0 controls except tab, line feed, carriage return.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_SERIAL = 2958465  # 9999-12-31
+YEAR_MIN, YEAR_MAX = 1900, 2100  # a number in this range in a date cell is a year, not a serial
+
+_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+class Bad:
+    """Marker for an unreadable value (kept apart from a legitimately empty one)."""
+
+    __slots__ = ()
+
+
+BAD = Bad()
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip(" \u3000\t\r\n")
+
+
+def clean_text(value: object) -> str | None:
+    """Trim (including full-width spaces); numbers lose a trailing .0."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip(" \u3000\t\r\n")
+
+
+def _valid_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """Read 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 (full-width digits too).
+
+    A two-digit year or a month without a day is not guessed: None.
+    """
+    s = unicodedata.normalize("NFKC", text).strip()
+    m = _DATE_RE.match(s) or _COMPACT_RE.match(s)
+    if not m:
+        return None
+    return _valid_date(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+def serial_to_date(serial: float) -> dt.date | None:
+    if not (1 <= serial <= MAX_SERIAL):
+        return None
+    return (EXCEL_EPOCH + dt.timedelta(days=int(serial))).date()
+
+
+def _number_to_date(number: float) -> dt.date | Bad:
+    """An Excel serial. A bare year (2024) is not guessed into a 1905 date; 20240305 reads as compact text."""
+    if number.is_integer() and YEAR_MIN <= number <= YEAR_MAX:
+        return BAD
+    if number.is_integer() and YEAR_MIN * 10000 <= number <= YEAR_MAX * 10000 + 1231:
+        return parse_date_text(str(int(number))) or BAD
+    return serial_to_date(number) or BAD
+
+
+def to_date(value: object) -> dt.date | None | Bad:
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value if value >= FIRST_DAY else BAD
+    if isinstance(value, bool):
+        return BAD
+    if isinstance(value, (int, float)):
+        return _number_to_date(float(value))
+    text = str(value)
+    parsed = parse_date_text(text)
+    if parsed is not None:
+        return parsed
+    norm = unicodedata.normalize("NFKC", text).strip()
+    if _NUMBER_RE.match(norm):  # a serial typed as text
+        return _number_to_date(float(norm))
+    return BAD
+
+
+def to_number(value: object, allow_negative: bool = False) -> float | None | Bad:
+    """Money and counts: numbers, or text with ¥￥,元 and 万 (1.2万 = 12000)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return BAD
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        s = unicodedata.normalize("NFKC", str(value)).strip()
+        s = s.replace(",", "").replace("¥", "").replace("元", "").replace(" ", "")
+        factor = 1.0
+        if s.endswith("万"):
+            s, factor = s[:-1], 10000.0
+        if not _NUMBER_RE.match(s):
+            return BAD
+        number = float(s) * factor
+    if math.isnan(number) or math.isinf(number) or (number < 0 and not allow_negative):
+        return BAD
+    return round(number, 6)
+
+
+_COUNT_UNIT = re.compile(r"\s*[个套份]$")
+
+
+def to_count(value: object) -> float | None | Bad:
+    """A count (许可数量, 安装数量, 许可数): a number, also written with its unit — 5个, 5 套, 5份."""
+    if isinstance(value, str) and not is_blank(value):
+        value = _COUNT_UNIT.sub("", unicodedata.normalize("NFKC", value).strip()) or "?"
+    return to_number(value)
+
+
+def to_term(value: object) -> str | None | Bad:
+    """Licence term: a date (kept as ISO text), 永久/长期, or a span such as 3年."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        day = to_date(value)
+        return day if day is BAD else day.isoformat()  # type: ignore[union-attr]
+    text = clean_text(value)
+    parsed = parse_date_text(text) if text else None
+    return parsed.isoformat() if parsed else text
+
+
+def _cached(fn: Callable[[object], object]) -> Callable[[Sequence[object]], list[object]]:
+    def run(values: Sequence[object]) -> list[object]:
+        cache: dict[object, object] = {}
+        out = []
+        for v in values:
+            if isinstance(v, (str, float, int)) and not isinstance(v, bool):
+                key = (type(v), v)
+                hit = cache.get(key, cache)
+                if hit is cache:
+                    hit = cache[key] = fn(v)
+                out.append(hit)
+            else:
+                out.append(fn(v))
+        return out
+
+    return run
+
+
+COERCERS: dict[Kind, Callable[[Sequence[object]], list[object]]] = {
+    Kind.TEXT: _cached(clean_text),
+    Kind.ID: _cached(clean_text),
+    Kind.VERSION: _cached(clean_text),
+    Kind.ENUM: _cached(clean_text),
+    Kind.TERM: _cached(to_term),
+    Kind.DATE: _cached(to_date),
+    Kind.DATETIME: _cached(lambda v: v if isinstance(v, dt.datetime) and v.date() >= FIRST_DAY else to_date(v)),
+    Kind.MONEY: _cached(to_number),
+    Kind.COUNT: _cached(to_count),
+}
+
+
+def coerce(kind: Kind, values: Sequence[object]) -> list[object]:
+    """Typed values for one column; unreadable ones come back as BAD."""
+    return COERCERS[kind](values)
