@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,7 +27,7 @@ class Finding(BaseModel):
     scan_file: str | None = None
     scan_line: int | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         if self.scan_file is None and self.scan_line is None:
             data.pop("scan_file")

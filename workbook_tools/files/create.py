@@ -85,15 +85,15 @@ def write_guide(wb: Workbook) -> None:
     ws["A1"].font = Font(bold=True, size=14)
 
 
-def default_settings(overrides: Mapping[str, str] | None = None) -> list[dict]:
+def default_settings(overrides: Mapping[str, str] | None = None) -> list[dict[str, str | None]]:
     values = dict(schema.SETTING_KEYS)
     values.update(overrides or {})
-    rows = [{"项目": k, "值": values.get(k, "")} for k, _ in schema.SETTING_KEYS]
+    rows: list[dict[str, str | None]] = [{"项目": k, "值": values.get(k, "")} for k, _ in schema.SETTING_KEYS]
     rows += [{"项目": f"附件7.{k}", "值": None} for k in schema.HEADER_COUNT_KEYS]
     return rows
 
 
-def build_workbook(settings: Mapping[str, str] | None = None, name_rules: Iterable[Mapping] = ()) -> Workbook:
+def build_workbook(settings: Mapping[str, str] | None = None, name_rules: Iterable[Mapping[str, object]] = ()) -> Workbook:
     """Every sheet of LEDGER_SPEC §2 in order, plus 说明, with formats, dropdowns and print setup."""
     wb = Workbook()
     wb.remove(wb.active)
@@ -120,7 +120,7 @@ def fill_preset(wb: Workbook) -> None:
     append_rows(ws, smap, ({"职务": r, "姓名": n, "单位职务": d} for r, n, d in presets.LEADING_GROUP))
 
 
-def default_name_rules() -> list[dict]:
+def default_name_rules() -> list[dict[str, object]]:
     """Rows for 软件名称对照 shipped with new workbooks (from the scan package when present)."""
     try:
         from workbook_tools.scan.rules import DEFAULT_RULES  # noqa: PLC0415

@@ -20,8 +20,10 @@ import re
 import shutil
 import socket
 import stat
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from workbook_tools.core.model import LedgerError
 
@@ -45,7 +47,7 @@ def temp_path(path: Path, tag: str = "tmp") -> Path:
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
-    if os.name == "nt":
+    if sys.platform == "win32":
         import ctypes  # noqa: PLC0415
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if handle:
@@ -94,11 +96,12 @@ class WriteLock:
         self.held = True
         return True
 
-    def _info(self) -> dict:
+    def _info(self) -> dict[str, Any]:
         try:
-            return json.loads(self.lock.read_text(encoding="utf-8"))
+            info = json.loads(self.lock.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return info if isinstance(info, dict) else {}
 
     def _owner(self) -> str:
         info = self._info()
@@ -122,7 +125,7 @@ class WriteLock:
             return True
         return False
 
-    def _remove_if_same(self, info: dict) -> bool:
+    def _remove_if_same(self, info: dict[str, Any]) -> bool:
         """Move the stale lock aside and delete it — unless another writer replaced it meanwhile."""
         tomb = self.lock.with_name(f"{self.lock.name}.{os.getpid()}.stale")
         try:
@@ -143,7 +146,7 @@ class WriteLock:
         tomb.unlink(missing_ok=True)
         return False
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.held:
             self.lock.unlink(missing_ok=True)
             self.held = False
@@ -151,7 +154,7 @@ class WriteLock:
 
 def hide(path: Path) -> None:
     """Temp and lock files are hidden on Windows too (their names start with a dot elsewhere)."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         import ctypes  # noqa: PLC0415
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)
 
@@ -280,7 +283,9 @@ def _replace_file_w(tmp: Path, path: Path) -> bool:
     """Windows: ReplaceFileW keeps the original's ACL, owner and attributes (os.replace would not)."""
     import ctypes  # noqa: PLC0415
     for attempt in range(REPLACE_RETRIES):
-        if ctypes.windll.kernel32.ReplaceFileW(str(path), str(tmp), None, 0x2, None, None):  # IGNORE_MERGE_ERRORS
+        # ctypes.windll exists on Windows only (the caller checks os.name; tests fake it on every system)
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined, unused-ignore]
+        if kernel32.ReplaceFileW(str(path), str(tmp), None, 0x2, None, None):  # IGNORE_MERGE_ERRORS
             return True
         time.sleep(0.2 * (attempt + 1))
     return False

@@ -23,7 +23,9 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+from xml.etree.ElementTree import Element
 
 import re2
 from defusedxml import ElementTree
@@ -36,7 +38,7 @@ MAX_CELLS = 1 << 24                 # 16,777,216 cells per sheet rectangle (~0.8
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 CHUNK = 1 << 22
 
-def _bytes_re2(pattern: bytes):
+def _bytes_re2(pattern: bytes) -> Any:  # a compiled RE2 pattern (google-re2 has no type information)
     """A linear-time byte pattern (RE2, Latin-1: every byte is one character, whatever the text)."""
     options = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1
@@ -134,7 +136,7 @@ def column_index(letters: bytes) -> int:
 
 # --- where each sheet's XML is ---------------------------------------------------------------
 
-def _xml(zf: zipfile.ZipFile, names: dict[str, str], part: str):
+def _xml(zf: zipfile.ZipFile, names: dict[str, str], part: str) -> Element | None:
     real = names.get(part.lower())
     return None if real is None else ElementTree.fromstring(zf.read(real))
 
@@ -367,7 +369,7 @@ class SheetGuard:
         return self._dates
 
     @classmethod
-    def open(cls, path) -> SheetGuard:
+    def open(cls, path: Path | IO[bytes]) -> SheetGuard:
         try:
             zf = zipfile.ZipFile(path)
             return cls(zf, sheet_parts(zf), getattr(path, "name", str(path)))

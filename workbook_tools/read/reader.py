@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbook_tools.core import schema
 from workbook_tools.read.extent import SheetGuard
@@ -15,6 +16,9 @@ from workbook_tools.read.parse import Rows, parse_workbook
 from workbook_tools.read.sniff import sheet_name_problem, sniff_xlsx
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Finding, LedgerError, Severity
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 
 def file_sha256(path: Path) -> str:
@@ -31,7 +35,7 @@ def _read_errors() -> tuple[type[BaseException], ...]:
     return (CalamineError, PasswordError, XmlError, ZipError, OSError, ValueError)
 
 
-def _open(path: Path):
+def _open(path: Path) -> CalamineWorkbook:
     from python_calamine import CalamineWorkbook  # noqa: PLC0415
 
     try:
@@ -40,7 +44,7 @@ def _open(path: Path):
         raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
 
 
-def _read_sheet(wb, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
+def _read_sheet(wb: CalamineWorkbook, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
     """One sheet's values; `guard` first makes sure calamine's rectangle stays bounded (io/extent.py)."""
     guard.check(name)
     try:
@@ -107,7 +111,7 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
         with self._ready:
             return None if self._stop or not self._queue else self._queue.pop()
 
-    def _work(self, wb) -> None:
+    def _work(self, wb: CalamineWorkbook | None) -> None:
         if wb is None:
             try:
                 wb = _open(self._path)
