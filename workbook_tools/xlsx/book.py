@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import SupportsFloat, cast
 
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,7 +44,7 @@ def _blank(value: object) -> bool:
     return cells.is_blank(value) or (isinstance(value, float) and math.isnan(value))
 
 
-_TYPED: dict[tuple, tuple[object, str | None]] = {}
+_TYPED: dict[tuple[object, ...], tuple[object, str | None]] = {}
 
 
 def typed(column: Column, value: object) -> tuple[object, str | None]:
@@ -70,7 +71,7 @@ def _typed(column: Column, value: object) -> tuple[object, str | None]:
             return str(value), None
         return (stamp.to_pydatetime() if kind is Kind.DATETIME else stamp.date()), None
     if kind in (Kind.MONEY, Kind.COUNT):
-        return float(value), _FMT.get(kind)
+        return float(cast(SupportsFloat, value)), _FMT.get(kind)
     if column.header == SERIAL and str(value).strip().isdigit():
         return int(str(value).strip()), None   # a serial number is a number, not text Excel flags
     if isinstance(value, float) and value.is_integer():
@@ -256,7 +257,9 @@ class Book:
             if not create:
                 raise LedgerError(f"工作簿缺少工作表「{name}」")
             self.generate(name, lambda ws: new_table_sheet(ws, spec))
-            table = TableEdit(self, name, self.workbook.entry(name).part, spec, 1,
+            entry = self.workbook.entry(name)
+            assert entry is not None  # generated just now
+            table = TableEdit(self, name, entry.part, spec, 1,
                               {c.header: j for j, c in enumerate(spec.columns, start=1)}, [])
         else:
             table = self._located(name, entry.part, spec)

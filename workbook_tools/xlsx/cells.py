@@ -105,7 +105,7 @@ def _encode(value: object, where: str) -> Encoded:
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
-        kind = "date" if value.time() == dt.time() else "datetime"
+        kind: ValueKind = "date" if value.time() == dt.time() else "datetime"
         return Encoded(kind, f"<v>{number_text(round(serial(value), 10))}</v>".encode())
     if isinstance(value, dt.date):
         return Encoded("date", f"<v>{number_text(serial(value))}</v>".encode())

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from workbook_tools.xlsx.package import Package, R_NS, q, to_xml
+from workbook_tools.core.model import LedgerError
 
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 OFFICE_DOC_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
@@ -37,7 +38,10 @@ class WorkbookXml:
             self.pkg.set(self.part, to_xml(self.root))
 
     def sheets_element(self) -> etree._Element:
-        return self.root.find(q("sheets"))
+        sheets = self.root.find(q("sheets"))
+        if sheets is None:
+            raise LedgerError("workbook.xml 缺少 sheets 元素，无法写入")
+        return sheets
 
     def sheets(self) -> list[SheetEntry]:
         targets = {r.id: self.pkg.target(self.part, r) for r in self.pkg.rels(self.part)}
