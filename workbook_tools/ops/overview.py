@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
@@ -96,7 +97,8 @@ def software_use(ledger: Ledger, today: dt.date) -> list[SoftwareUse]:
         out.append(SoftwareUse(
             软件编号=r["软件编号"], 软件名称=r["软件名称"], licences=licences, installed=installed, unlimited=unlimited,
             over=not unlimited and not pd.isna(r["许可数量"]) and installed > r["许可数量"],
-            expired=ends and end < today, expiring=ends and today <= end <= horizon))
+            expired=ends and end is not None and end < today,
+            expiring=ends and end is not None and today <= end <= horizon))
     return out
 
 
@@ -155,7 +157,8 @@ def findings_by_department(ledger: Ledger, results: list[dict[str, object]]) -> 
     for r in results:
         dept = r.get("部门") or r.get("处室")
         if not dept:
-            row = r.get("行") if isinstance(r.get("行"), int) else _cell_row(r.get("单元格"))
+            given = r.get("行")
+            row = given if isinstance(given, int) else _cell_row(r.get("单元格"))
             dept = finding_department(ledger, r.get("表"), row)
         entry = counts.setdefault(str(dept), DeptFindings(部门=str(dept)))
         level = str(r.get("级别") or "").strip().lower()
@@ -181,7 +184,7 @@ def compute_overview(ledger: Ledger, today: dt.date, results: list[dict[str, obj
     check is run for the overview and the sheet says so.
     """
     checked_now = not results
-    rows = check_rows(ledger, today) if checked_now else results
+    rows = results if results else check_rows(ledger, today)
     return Overview(today=today, software=software_use(ledger, today), findings=findings_by_department(ledger, rows),
                     checked_now=checked_now, categories=categories(ledger, today))
 
@@ -251,7 +254,7 @@ def _state(s: SoftwareUse) -> str:
 def write_usage(ws: Worksheet, ov: Overview, top: int) -> int:
     put(ws, top, 1, "一、各商业软件的许可数量与安装数量").font = Font(bold=True, size=12)
     _bold_row(ws, top + 1, ["软件编号", "软件名称", "许可数量", "安装数量", "情况"])
-    rows = [[s.软件编号, s.软件名称, s.licences, s.installed, _state(s)] for s in ov.software]
+    rows: list[list[Any]] = [[s.软件编号, s.软件名称, s.licences, s.installed, _state(s)] for s in ov.software]
     for i, values in enumerate(rows or [["（无商业软件）", None, 0, 0, None]], start=top + 2):
         for j, value in enumerate(values, start=1):
             put(ws, i, j, value)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -25,6 +27,9 @@ from workbook_tools.core.licence import term_end, unlimited_seats
 from workbook_tools.core.progress import Progress, each
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.registers import computers_in_use, staff_counts
+
+_V = TypeVar("_V")
+_A = TypeVar("_A")
 
 OS, OFFICE, ANTIVIRUS, OTHER = schema.SOFTWARE_CATEGORIES
 FORM_CATEGORIES = (OS, OFFICE, ANTIVIRUS)   # the form's columns; 其他软件 only enters 总计
@@ -48,7 +53,7 @@ class Figure(BaseModel):
         return Figure(licences=self.licences + other.licences, yuan=self.yuan + other.yuan)
 
 
-def _grid(value_type: type) -> dict[str, dict[str, object]]:
+def _grid(value_type: Callable[[], _V]) -> dict[str, dict[str, _V]]:
     return {c: {o: value_type() for o in (DOMESTIC, FOREIGN, SUM)} for c in (*FORM_CATEGORIES, TOTAL)}
 
 
@@ -164,7 +169,7 @@ def _classify(stats: Stats, row: pd.Series) -> tuple[str, str] | None:
     return category, origin
 
 
-def _add(grid: dict, category: str, origin: str, value, plus) -> None:
+def _add(grid: dict[str, dict[str, _V]], category: str, origin: str, value: _A, plus: Callable[[_V, _A], _V]) -> None:
     for cat in {category, TOTAL} & set(grid):
         for org in (origin, SUM):
             grid[cat][org] = plus(grid[cat][org], value)
@@ -248,7 +253,7 @@ def number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 4)
 
 
-def put_row(ws: Worksheet, row: int, items: list[Item], bold: bool = False, fmt: str | None = None,
+def put_row(ws: Worksheet, row: int, items: Sequence[Item], bold: bool = False, fmt: str | None = None,
             boxed: bool = True) -> None:
     col = 1
     for value, span in items:
@@ -401,6 +406,7 @@ def _same_unit(a: UnitResult, b: UnitResult) -> str | None:
     """Why two read units are one (same file, same content, same 单位名称), or None."""
     if Path(a.path).resolve() == Path(b.path).resolve():
         return "是同一个文件"
+    assert a.stats is not None and b.stats is not None  # units that were read
     if a.sha256 and a.sha256 == b.sha256:
         return "内容完全相同"
     if a.stats.header.单位名称 and norm_unit(a.stats.header.单位名称) == norm_unit(b.stats.header.单位名称):
@@ -434,8 +440,8 @@ def sum_stats(parts: list[Stats], year: int, today: dt.date, name: str) -> Stats
         for cat, row in part.purchases.items():
             for origin, figure in row.items():
                 total.purchases[cat][origin] = total.purchases[cat][origin].plus(figure)
-        for cat, row in part.holdings.items():
-            for origin, value in row.items():
+        for cat, held in part.holdings.items():
+            for origin, value in held.items():
                 total.holdings[cat][origin] += value
     return total
 
@@ -447,10 +453,10 @@ def consolidate(paths: list[Path], year: int, today: dt.date | None = None, name
     files = [p for p in ledger_files(paths) if exclude is None or p.resolve() != exclude.resolve()]
     units = [unit_result(p, year, today) for p in each(files, progress, lambda p: f"读取 {p.name}")]
     refuse_duplicates(units)
-    good = [u for u in units if u.stats is not None]
-    total = sum_stats([u.stats for u in good], year, today, name or f"{len(good)} 个单位汇总")
-    for u in good:
-        total.notes += [f"{u.name}：{line}" for line in note_lines(u.stats)[2:]]
+    good = [(u, u.stats) for u in units if u.stats is not None]
+    total = sum_stats([s for _, s in good], year, today, name or f"{len(good)} 个单位汇总")
+    for u, s in good:
+        total.notes += [f"{u.name}：{line}" for line in note_lines(s)[2:]]
     total.notes += [f"未能读取：{Path(u.path).name}（{u.error}）" for u in units if u.stats is None]
     return Consolidation(total=total, units=units)
 
