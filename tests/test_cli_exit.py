@@ -83,7 +83,7 @@ def test_ctrl_c_is_exit_130_and_one_line(tmp_path):
                             cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(3)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     one_line(err)
     assert not (tmp_path / "大.xlsx").exists()

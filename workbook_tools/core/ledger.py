@@ -102,7 +102,7 @@ class Ledger:
         return self.setting(key, default)
 
     def last_rollup(self) -> dt.date | None:
-        from workbook_tools.read.coerce import parse_date_text
+        from workbook_tools.read.coerce import parse_date_text  # noqa: PLC0415 - core does not import read at load time
 
         raw = self.settings.get("上次半年更新日期")
         if raw in (None, ""):

@@ -95,7 +95,7 @@ class Sheet:
         raise KeyError(header)
 
 
-def C(header: str, kind: Kind = Kind.TEXT, choices: tuple[str, ...] = (), **kw: Any) -> Column:
+def C(header: str, kind: Kind = Kind.TEXT, choices: tuple[str, ...] = (), **kw: Any) -> Column:  # noqa: N802 - short: the sheets below read as tables
     if choices and kind is Kind.TEXT:
         kind = Kind.ENUM
     return Column(header, kind, choices, **kw)

@@ -7,6 +7,7 @@ optional end (卸载 on request, or on the computer's 报废日期).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -103,7 +104,7 @@ class Generator:
         first = segs[0]
         action = self.request(INSTALL, c, first.day, None, first) if first.how == REQUEST else None
         self.emit(c, INSTALL, first, first.how, action, NOTES.get(first.how))
-        for old, new in zip(segs, segs[1:]):
+        for old, new in itertools.pairwise(segs):
             note = f"升级：{old.software.number}→{new.software.number}"
             action = self.request("升级", c, new.day, old, new) if new.how == REQUEST else None
             self.emit(c, UNINSTALL, old._replace(day=new.day), new.how, action, note)

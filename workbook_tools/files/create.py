@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.core import presets, schema
 from workbook_tools.xlsx.newbook import (
     DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
-    ensure_defined_names, style_header,
+    ensure_defined_names, sheet_map, style_header,
 )
 from workbook_tools.core.schema import Kind
 
@@ -112,8 +112,6 @@ def build_workbook(settings: Mapping[str, str] | None = None, name_rules: Iterab
 
 def fill_preset(wb: Workbook) -> None:
     """Master data of the unit: departments and the leading group (附件1)."""
-    from workbook_tools.xlsx.newbook import sheet_map
-
     ws, smap = sheet_map(wb, schema.DEPTS)
     append_rows(ws, smap, ({"部门名称": n, "部门类型": t, "负责人": p} for n, t, p in presets.DEPARTMENTS))
     ws, smap = sheet_map(wb, schema.A1)

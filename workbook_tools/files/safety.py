@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -139,10 +140,8 @@ class WriteLock:
         if moved == info:
             tomb.unlink(missing_ok=True)
             return True
-        try:   # a fresh lock of another writer: put it back
+        with contextlib.suppress(OSError):   # a fresh lock of another writer: put it back
             os.link(tomb, self.lock)
-        except OSError:
-            pass
         tomb.unlink(missing_ok=True)
         return False
 
@@ -253,10 +252,8 @@ def replace(tmp: Path, path: Path) -> None:
         return
     os.chmod(tmp, stat.S_IMODE(info.st_mode))
     if hasattr(os, "chown") and os.geteuid() == 0:
-        try:
+        with contextlib.suppress(OSError):
             os.chown(tmp, info.st_uid, info.st_gid)
-        except OSError:
-            pass
     if os.name == "nt" and _replace_file_w(tmp, path):
         return
     for attempt in range(REPLACE_RETRIES):

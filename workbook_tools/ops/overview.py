@@ -88,10 +88,7 @@ def software_use(ledger: Ledger, today: dt.date) -> list[SoftwareUse]:
     for _, r in rows.drop_duplicates("软件编号").iterrows():
         installed = float(seats.get(r["软件编号"], 0.0))
         unlimited = unlimited_seats(r["许可类型"])
-        if pd.isna(r["许可数量"]):
-            licences = None if unlimited else 0.0
-        else:
-            licences = float(r["许可数量"])
+        licences = (None if unlimited else 0.0) if pd.isna(r["许可数量"]) else float(r["许可数量"])
         end = _end(r["许可期限"], r["采购时间"])
         ends = end is not None and end != NEVER and installed > 0
         out.append(SoftwareUse(

@@ -76,7 +76,7 @@ class Proposal(BaseModel):
     依据申请编号: str
 
     @property
-    def 合计(self) -> float | None:
+    def 合计(self) -> float | None:  # noqa: N802 - the form's column name
         return None if self.单价 is None else round(self.单价 * self.许可数, 2)
 
     def values(self) -> dict[str, object]:

@@ -189,10 +189,7 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
 
 def _stage1(zf: zipfile.ZipFile, member: str) -> bool:
     """True when every cell is a plain one-letter reference below row 600,000."""
-    for piece in _pieces(zf, member):
-        if _IRREGULAR.search(piece):
-            return False
-    return True
+    return not any(_IRREGULAR.search(piece) for piece in _pieces(zf, member))
 
 
 def _stage2(zf: zipfile.ZipFile, member: str) -> int | None:

@@ -64,7 +64,8 @@ def _event(ledger: Ledger, values: dict, serial: int, handler: str | None) -> di
     pc = pcs.loc[_text(values, COMPUTER)]
     return {"序号": str(serial), NUMBER: _text(values, NUMBER), "操作": _text(values, "操作"),
             COMPUTER: _text(values, COMPUTER), "计算机品牌": clean_text(pc["计算机品牌"]),
-            "使用人": clean_text(pc["使用人"]), "使用部门": clean_text(pc["使用部门"]), "版本": _text(values, "版本"), "日期": proposal_date(values.get("日期")),
+            "使用人": clean_text(pc["使用人"]), "使用部门": clean_text(pc["使用部门"]), "版本": _text(values, "版本"),
+            "日期": proposal_date(values.get("日期")),
             "安装数量": 1.0, "统一部署": "否", "经办人": handler, "备注": _remark(values)}
 
 

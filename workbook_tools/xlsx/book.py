@@ -141,7 +141,7 @@ class TableEdit:
         """
         headers = list(headers)
         cols = [self.cols.get(h) or self.column(h) for h in headers]
-        per_column = [self._column_ops(rows, frame[h] if h in frame else None, len(rows), h, c)
+        per_column = [self._column_ops(rows, frame.get(h), len(rows), h, c)
                       for h, c in zip(headers, cols)]
         ops, plain = self.patch.ops, self.patch.plain
         for row, row_ops in zip(rows, zip(*per_column)) if per_column else ():

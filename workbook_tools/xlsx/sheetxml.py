@@ -193,9 +193,8 @@ class SheetXml:
     def __init__(self, data: bytes):
         if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:3] == b"\xef\xbb\xbf":
             data = normalise(data)
-        if not self._load(data):
-            if not self._load(normalise(data)):
-                raise LedgerError("工作表部件的行无法识别，无法写入")
+        if not self._load(data) and not self._load(normalise(data)):
+            raise LedgerError("工作表部件的行无法识别，无法写入")
 
     def _load(self, data: bytes) -> bool:
         """Split `data`; False when only a normalised copy can be split safely."""
