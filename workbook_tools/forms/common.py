@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
+from typing import SupportsFloat, cast
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -111,7 +112,7 @@ def count(value: object) -> str:
     """A count: 3 rather than 3.0; blank when unknown."""
     if is_blank(value):
         return ""
-    number = float(value)
+    number = float(cast(SupportsFloat, value))   # a count cell: a number when not blank
     return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
@@ -119,7 +120,7 @@ def money(value: object) -> str:
     """Yuan with thousands separators and two decimals."""
     if is_blank(value):
         return ""
-    return f"{float(value):,.2f}"
+    return f"{float(cast(SupportsFloat, value)):,.2f}"
 
 
 def density(lines: int) -> str:

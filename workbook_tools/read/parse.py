@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -300,7 +300,7 @@ def parse_settings(rows: Rows) -> dict[str, str]:
     return settings
 
 
-def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None,
+def parse_workbook(raw: Mapping[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None,
                    skip: frozenset[str] = frozenset()) -> Ledger:
     """Build a Ledger from {sheet name: (rows, first_row, first_col)} of every sheet present (but `skip`)."""
     tables: dict[str, Table] = {}

@@ -214,7 +214,7 @@ def _load(path: Path, skip: frozenset[str]) -> Ledger:
     with gc_paused():
         stream = SheetStream(path, [s.name for s in schema.data_sheets() if s.name not in skip])
         try:
-            ledger = parse_workbook(stream, stream.names, skip)  # type: ignore[arg-type]  # a Mapping suffices
+            ledger = parse_workbook(stream, stream.names, skip)
         except Exception:
             stream.finish()  # a sheet that cannot be read is the reason given, as before
             raise
