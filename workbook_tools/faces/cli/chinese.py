@@ -13,6 +13,7 @@ import re
 import typing
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -20,7 +21,7 @@ from typer.core import TyperCommand, TyperGroup
 try:  # typer ≥ 0.20 ships its own copy of click
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - older typer depends on click itself
-    from click import exceptions as click_errors
+    from click import exceptions as click_errors  # type: ignore[no-redef]  # the same module, from click itself
 
 HELP_OPTION = "显示本帮助并退出"
 SECTIONS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
@@ -75,7 +76,7 @@ def _arguments(text: str) -> str:
 
 _Context = TyperCommand.context_class
 _Formatter = _Context.formatter_class
-_FORMATTING = inspect.getmodule(_Formatter.write_dl)  # click's formatting module, whose term_len aligns columns
+_FORMATTING: Any = inspect.getmodule(_Formatter.write_dl)  # click's formatting module, whose term_len aligns columns
 
 
 class ChineseFormatter(_Formatter):  # type: ignore[misc, valid-type]
@@ -176,7 +177,8 @@ def _missing(exc: click_errors.MissingParameter) -> str:
         return "缺少必填的参数"
     if getattr(param, "param_type_name", "") == "argument":
         return f"缺少{_hint(param)}"
-    return f"缺少必填选项 {_hint(param)}" + (f"（{param.help}）" if getattr(param, "help", None) else "")
+    help_text = getattr(param, "help", None)
+    return f"缺少必填选项 {_hint(param)}" + (f"（{help_text}）" if help_text else "")
 
 
 GENERIC = (

@@ -96,7 +96,7 @@ def slip_command(
     day = parse_day(date) or today(today_)
     if signed is not None:
         record_signed(path, signed.strip(), day)
-    else:
+    elif computer is not None:
         new_slip(path, computer.strip(), day, output, force)
 
 

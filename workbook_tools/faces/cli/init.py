@@ -23,13 +23,14 @@ def init_command(
     events: Annotated[int, typer.Option("--events", help="示例数据：目标安装维护记录（附件9）条数，0 = 按单位规模自然生成")] = 0,
     today: Annotated[str | None, typer.Option("--today", help="示例数据的“今天”（YYYY-MM-DD）")] = None,
 ) -> None:
+    from workbook_tools.core import presets
     from workbook_tools.files import create
     from workbook_tools.faces.cli.app import today as parse_today
     from workbook_tools.files.writer import save_new
 
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         path = path.with_suffix(".xlsx")
-    settings = dict(create.presets.SETTINGS) if preset else {}
+    settings = dict(presets.SETTINGS) if preset else {}
     wb = create.build_workbook(settings, create.default_name_rules())
     if preset:
         create.fill_preset(wb)

@@ -61,6 +61,7 @@ def baseline_command(
     from workbook_tools.ops.operations import apply_operation, plan_baseline
 
     day = parse_day(date)
+    assert day is not None  # --date is required
     outcome = apply_operation(path, plan_baseline, day, today(today_))
     rows = outcome.plan.appended
     kept = sum(r.values["日期"] != day for r in rows)

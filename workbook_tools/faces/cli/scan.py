@@ -157,10 +157,12 @@ def scan_apply_command(
     outcome = apply_confirmed(path, handler, today(today_))
     for c in outcome.applied:
         e = c.event
+        assert e is not None  # an applied proposal has its event
         print(f"扫描建议第 {c.row} 行：已登记附件9 —— {e['操作']} {e['软件编号']}（{e['计算机编号']}，{e['日期'].isoformat()}）")
     for c in outcome.skipped:
         print(f"扫描建议第 {c.row} 行：跳过 —— {c.skip}")
     if not outcome.applied and not outcome.skipped:
         print("「扫描建议」中没有确认为“是”且尚未应用的行，工作簿未改动。")
         return
+    assert outcome.result is not None  # the workbook was written
     print(f"已登记 {len(outcome.applied)} 条，跳过 {len(outcome.skipped)} 条；原文件备份在 {outcome.result.backup}")

@@ -173,9 +173,11 @@ def _operation(kind: str, call: Call) -> Reply:
 
     from workbook_tools.ops import operations as ops
 
-    visit = {"computer": call.text("computer") or "", "date": call.day("date") or call.today,
+    visit: dict[str, Any] = {"computer": call.text("computer") or "", "date": call.day("date") or call.today,
              "request": call.text("request"), "unified": call.flag("unified"), "handler": call.text("handler"),
              "slip": call.text("slip"), "force": call.flag("force"), "reason": call.text("reason")}
+    planner: Callable[..., ops.OperationPlan]
+    req: ops.Install | ops.Uninstall | ops.Upgrade
     try:
         if kind == "安装":
             planner, req = ops.plan_install, ops.Install(software=call.text("software") or "", version=call.text("version"),
@@ -271,16 +273,16 @@ def scan(call: Call) -> Reply:
     if len(call.uploads) > MAX_SCAN_FILES:
         raise LedgerError(f"一次最多核对 {MAX_SCAN_FILES} 个扫描文件", 2)
     path = call.ledger()
-    with tempfile.TemporaryDirectory(prefix="ledger-scan-") as folder:
+    with tempfile.TemporaryDirectory(prefix="ledger-scan-") as upload_dir:
         taken: set[str] = set()
         files = []
         for name, data in call.uploads:
-            target = Path(folder) / safe_name(name, taken)
+            target = Path(upload_dir) / safe_name(name, taken)
             target.write_bytes(data)
             files.append(target)
         result = run(path, files, call.today, call.day("date"), progress=call.progress)
         reply = done(result)
-        prefix = str(Path(folder)) + "/"
+        prefix = str(Path(upload_dir)) + "/"
         reply.body = _without(reply.body, [prefix, prefix.replace("/", "\\")])
     return reply
 
@@ -306,8 +308,10 @@ def changes(call: Call) -> Reply:
     limit = min(call.number("limit") or 200, 5000)
     ledger = load_ledger(call.ledger())
     df = ledger.df(schema.CHANGES) if schema.CHANGES in ledger.tables else None
-    rows = [] if df is None else df.drop(columns=["_row"], errors="ignore").tail(limit).astype(object)
-    records = [] if df is None else [{k: (None if v != v else str(v)) for k, v in r.items()} for r in rows.to_dict("records")]
+    records: list[dict[str, str | None]] = []
+    if df is not None:
+        rows = df.drop(columns=["_row"], errors="ignore").tail(limit).astype(object)
+        records = [{k: (None if v != v else str(v)) for k, v in r.items()} for r in rows.to_dict("records")]
     return Reply(200, {"ok": True, "changes": records, "message": f"变更记录 {len(records)} 条"})
 
 

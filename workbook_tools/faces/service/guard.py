@@ -52,7 +52,7 @@ class Guard:
         return origin is not None and (origin in self.origins or bool(LOCAL_ORIGIN.match(origin)))
 
     def cors(self, origin: str | None) -> list:
-        if not self.origin_allowed(origin):
+        if origin is None or not self.origin_allowed(origin):
             return []
         return [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin"),
                 (b"access-control-expose-headers", b"X-Ledger-Lines, Content-Disposition, Location")]
