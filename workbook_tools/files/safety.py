@@ -48,7 +48,7 @@ def temp_path(path: Path, tag: str = "tmp") -> Path:
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
-    if sys.platform == "win32":
+    if os.name == "nt" and sys.platform == "win32":  # sys.platform as well: mypy then knows ctypes.windll exists
         import ctypes  # noqa: PLC0415
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if handle:
@@ -153,7 +153,7 @@ class WriteLock:
 
 def hide(path: Path) -> None:
     """Temp and lock files are hidden on Windows too (their names start with a dot elsewhere)."""
-    if sys.platform == "win32":
+    if os.name == "nt" and sys.platform == "win32":  # sys.platform as well: mypy then knows ctypes.windll exists
         import ctypes  # noqa: PLC0415
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)
 
