@@ -12,6 +12,7 @@ from pathlib import Path
 from workbook_tools.core import schema
 from workbook_tools.read.extent import SheetGuard
 from workbook_tools.read.parse import Rows, parse_workbook
+from workbook_tools.read.repair import repaired_copy
 from workbook_tools.read.sniff import sheet_name_problem, sniff_xlsx
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Finding, LedgerError, Severity
@@ -37,6 +38,12 @@ def _open(path: Path):
     try:
         return CalamineWorkbook.from_path(str(path))
     except _read_errors() as exc:
+        repaired = repaired_copy(path)   # sheet entries without a part (r:id=""), which Excel skips
+        if repaired is not None:
+            try:
+                return CalamineWorkbook.from_filelike(repaired)
+            except _read_errors():
+                pass
         raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
 
 

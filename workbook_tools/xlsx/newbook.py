@@ -5,7 +5,6 @@ Existing ledgers are never edited through openpyxl: see io/book.py.  Nothing her
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from workbook_tools.xlsx.cells import openpyxl_text
 from workbook_tools.read.parse import HEADER_SEARCH_ROWS, find_header
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.schema import Column, Kind
+from workbook_tools.core.values import is_empty
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -87,12 +87,7 @@ def style_header(cell) -> None:
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return value is pd.NaT or (isinstance(value, str) and value == "")
+_blank = is_empty
 
 
 def cell_value(column: Column, value: object) -> tuple[object, str | None]:

@@ -33,7 +33,6 @@ CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 END = struct.Struct("<4sHHHHIIH")
 LOCAL_SIG, CENTRAL_SIG, END_SIG, DESCRIPTOR_SIG = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x07\x08"
 UTF8_FLAG = 0x800
-ENCRYPTED_FLAG = 0x1
 DESCRIPTOR_FLAG = 0x8
 STORED, DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
 ZIP64_EXTRA = 0x0001
@@ -76,21 +75,6 @@ def extra_fields(extra: bytes) -> Iterator[tuple[int, bytes]]:
 
 def _has_zip64(extra: bytes) -> bool:
     return any(kind == ZIP64_EXTRA for kind, _ in extra_fields(extra))
-
-
-def refusal(infos: list[zipfile.ZipInfo], file: str) -> str | None:
-    """Why a container cannot be read safely at all (encrypted or duplicate members), else None."""
-    seen: set[str] = set()
-    for info in infos:
-        if info.flag_bits & ENCRYPTED_FLAG:
-            return (f"{file} 的压缩包成员 {info.orig_filename} 设置了 ZIP 加密，无法读取；"
-                    "请在 Excel/WPS 中打开后另存为普通 .xlsx 再试")
-        key = info.orig_filename
-        if key in seen:
-            return (f"{file} 的压缩包中有两个同名成员 {key}，无法确定以哪一份为准；"
-                    "请在 Excel/WPS 中打开后另存为 .xlsx 再试")
-        seen.add(key)
-    return None
 
 
 def write_refusal(info: zipfile.ZipInfo, central: bytes, file: str) -> str | None:
