@@ -41,7 +41,7 @@ def verify(tmp: Path, pkg: Package, book: Book) -> None:
     spliced = {t.name for t in book.tables.values() if t.patch and _spliceable(pkg, t)}
     _verify_sheets(tmp, book, skip=spliced)
     for name in spliced:
-        _verify_splice(tmp, pkg, book.tables[name], book.date1904)
+        _verify_splice(tmp, pkg, book.tables[name])
 
 
 def _spliceable(pkg: Package, table: TableEdit) -> bool:
@@ -49,7 +49,7 @@ def _spliceable(pkg: Package, table: TableEdit) -> bool:
     return size > BIG_PART and len(table.patch.ops) * LIGHT_SHARE <= max(len(table.rows_before), 1)
 
 
-def _verify_splice(tmp: Path, pkg: Package, table: TableEdit, date1904: bool = False) -> None:
+def _verify_splice(tmp: Path, pkg: Package, table: TableEdit) -> None:
     from workbook_tools.xlsx.sheetxml import SheetXml  # noqa: PLC0415
 
     with zipfile.ZipFile(tmp) as zf:
@@ -63,6 +63,7 @@ def _verify_splice(tmp: Path, pkg: Package, table: TableEdit, date1904: bool = F
     sheet = SheetXml(stored)
     if sheet.index.numbers != sorted(set(table.rows_before) | set(table.patch.ops) - _vanished(sheet, table)):
         raise VerifyError(f"工作表「{table.name}」的行与预期不一致")
+    date1904 = table.book.date1904
     for row, ops in table.patch.ops.items():
         chunk = sheet.chunk(row)
         found = row_values(sheet, chunk) if chunk is not None else {}
