@@ -29,13 +29,13 @@ from workbook_tools.xlsx.tables import resize_tables
 from workbook_tools.xlsx.workbookxml import WorkbookXml
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.core.a1 import MAX_ROW, cell_ref
 from workbook_tools.core.schema import Column, Kind
 from workbook_tools.core.values import is_empty
 
 Rows = list[list[object]]
 _HASHABLE = (str, int, float, type(None), dt.date, dt.datetime, pd.Timestamp)
 SERIAL = "序号"
-MAX_ROW = 1048576
 _FMT = {Kind.MONEY: "money", Kind.ID: "id", Kind.VERSION: "id"}
 
 
@@ -103,7 +103,6 @@ class TableEdit:
         return max(max(self.data_rows, default=self.header_row), self.header_row)
 
     def where(self, row: int, col: int) -> str:
-        from workbook_tools.xlsx.sheetxml import cell_ref  # noqa: PLC0415
         return f"工作表「{self.name}」单元格 {cell_ref(row, col)} "
 
     def _encoded(self, row: int, col: int, stored: object) -> cells.Encoded:

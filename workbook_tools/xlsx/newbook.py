@@ -20,6 +20,7 @@ from workbook_tools.core import schema
 from workbook_tools.xlsx.cells import openpyxl_text
 from workbook_tools.read.parse import HEADER_SEARCH_ROWS, find_header
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.core.a1 import MAX_ROW
 from workbook_tools.core.schema import Column, Kind
 from workbook_tools.core.values import is_empty
 
@@ -27,7 +28,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MONEY_FORMAT = "#,##0.00"
 TEXT_FORMAT = "@"
-MAX_ROW = 1048576
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
 
