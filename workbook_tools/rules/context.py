@@ -18,7 +18,7 @@ import pandas as pd
 from workbook_tools.core import events, schema
 from workbook_tools.core.ledger import ROW, Ledger, Table
 from workbook_tools.core.model import Finding
-from workbook_tools.core.values import show
+from workbook_tools.core.values import show  # noqa: F401  (the display every rule uses, imported from here)
 from workbook_tools.rules.registry import severity
 
 NUMBER, NAME, VERSION, TYPE = "软件编号", "软件名称", "软件版本", "软件类型"

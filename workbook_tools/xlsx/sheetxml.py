@@ -19,7 +19,7 @@ from lxml import etree
 
 from workbook_tools.xlsx.cells import Encoded
 from workbook_tools.xlsx.package import MAIN_NS
-from workbook_tools.core.a1 import MAX_COL, MAX_ROW, cell_ref, col_letters, col_number, parse_ref
+from workbook_tools.core.a1 import MAX_COL, cell_ref, col_number, parse_ref
 from workbook_tools.core.model import LedgerError
 
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
