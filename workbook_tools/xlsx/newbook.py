@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import quote_sheetname
 from openpyxl.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -20,7 +20,7 @@ from workbook_tools.core import schema
 from workbook_tools.xlsx.cells import openpyxl_text
 from workbook_tools.read.parse import HEADER_SEARCH_ROWS, find_header
 from workbook_tools.core.model import Change, LedgerError
-from workbook_tools.core.a1 import MAX_ROW
+from workbook_tools.core.a1 import MAX_ROW, col_letters
 from workbook_tools.core.schema import Column, Kind
 from workbook_tools.core.values import is_empty
 
@@ -188,7 +188,7 @@ def wanted_validations(smap: SheetMap) -> list[tuple[str, DataValidation]]:
     for column in smap.spec.columns:
         if column.header not in smap.cols or not (column.choices or column.ref):
             continue
-        letter = get_column_letter(smap.cols[column.header])
+        letter = col_letters(smap.cols[column.header])
         sqref = f"{letter}{smap.first_data_row}:{letter}{MAX_ROW}"
         dv = _enum_validation(column) if column.choices else _ref_validation(column)
         out.append((sqref, dv))
@@ -222,7 +222,7 @@ def ensure_defined_names(wb: Workbook) -> None:
             continue
         if header not in smap.cols:
             continue
-        letter = get_column_letter(smap.cols[header])
+        letter = col_letters(smap.cols[header])
         ref = f"{quote_sheetname(sheet_name)}!${letter}${smap.first_data_row}:${letter}${MAX_ROW}"
         current = wb.defined_names.get(name)
         if current is None or current.attr_text != ref:
