@@ -70,6 +70,17 @@ def pd_day(day: dt.date):
     return pd.Timestamp(day)
 
 
+def test_a_plain_serial_number_in_a_date_column_counts_in_the_workbooks_date_system(tmp_path, system):
+    path = unit_ledger(tmp_path / "台账.xlsx", system)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[schema.A7]
+    col = next(c.column for c in ws[1] if c.value == "采购时间")
+    ws.cell(2, col).value = 43538 if system else 45000      # 2023-03-15 in either system, typed as a number
+    ws.cell(2, col).number_format = "General"
+    wb.save(path)
+    assert load_ledger(path).df("7")["采购时间"].iloc[0] == pd_day(dt.date(2023, 3, 15))
+
+
 def test_rollup_of_a_1904_workbook_gives_the_dates_of_a_1900_one(tmp_path, capsys):
     frames = {}
     for system in (False, True):

@@ -46,6 +46,7 @@ def test_times_are_the_fraction_of_a_day():
 
 def test_the_reader_reads_early_serials_as_excel_shows_them():
     assert to_date(1.0) == D(1900, 1, 1) and to_date(59.0) == D(1900, 2, 28) and to_date(61.0) == D(1900, 3, 1)
+    assert to_date(0.0, date1904=True) == D(1904, 1, 1) and to_date("43538", date1904=True) == D(2023, 3, 15)
 
 
 def test_empty_blank_and_missing_are_kept_apart():

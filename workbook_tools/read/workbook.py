@@ -1,6 +1,9 @@
-"""An in-memory copy of a workbook that python-calamine can open although the file itself it cannot.
+"""What the reader needs from workbook.xml itself: the date system, and a repaired copy for calamine.
 
-Excel 2013 can save a `<sheet … r:id=""/>` in workbook.xml: a sheet entry that points to no part.
+The date system: `<workbookPr date1904="1"/>` (old Excel for Mac files) makes serial numbers count from
+1904-01-01; python-calamine applies it to date-formatted cells, the coercer to plain numbers in date columns.
+
+A repaired copy, in memory, that python-calamine can open although the file itself it cannot: Excel 2013 can save a `<sheet … r:id=""/>` in workbook.xml: a sheet entry that points to no part.
 Excel, LibreOffice and openpyxl skip such an entry; python-calamine refuses the whole workbook
 ("Relationship not found").  The reader then reads a copy in memory in which only those entries are
 left out of workbook.xml (every other member as it is, stored uncompressed so nothing is deflated
@@ -46,6 +49,22 @@ def dangling_sheets(workbook: bytes, rels: bytes | None) -> tuple[etree._Element
         if not rid or rid not in ids:
             bad.append(el)
     return root, bad
+
+
+def is_date1904(path: Path) -> bool:
+    """True for a workbook in the 1904 date system; False also when workbook.xml cannot be read (the reader
+    then reports the damage itself)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = {n.lower(): n for n in zf.namelist()}
+            part = _workbook_part(zf, names) or names.get("xl/workbook.xml")
+            if part is None:
+                return False
+            root = etree.fromstring(zf.read(part), _PARSER)
+    except (*ZIP_ERRORS, KeyError, etree.XMLSyntaxError):
+        return False
+    pr = next(root.iter("{*}workbookPr"), None)
+    return pr is not None and pr.get("date1904", "").lower() in ("1", "true")
 
 
 def repaired_copy(path: Path) -> io.BytesIO | None:
