@@ -20,7 +20,7 @@ from typing import Any
 from workbook_tools.core import schema
 from workbook_tools.files import safety
 from workbook_tools.xlsx.book import Book
-from workbook_tools.xlsx.package import Package
+from workbook_tools.xlsx.package import Package, utf8_package
 from workbook_tools.read.reader import file_sha256, read_raw
 from workbook_tools.read.sniff import sniff_xlsx
 from workbook_tools.xlsx.verify import verify
@@ -199,6 +199,7 @@ def save_new(wb: Any, path: Path, overwrite: bool = False) -> None:  # an openpy
         tmp = safety.temp_path(target)
         try:
             wb.save(tmp)
+            utf8_package(tmp)
             if target.exists():
                 safety.make_backup(target)
                 safety.replace(tmp, target)

@@ -26,7 +26,7 @@ from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.graft import put
 from workbook_tools.xlsx.notes import Note
 from workbook_tools.xlsx.newbook import style_header
-from workbook_tools.xlsx.sheetxml import parse_ref
+from workbook_tools.core.a1 import parse_ref
 from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Change, Finding, Severity

@@ -29,9 +29,9 @@ from workbook_tools.xlsx.book import Book
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats, version_covered
 from workbook_tools.core.model import Change, LedgerError
-from workbook_tools.ops.rollup import blank as _blank
+from workbook_tools.core.values import is_missing as _blank
 from workbook_tools.ops.rollup import seats as _num
-from workbook_tools.ops.rollup import show
+from workbook_tools.core.values import show_exact as show
 
 A6, A7, A8, A9, A11, PCS = schema.A6, schema.A7, schema.A8, schema.A9, schema.A11, schema.COMPUTERS
 COMPUTER, NUMBER, INSTALL, UNINSTALL = events.COMPUTER, events.SOFTWARE, events.INSTALL, events.UNINSTALL

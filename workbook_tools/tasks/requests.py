@@ -32,7 +32,7 @@ from workbook_tools.ops.operations import (
     plan_uninstall,
     plan_upgrade,
 )
-from workbook_tools.ops.rollup import show
+from workbook_tools.core.values import show_exact as show
 from workbook_tools.tasks import Done
 
 A7, A9, A10 = schema.A7, schema.A9, schema.A10
