@@ -61,6 +61,7 @@ def test_deeply_nested_json_under_the_size_limit_is_a_chinese_400(served):
 
 def test_wrong_types_are_a_chinese_400(served, folder):
     for action, body in (("install", {"path": "台账.xlsx", "computer": "PC-1", "software": "WPS", "count": {}}),
+                         ("install", {"path": "台账.xlsx", "computer": "PC-1", "software": "WPS", "count": {"n": 1}}),
                          ("install", {"path": "台账.xlsx", "rows": {"a": 1}}),
                          ("check", {"path": {"x": 1}}), ("check", {"path": "台账.xlsx", "today": []}),
                          ("stats", {"path": "台账.xlsx", "year": {}}), ("print", {"path": "台账.xlsx", "form": ["11"]}),
