@@ -26,6 +26,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
            (b"content-security-policy", CSP.encode()), (b"cache-control", b"no-store"),
            (b"x-frame-options", b"DENY")]
+# The WPS add-in's pages: WPS may host a task pane in a frame of its own, so they may be framed (by nobody who
+# lacks the key to their URL); everything else as above.
+ADDIN_HEADERS = [(k, v) for k, v in HEADERS if k != b"x-frame-options" and k != b"content-security-policy"] + [
+    (b"content-security-policy", CSP.replace("; frame-ancestors 'none'", "").encode())]
 ALLOW_HEADERS = b"X-Ledger-Token, Content-Type, Prefer"
 
 
@@ -96,9 +100,11 @@ class Guard:
             if not hmac.compare_digest(given.encode(), self.token.encode()):
                 return await refuse(send, 403, "访问令牌不正确，已拒绝（令牌在每次启动 ledger serve 时重新生成）", extra)
 
+        added = ADDIN_HEADERS if scope["path"].startswith("/wps/") else HEADERS
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *HEADERS, *extra]}
+                message = {**message, "headers": [*message.get("headers", []), *added, *extra]}
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
