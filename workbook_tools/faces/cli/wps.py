@@ -15,7 +15,7 @@ wps_app = LedgerTyper(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(wps_app, name="wps", short_help="WPS 表格的加载项「正版化台账」：生成、安装、卸载")
+app.add_typer(wps_app, name="wps", short_help="WPS 表格的加载项「正版化台账」：生成、安装、检查、卸载")
 
 
 @wps_app.command("build", help="生成 WPS 加载项文件夹（ribbon.xml、index.html、脚本和图标；任何系统均可运行）。")
