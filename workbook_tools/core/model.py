@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from workbook_tools.core.hints import page_hint
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -26,6 +28,11 @@ class Finding(BaseModel):
     message: str
     scan_file: str | None = None
     scan_line: int | None = None
+
+    @property
+    def page_hint(self) -> str | None:
+        """The message with the page's buttons named instead of CLI commands (never part of the §6 JSON)."""
+        return page_hint(self.message)
 
     def as_json(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
