@@ -9,6 +9,7 @@ certificate number is given.  The old number stays in 附件7 with no installati
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 from pydantic import BaseModel, Field, field_validator
@@ -153,3 +154,27 @@ def plan_renewal(ledger: Ledger, req: Renewal, today: dt.date) -> OperationPlan:
     edits = ([added] if added else []) + [RowEdit(sheet=A9, values=r, note=event_note(r)) for r in rows]
     proof = _proof(req, number, new)
     return OperationPlan(action="续订", edits=edits + ([proof] if proof else []))
+
+
+# --- renewals the clerk typed: a 附件7 row whose 备注 says 续订 OLD -----------------------------------
+
+PENDING = re.compile(r"续订\s*[「“\"'（(]?\s*([A-Za-z]+-?\d+)")
+
+
+def pending_renewals(ledger: Ledger, today: dt.date) -> list[Renewal]:
+    """Renewals to carry out: a commercial 附件7 row whose 备注 names 续订 OLD while OLD is still installed.
+
+    The date is the new row's 采购时间 (today when blank); rows dated after today wait.  This is what
+    the 续订 button of the ribbons and the page does: the clerk types the renewal's row, the tool moves
+    the installations.
+    """
+    a7 = ledger.df(A7)
+    rows = a7[(a7["软件类型"] == COMMERCIAL) & a7[NUMBER].notna() & a7["备注"].notna()]
+    live = events.replay(ledger.df(A9), today).count_by_software()
+    out = []
+    for number, remark, bought in zip(rows[NUMBER], rows["备注"], rows["采购时间"]):
+        match = PENDING.search(str(remark))
+        day = today if blank(bought) else pd.Timestamp(bought).date()
+        if match and match[1] != number and live.get(match[1], 0) > 0 and day <= today:
+            out.append(Renewal(old=match[1], new=number, date=day))
+    return out

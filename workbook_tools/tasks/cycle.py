@@ -66,3 +66,18 @@ def renew(path: Path, request, today: dt.date) -> Done:
     tail = "请执行半年更新（ledger rollup）使附件7 安装数量和附件8 反映续订。" if moved else ""
     return Done.of([*plan.summary(), f"共转移 {moved} 台计算机的安装；{written(result)}", *([tail] if tail else [])],
                    result)
+
+
+def renew_pending(path: Path, today: dt.date) -> Done:
+    """The 续订 button: every renewal the clerk typed in 附件7 (备注 “续订 OLD”), one save each."""
+    from workbook_tools.ops.renew import pending_renewals
+
+    todo = pending_renewals(load_ledger(path, skip=frozenset({schema.A8})), today)
+    if not todo:
+        return Done.of(["附件7 中没有待办的续订：请先在附件7 登记续订的新行（新的软件编号、采购时间、采购金额、许可期限），"
+                        "并在其备注写“续订 原软件编号”，再点“续订”。"])
+    lines, last = [], None
+    for request in todo:
+        last = renew(path, request, today)
+        lines += [f"续订 {request.old} → {request.new}：", *last.lines]
+    return Done(lines=lines, changes=last.changes, backup=last.backup, notes=last.notes)
