@@ -76,7 +76,7 @@ def training_rows(rng: random.Random, start: dt.date, today: dt.date, staff: int
     rows = []
     for year in range(start.year, today.year + 1):
         day = dt.date(year, *TRAINING_DAY)
-        if day <= today:
+        if start <= day <= today:
             rows.append([day, "培训", f"{year}年度软件正版化工作培训", vocab.IT_DEPT, max(20, staff // 3 + rng.randint(-5, 5)),
                          "各部门", "讲授管理办法及安装维护流程"])
             rows.append([day + dt.timedelta(days=3), "网站", "单位网站发布软件正版化工作宣传", vocab.IT_DEPT, None,
@@ -89,7 +89,7 @@ def inspection_rows(rng: random.Random, start: dt.date, today: dt.date, computer
     rows = []
     for year in range(start.year, today.year + 1):
         day = dt.date(year, *INSPECTION_DAY)
-        if day + dt.timedelta(days=FIXED_DAYS) > today:
+        if day < start or day + dt.timedelta(days=FIXED_DAYS) > today:
             continue
         problems = rng.randint(1, 6)
         rows.append([day, "全面检查", "扫描检查与现场核对", computers, problems, day + dt.timedelta(days=FIXED_DAYS),
