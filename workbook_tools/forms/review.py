@@ -37,6 +37,9 @@ def form_of(review: Review, header: UnitHeader) -> ReviewForm:
 
 
 def review_form(ledger: Ledger, options: PrintOptions) -> list[ReviewForm]:
+    from workbook_tools.forms.tables import no_ids
+
+    no_ids("考核评议", options)
     year = options.report_year
     review = build_review(ledger, year, options.today, ledger.stored)
     return [form_of(review, unit_header(ledger, options.today))]
