@@ -14,7 +14,7 @@ from workbook_tools.tasks import Done
 
 SLIP_FORM = 11
 # option -> the forms it applies to
-FORM_OPTIONS = {"--year": (4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
+FORM_OPTIONS = {"--year": (0, 4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
 
 
 def output_path(output: Path | None, ledger_path: Path, spec: FormSpec, options: PrintOptions,
