@@ -75,8 +75,10 @@ def check_signature(person: Person, day: dt.date, today: dt.date, force: bool = 
 
 def sign_edit(person: Person, day: dt.date) -> Callable[[Book], list[Change]]:
     def edit(book: Book) -> list[Change]:
-        book.table(schema.STAFF).set(person.row, SIGNED, day)
-        before = f"（原为 {person.signed}）" if person.signed else ""
+        table = book.table(schema.STAFF)
+        typed = table.as_typed(person.row, SIGNED)      # as the clerk typed it, not as read
+        table.set(person.row, SIGNED, day)
+        before = f"（原为 {typed}）" if typed else ""
         return [Change(action="承诺书", sheet=schema.STAFF, row=person.row,
                        content=f"{person.部门 or ''} {person.姓名} 承诺书签署日期 {day}{before}")]
 

@@ -43,6 +43,22 @@ def _blank(value: object) -> bool:
     return cells.is_blank(value) or (isinstance(value, float) and math.isnan(value))
 
 
+def typed_text(value: object) -> str:
+    """A raw cell value (as read, before coercion) in words: text unchanged, a number without a
+    spurious `.0`, a date as ISO."""
+    if _blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return cells.number_text(float(value)) if math.isfinite(float(value)) else str(value)
+    return str(value)
+
+
 _TYPED: dict[tuple, tuple[object, str | None]] = {}
 
 
@@ -127,6 +143,31 @@ class TableEdit:
 
     def clear(self, row: int, header: str) -> None:
         self.set(row, header, None)
+
+    def as_typed(self, row: int, header: str) -> str:
+        """The cell before this write exactly as the clerk typed it (for 变更记录): text as the text,
+        a number as the number, a formula as its formula text — never the value the reader coerced."""
+        col = self.cols.get(header)
+        if col is None:
+            return ""
+        formula = self._formula(row, col)
+        if formula is not None:
+            return formula
+        rows = self.book.raw(self.name)
+        first_row, first_col = self.book.origin(self.name)
+        values = rows[row - first_row] if 0 <= row - first_row < len(rows) else []
+        return typed_text(values[col - 1 - first_col] if 0 <= col - 1 - first_col < len(values) else None)
+
+    def _formula(self, row: int, col: int) -> str | None:
+        import html  # noqa: PLC0415
+
+        from workbook_tools.xlsx.sheetxml import formula_of  # noqa: PLC0415
+        xml = self.book.sheet_xml(self)
+        if not xml.has_formulas:
+            return None
+        el = xml.cells(row).get(col)
+        found = formula_of(xml.g, cell_parts(xml.g, el)[1]) if el is not None else None
+        return "=" + html.unescape(found[1].decode()) if found and found[1] else None
 
     def set_row(self, row: int, values: Mapping[str, object]) -> None:
         for header, value in values.items():
