@@ -13,7 +13,8 @@ import pytest
 from builders import clean_unit, make_ledger, run_cli
 from test_extent import ROOT
 
-ENGLISH = ("Usage:", "Error:", "Traceback", "Exception ignored", "Try '", "panicked", "No such", "Invalid value")
+ENGLISH = ("Usage:", "Error:", "Traceback", "Exception ignored", "Try '", "panicked", "No such", "Invalid value",
+           "Did you mean")
 
 
 def one_line(err: str) -> str:
@@ -37,6 +38,14 @@ def test_usage_errors_are_one_chinese_line(capsys, args):
     code, out, err = run_cli(capsys, *args)
     assert code == 2 and out == ""
     one_line(err)
+
+
+@pytest.mark.parametrize("typed, meant", [("chek", "check"), ("instal", "install"), ("rolup", "rollup"), ("CHECK", "check")])
+def test_a_mistyped_command_suggests_the_right_one_in_chinese(capsys, typed, meant):
+    code, out, err = run_cli(capsys, typed, "示例台账.xlsx")
+    line = one_line(err)
+    assert code == 2 and out == ""
+    assert f"「{typed}」" in line and f"是否指 {meant}" in line and "'" not in line and "Did you mean" not in line
 
 
 def test_an_internal_error_shows_no_library_text(capsys, monkeypatch, tmp_path):

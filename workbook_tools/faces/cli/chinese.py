@@ -8,8 +8,10 @@ one Chinese line by `usage_message` (called by cli.main).
 """
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
+import unicodedata
 import typing
 from enum import Enum
 from pathlib import Path
@@ -105,8 +107,26 @@ class LedgerCommand(TyperCommand):
     context_class = ChineseContext
 
 
+class ChineseUsageError(click_errors.UsageError):
+    """A usage error whose message is already the Chinese line."""
+
+
+def near_commands(name: str, commands: list[str]) -> list[str]:
+    """The commands a mistyped name most likely meant (case and width do not matter)."""
+    key = unicodedata.normalize("NFKC", name).casefold()
+    exact = [c for c in commands if c.casefold() == key]
+    return exact or difflib.get_close_matches(key, commands, n=3, cutoff=0.6)
+
+
 class LedgerGroup(TyperGroup):
     context_class = ChineseContext
+
+    def resolve_command(self, ctx, args):  # type: ignore[override]
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            near = near_commands(name, self.list_commands(ctx))
+            raise ChineseUsageError(f"没有命令「{name}」" + (f"，是否指 {'、'.join(near)}？" if near else ""), ctx)
+        return super().resolve_command(ctx, args)
 
 
 class LedgerTyper(typer.Typer):
@@ -206,6 +226,8 @@ def usage_message(exc: click_errors.UsageError, args: list[str]) -> str:
     elif isinstance(exc, click_errors.NoSuchOption):
         near = "、".join(sorted(exc.possibilities or ()))
         text = f"没有选项 {exc.option_name}" + (f"（是否要用 {near}？）" if near else "")
+    elif isinstance(exc, ChineseUsageError):
+        text = exc.message
     else:
         text = _generic(exc.message)
     command = exc.ctx.command_path if exc.ctx is not None else "ledger"
