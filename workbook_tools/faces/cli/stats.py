@@ -123,10 +123,12 @@ def stats_command(
 # --- plan ------------------------------------------------------------------------------------------
 
 def print_plan(plan, console) -> None:
-    from workbook_tools.ops.plan import plan_totals
+    from workbook_tools.ops.plan import plan_totals, year_lines
 
+    for line in year_lines(plan):
+        console.print(line, highlight=False)
     if not plan.gaps:
-        console.print("附件3 中没有填写了选定软件编号的申请，无需计算许可缺口。")
+        console.print(f"{plan.year} 年度没有需要计算许可缺口的申请（须填写选定软件编号）。")
     table = _table("许可缺口（按选定软件编号）", ["软件编号", "软件名称", "版本", "申请", "许可", "已安装", "空余",
                                                   "缺口", "依据申请", "说明"])
     for g in plan.gaps:
@@ -162,11 +164,12 @@ def _go_ahead(yes: bool, question: str) -> bool:
     return typer.confirm(question, default=False)
 
 
-@app.command("plan", help="根据附件3 需求申请与现有许可、安装情况计算许可缺口，生成附件4 采购计划建议。")
+@app.command("plan", help="根据附件3 需求申请与现有许可、安装情况计算许可缺口，生成附件4 采购计划建议。"
+             "已由之后的采购满足的申请、选定软件已报废的申请不计入。")
 def plan_command(
     path: LedgerPath,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接把建议写入附件4")] = False,
-    year: Annotated[int | None, typer.Option("--year", help="只计入该年填表的申请（未填填表日期的也计入）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="计划年度：只计入该年填表的申请（未填填表日期的也计入）；默认为附件3 最新申请所在的年份", show_default=False)] = None,
     today_: TodayOption = None,
 ) -> None:
     from workbook_tools.read.reader import load_ledger
