@@ -239,3 +239,14 @@ def test_baseline_refuses_unknown_computers(tmp_path):
     wb.save(path)
     with pytest.raises(LedgerError):
         run(path, plan_baseline, D(2025, 1, 1))
+
+
+def test_refusal_lists_every_problem_force_would_override(unit):
+    """Already installed there, over the licence count and an unlicensed version: all three said at once."""
+    request = dict(software="SY-0001", version="2019", count=9, **at("PC-001", D(2025, 8, 1)))
+    with pytest.raises(LedgerError) as refused:
+        plan_install(load_ledger(unit), Install(**request), TODAY)
+    forced = plan_install(load_ledger(unit), Install(**request, force=True, reason="测试"), TODAY).forced
+    assert len(forced) == 3
+    assert all(problem in refused.value.message for problem in forced), refused.value.message
+    assert "\n" not in refused.value.message

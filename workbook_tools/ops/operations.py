@@ -221,13 +221,21 @@ def licence_problems(ledger: Ledger, sw: Record, version: str | None, adding: fl
     return problems
 
 
+def problem_list(problems: list[str]) -> str:
+    """Every problem --force would override, in one line (a clerk decides on all of them at once)."""
+    if len(problems) == 1:
+        return problems[0]
+    circled = "①②③④⑤⑥⑦⑧⑨⑩"
+    return f"有 {len(problems)} 个问题：" + "；".join(
+        f"{circled[i] if i < len(circled) else f'({i + 1})'}{p}" for i, p in enumerate(problems))
+
+
 def settle(problems: list[str], visit: Visit) -> str | None:
     """Refuse unless forced; with --force the reason goes to 备注."""
     if not problems:
         return None
-    more = f"（另有 {len(problems) - 1} 个问题）" if len(problems) > 1 else ""
     if not visit.force:
-        refuse(problems[0] + more + FORCE_HINT)
+        refuse(problem_list(problems) + FORCE_HINT)
     if not (visit.reason or "").strip():
         refuse("使用 --force 时必须用 --reason 说明原因（将记入备注）")
     return f"强制执行：{visit.reason.strip()}"
