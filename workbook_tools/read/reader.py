@@ -31,11 +31,18 @@ def _read_errors() -> tuple[type[BaseException], ...]:
     return (CalamineError, PasswordError, XmlError, ZipError, OSError, ValueError)
 
 
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def _open(path: Path):
     from python_calamine import CalamineWorkbook  # noqa: PLC0415
 
     try:
-        return CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in XLSX_SUFFIXES:
+            return CalamineWorkbook.from_path(str(path))
+        # the sniffer found an xlsx behind another extension (e.g. renamed .xls): read it by its content
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
     except _read_errors() as exc:
         raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
 
