@@ -155,6 +155,27 @@ def test_annex4_prints_one_plan_year(tmp_path):
     assert "填表日期：2026年11月27日" in latest and "填表日期：" in older and "2026年11月27日" not in older
 
 
+def test_annex4_of_a_year_without_a_plan_is_one_line_and_no_pdf(capsys, tmp_path):
+    path = sample_path(tmp_path)
+    out = tmp_path / "p.pdf"
+    code, stdout, err = run_cli(capsys, "print", "附件4", path, "--year", "2019", "-o", out, "--today", "2026-11-27")
+    assert code == 1 and not out.exists() and stdout == ""
+    [line] = err.strip().splitlines()
+    assert "2019" in line and "2026" in line          # the year asked for, and the year that has a plan
+
+
+def test_annex4_default_year_is_the_plan_year_not_the_newest_plan(capsys, tmp_path):
+    """Requests of 2026 not yet planned: without --year the 2026 plan is meant, not last year's rows."""
+    requests = [{**r, "填表日期": D(2025, 3, 1)} for r in SAMPLE["附件3"]] + [
+        {"申请编号": "SQ-2026-09", "申请部门": "办公室", "填表日期": D(2026, 4, 1), "软件类别": "办公软件", "申请许可数": 3}]
+    path = sample_path(tmp_path, 附件3=requests)
+    out = tmp_path / "p.pdf"
+    code, _, _ = run_cli(capsys, "print", "附件4", path, "-o", out, "--today", "2026-11-27")
+    assert code == 1 and not out.exists()
+    code, _, err = run_cli(capsys, "print", "附件4", path, "--year", "2025", "-o", out, "--today", "2026-11-27")
+    assert code == 0 and "（2025年度）" in pages(out)[0] and "WPS Office" in pages(out)[0]
+
+
 @pytest.mark.parametrize(("number", "first", "last"), [(3, "申请部门", "填表日期"), (5, "单位名称", "填表日期")])
 def test_header_lines_do_not_wrap(tmp_path, number, first, last):
     settings = {**SAMPLE["设置"], "单位名称": "鞍山市行政审批局（鞍山市政务服务中心）", "联系电话": "0412-12345678 转 8008"}
