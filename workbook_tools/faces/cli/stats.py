@@ -259,12 +259,15 @@ def pledge_command(
 
     ledger = load_ledger(path)
     if signed is None:
-        people = pledges.unsigned_staff(ledger)
-        table = _table(f"未签署承诺书的在职人员：{len(people)} 人", ["行", "部门", "姓名", "职务"])
-        for p in people:
-            table.add_row(str(p.row), p.部门 or "", p.姓名, p.职务 or "")
-        _console().print(table)
-        print("打印这些人的承诺书（一个 PDF）：ledger print 附件2 --unsigned")
+        lines, people = pledges.list_lines(ledger, str(path))
+        print(lines[0])
+        if people:
+            table = _table("", ["行", "部门", "姓名", "职务"])
+            for p in people:
+                table.add_row(str(p.row), p.部门 or "", p.姓名, p.职务 or "")
+            _console().print(table)
+        for line in lines[1:]:
+            print(line)
         return
     day = parse_day(date, "--date")
     if day is None:
