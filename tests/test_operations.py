@@ -250,3 +250,10 @@ def test_refusal_lists_every_problem_force_would_override(unit):
     assert len(forced) == 3
     assert all(problem in refused.value.message for problem in forced), refused.value.message
     assert "\n" not in refused.value.message
+
+
+@pytest.mark.parametrize("computer, software, meant", [("pc-001", "SY-0002", "PC-001"), ("PC-001", "sy-0002", "SY-0002")])
+def test_an_id_typed_in_another_case_or_width_suggests_the_registered_one(unit, computer, software, meant):
+    with pytest.raises(LedgerError) as refused:
+        plan_install(load_ledger(unit), Install(software=software, **at(computer, D(2025, 8, 1))), TODAY)
+    assert refused.value.exit_code == 1 and f"是否指 {meant}？" in refused.value.message

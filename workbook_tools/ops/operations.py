@@ -29,6 +29,7 @@ from workbook_tools.xlsx.book import Book
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats, version_covered
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.core.registers import did_you_mean
 from workbook_tools.ops.rollup import blank as _blank
 from workbook_tools.ops.rollup import seats as _num
 from workbook_tools.ops.rollup import show
@@ -125,7 +126,7 @@ def record(ledger: Ledger, sheet: str, key: str, value: str, what: str) -> Recor
     df = ledger.df(sheet)
     hit = df[df[key] == value]
     if hit.empty:
-        refuse(f"{what}「{value}」未在{'附件7' if sheet == A7 else '「计算机」表'}中登记")
+        refuse(f"{what}「{value}」未在{'附件7' if sheet == A7 else '「计算机」表'}中登记{did_you_mean(value, df[key])}")
     return hit.iloc[0].to_dict()
 
 
