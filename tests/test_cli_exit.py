@@ -25,7 +25,7 @@ def one_line(err: str) -> str:
 
 
 @pytest.mark.parametrize("args", [
-    ["stats", "x.xlsx"],                                   # missing option
+    ["add-free", "x.xlsx"],                                # missing option
     ["stats", "x.xlsx", "--year", "abc"],                  # not an integer
     ["check", "--format", "xml", "x.xlsx"],                # not a choice
     ["check", "--bogus", "x.xlsx"],                        # no such option

@@ -66,6 +66,20 @@ def test_add_free_and_its_refusals(capsys, path):
     assert code == 2
 
 
+def test_stats_year_defaults_to_this_year_like_print_annex5(capsys, path, tmp_path):
+    explicit = tmp_path / "explicit.xlsx"
+    explicit.write_bytes(path.read_bytes())
+    assert run(capsys, "stats", path, "--today", "2025-06-30")[0] == 0
+    assert run(capsys, "stats", explicit, "--year", "2025", "--today", "2025-06-30")[0] == 0
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(explicit.read_bytes())
+    assert run(capsys, "stats", other, "--year", "2024", "--today", "2025-06-30")[0] == 0
+
+    def sheet(p):
+        return list(openpyxl.load_workbook(p)[schema.A5].iter_rows(values_only=True))
+    assert sheet(path) == sheet(explicit) != sheet(other)
+
+
 def test_pledge_list_when_everyone_has_signed(capsys, tmp_path):
     path = make_ledger(tmp_path, **{"人员": [{"部门": "办公室", "姓名": "李强", "状态": "在职",
                                              "承诺书签署日期": dt.date(2025, 1, 5)}]})

@@ -101,7 +101,8 @@ def _stats_many(paths: list[Path], output: Path, year: int, day, name: str | Non
                            "多个台账或文件夹时汇总为 -o 指定的新工作簿（含分单位明细）。")
 def stats_command(
     paths: Annotated[list[Path], typer.Argument(help="台账路径（.xlsx），可多个，也可以是文件夹", show_default=False)],
-    year: Annotated[int, typer.Option("--year", help="统计年度，如 2026", show_default=False)],
+    year: Annotated[int | None, typer.Option("--year", help="统计年度，如 2026（默认今年，同 ledger print 附件5）",
+                                             show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="汇总结果写入的新工作簿（多个台账时必填）")] = None,
     name: Annotated[str | None, typer.Option("--name", help="汇总表的单位名称（默认“N 个单位汇总”）")] = None,
     force: Annotated[bool, typer.Option("--force", help="汇总结果文件已存在时覆盖（原文件先备份）")] = False,
@@ -109,9 +110,10 @@ def stats_command(
 ) -> None:
     from workbook_tools.core.model import LedgerError
 
+    day = today(today_)
+    year = day.year if year is None else year
     if not 1990 <= year <= 2100:
         raise LedgerError(f"--year {year} 不是有效年度")
-    day = today(today_)
     if output is None:
         if len(paths) != 1 or paths[0].is_dir():
             raise LedgerError("汇总多个台账（或一个文件夹）时须用 -o 指定汇总结果文件")
