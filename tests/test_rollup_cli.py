@@ -85,6 +85,24 @@ def test_scrap_and_upgrade_commands(path, capsys):
     assert df["操作"].iloc[-3:].tolist() == ["卸载", "安装", "卸载"]
 
 
+def test_scrap_takes_the_id_as_argument_or_option(path, tmp_path, capsys):
+    other = tmp_path / "副本.xlsx"
+    shutil.copy(path, other)
+    assert ledger("scrap-computer", path, "PC-002", "--date", "2025-12-03") == 0
+    assert ledger("scrap-computer", other, "--computer", "PC-002", "--date", "2025-12-03") == 0
+    assert load_ledger(path).df(schema.A9).drop(columns="_row", errors="ignore").equals(
+        load_ledger(other).df(schema.A9).drop(columns="_row", errors="ignore"))
+    assert ledger("scrap-computer", other, "PC-001", "--computer", "PC-003") == 2      # two different computers
+    assert ledger("scrap-computer", other) == 2                                     # none
+    assert ledger("scrap-software", other, "--software", "SY-0002", "--reason", "1", "--date", "2025-12-04") in (0, 1)
+
+
+def test_install_help_shows_the_count_default_as_a_whole_number(capsys):
+    assert ledger("install", "--help") == 0
+    [line] = [ln for ln in capsys.readouterr().out.splitlines() if "--count" in ln]
+    assert line.rstrip().endswith("[默认：1]"), line
+
+
 def test_unreadable_file_exits_2(tmp_path, capsys):
     bad = tmp_path / "坏.xlsx"
     bad.write_text("不是工作簿")

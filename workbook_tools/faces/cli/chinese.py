@@ -28,6 +28,7 @@ HELP_OPTION = "显示本帮助并退出"
 SECTIONS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
 WORDS = (
     (re.compile(r"Show this message and exit\.?"), HELP_OPTION),
+    (re.compile(r"\[default: \(([^)\]]*)\)\]"), r"[默认：\1]"),   # a show_default text, which typer wraps in ()
     (re.compile(r"\[default: ([^\]]*)\]"), r"[默认：\1]"),
     (re.compile(r"\[required\]"), "[必填]"),
     (re.compile(r"\[env var: ([^\]]*)\]"), r"[环境变量：\1]"),
