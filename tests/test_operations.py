@@ -257,3 +257,19 @@ def test_an_id_typed_in_another_case_or_width_suggests_the_registered_one(unit, 
     with pytest.raises(LedgerError) as refused:
         plan_install(load_ledger(unit), Install(software=software, **at(computer, D(2025, 8, 1))), TODAY)
     assert refused.value.exit_code == 1 and f"是否指 {meant}？" in refused.value.message
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_a_new_serial_has_the_type_of_the_column(tmp_path, as_text):
+    path = base_ledger(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    fill(wb, {"附件9": EVENTS})
+    for r in range(2, 2 + len(EVENTS)):
+        cell = wb[A9].cell(r, 1)
+        cell.value = str(r - 1) if as_text else r - 1
+    wb.save(path)
+    run(path, plan_install, Install(software="SY-0002", request="SQ-001", **at("PC-001", D(2025, 8, 1))))
+    ws = openpyxl.load_workbook(path)[A9]
+    serials = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value]
+    assert serials[-1] == ("4" if as_text else 4), serials
+    assert len({type(s) for s in serials}) == 1, serials

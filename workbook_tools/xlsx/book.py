@@ -137,9 +137,20 @@ class TableEdit:
     def set(self, row: int, header: str, value: object) -> None:
         col = self.cols.get(header) or self.column(header)
         stored, fmt = typed(self.spec.column(header), value)
+        if header == SERIAL and type(stored) is int and self._serials_are_text(col):
+            stored = str(stored)
         op = self.patch.op(row, col)
         op.value, op.fmt, op.raw, op.expect = self._encoded(row, col, stored), fmt, None, stored
         op.quote = type(stored) is str and stored.startswith(cells.FORMULA_LEAD)
+
+    def _serials_are_text(self, col: int) -> bool:
+        """Whether the column's last existing 序号 is text (then new ones are text too, like the rest)."""
+        if not hasattr(self, "_serial_text"):
+            last = max(self.data_rows, default=None)
+            el = self.book.sheet_xml(self).cells(last).get(col) if last is not None else None
+            kind = attr(el[: el.find(b">") + 1], "t") if el is not None else None
+            self._serial_text = kind in (b"s", b"str", b"inlineStr")
+        return self._serial_text
 
     def clear(self, row: int, header: str) -> None:
         self.set(row, header, None)
