@@ -48,6 +48,14 @@ def test_a_mistyped_command_suggests_the_right_one_in_chinese(capsys, typed, mea
     assert f"「{typed}」" in line and f"是否指 {meant}" in line and "'" not in line and "Did you mean" not in line
 
 
+@pytest.mark.parametrize("args, command", [(["check", "x.xlsx", "--today"], "ledger check"),
+                                           (["print", "附件1", "x.xlsx", "-o"], "ledger print"),
+                                           (["wps", "build", "-o"], "ledger wps build")])
+def test_an_option_without_its_value_points_to_its_own_command_help(capsys, args, command):
+    code, _, err = run_cli(capsys, *args)
+    assert code == 2 and f"{command} --help" in one_line(err)
+
+
 def test_an_internal_error_shows_no_library_text(capsys, monkeypatch, tmp_path):
     path = make_ledger(tmp_path, **clean_unit())
 

@@ -218,7 +218,7 @@ def _generic(message: str) -> str:
     return f"命令行用法不正确：{message}"
 
 
-def usage_message(exc: click_errors.UsageError, args: list[str]) -> str:
+def usage_message(exc: click_errors.UsageError, args: list[str], root: object = None) -> str:
     """One Chinese line for a usage error, with where to read the command's help."""
     if isinstance(exc, click_errors.MissingParameter):
         text = _missing(exc)
@@ -231,8 +231,22 @@ def usage_message(exc: click_errors.UsageError, args: list[str]) -> str:
         text = exc.message
     else:
         text = _generic(exc.message)
-    command = exc.ctx.command_path if exc.ctx is not None else "ledger"
+    command = exc.ctx.command_path if exc.ctx is not None else command_path(root, args)
     return f"{text}（{command} --help 查看用法）"
+
+
+def command_path(root: object, args: list[str]) -> str:
+    """`ledger check` for an error the parser raised without its command (an option missing its value)."""
+    path, command = ["ledger"], root
+    for arg in args:
+        if arg.startswith("-"):
+            continue
+        sub = getattr(command, "commands", {}).get(arg)
+        if sub is None:
+            break
+        path.append(arg)
+        command = sub
+    return " ".join(path)
 
 
 def file_message(exc: click_errors.FileError) -> str:
