@@ -67,6 +67,19 @@ def test_check_names_a_missing_required_column(tmp_path):
     wb.save(path)
     line = assert_one_line_error(ledger_cli("check", path, cwd=tmp_path))
     assert "计算机编号" in line and schema.A9 in line
+    assert "D1" in line and "电脑编号" in line                 # the cell, and the text found there
+
+
+def test_a_blank_header_cell_is_named(tmp_path):
+    from workbook_tools.read.reader import load_ledger
+    from workbook_tools.core.model import LedgerError
+    path = make_ledger(tmp_path, "台账.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb[schema.A7]["B1"] = None
+    wb.save(path)
+    with pytest.raises(LedgerError) as err:
+        load_ledger(path)
+    assert "软件编号" in err.value.message and "B1" in err.value.message
 
 
 def test_check_annotate_keeps_an_excel_2010_dropdown(tmp_path, zip_parts):
