@@ -126,3 +126,16 @@ def test_init_succeeds_and_says_so(tmp_path):
     proc = ledger_cli("init", "新台账", cwd=tmp_path)
     assert proc.returncode == 0 and not proc.stderr
     assert (tmp_path / "新台账.xlsx").is_file()
+
+
+@pytest.mark.parametrize("command", [["check", "{path}", "--today", "2026-03-01"],
+                                     ["print", "附件1", "{path}", "-o", "{out}", "--force"]])
+def test_reading_a_workbook_open_in_excel_says_unsaved_edits_are_not_included(tmp_path, command):
+    path = make_ledger(tmp_path, "台账.xlsx")
+    args = [a.format(path=path, out=tmp_path / "a1.pdf") for a in command]
+    quiet = ledger_cli(*args, cwd=tmp_path)
+    (tmp_path / "~$台账.xlsx").write_bytes(b"\0" * 165)
+    told = ledger_cli(*args, cwd=tmp_path)
+    assert quiet.returncode == told.returncode and "提示" not in quiet.stderr
+    hints = [line for line in told.stderr.splitlines() if line.startswith("提示：")]
+    assert len(hints) == 1 and "~$台账.xlsx" in hints[0]

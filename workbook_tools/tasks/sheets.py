@@ -134,8 +134,10 @@ def annotate(path: Path, today: dt.date) -> Done:
 
 def check(path: Path, today: dt.date, select: list[str] | None = None, skip: list[str] | None = None):
     """§3 on the ledger at `path`; returns (CheckResult, Ledger) — `ledger check`, 校验台账, POST /api/check."""
+    from workbook_tools.files.writer import note_if_open
     from workbook_tools.rules import run_check
 
+    note_if_open(path)
     ledger = load_ledger(path)
     return run_check(ledger, today, select=select, skip=skip), ledger
 
