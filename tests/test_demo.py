@@ -159,6 +159,15 @@ def test_every_event_has_its_paperwork(ledger):
     assert log["确认单号"].isin(signed).all()
 
 
+def test_slip_numbers_follow_the_format_of_ledger_slip(ledger):
+    """QR-YYYYMMDD-NNN, the date being the slip's own date (as `ledger slip` and `install --slip auto` number them)."""
+    slips = ledger.df(schema.A11)
+    numbers = slips["确认单号"].astype(str)
+    assert numbers.str.fullmatch(r"QR-\d{8}-\d{3,}").all(), numbers.head().tolist()
+    assert (numbers.str[3:11] == slips["日期"].dt.strftime("%Y%m%d")).all()
+    assert numbers.is_unique
+
+
 def test_rollup_outputs_are_current(ledger):
     from workbook_tools.ops.rollup import compute_rollup
 
