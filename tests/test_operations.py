@@ -273,3 +273,21 @@ def test_a_new_serial_has_the_type_of_the_column(tmp_path, as_text):
     serials = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value]
     assert serials[-1] == ("4" if as_text else 4), serials
     assert len({type(s) for s in serials}) == 1, serials
+
+
+def test_a_slip_without_handler_names_the_clerk_as_maintainer(unit, tmp_path):
+    """install --slip auto without --handler: 附件11 and the printed slip name 设置's 填表人 as 安装维护人."""
+    from pypdf import PdfReader
+
+    from workbook_tools.forms import FORMS, print_form
+    from workbook_tools.forms.common import PrintOptions
+    wb = openpyxl.load_workbook(unit)
+    fill(wb, {"设置": {"填表人": "周文"}})
+    wb.save(unit)
+    run(unit, plan_install, Install(software="SY-0002", slip="auto", **at("PC-003", D(2025, 8, 1))))
+    ledger = load_ledger(unit)
+    assert ledger.df(A11)["安装维护人"].iloc[-1] == "周文"
+    assert pd.isna(ledger.df(A9)["经办人"].iloc[-1])          # the log keeps what was given: no handler
+    out = tmp_path / "slip.pdf"
+    print_form(FORMS[11], ledger, PrintOptions(ids=["QR-20250801-001"], today=TODAY), out)
+    assert "安装维护人：周文" in PdfReader(out).pages[0].extract_text()

@@ -23,8 +23,9 @@ LEFT = "left"
 
 
 def col(key: str, *head: str, align: str = "center", mark: bool = False, scale: float = 1.0,
-        extra: tuple[str, ...] = ()) -> Column:
-    return Column(key=key, head=list(head or (key,)), align=align, mark=mark, scale=scale, extra=list(extra))
+        extra: tuple[str, ...] = (), dash_breaks: bool = False) -> Column:
+    return Column(key=key, head=list(head or (key,)), align=align, mark=mark, scale=scale, extra=list(extra),
+                  dash_breaks=dash_breaks)
 
 
 APPROVALS = (("信息化部门", "审核"), ("资产和财务", "管理部门", "审核"), ("分管领导", "审批"))
@@ -37,7 +38,7 @@ COLUMNS = {
         col("使用部门"), col("使用原因", align=LEFT)],
     7: [col("序号"), col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("软件类型"),
         col("采购时间"), col("采购金额", "采购金额", "(单位:元)"), col("许可类型"), col("许可数量", "许可", "数量"),
-        col("可使用版本", "可使用", "版本"), col("许可期限"), col("序列号", scale=0.85), col("安装数量", "安装", "数量")],
+        col("可使用版本", "可使用", "版本"), col("许可期限"), col("序列号", scale=0.85, dash_breaks=True), col("安装数量", "安装", "数量")],
     8: [col("序号"), col("部门"), col("姓名"), col("计算机编号", "计算机", "编号"), col("计算机品牌", "计算机", "品牌"),
         col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("许可期限"),
         *(col(t, t[:-2], t[-2:], mark=True) for t in schema.SOFTWARE_TYPES), col("安装日期")],

@@ -299,7 +299,8 @@ def resolve_slip(ledger: Ledger, visit: Visit, pc: Record) -> tuple[str | None, 
     if len(mine):
         return number, None
     values = {"确认单号": number, "日期": visit.date, COMPUTER: visit.computer, "计算机品牌": pc.get("计算机品牌"),
-              "使用人": pc.get("使用人"), "使用部门": pc.get("使用部门"), "安装维护人": visit.handler, "已签字": "否"}
+              "使用人": pc.get("使用人"), "使用部门": pc.get("使用部门"),
+              "安装维护人": visit.handler or ledger.setting("填表人") or None, "已签字": "否"}
     return number, RowEdit(sheet=A11, values=values, note=f"新建确认单「{number}」（计算机「{visit.computer}」，{visit.date}）")
 
 
