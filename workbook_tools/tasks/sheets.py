@@ -132,12 +132,14 @@ def annotate(path: Path, today: dt.date) -> Done:
     return Done.of([head, tail], write, check=result.as_json(workbook=path.name))
 
 
-def check(path: Path, today: dt.date, select: list[str] | None = None, skip: list[str] | None = None):
+def check(path: Path, today: dt.date, select: list[str] | None = None, skip: list[str] | None = None,
+          note_open: bool = True):
     """§3 on the ledger at `path`; returns (CheckResult, Ledger) — `ledger check`, 校验台账, POST /api/check."""
     from workbook_tools.files.writer import note_if_open
     from workbook_tools.rules import run_check
 
-    note_if_open(path)
+    if note_open:          # a check that then writes (--annotate) is refused instead, in its own words
+        note_if_open(path)
     ledger = load_ledger(path)
     return run_check(ledger, today, select=select, skip=skip), ledger
 

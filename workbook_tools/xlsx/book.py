@@ -144,12 +144,19 @@ class TableEdit:
         op.quote = type(stored) is str and stored.startswith(cells.FORMULA_LEAD)
 
     def _serials_are_text(self, col: int) -> bool:
-        """Whether the column's last existing 序号 is text (then new ones are text too, like the rest)."""
+        """Whether the column's recent 序号 are mostly text (then new ones are text too, like the rest);
+        the last 20 filled cells decide, so that a huge log costs nothing."""
         if not hasattr(self, "_serial_text"):
-            last = max(self.data_rows, default=None)
-            el = self.book.sheet_xml(self).cells(last).get(col) if last is not None else None
-            kind = attr(el[: el.find(b">") + 1], "t") if el is not None else None
-            self._serial_text = kind in (b"s", b"str", b"inlineStr")
+            xml, text, number = self.book.sheet_xml(self), 0, 0
+            for row in sorted(self.data_rows)[-20:]:
+                el = xml.cells(row).get(col)
+                if el is None or b"<v" not in el and b"<is" not in el:
+                    continue
+                if attr(el[: el.find(b">") + 1], "t") in (b"s", b"str", b"inlineStr"):
+                    text += 1
+                else:
+                    number += 1
+            self._serial_text = text > number
         return self._serial_text
 
     def clear(self, row: int, header: str) -> None:
