@@ -9,6 +9,7 @@ patched once, row by row, and every other part stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
