@@ -1,7 +1,9 @@
 """`ledger init`: a new ledger workbook built from the schema."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -14,6 +16,10 @@ from workbook_tools.xlsx.newbook import (
     ensure_defined_names, sheet_map, style_header,
 )
 from workbook_tools.core.schema import Kind
+
+if TYPE_CHECKING:
+    from workbook_tools.core.model import Change
+    from workbook_tools.xlsx.book import Book
 
 GUIDE_LINES = (
     "软件正版化台账 使用说明",
@@ -129,11 +135,11 @@ def default_name_rules() -> list[dict[str, object]]:
 
 # --- the §11 sheets added to an existing ledger (through the lossless writer) ----------------------
 
-def _defined_names(book) -> set[str]:
+def _defined_names(book: Book) -> set[str]:
     from workbook_tools.xlsx.package import q  # noqa: PLC0415
 
     names = book.workbook.root.find(q("definedNames"))
-    return set() if names is None else {el.get("name") for el in names}
+    return set() if names is None else {n for el in names if (n := el.get("name")) is not None}
 
 
 def build_table_sheet(ws: Worksheet, spec: schema.Sheet, names: set[str]) -> None:
@@ -153,14 +159,14 @@ def build_table_sheet(ws: Worksheet, spec: schema.Sheet, names: set[str]) -> Non
     ws.print_title_rows = None
 
 
-def _place_after(book, name: str) -> str | None:
+def _place_after(book: Book, name: str) -> str | None:
     """The schema sheet before `name` that the workbook has: a new sheet stands right after it."""
     order = [s.name for s in schema.SHEETS]
     before = [n for n in order[:order.index(name)] if book.has(n)]
     return before[-1] if before else None
 
 
-def add_missing_sheets(book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list:
+def add_missing_sheets(book: Book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list[Change]:
     """Add the named schema sheets the workbook lacks (empty, with headers, formats and dropdowns).
 
     Nothing else of the workbook changes: the new sheets are grafted in by the writer's book.
@@ -169,14 +175,16 @@ def add_missing_sheets(book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list
     from workbook_tools.core.model import Change  # noqa: PLC0415
     from workbook_tools.xlsx.book import TableEdit  # noqa: PLC0415
 
-    changes = []
+    changes: list[Change] = []
     defined = _defined_names(book)
     for name in names:
         if book.has(name):
             continue
         spec = schema.BY_NAME[name]
-        book.generate(name, lambda ws, spec=spec: build_table_sheet(ws, spec, defined), after=_place_after(book, name))
-        book.tables[name] = TableEdit(book, name, book.workbook.entry(name).part, spec, 1,
+        book.generate(name, functools.partial(build_table_sheet, spec=spec, names=defined), after=_place_after(book, name))
+        entry = book.workbook.entry(name)
+        assert entry is not None  # generated just now
+        book.tables[name] = TableEdit(book, name, entry.part, spec, 1,
                                       {c.header: j for j, c in enumerate(spec.columns, start=1)}, [])
         changes.append(Change(action="新增工作表", sheet=name, content=f"新增工作表「{name}」"))
     return changes

@@ -13,7 +13,8 @@ and names for each the consequence the regulation gives.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -23,7 +24,14 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import unlimited_seats
 from workbook_tools.core.model import Finding
 from workbook_tools.core.registers import active_staff
-from workbook_tools.ops.rollup import blank, show
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from workbook_tools.core.model import Change
+    from workbook_tools.xlsx.book import Book
+from workbook_tools.core.values import is_missing as blank
+from workbook_tools.core.values import show_exact as show
 
 DEPT_RULE = ("各部门没有落实软件正版化工作相关规定，存在工作人员使用盗版软件的，一经发现，"
              "取消该部门年度评优资格。")
@@ -216,9 +224,9 @@ def review_lines(review: Review) -> list[str]:
     return lines
 
 
-def sheet_rows(review: Review) -> list[dict]:
+def sheet_rows(review: Review) -> list[dict[str, object]]:
     """Rows of the 考核评议 sheet: per department a summary row, then its people's items."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for d in review.depts:
         rows.append({"对象": "部门", "部门": d.dept, "问题": f"本年度问题 {len(d.items)} 项"
                      + (f"，其中使用盗版或超出许可 {sum(i.piracy for i in d.items)} 项" if d.loses else ""),
@@ -229,7 +237,7 @@ def sheet_rows(review: Review) -> list[dict]:
     return rows
 
 
-def build_sheet(ws, review: Review) -> None:
+def build_sheet(ws: Worksheet, review: Review) -> None:
     """The generated 考核评议 sheet: header row 1 (frozen), one row per line of `sheet_rows`."""
     from openpyxl.styles import Alignment  # noqa: PLC0415
 
@@ -251,10 +259,10 @@ def build_sheet(ws, review: Review) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def review_edit(review: Review):
+def review_edit(review: Review) -> Callable[[Book], list[Change]]:
     from workbook_tools.core.model import Change  # noqa: PLC0415
 
-    def edit(book) -> list[Change]:
+    def edit(book: Book) -> list[Change]:
         after = next((n for n in (schema.INSPECTIONS, schema.TRAININGS, schema.PROOFS, schema.A11) if book.has(n)), None)
         book.generate(schema.REVIEW, lambda ws: build_sheet(ws, review), after=after)
         return [Change(action="考核评议", sheet=schema.REVIEW,

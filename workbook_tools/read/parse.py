@@ -232,7 +232,7 @@ def _header_slot(spec: schema.Sheet, header: str, mapping: dict[str, int]) -> in
     return slot if slot is not None and slot >= 0 and slot not in mapping.values() else None
 
 
-def _missing_columns(spec: schema.Sheet, header_cells: list, mapping: dict[str, int], missing: list[str],
+def _missing_columns(spec: schema.Sheet, header_cells: Sequence[object], mapping: dict[str, int], missing: list[str],
                      row: int, first_col: int) -> str:
     """The sheet, the missing headers and, for each, the cell where it belongs and the text found there."""
     found = []

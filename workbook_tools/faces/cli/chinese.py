@@ -123,7 +123,7 @@ def near_commands(name: str, commands: list[str]) -> list[str]:
 class LedgerGroup(TyperGroup):
     context_class = ChineseContext
 
-    def resolve_command(self, ctx, args):  # type: ignore[override]
+    def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
             near = near_commands(name, self.list_commands(ctx))

@@ -171,7 +171,9 @@ def _go_ahead(yes: bool, question: str) -> bool:
 def plan_command(
     path: LedgerPath,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接把建议写入附件4")] = False,
-    year: Annotated[int | None, typer.Option("--year", help="计划年度：只计入该年填表的申请（未填填表日期的也计入）；默认为附件3 最新申请所在的年份", show_default=False)] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="计划年度：只计入该年填表的申请（未填填表日期的也计入）；默认为附件3 最新申请所在的年份",
+        show_default=False)] = None,
     today_: TodayOption = None,
 ) -> None:
     from workbook_tools.read.reader import load_ledger

@@ -163,14 +163,15 @@ def renew(call: Call) -> Reply:
     from workbook_tools.read.coerce import parse_date_text, to_number
     from workbook_tools.tasks import cycle
 
-    if call.text("old") is None:
+    old = call.text("old")
+    if old is None:
         return done(cycle.renew_pending(call.ledger(), call.today))
-    date = parse_date_text(call.text("date")) if call.text("date") else call.today
-    numbers = {k: to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
+    date = parse_date_text(text) if (text := call.text("date")) else call.today
+    numbers: dict[str, Any] = {k: to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
     if date is None or any(isinstance(v, str) for v in numbers.values()):
         raise LedgerError("date、amount、count 中有无法识别的值", 2)
     try:
-        request = Renewal(old=call.text("old"), new=call.text("new"), date=date, term=call.text("term"), **numbers)
+        request = Renewal(old=old, new=call.text("new"), date=date, term=call.text("term"), **numbers)
     except ValidationError:
         raise LedgerError("续订参数不正确（许可数量须大于 0，采购金额不能为负）", 2) from None
     return done(cycle.renew(call.ledger(), request, call.today))
