@@ -14,8 +14,9 @@ from workbook_tools.core import registers, schema
 from workbook_tools.core.clauses import clause
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import LedgerError
-from workbook_tools.ops.operations import Install, apply_operation, plan_baseline, plan_install
-from workbook_tools.ops.rollup import apply_rollup
+from workbook_tools.ops.operations import Install, plan_baseline, plan_install
+from workbook_tools.tasks.operations import apply_operation
+from workbook_tools.tasks.sheets import apply_rollup
 from workbook_tools.rules import run_check
 from workbook_tools.ops.stats import compute_stats
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel
 
 from workbook_tools.core import schema
 from workbook_tools.xlsx.book import Book
-from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change
 from workbook_tools.rules.numbering import identity_keys
@@ -115,7 +113,7 @@ def describe(a: Assignment) -> str:
     return text
 
 
-def _edit(plan: NumberPlan):
+def number_edit(plan: NumberPlan):
     def edit(book: Book) -> list[Change]:
         table = book.table(schema.A7)
         changes = []
@@ -124,8 +122,3 @@ def _edit(plan: NumberPlan):
             changes.append(Change(action=ACTION, sheet=schema.A7, row=a.row, content=describe(a)))
         return changes
     return edit
-
-
-def apply_numbers(path: str | Path, plan: NumberPlan, expected_sha: str | None = None,
-                  ledger: Ledger | None = None) -> WriteResult:
-    return write_workbook(path, _edit(plan), ACTION, expected_sha=expected_sha, ledger=ledger)

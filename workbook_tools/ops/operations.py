@@ -2,7 +2,7 @@
 
 Each operation is a pure planner `plan_*(ledger, request, today) -> OperationPlan` that either
 refuses (LedgerError, exit 1, one Chinese line) or returns the rows to append and the cells to
-set; `apply_operation` reads the file, plans and writes through `write_workbook` in one save.
+set; `workbook_tools.tasks.operations.apply_operation` reads the file, plans and writes in one save.
 The command line and the Excel ribbon call the same planners.  Whether an event is possible is
 decided by the one shared replay of 附件9 (events.replay), run on the log with the new rows
 added, so backdated entries that would clash with later ones are refused too.
@@ -18,7 +18,6 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 import pandas as pd
@@ -464,26 +463,3 @@ def operation_edit(plan: OperationPlan) -> Callable[[Book], list[Change]]:
         return changes
 
     return edit
-
-
-class OperationOutcome(BaseModel):
-    plan: OperationPlan
-    backup: Path | None = None
-    changes: list[Change] = Field(default_factory=list)   # the 变更记录 lines of the write
-
-
-def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], OperationPlan], request: Any,
-                    today: dt.date | None = None) -> OperationOutcome:
-    """Read the ledger, plan (or refuse) and write the plan in one save."""
-    from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.files.writer import write_workbook  # noqa: PLC0415
-
-    # Only the baseline reads the inventory; every other operation is judged on the event log.
-    ledger = load_ledger(path, skip=frozenset() if planner is plan_baseline else frozenset({A8}))
-    plan = planner(ledger, request, today or dt.date.today())
-    for sheet in {e.sheet for e in plan.appended}:
-        ledger[sheet].ensure_room(sum(e.sheet == sheet for e in plan.appended))
-    # The file as it was before the baseline is the unit's original inventory: a backup rotation keeps.
-    keep = BASELINE_BACKUP if planner is plan_baseline else None
-    result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger, permanent_backup=keep)
-    return OperationOutcome(plan=plan, backup=result.backup, changes=result.changes)

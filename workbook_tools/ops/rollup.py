@@ -3,13 +3,14 @@
 `compute_rollup(ledger, date)` is pure: from the event log up to `date` (the one shared
 replay of events.py), the registers and 附件7 it derives the new 附件8 rows, the 安装数量 of
 every number, the header counts and the 设置 stamp, and compares them with what the sheets
-hold.  `apply_rollup` reads the file, refuses while the log or the references have errors
+hold.  `tasks.sheets.apply_rollup` reads the file, refuses while the log or the references have errors
 (or 附件8 holds rows no event explains), and writes the plan in one `write_workbook` call.
 """
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pandas as pd
@@ -470,18 +471,9 @@ def with_overview(edit, ledger: Ledger, today: dt.date):
 ROLLUP_STEPS = ("读取台账", "校验附件9 与引用", "按附件9 重建附件8", "写入台账")
 
 
-def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = False,
-                 today: dt.date | None = None, progress: Progress | None = None) -> RollupOutcome:
-    """Read, refuse or plan, and write the roll-up in one save; nothing is written when nothing changes."""
-    from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.files.writer import write_workbook  # noqa: PLC0415
-
-    today = today or dt.date.today()
-    date = date or today
-    check_date(date, today)
-    mark = steps(ROLLUP_STEPS, progress)
-    mark(0)
-    ledger = load_ledger(path)
+def decide_rollup(ledger: Ledger, date: dt.date, force: bool, today: dt.date,
+                  mark: Callable[[int], None] = lambda step: None) -> RollupOutcome:
+    """The roll-up of `ledger` at `date`, or RollupRefused naming what blocks it (overridden by `force`)."""
     refuse_rollback(ledger, date, force)
     mark(1)
     blockers = rollup_blockers(ledger, today)
@@ -491,10 +483,4 @@ def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = Fa
         what = "、".join(w for w, hit in (("附件9 或引用存在错误", blockers), ("附件8 有无安装记录可说明的行", plan.unexplained)) if hit)
         raise RollupRefused(f"半年更新已拒绝：{what}（共 {len(blockers) + len(plan.unexplained)} 处，见上方列表）；"
                             "请先改正，或加 --force 强制执行", blockers + plan.unexplained)
-    outcome = RollupOutcome(plan=plan, ignored=blockers + plan.unexplained if force else [])
-    mark(3)
-    if plan.changed:
-        result = write_workbook(path, with_overview(rollup_edit(plan), ledger, today), ACTION, ledger=ledger)
-        outcome.written, outcome.backup, outcome.changes = result.written, result.backup, result.changes
-    mark(4)
-    return outcome
+    return RollupOutcome(plan=plan, ignored=blockers + plan.unexplained if force else [])

@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from workbook_tools.files.writer import WriteResult
 from workbook_tools.core.model import Change
 
+__all__ = ["Done", "WriteResult", "written"]
+
 
 class Done(BaseModel):
     """What an action did, for any front end."""

@@ -2,11 +2,27 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
+from workbook_tools.tasks.operations import (
+    Install,
+    ScrapSoftware,
+    Uninstall,
+    Upgrade,
+    Visit,
+    Planner,
+    operate,
+    plan_install,
+    plan_scrap_computer,
+    plan_scrap_software,
+    plan_uninstall,
+    plan_upgrade,
+)
+from workbook_tools.tasks.operations import request as operation_request
 
 Computer = Annotated[str, typer.Option("--computer", help="计算机编号（「计算机」表中登记的）", show_default=False)]
 Software = Annotated[str, typer.Option("--software", help="软件编号（附件7）", show_default=False)]
@@ -34,26 +50,10 @@ def _visit(computer: str, date: str | None, request: str | None, unified: bool, 
             "unified": unified, "handler": handler, "slip": slip, "force": force, "reason": reason}
 
 
-def _model(cls, **values):
-    """The request model; invalid values become a one-line refusal."""
-    from pydantic import ValidationError
-
-    from workbook_tools.core.model import LedgerError
-
-    try:
-        return cls(**values)
-    except ValidationError as exc:
-        fields = "、".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc"))
-        raise LedgerError(f"参数不正确：{fields}（安装数量须大于 0）", 1) from None
-
-
-def _run(path, planner, request, today_: str | None) -> None:
-    from workbook_tools.ops.operations import apply_operation
-
-    outcome = apply_operation(path, planner, request, today(today_))
-    for line in outcome.plan.summary():
-        print(line)
-    print(f"已写入 {path}（原文件备份：{outcome.backup}）")
+def _run(path: Path, planner: Planner, req: Any, today_: str | None) -> None:
+    done = operate(path, planner, req, today(today_))
+    print("\n".join(done.lines))
+    print(f"已写入 {path}（原文件备份：{done.backup}）")
 
 
 @app.command("install", help="登记一次软件安装（附件9 追加一行安装记录，计算机品牌、使用人、使用部门取自「计算机」表）。")
@@ -62,10 +62,8 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
                     count: Annotated[float, typer.Option("--count", help="安装数量（套）")] = 1.0,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Install, plan_install
-
-    req = _model(Install, software=software.strip(), version=version, count=count,
-                 **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+    req = operation_request(Install, software=software.strip(), version=version, count=count,
+                           **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_install, req, today_)
 
 
@@ -73,10 +71,8 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
 def uninstall_command(path: LedgerPath, computer: Computer, software: Software, date: Day = None,
                       request: Request = None, unified: Unified = False, handler: Handler = None, slip: Slip = None,
                       force: Force = False, reason: Reason = None, today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Uninstall, plan_uninstall
-
     req = Uninstall(software=software.strip(),
-                    **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+                              **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_uninstall, req, today_)
 
 
@@ -89,10 +85,8 @@ def upgrade_command(path: LedgerPath, computer: Computer,
                     count: Annotated[float | None, typer.Option("--count", help="升级后的安装数量，默认与升级前相同")] = None,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Upgrade, plan_upgrade
-
-    req = _model(Upgrade, old=old.strip(), new=new.strip(), version=version, count=count,
-                 **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+    req = operation_request(Upgrade, old=old.strip(), new=new.strip(), version=version, count=count,
+                           **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_upgrade, req, today_)
 
 
@@ -101,8 +95,6 @@ def scrap_computer_command(path: LedgerPath,
                            computer: Annotated[str, typer.Argument(help="计算机编号", show_default=False)],
                            date: ScrapDay = None, request: Request = None, unified: Unified = False,
                            handler: Handler = None, slip: Slip = None, today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Visit, plan_scrap_computer
-
     visit = Visit(**_visit(computer, date, request, unified, handler, slip, today_=today_))
     _run(path, plan_scrap_computer, visit, today_)
 
@@ -114,7 +106,5 @@ def scrap_software_command(path: LedgerPath,
                                "--reason", help="报废原因：1 达到最低使用年限且无法继续使用；2 因技术进步等原因无法继续使用；"
                                                 "3 因计算机硬件报废且无法迁移", show_default=False)],
                            date: ScrapDay = None, today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import ScrapSoftware, plan_scrap_software
-
     req = ScrapSoftware(software=software.strip(), date=parse_day(date) or today(today_), reason=reason.value)
     _run(path, plan_scrap_software, req, today_)

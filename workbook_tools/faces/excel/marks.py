@@ -33,7 +33,7 @@ from workbook_tools.ops.annotate import (
     SEVERITY_TEXT,
 )
 from workbook_tools.faces.excel import live
-from workbook_tools.faces.excel.actions import Context, Outcome, clip
+from workbook_tools.faces.excel.context import Context, Outcome, clip
 from workbook_tools.core.model import Finding, Severity
 from workbook_tools.rules import run_check
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbook_tools.faces.excel import live
-from workbook_tools.faces.excel.actions import Context, Outcome, clip
+from workbook_tools.faces.excel.context import Context, Outcome, clip
 from workbook_tools.files.writer import WriteResult
 from workbook_tools.core.model import Finding, LedgerError
 from workbook_tools.tasks.scanning import SCAN_FOLDER, scan_folder

@@ -15,7 +15,7 @@ from typing import Any
 
 from workbook_tools.core import schema
 from workbook_tools.faces.excel import live
-from workbook_tools.faces.excel.actions import Context, Outcome
+from workbook_tools.faces.excel.context import Context, Outcome
 from workbook_tools.forms import FORMS, FormSpec, PrintResult, form_spec
 from workbook_tools.forms.common import PrintOptions
 from workbook_tools.core.model import LedgerError
