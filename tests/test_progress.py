@@ -10,7 +10,7 @@ from workbook_tools.faces.cli.progress import progress_bar
 from workbook_tools.ops.rollup import ROLLUP_STEPS
 from workbook_tools.tasks.sheets import apply_rollup
 from workbook_tools.scan import read_scans
-from workbook_tools.ops.stats import consolidate
+from workbook_tools.tasks.many import consolidate
 
 
 def recorder():

@@ -4,13 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbook_tools.forms import FORMS, FormSpec, PrintResult, default_output, print_form
+from workbook_tools.forms import FORMS, FormSpec, PrintResult, default_output, form_spec, print_form
 from workbook_tools.forms.common import PrintOptions
 from workbook_tools.files.outputs import Output, check_output
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.progress import Progress
 from workbook_tools.tasks import Done
+
+__all__ = ["FORMS", "FORM_OPTIONS", "SLIP_FORM", "FormSpec", "PrintOptions", "PrintResult", "form_spec", "print_file",
+           "printed", "signed", "slip", "slip_numbers"]
 
 SLIP_FORM = 11
 # option -> the forms it applies to

@@ -161,3 +161,8 @@ def approved(ledger: Ledger, kind: str) -> list[dict[str, object]]:
                         "软件名称": text(rec.get("软件名称")), "软件版本": text(rec.get("软件版本")),
                         "申请人": text(rec.get("申请人")), "registered": bool(number) and number in logged})
     return out
+
+
+def approved_in(path: Path, kind: str) -> list[dict[str, object]]:
+    """`approved` of the ledger at `path` (what `ledger serve` offers to 登记安装/卸载/升级)."""
+    return approved(reader.load_ledger(path), kind)

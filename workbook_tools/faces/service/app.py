@@ -26,6 +26,9 @@ from workbook_tools.faces.service.actions import ACTIONS, UPLOADS, Call
 from workbook_tools.faces.service.guard import Guard
 from workbook_tools.faces.service.jobs import Job, Jobs, Reply
 from workbook_tools.faces.service.scope import PathRefused, Scope
+from workbook_tools.tasks import Locked, os_reason
+from workbook_tools.tasks.registry import ENTRIES
+from workbook_tools.tasks.sheets import RollupRefused
 
 MAX_BODY = 1 << 20            # a JSON call
 MAX_UPLOAD = 64 << 20         # the scan files of one call, together
@@ -39,10 +42,6 @@ class TooLarge(LedgerError):
 
 def failure(exc: BaseException) -> Reply:
     """The reply of a failed action: the library's Chinese line, with the status it deserves."""
-    from workbook_tools.files.errors import os_reason
-    from workbook_tools.files.writer import Locked
-    from workbook_tools.ops.rollup import RollupRefused
-
     if isinstance(exc, RollupRefused):
         return Reply(409, {"ok": False, "message": exc.message, "exit_code": 1,
                            "findings": [f.as_json() for f in exc.findings]})
@@ -117,6 +116,11 @@ async def parse(request: Request, action: str) -> tuple[dict, list[tuple[str, by
     return body, []
 
 
+# The ribbon's buttons (tasks/registry.py) as GET /api/info lists them: what a page or add-in offers and calls.
+BUTTONS = [{"tag": e.tag, "label": e.label, "group": e.group.value, "description": e.description,
+            "command": e.command} for e in ENTRIES]
+
+
 class Service:
     """State of one `ledger serve`: scope, jobs; `app()` is the ASGI application (wrapped by the guard)."""
 
@@ -158,7 +162,7 @@ class Service:
 
     async def info(self, request: Request) -> Response:
         return JSONResponse({"ok": True, "service": "workbook_tools", "version": __version__, "port": self.port,
-                             "actions": sorted(ACTIONS)})
+                             "actions": sorted(ACTIONS), "buttons": BUTTONS})
 
     async def page(self, request: Request) -> Response:
         return Response(static("index.html"), media_type="text/html; charset=utf-8")
