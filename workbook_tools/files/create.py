@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.core import presets, schema
 from workbook_tools.xlsx.newbook import (
     DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
-    ensure_defined_names, style_header,
+    ensure_defined_names, sheet_map, style_header,
 )
 from workbook_tools.core.schema import Kind
 
@@ -112,18 +112,7 @@ def build_workbook(settings: Mapping[str, str] | None = None, name_rules: Iterab
 
 def fill_preset(wb: Workbook) -> None:
     """Master data of the unit: departments and the leading group (附件1)."""
-    from workbook_tools.xlsx.newbook import sheet_map
-
     ws, smap = sheet_map(wb, schema.DEPTS)
     append_rows(ws, smap, ({"部门名称": n, "部门类型": t, "负责人": p} for n, t, p in presets.DEPARTMENTS))
     ws, smap = sheet_map(wb, schema.A1)
     append_rows(ws, smap, ({"职务": r, "姓名": n, "单位职务": d} for r, n, d in presets.LEADING_GROUP))
-
-
-def default_name_rules() -> list[dict]:
-    """Rows for 软件名称对照 shipped with new workbooks (from the scan package when present)."""
-    try:
-        from workbook_tools.scan.rules import DEFAULT_RULES  # noqa: PLC0415
-    except ImportError:
-        return []
-    return [dict(r) for r in DEFAULT_RULES]

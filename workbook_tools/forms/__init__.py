@@ -48,11 +48,6 @@ class FormSpec:
     tables: dict[str, TableSpec] = field(default_factory=dict)
     unread: frozenset[str] = frozenset({schema.A8, schema.A9})   # big sheets the form does not need: not read
 
-    def load(self, path) -> Ledger:
-        """The ledger with only the sheets this form prints from (a large 附件9 is not read for a slip list)."""
-        from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-        return load_ledger(path, skip=self.unread)
-
     @property
     def label(self) -> str:
         return f"附件{self.number}"

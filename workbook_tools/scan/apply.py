@@ -9,16 +9,13 @@ events added must not gain an orphan 卸载 or a double 安装); rows that pass 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import events, schema
 from workbook_tools.read.coerce import clean_text
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.xlsx.book import Book
-from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.scan.context import COMPUTER, NUMBER
@@ -41,9 +38,6 @@ class Confirmed(BaseModel):
 class ApplyOutcome(BaseModel):
     applied: list[Confirmed] = Field(default_factory=list)
     skipped: list[Confirmed] = Field(default_factory=list)
-    result: WriteResult | None = None
-
-    model_config = {"arbitrary_types_allowed": True}
 
 
 def _text(values: dict, header: str) -> str | None:
@@ -144,13 +138,3 @@ def apply_edit(ledger: Ledger, handler: str | None, today: dt.date, outcome: App
             changes.append(Change(action=ACTION, sheet=SUGGESTIONS, row=c.row, content=f"跳过：{c.skip}"))
         return changes
     return edit
-
-
-def apply_confirmed(path: str | Path, handler: str | None = None, today: dt.date | None = None) -> ApplyOutcome:
-    """Append the confirmed proposals of 扫描建议 to 附件9 (one safe write)."""
-    ledger = load_ledger(path)
-    ledger[schema.A9].ensure_room()
-    outcome = ApplyOutcome()
-    edit = apply_edit(ledger, handler, today or dt.date.today(), outcome)
-    outcome.result = write_workbook(path, edit, ACTION, ledger=ledger)
-    return outcome
