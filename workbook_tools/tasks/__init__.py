@@ -9,16 +9,18 @@ so an action behaves the same wherever it is started.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from workbook_tools.files.errors import os_reason
+from workbook_tools.files import writer
 from workbook_tools.files.writer import Locked, WriteResult
 from workbook_tools.core.model import Change
 
-__all__ = ["Done", "Locked", "WriteResult", "os_reason", "written"]
+__all__ = ["Done", "Locked", "WriteResult", "os_reason", "set_notice", "written"]
 
 
 class Done(BaseModel):
@@ -40,3 +42,8 @@ class Done(BaseModel):
 
 def written(result: WriteResult) -> str:
     return f"原文件备份在 {result.backup}" if result.written else "工作簿内容已是最新，未改动。"
+
+
+def set_notice(say: Callable[[str], None]) -> None:
+    """Where the writer's remarks go (a stale lock taken over, leftovers cleaned): the CLI prints them on stderr."""
+    writer.notice = say

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from workbook_tools.dist.excel.addin import build_checked
+from workbook_tools.dist.excel.install import install_addin
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
@@ -23,11 +25,7 @@ def build(
                                          show_default=True)] = Path("ledger.xlam"),
     force: Annotated[bool, typer.Option("--force", help="加载项文件已存在时覆盖")] = False,
 ) -> None:
-    from workbook_tools.dist.excel.addin import build_addin  # noqa: PLC0415
-    from workbook_tools.files.outputs import Output, check_output  # noqa: PLC0415
-
-    check_output(output, Output.ADDIN, force=force)
-    report = build_addin(output)
+    report = build_checked(output, force)
     print(f"已生成加载项：{report.path}（xlwings {report.xlwings_version}，按钮 {report.buttons} 个）")
 
 
@@ -37,8 +35,6 @@ def install(
                                                      help="Excel 按钮调用的 Python（默认：运行本命令的 Python）")] = None,
     addin: Annotated[Path | None, typer.Option("--addin", help="安装这个已生成的 .xlam（如离线安装包中的 ledger.xlam），不重新生成")] = None,
 ) -> None:
-    from workbook_tools.dist.excel.install import install_addin  # noqa: PLC0415
-
     report = install_addin(interpreter, built=addin)
     print(f"已安装加载项：{report.addin}")
     print(f"已写入配置：{report.config}（Python：{report.interpreter}）")

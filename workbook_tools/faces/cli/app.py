@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
 app = LedgerTyper(
@@ -35,8 +36,8 @@ def parse_day(value: str | None, option: str = "--date") -> dt.date | None:
     """YYYY-MM-DD (or any accepted date text) -> date; a clear error otherwise."""
     if value is None:
         return None
-    from workbook_tools.read.coerce import parse_date_text
-    from workbook_tools.core.model import LedgerError
+    # Lazy: this module is imported before main()'s guard, the library only behind it (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.reading import parse_date_text  # noqa: PLC0415
 
     day = parse_date_text(value)
     if day is None:

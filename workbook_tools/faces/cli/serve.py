@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import sys
+import webbrowser
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import app
 
 
@@ -22,8 +24,9 @@ def serve_command(
     info: Annotated[Path | None, typer.Option(
         "--info-file", help="写入地址与令牌的发现文件（默认：用户目录下 workbook_tools/serve.json）", show_default=False)] = None,
 ) -> None:
-    from workbook_tools.core.model import LedgerError
-    from workbook_tools.faces.service.run import Running, info_file
+    # Lazy and the one edge between faces: `ledger serve` is the command that starts the service (its
+    # starlette/uvicorn stack is loaded only then; docs/ARCHITECTURE.md).
+    from workbook_tools.faces.service.run import Running, info_file  # noqa: PLC0415
 
     if not 0 <= port <= 65535:
         raise LedgerError(f"--port {port} 不是有效端口（0–65535）", 2)
@@ -34,8 +37,6 @@ def serve_command(
     print(f"本机服务已启动（只接受本机访问）：{'、'.join(str(p) for p in (*running.scope.files, *running.scope.folders))}"
           "\n按 Ctrl-C 停止。", file=sys.stderr, flush=True)
     if not no_browser:
-        import webbrowser
-
         webbrowser.open(running.url)
     try:
         running.serve()

@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from workbook_tools.dist.wps import ADDIN_FOLDER
+from workbook_tools.dist.wps import install as wps_install
+from workbook_tools.dist.wps.build import build_addin
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
-from workbook_tools.dist.wps import ADDIN_FOLDER
 
 wps_app = LedgerTyper(
     help="WPS 加载项「正版化台账」（WPS 表格，Windows 与麒麟、统信等 Linux）：按钮通过本机服务 ledger serve 处理台账。",
@@ -24,8 +26,6 @@ def build(
                                          show_default=True)] = Path(ADDIN_FOLDER),
     force: Annotated[bool, typer.Option("--force", help="文件夹中已有以前生成的加载项时覆盖")] = False,
 ) -> None:
-    from workbook_tools.dist.wps.build import build_addin
-
     report = build_addin(output, force=force)
     print(f"已生成 WPS 加载项：{report.path}（{report.files} 个文件，按钮 {report.buttons} 个）")
 
@@ -42,17 +42,13 @@ def install(
         "--allow-origin", help="另外允许跨域调用本机服务的来源（WPS 加载项页面的来源不是 null 时），可重复",
         show_default=False)] = None,
 ) -> None:
-    from workbook_tools.dist.wps.install import describe, install as run
-
-    record = run(folder, python, tuple(allow_origin or ()))
-    print("\n".join(describe(record)))
+    record = wps_install.install(folder, python, tuple(allow_origin or ()))
+    print("\n".join(wps_install.describe(record)))
 
 
 @wps_app.command("uninstall", help="删除 ledger wps install 安装的全部内容：加载项文件夹、列表中的登记、登录启动项和安装记录。")
 def uninstall() -> None:
-    from workbook_tools.dist.wps.install import uninstall as run
-
-    result = run()
+    result = wps_install.uninstall()
     for path in result.removed:
         print(f"已删除：{path}")
     for path in result.kept:
