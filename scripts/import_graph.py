@@ -5,7 +5,8 @@
     python scripts/import_graph.py --lazy     # imports inside functions (lazy), by module
 
 A package is a folder under workbook_tools/ (faces/ and dist/ are split into their subfolders: faces.cli,
-faces.excel, faces.service, dist.excel, dist.wps; the rest of dist/ is "dist"). Imports under
+faces.excel, faces.service, dist.excel, dist.wps; the rest of dist/ is "dist"); `workbook_tools` is the
+top-level __init__ (the version), `__main__` the entry point of `python -m workbook_tools`. Imports under
 `if TYPE_CHECKING:` are left out: they are not edges at run time.
 """
 
@@ -38,8 +39,10 @@ def module_name(path: Path) -> str:
 
 def package_of(module: str) -> str:
     parts = module.split(".")[1:]
-    if not parts:
+    if not parts or parts == ["__version__"]:
         return TOP
+    if parts == ["__main__"]:
+        return "__main__"     # `python -m workbook_tools`: the entry point, above every face
     if parts[0] in SPLIT:
         if len(parts) > 2 or (len(parts) == 2 and (ROOT / parts[0] / parts[1]).is_dir()):
             return f"{parts[0]}.{parts[1]}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from openpyxl.styles import Alignment, Font
@@ -21,7 +22,6 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.graft import put
 from workbook_tools.xlsx.notes import Note
 from workbook_tools.xlsx.newbook import style_header
@@ -29,6 +29,9 @@ from workbook_tools.xlsx.sheetxml import parse_ref
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import SEVERITY_TEXT, Change, Finding, Severity
 from workbook_tools.rules.engine import CheckResult
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book, TableEdit
 
 AUTHOR = "正版化台账校验"
 ACTION = "校验标注"

@@ -1,15 +1,19 @@
 """`ledger fix-blanks`: clear what BLANK-OEM / BLANK-FREE / BLANK-DONATED forbid, logging every old value."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 
 from pydantic import BaseModel
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change
 from workbook_tools.rules.context import show
 from workbook_tools.rules.fields import BLANK_TEXT, blank_violations
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 ACTION = "清除应空栏目"
 

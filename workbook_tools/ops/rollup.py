@@ -9,21 +9,24 @@ hold.  `tasks.sheets.apply_rollup` reads the file, refuses while the log or the 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from collections.abc import Callable
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field, PrivateAttr
 
 from workbook_tools.core import events, schema
-from workbook_tools.xlsx.book import Book, TableEdit, typed
+from workbook_tools.xlsx.book import typed
 from workbook_tools.xlsx.cells import BLANK, encode
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, Finding, LedgerError
 from workbook_tools.core.progress import Progress, steps
 from workbook_tools.core.registers import header_counts
 from workbook_tools.core.schema import Kind
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book, TableEdit
 
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
 COMPUTER, NUMBER = events.COMPUTER, events.SOFTWARE

@@ -9,19 +9,22 @@ events added must not gain an orphan 卸载 or a double 安装); rows that pass 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import events, schema
 from workbook_tools.read.coerce import clean_text
-from workbook_tools.xlsx.book import Book
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.scan.context import COMPUTER, NUMBER
 from workbook_tools.scan.propose import (
     APPLIED, APPLIED_SKIPPED, APPLIED_YES, CONFIRM, EVENT_ROW, REMARK, SUGGESTIONS, proposal_date, suggestion_sheet,
 )
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 ACTION = "扫描建议应用"
 ORPHAN = "按附件9 的记录，此时这台计算机上没有安装该软件，不能登记卸载"

@@ -45,7 +45,7 @@ from workbook_tools.rules.engine import CheckResult
 from workbook_tools.tasks import Done, written
 
 __all__ = ["RollupRefused", "annotate", "annotate_result", "apply_blanks", "apply_numbers", "apply_rollup", "blanks_preview",
-           "check", "check_json", "describe", "number_preview", "plan_preview", "rebuild_overview", "rebuild_stats",
+           "check", "check_json", "check_ledger", "describe", "number_preview", "plan_preview", "rebuild_overview", "rebuild_stats",
            "stats_preview", "write_plan", "OVERVIEW_SHEET", "EXPIRING_DAYS", "DOMESTIC", "FOREIGN",
            "FORM_CATEGORIES", "SUM", "TOTAL", "plan_totals",
            "finding_line", "fix_blanks", "number", "overview", "plan", "rollup", "stats", "write_annotations"]
@@ -205,6 +205,11 @@ def check(path: Path, today: dt.date, select: list[str] | None = None,
 
     ledger = load_ledger(path)
     return run_check(ledger, today, select=select, skip=skip), ledger
+
+
+def check_ledger(ledger: Ledger, today: dt.date) -> CheckResult:
+    """§3 on a ledger already read (the Excel button 校验台账 reads it live)."""
+    return run_check(ledger, today)
 
 
 def check_json(result: CheckResult, path: Path) -> str:

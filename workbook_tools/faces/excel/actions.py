@@ -16,12 +16,10 @@ from collections.abc import Callable
 
 from workbook_tools import __version__
 from workbook_tools.core import schema
-from workbook_tools.core.model import Finding
 from workbook_tools.faces.excel import marks, onfile, printing, register
 from workbook_tools.faces.excel.context import MAX_LINES, Context, Outcome, clip
-from workbook_tools.rules import run_check
 from workbook_tools.tasks.registry import GROUP_IDS, REGISTRY, Entry, Group, help_lines
-from workbook_tools.tasks.sheets import finding_line
+from workbook_tools.tasks.sheets import check_ledger, finding_line
 
 __all__ = ["ACTIONS", "GROUP_IDS", "MAX_LINES", "Action", "Context", "Group", "Outcome", "clip"]
 
@@ -64,13 +62,9 @@ def show_environment(ctx: Context) -> Outcome:
     return Outcome(message=clip(lines))
 
 
-def _finding_line(f: Finding) -> str:
-    return finding_line(f)
-
-
 def run_validation(ctx: Context) -> Outcome:
-    """LEDGER_SPEC §3 on the open workbook (the same `run_check` as `ledger check`); nothing is written."""
-    result = run_check(ctx.ledger(), ctx.today)
+    """LEDGER_SPEC §3 on the open workbook (the same check as `ledger check`); nothing is written."""
+    result = check_ledger(ctx.ledger(), ctx.today)
     counts = result.counts
     head = f"校验完成（今天按 {result.today.isoformat()} 计）：{counts['error']} 个错误，{counts['warning']} 个警告。"
     if not result.findings:
