@@ -29,6 +29,7 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.core.model import Change
 from workbook_tools.ops.stats import COMMERCIAL, software_gone
+from workbook_tools.rules import run_check
 
 SHEET = "概览"
 EXPIRING_DAYS = 90
@@ -171,8 +172,6 @@ def findings_by_department(ledger: Ledger, results: list[dict[str, object]]) -> 
 
 def check_rows(ledger: Ledger, today: dt.date) -> list[dict[str, object]]:
     """The findings of a check run now, in the shape of 校验结果 rows."""
-    from workbook_tools.rules import run_check  # noqa: PLC0415 - the overview only needs it without a saved result
-
     return [{"表": f.sheet, "行": f.row, "单元格": f.cell, "级别": f.severity.value}
             for f in run_check(ledger, today).findings]
 

@@ -24,6 +24,9 @@ from workbook_tools.core.model import Change, Finding, LedgerError
 from workbook_tools.core.progress import Progress, steps
 from workbook_tools.core.registers import header_counts
 from workbook_tools.core.schema import Kind
+from workbook_tools.ops import overview
+from workbook_tools.rules import run_check
+from workbook_tools.rules.registry import severity
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book, TableEdit
@@ -186,8 +189,6 @@ def explained_pairs(ledger: Ledger) -> frozenset[Key]:
 
 def unexplained_rows(ledger: Ledger) -> list[Finding]:
     """附件8 rows whose (计算机编号, 软件编号) no 附件9 event mentions (ROLLUP-STALE)."""
-    from workbook_tools.rules.registry import severity  # noqa: PLC0415
-
     table, known = ledger[A8], explained_pairs(ledger)
     df = table.df
     mask = [blank(c) or blank(n) or (c, n) not in known for c, n in zip(df[COMPUTER], df[NUMBER])]
@@ -437,8 +438,6 @@ class RollupOutcome(BaseModel):
 
 def rollup_blockers(ledger: Ledger, today: dt.date) -> list[Finding]:
     """Errors that stop a roll-up: the log (EVENT-*, and TYPE-*/REQ-FIELD on 附件9) and references (REF-*)."""
-    from workbook_tools.rules import run_check  # noqa: PLC0415
-
     result = run_check(ledger, today, select=list(BLOCKING_CODES))
     return [f for f in result.errors if f.rule.startswith(("REF-", "EVENT-")) or f.sheet == A9]
 
@@ -460,8 +459,6 @@ def refuse_rollback(ledger: Ledger, date: dt.date, force: bool) -> None:
 
 def with_overview(edit, ledger: Ledger, today: dt.date):
     """After a roll-up that changed something, refresh 概览 too when the workbook has one."""
-    from workbook_tools.ops import overview  # noqa: PLC0415
-
     def wrapped(book: Book) -> list[Change]:
         changes = edit(book)
         if changes and book.has(overview.SHEET):

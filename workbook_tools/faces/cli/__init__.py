@@ -60,12 +60,7 @@ def _run(args: list[str]) -> int:
 
 def _guarded(args: list[str], debug: bool) -> int:
     try:
-        # Lazy: the commands and the library behind them are imported inside the guard, so that even a broken
-        # installation (a missing DLL of a dependency) ends in one Chinese line (docs/ARCHITECTURE.md).
-        from workbook_tools.tasks import set_notice  # noqa: PLC0415
-
         load_commands()
-        set_notice(lambda line: print(f"提示：{line}", file=sys.stderr))
         code = _run(args)
     except LedgerError as exc:
         if debug and exc.detail:
@@ -78,7 +73,8 @@ def _guarded(args: list[str], debug: bool) -> int:
     except OSError as exc:
         if debug:
             raise
-        from workbook_tools.tasks import os_reason  # noqa: PLC0415 - see above
+        # Lazy: the library is imported only once a command runs (`ledger --help` stays quick; docs/ARCHITECTURE.md)
+        from workbook_tools.tasks import os_reason  # noqa: PLC0415
 
         _fail(os_reason(exc), 2)
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal

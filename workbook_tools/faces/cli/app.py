@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,11 @@ app = LedgerTyper(
 @app.callback()
 def _root() -> None:
     """软件正版化台账工具。"""
+    # Runs before any command (not for `ledger --help`): the writer's remarks (a stale lock taken over,
+    # leftovers cleaned) go to stderr.  Lazy, as every import of the library in this package (docs/ARCHITECTURE.md).
+    from workbook_tools.tasks import set_notice  # noqa: PLC0415
+
+    set_notice(lambda line: print(f"提示：{line}", file=sys.stderr))
 
 
 # Shared argument/option types (sqlite-utils style: declared once, reused by every command).

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from workbook_tools.core.model import SEVERITY_TEXT, Finding, LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, app, today
-from workbook_tools.tasks import sheets
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
 
 TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
 
@@ -29,6 +31,8 @@ SHOWN_PER_SHEET = 50
 
 
 def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
         console.width = 140
@@ -36,6 +40,8 @@ def _console() -> Console:
 
 
 def _sheet_table(findings: list[Finding], limit: int | None) -> Table:
+    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     table = Table(show_header=True, header_style="bold", expand=False)
     for header in ("单元格", "级别", "规则", "说明"):
         table.add_column(header, overflow="fold")
@@ -71,6 +77,8 @@ def check_command(
     skip: Annotated[str | None, typer.Option("--skip", help="不执行这些规则代码（逗号分隔）")] = None,
     show_all: Annotated[bool, typer.Option("--all", help=f"文本输出显示全部问题（默认每张表最多 {SHOWN_PER_SHEET} 条）")] = False,
 ) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     result, ledger = sheets.check(path, today(today_), _codes(rules), _codes(skip))
     if format is Format.json:
         print(sheets.check_json(result, path))
@@ -87,6 +95,8 @@ def number_command(
     path: LedgerPath,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将分配的编号，不写入")] = False,
 ) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     plan, ledger = sheets.number_preview(path)
     for s in plan.skipped:
         print(f"附件7第 {s.row} 行（{s.name or ''}）未编号：{s.reason}")
@@ -117,6 +127,8 @@ def fix_blanks_command(
     path: LedgerPath,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接清除")] = False,
 ) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     clears, ledger = sheets.blanks_preview(path)
     if not clears:
         print("没有需要清除的栏目。")

@@ -4,15 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
 from workbook_tools.faces.cli.progress import progress_bar
-from workbook_tools.tasks import printing
-from workbook_tools.tasks.printing import FORM_OPTIONS, FormSpec, PrintOptions, PrintResult, form_spec
+
+if TYPE_CHECKING:
+    from workbook_tools.tasks.printing import FormSpec
+    from workbook_tools.tasks.printing import PrintResult
+
 
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11）", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
@@ -27,6 +30,8 @@ NO_HTML = "--html 已停用：表单在 Windows、Linux、macOS 上都直接生�
 
 
 def check_options(spec: FormSpec, used: dict[str, bool], year: int | None, html: bool) -> None:
+    from workbook_tools.tasks.printing import FORM_OPTIONS  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     if html:
         raise LedgerError(NO_HTML, 2)
     for flag, given in used.items():
@@ -63,6 +68,10 @@ def print_command(
                                                    show_default=False)] = None,
     force: ForceOpt = False,
 ) -> None:
+    from workbook_tools.tasks import printing  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.printing import PrintOptions  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.printing import form_spec  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     spec = form_spec(form)
     check_options(spec, {"--year": year is not None, "--unsigned": unsigned, "--show-serials": show_serials,
                          "--in-use": in_use, "--filled": filled}, year, html)
@@ -99,10 +108,14 @@ def slip_command(
 
 
 def record_signed(path: Path, number: str, day: dt.date) -> None:
+    from workbook_tools.tasks import printing  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     print("\n".join(printing.signed(path, number, day).lines))
 
 
 def new_slip(path: Path, computer: str, day: dt.date, output: Path | None, force: bool = False) -> None:
+    from workbook_tools.tasks import printing  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     with progress_bar("打印确认单") as progress:
         done, pdf = printing.slip(path, computer, day, output, force, progress)
     for line in done.lines[:-1]:

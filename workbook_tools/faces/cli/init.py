@@ -8,7 +8,6 @@ import typer
 
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.app import today as parse_today
-from workbook_tools.tasks.create import DemoSpec, new_ledger
 
 
 @app.command("init", help="新建台账工作簿（全部工作表、表头、下拉列表、格式与打印设置）。")
@@ -25,6 +24,9 @@ def init_command(
     events: Annotated[int, typer.Option("--events", help="示例数据：目标安装维护记录（附件9）条数，0 = 按单位规模自然生成")] = 0,
     today: Annotated[str | None, typer.Option("--today", help="示例数据的“今天”（YYYY-MM-DD）")] = None,
 ) -> None:
+    from workbook_tools.tasks.create import DemoSpec  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.create import new_ledger  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     spec = DemoSpec(staff=staff, computers=computers, software=software, years=years, seed=seed,
                     today=parse_today(today), events=events) if demo else None
     print("\n".join(new_ledger(path, preset, spec, force).lines))

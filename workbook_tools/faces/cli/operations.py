@@ -3,26 +3,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
-from workbook_tools.tasks.operations import (
-    Install,
-    ScrapSoftware,
-    Uninstall,
-    Upgrade,
-    Visit,
-    Planner,
-    operate,
-    plan_install,
-    plan_scrap_computer,
-    plan_scrap_software,
-    plan_uninstall,
-    plan_upgrade,
-)
-from workbook_tools.tasks.operations import request as operation_request
+
+if TYPE_CHECKING:
+    from workbook_tools.tasks.operations import Planner
+
 
 Computer = Annotated[str, typer.Option("--computer", help="计算机编号（「计算机」表中登记的）", show_default=False)]
 Software = Annotated[str, typer.Option("--software", help="软件编号（附件7）", show_default=False)]
@@ -51,6 +40,8 @@ def _visit(computer: str, date: str | None, request: str | None, unified: bool, 
 
 
 def _run(path: Path, planner: Planner, req: Any, today_: str | None) -> None:
+    from workbook_tools.tasks.operations import operate  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     done = operate(path, planner, req, today(today_))
     print("\n".join(done.lines))
     print(f"已写入 {path}（原文件备份：{done.backup}）")
@@ -62,6 +53,10 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
                     count: Annotated[float, typer.Option("--count", help="安装数量（套）")] = 1.0,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
+    from workbook_tools.tasks.operations import Install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import request as operation_request  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     req = operation_request(Install, software=software.strip(), version=version, count=count,
                            **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_install, req, today_)
@@ -71,6 +66,9 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
 def uninstall_command(path: LedgerPath, computer: Computer, software: Software, date: Day = None,
                       request: Request = None, unified: Unified = False, handler: Handler = None, slip: Slip = None,
                       force: Force = False, reason: Reason = None, today_: TodayOption = None) -> None:
+    from workbook_tools.tasks.operations import Uninstall  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_uninstall  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     req = Uninstall(software=software.strip(),
                               **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_uninstall, req, today_)
@@ -85,6 +83,10 @@ def upgrade_command(path: LedgerPath, computer: Computer,
                     count: Annotated[float | None, typer.Option("--count", help="升级后的安装数量，默认与升级前相同")] = None,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
+    from workbook_tools.tasks.operations import Upgrade  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_upgrade  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import request as operation_request  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     req = operation_request(Upgrade, old=old.strip(), new=new.strip(), version=version, count=count,
                            **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_upgrade, req, today_)
@@ -95,6 +97,9 @@ def scrap_computer_command(path: LedgerPath,
                            computer: Annotated[str, typer.Argument(help="计算机编号", show_default=False)],
                            date: ScrapDay = None, request: Request = None, unified: Unified = False,
                            handler: Handler = None, slip: Slip = None, today_: TodayOption = None) -> None:
+    from workbook_tools.tasks.operations import Visit  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_scrap_computer  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     visit = Visit(**_visit(computer, date, request, unified, handler, slip, today_=today_))
     _run(path, plan_scrap_computer, visit, today_)
 
@@ -106,5 +111,8 @@ def scrap_software_command(path: LedgerPath,
                                "--reason", help="报废原因：1 达到最低使用年限且无法继续使用；2 因技术进步等原因无法继续使用；"
                                                 "3 因计算机硬件报废且无法迁移", show_default=False)],
                            date: ScrapDay = None, today_: TodayOption = None) -> None:
+    from workbook_tools.tasks.operations import ScrapSoftware  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_scrap_software  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     req = ScrapSoftware(software=software.strip(), date=parse_day(date) or today(today_), reason=reason.value)
     _run(path, plan_scrap_software, req, today_)

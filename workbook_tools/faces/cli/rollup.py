@@ -9,7 +9,7 @@ import typer
 from workbook_tools.core.model import Finding
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
 from workbook_tools.faces.cli.progress import progress_bar
-from workbook_tools.tasks import operations, sheets
+
 
 DATE_HELP = "截止日期（YYYY-MM-DD），默认今天"
 
@@ -32,6 +32,8 @@ def rollup_command(
     force: Annotated[bool, typer.Option("--force", help="即使存在阻止更新的错误也执行（被移除的附件8 行完整记入变更记录）")] = False,
     today_: TodayOption = None,
 ) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     try:
         with progress_bar("半年更新") as progress:
             outcome = sheets.apply_rollup(path, parse_day(date), force, today(today_), progress)
@@ -56,6 +58,8 @@ def baseline_command(
                                                      "也是未填安装日期的行的安装日期", show_default=False)],
     today_: TodayOption = None,
 ) -> None:
+    from workbook_tools.tasks import operations  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     done = operations.baseline(path, parse_day(date), today(today_))
     print("\n".join(done.lines))
     print(f"已写入 {path}（原文件备份：{done.backup}）")

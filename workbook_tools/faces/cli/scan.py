@@ -4,29 +4,35 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from workbook_tools.core.model import SEVERITY_TEXT, Finding
 from workbook_tools.faces.cli.app import LedgerPath, app, parse_day, today
 from workbook_tools.faces.cli.check import TODAY_HELP, Format
 from workbook_tools.faces.cli.progress import progress_bar
-from workbook_tools.tasks import scanning
-from workbook_tools.tasks.scanning import SUMMARY_HEADERS, ColumnMap, ScanContext, ScanResult, dept_summary
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from workbook_tools.tasks.scanning import ScanContext
+    from workbook_tools.tasks.scanning import ScanResult
+
 
 ScanFiles = Annotated[list[Path], typer.Argument(help="扫描文件（CSV）或存放扫描文件的文件夹，可写多个", show_default=False)]
 Column = Annotated[str | None, typer.Option(help="扫描文件中该栏目的列名（导出格式的表头不是默认名称时使用）")]
 
 
 def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def print_scan_text(result: ScanResult, ctx: ScanContext, console: Console) -> None:
     """Findings grouped by computer (then unknown computers, then the ledger-wide ones), the summary by 处室."""
+    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     s = result.stats
     console.print(f"扫描核对：扫描文件 {s.files} 个（较早的 {s.superseded_files} 个未使用），计算机 {s.hosts} 台"
                   f"（已登记 {len(s.computers)} 台），软件条目 {s.entries} 条（忽略 {s.ignored}，无规则 {s.unmapped}）；"
@@ -71,6 +77,10 @@ def _groups(result: ScanResult, ctx: ScanContext) -> list[tuple[str, list]]:
 
 
 def _print_summary(result: ScanResult, ctx: ScanContext, console: Console) -> None:
+    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.scanning import SUMMARY_HEADERS  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.scanning import dept_summary  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     console.print("\n[bold]各部门检查情况[/bold]（日常使用管理规定 四.1）")
     table = Table(show_header=True, header_style="bold", expand=False)
     for header in SUMMARY_HEADERS:
@@ -82,6 +92,8 @@ def _print_summary(result: ScanResult, ctx: ScanContext, console: Console) -> No
 
 def _write(path: Path, result: ScanResult, ctx: ScanContext, annotate: bool, propose: bool, quiet: bool) -> None:
     """--annotate and --propose in one safe write; messages go to stderr when stdout carries JSON."""
+    from workbook_tools.tasks import scanning  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     written = scanning.write_scan(path, result, ctx, annotate, propose)
     proposed = sum(c.sheet == "扫描建议" for c in written.changes)
     out = sys.stderr if quiet else sys.stdout
@@ -111,6 +123,9 @@ def scan_command(
     version_column: Column = None,
     publisher_column: Column = None,
 ) -> None:
+    from workbook_tools.tasks import scanning  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.scanning import ColumnMap  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     day = parse_day(date) or today(today_)
     if report is not None:
         scanning.check_report_path(report, path, force)
@@ -135,4 +150,6 @@ def scan_apply_command(
     handler: Annotated[str | None, typer.Option("--by", help="经办人（写入附件9「经办人」）")] = None,
     today_: Annotated[str | None, typer.Option("--today", help=TODAY_HELP)] = None,
 ) -> None:
+    from workbook_tools.tasks import scanning  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     print("\n".join(scanning.scan_apply(path, handler, today(today_)).lines))

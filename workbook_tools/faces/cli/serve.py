@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-import webbrowser
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +25,8 @@ def serve_command(
 ) -> None:
     # Lazy and the one edge between faces: `ledger serve` is the command that starts the service (its
     # starlette/uvicorn stack is loaded only then; docs/ARCHITECTURE.md).
+    import webbrowser  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     from workbook_tools.faces.service.run import Running, info_file  # noqa: PLC0415
 
     if not 0 <= port <= 65535:

@@ -4,19 +4,21 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from workbook_tools.core import schema
 from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, app, parse_day, today
 from workbook_tools.faces.cli.progress import progress_bar
-from workbook_tools.tasks import WriteResult
-from workbook_tools.tasks import many, people, sheets
-from workbook_tools.tasks.sheets import DOMESTIC, FOREIGN, FORM_CATEGORIES, SUM, TOTAL, plan_totals
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from workbook_tools.tasks import WriteResult
+    from workbook_tools.tasks import sheets
+
 
 TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
 TodayOption = Annotated[str | None, typer.Option("--today", help=TODAY_HELP)]
@@ -26,6 +28,8 @@ WIDE = 200   # without a terminal (a pipe, a file) tables are not folded at 80 c
 
 
 def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
         console.width = WIDE
@@ -33,6 +37,8 @@ def _console() -> Console:
 
 
 def _table(title: str, headers: list[str], caption: str | None = None) -> Table:
+    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left", show_header=True,
                   header_style="bold")
     for i, header in enumerate(headers):
@@ -53,6 +59,12 @@ def _written(result: WriteResult) -> str:
 # --- stats -----------------------------------------------------------------------------------------
 
 def print_stats(stats: sheets.Stats, console: Console) -> None:
+    from workbook_tools.tasks.sheets import DOMESTIC  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import FOREIGN  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import FORM_CATEGORIES  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import SUM  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import TOTAL  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     h, d = stats.header, stats.department
     console.print(f"[bold]软件正版化工作信息统计表（{stats.year}年）[/bold]  单位：{h.单位名称}  填表人：{h.填表人}  "
                   f"联系电话：{h.联系电话}  填表日期：{h.填表日期}")
@@ -78,6 +90,8 @@ def print_stats(stats: sheets.Stats, console: Console) -> None:
 
 
 def _stats_one(path: Path, year: int, day: dt.date) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     figures, ledger = sheets.stats_preview(path, year, day)
     print_stats(figures, _console())
     _, result = sheets.rebuild_stats(path, year, day, ledger)
@@ -85,6 +99,8 @@ def _stats_one(path: Path, year: int, day: dt.date) -> None:
 
 
 def _stats_many(paths: list[Path], output: Path, year: int, day: dt.date, name: str | None, force: bool) -> None:
+    from workbook_tools.tasks import many  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     with progress_bar("汇总") as progress:
         cons, output = many.consolidated(paths, output, year, day, name, force, progress)
     good = [u for u in cons.units if u.stats is not None]
@@ -117,6 +133,8 @@ def stats_command(
 # --- plan ------------------------------------------------------------------------------------------
 
 def print_plan(plan: sheets.Plan, console: Console) -> None:
+    from workbook_tools.tasks.sheets import plan_totals  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     if not plan.gaps:
         console.print("附件3 中没有填写了选定软件编号的申请，无需计算许可缺口。")
     table = _table("许可缺口（按选定软件编号）", ["软件编号", "软件名称", "版本", "申请", "许可", "已安装", "空余",
@@ -161,6 +179,8 @@ def plan_command(
     year: Annotated[int | None, typer.Option("--year", help="只计入该年填表的申请（未填填表日期的也计入）")] = None,
     today_: TodayOption = None,
 ) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     plan, ledger = sheets.plan_preview(path, today(today_), year)
     console = _console()
     print_plan(plan, console)
@@ -191,6 +211,8 @@ def add_free_command(
     category: Annotated[str | None, typer.Option("--category", help="软件类别（操作系统/办公软件/杀毒软件/其他软件）")] = None,
     origin: Annotated[str | None, typer.Option("--origin", help="产地（国内/国外）")] = None,
 ) -> None:
+    from workbook_tools.tasks import people  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     if not name.strip():
         raise LedgerError("--name 不能为空")
     sw = people.FreeSoftware(软件名称=name.strip(), 软件版本=version, 软件来源=source, 软件厂商名称=vendor,
@@ -210,6 +232,8 @@ def pledge_command(
     force: Annotated[bool, typer.Option("--force", help="已有签署日期时改为新日期")] = False,
     today_: TodayOption = None,
 ) -> None:
+    from workbook_tools.tasks import people  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     if signed is None:
         staff = people.unsigned(path)
         table = _table(f"未签署承诺书的在职人员：{len(staff)} 人", ["行", "部门", "姓名", "职务"])
@@ -226,6 +250,8 @@ def pledge_command(
 
 @app.command("overview", help="重建「概览」工作表：合规率、超装与即将到期的许可，以及三张图表。")
 def overview_command(path: LedgerPath, today_: TodayOption = None) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     ov, result = sheets.rebuild_overview(path, today(today_))
     rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
     print(f"商业软件 {len(ov.software)} 个编号，合规 {ov.compliant} 个，合规率 {rate}")

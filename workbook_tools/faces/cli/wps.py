@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from workbook_tools.dist.wps import ADDIN_FOLDER
-from workbook_tools.dist.wps import install as wps_install
-from workbook_tools.dist.wps.build import build_addin
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
@@ -26,6 +24,8 @@ def build(
                                          show_default=True)] = Path(ADDIN_FOLDER),
     force: Annotated[bool, typer.Option("--force", help="文件夹中已有以前生成的加载项时覆盖")] = False,
 ) -> None:
+    from workbook_tools.dist.wps.build import build_addin  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     report = build_addin(output, force=force)
     print(f"已生成 WPS 加载项：{report.path}（{report.files} 个文件，按钮 {report.buttons} 个）")
 
@@ -42,12 +42,16 @@ def install(
         "--allow-origin", help="另外允许跨域调用本机服务的来源（WPS 加载项页面的来源不是 null 时），可重复",
         show_default=False)] = None,
 ) -> None:
+    from workbook_tools.dist.wps import install as wps_install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     record = wps_install.install(folder, python, tuple(allow_origin or ()))
     print("\n".join(wps_install.describe(record)))
 
 
 @wps_app.command("uninstall", help="删除 ledger wps install 安装的全部内容：加载项文件夹、列表中的登记、登录启动项和安装记录。")
 def uninstall() -> None:
+    from workbook_tools.dist.wps import install as wps_install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     result = wps_install.uninstall()
     for path in result.removed:
         print(f"已删除：{path}")
