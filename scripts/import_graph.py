@@ -1,6 +1,7 @@
 """Print the package-level import graph of workbook_tools, read from the real imports (ast).
 
     python scripts/import_graph.py            # package graph: one line per package, what it imports
+    python scripts/import_graph.py --with-lazy   # the same, imports inside functions counted too
     python scripts/import_graph.py --modules  # module-level edges between packages (who imports what)
     python scripts/import_graph.py --lazy     # imports inside functions (lazy), by module
 
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", action="store_true", help="list module-level edges between packages")
     parser.add_argument("--lazy", action="store_true", help="list imports inside functions")
+    parser.add_argument("--with-lazy", action="store_true", help="count imports inside functions in the graph")
     args = parser.parse_args(argv)
     edges = all_edges()
     if args.lazy:
@@ -166,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             if source != target:
                 print(f"{source:14} {edge.source} -> {edge.target}")
         return 0
-    graph = package_graph(edges, lazy=False)
+    graph = package_graph(edges, lazy=args.with_lazy)
     width = max(map(len, graph))
     for package in sorted(graph):
         print(f"{package:{width}} -> {', '.join(sorted(graph[package])) or '-'}")

@@ -19,9 +19,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.core import schema
 from workbook_tools.xlsx import cells
 from workbook_tools.xlsx.graft import Grafter, build_scratch
+from workbook_tools.xlsx.newbook import SheetMap, add_validations, style_header
 from workbook_tools.xlsx.notes import SheetNotes
 from workbook_tools.xlsx.package import Package
 from workbook_tools.read.parse import find_header
+from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.sheetpatch import apply_patch
 from workbook_tools.xlsx.sheetxml import CellOp, Overwritten, SheetPatch, SheetXml, attr, cell_parts
 from workbook_tools.xlsx.styles import StyleBook
@@ -233,7 +235,6 @@ class Book:
 
     def _read(self, name: str) -> tuple[Rows, int, int]:
         if name not in self._raw:
-            from workbook_tools.read.reader import read_raw  # noqa: PLC0415
             found = read_raw(self.path, only={name})[0].get(name)
             self._raw[name] = ([list(r) for r in found[0]], found[1], found[2]) if found else ([], 1, 0)
         return self._raw[name]
@@ -359,8 +360,6 @@ class Book:
 
 def new_table_sheet(ws: Worksheet, spec: schema.Sheet) -> None:
     """An empty sheet of `spec`: styled header, widths, frozen header, our dropdowns."""
-    from workbook_tools.xlsx.newbook import SheetMap, add_validations, style_header  # noqa: PLC0415
-
     for j, column in enumerate(spec.columns, start=1):
         style_header(ws.cell(1, j, column.header))
         ws.column_dimensions[ws.cell(1, j).column_letter].width = column.width or max(8, len(column.header) * 2.2 + 2)
