@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -9,11 +10,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import presets, schema
 from workbook_tools.core.a1 import col_letters
+from workbook_tools.core.model import Change
+from workbook_tools.xlsx.book import TableEdit
 from workbook_tools.xlsx.newbook import (
     DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
     ensure_defined_names, sheet_map, style_header,
 )
 from workbook_tools.core.schema import Kind
+from workbook_tools.xlsx.package import q
 
 GUIDE_LINES = (
     "软件正版化台账 使用说明",
@@ -116,3 +120,51 @@ def fill_preset(wb: Workbook) -> None:
     append_rows(ws, smap, ({"部门名称": n, "部门类型": t, "负责人": p} for n, t, p in presets.DEPARTMENTS))
     ws, smap = sheet_map(wb, schema.A1)
     append_rows(ws, smap, ({"职务": r, "姓名": n, "单位职务": d} for r, n, d in presets.LEADING_GROUP))
+
+
+# --- the §11 sheets added to an existing ledger (through the lossless writer) ----------------------
+
+def _defined_names(book) -> set[str]:
+    names = book.workbook.root.find(q("definedNames"))
+    return set() if names is None else {el.get("name") for el in names}
+
+
+def build_table_sheet(ws: Worksheet, spec: schema.Sheet, names: set[str]) -> None:
+    """An empty sheet of `spec` as `init` makes it; reference dropdowns only where the workbook defines the list."""
+    usable = tuple(c if c.ref is None or c.ref in names else replace(c, ref=None) for c in spec.columns)
+    spec = replace(spec, columns=usable)
+    for j, header in enumerate(spec.headers, start=1):
+        style_header(ws.cell(1, j, header))
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "A2"
+    smap = SheetMap(spec, 1, {h: j for j, h in enumerate(spec.headers, start=1)})
+    format_columns(ws, smap)
+    add_validations(ws, smap)
+    print_setup(ws, spec.landscape)
+    ws.print_title_rows = None
+
+
+def _place_after(book, name: str) -> str | None:
+    """The schema sheet before `name` that the workbook has: a new sheet stands right after it."""
+    order = [s.name for s in schema.SHEETS]
+    before = [n for n in order[:order.index(name)] if book.has(n)]
+    return before[-1] if before else None
+
+
+def add_missing_sheets(book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list:
+    """Add the named schema sheets the workbook lacks (empty, with headers, formats and dropdowns).
+
+    Nothing else of the workbook changes: the new sheets are grafted in by the writer's book.
+    Returns the 变更记录 lines, one per added sheet; a table edit for each is ready for appends.
+    """
+    changes = []
+    defined = _defined_names(book)
+    for name in names:
+        if book.has(name):
+            continue
+        spec = schema.BY_NAME[name]
+        book.generate(name, lambda ws, spec=spec: build_table_sheet(ws, spec, defined), after=_place_after(book, name))
+        book.tables[name] = TableEdit(book, name, book.workbook.entry(name).part, spec, 1,
+                                      {c.header: j for j, c in enumerate(spec.columns, start=1)}, [])
+        changes.append(Change(action="新增工作表", sheet=name, content=f"新增工作表「{name}」"))
+    return changes

@@ -13,7 +13,7 @@ from workbook_tools.ops.pledges import Person
 from workbook_tools.read import reader
 from workbook_tools.tasks import Done
 
-__all__ = ["FreeSoftware", "Person", "add_free", "choice", "sign_pledge", "unsigned"]
+__all__ = ["FreeSoftware", "Person", "add_free", "choice", "sign_pledge", "unsigned", "unsigned_lines"]
 
 
 def backup_tail(result: WriteResult) -> str:
@@ -45,6 +45,11 @@ def add_free(path: Path, sw: FreeSoftware) -> Done:
 def unsigned(path: Path) -> list[Person]:
     """The staff in service without a signed 承诺书."""
     return pledges.unsigned_staff(reader.load_ledger(path))
+
+
+def unsigned_lines(path: Path) -> tuple[list[str], list[Person]]:
+    """`ledger pledge --list`: its headline and hint lines, and the people to list."""
+    return pledges.list_lines(reader.load_ledger(path), str(path))
 
 
 def sign_pledge(path: Path, name: str, dept: str | None, day: dt.date, today: dt.date, force: bool = False) -> Done:

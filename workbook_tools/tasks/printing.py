@@ -15,6 +15,7 @@ from workbook_tools.forms.common import PrintOptions
 from workbook_tools.forms.slips import ACTION as SLIP_ACTION
 from workbook_tools.forms.slips import SignedPlan, VisitPlan, apply_signed, apply_visit, plan_signed, plan_visit
 from workbook_tools.read import reader
+from workbook_tools.read.stored import stored_findings
 from workbook_tools.tasks import Done
 
 __all__ = ["FORMS", "FORM_OPTIONS", "SLIP_FORM", "FormSpec", "PrintOptions", "PrintResult", "form_spec", "print_file",
@@ -22,7 +23,7 @@ __all__ = ["FORMS", "FORM_OPTIONS", "SLIP_FORM", "FormSpec", "PrintOptions", "Pr
 
 SLIP_FORM = 11
 # option -> the forms it applies to
-FORM_OPTIONS = {"--year": (4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
+FORM_OPTIONS = {"--year": (0, 4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
 
 
 def output_path(output: Path | None, ledger_path: Path, spec: FormSpec, options: PrintOptions,
@@ -44,13 +45,19 @@ def print_file(path: Path, spec: FormSpec, options: PrintOptions, ledger: Ledger
                output: Path | None = None, force: bool = False, progress: Progress | None = None) -> PrintResult:
     """The form `spec` of the ledger at `path` (or of `ledger`, read live) as one PDF, by default next to it."""
     target = output_path(output, path, spec, options, force)
+    if ledger is None:
+        from workbook_tools.files.writer import note_if_open
+        note_if_open(path)
     # a reader, not a ledger: print_form frees it before rendering (see there)
     return print_form(spec, ledger if ledger is not None else (lambda: load_for(spec, path)), options, target, progress)
 
 
 def load_for(spec: FormSpec, path: Path) -> Ledger:
     """The ledger with only the sheets this form prints from (a large 附件9 is not read for a slip list)."""
-    return reader.load_ledger(path, skip=spec.unread)
+    ledger = reader.load_ledger(path, skip=spec.unread)
+    if spec.stored:   # the form also prints from 校验结果 (the last scan's findings)
+        ledger.stored = stored_findings(path)
+    return ledger
 
 
 def slip_numbers(ledger: Ledger, rows: set[int]) -> list[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbook_tools.core import schema
-from workbook_tools.read.coerce import parse_date_text
+from workbook_tools.read.coerce import parse_date_text, to_number
 from workbook_tools.read.parse import Rows, parse_workbook
 from workbook_tools.read.reader import load_ledger
 
-__all__ = ["Rows", "changes", "load_ledger", "parse_date_text", "parse_workbook"]
+__all__ = ["Rows", "changes", "load_ledger", "parse_date_text", "parse_workbook", "to_number"]
 
 
 def changes(path: Path, limit: int) -> list[dict[str, str | None]]:

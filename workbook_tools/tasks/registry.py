@@ -92,6 +92,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(tag="upgrade", label="登记升级", group=Group.UPDATE, image="ReplaceDialog", command="upgrade",
           task="requests:apply_requests",
           description="为附件10 中选中的已批准升级申请在附件9 登记旧版本卸载和新版本安装，日期为今天（同 ledger upgrade）"),
+    Entry(tag="renew", label="续订", group=Group.UPDATE, image="DateAndTimeInsert", command="renew",
+          task="cycle:renew_pending",
+          description="把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（同 ledger renew）"),
     Entry(tag="print_slip", label="打印确认单", group=Group.PRINT, image="FilePrint", command="print",
           task="printing:print_file",
           description="为附件9 中选中行的确认单号生成附件11 安装维护确认单 PDF 并打开（同 ledger print 附件11 --id）"),
@@ -106,6 +109,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(tag="overview", label="概览", group=Group.STATS, image="ChartTypeColumnInsertGallery", command="overview",
           task="sheets:overview",
           description="重建「概览」工作表：合规率、超装与即将到期的许可及图表（同 ledger overview）"),
+    Entry(tag="review", label="考核评议", group=Group.INSPECT, image="ReviewNewComment", command="review",
+          task="cycle:review",
+          description="重建今年的「考核评议」工作表：按部门和人员列出违反软件正版化规定的情况及责任追究（同 ledger review）"),
     Entry(tag="scan", label="导入扫描结果", group=Group.INSPECT, image="GetExternalDataFromText", command="scan",
           task="scanning:scan",
           description="用台账所在文件夹下「扫描结果」文件夹中的扫描文件核对台账，写入校验结果和扫描建议"
@@ -121,9 +127,9 @@ REGISTRY: dict[str, Entry] = {e.tag: e for e in ENTRIES}
 # Every `ledger` command and command group, in the order help lists them; tests/test_registry.py checks it
 # against the commands the CLI registers, so the ribbon's help and the WPS add-in never name a missing one.
 COMMANDS: tuple[str, ...] = (
-    "add-free", "addin", "baseline", "bundle", "check", "fix-blanks", "init", "install", "number", "overview",
-    "plan", "pledge", "print", "rollup", "scan", "scan-apply", "scrap-computer", "scrap-software", "serve", "slip",
-    "stats", "uninstall", "upgrade", "wps",
+    "add-free", "add-sheets", "addin", "baseline", "bundle", "check", "fix-blanks", "init", "install", "number",
+    "overview", "plan", "pledge", "print", "renew", "review", "rollup", "scan", "scan-apply", "scrap-computer",
+    "scrap-software", "serve", "slip", "stats", "uninstall", "upgrade", "wps",
 )
 
 

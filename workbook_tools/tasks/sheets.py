@@ -10,7 +10,7 @@ from workbook_tools.core import schema
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import SEVERITY_TEXT, Finding
 from workbook_tools.core.progress import Progress, steps
-from workbook_tools.files.writer import WriteResult, write_workbook
+from workbook_tools.files.writer import WriteResult, note_if_open, write_workbook
 from workbook_tools.ops import annotate as marking
 from workbook_tools.ops.fixes import ACTION as BLANKS_ACTION
 from workbook_tools.ops.fixes import BlankClear, blanks_edit, plan_blanks
@@ -18,7 +18,7 @@ from workbook_tools.ops.numbering import ACTION as NUMBER_ACTION
 from workbook_tools.ops.numbering import NumberPlan, describe, number_edit, plan_numbers
 from workbook_tools.ops.overview import SHEET as OVERVIEW_SHEET
 from workbook_tools.ops.overview import EXPIRING_DAYS, Overview, overview_edit
-from workbook_tools.ops.plan import Plan, apply_plan, compute_plan, plan_totals
+from workbook_tools.ops.plan import Plan, apply_plan, compute_plan, plan_totals, year_lines
 from workbook_tools.ops.rollup import ACTION as ROLLUP_ACTION
 from workbook_tools.ops.rollup import (
     ROLLUP_STEPS,
@@ -47,7 +47,7 @@ from workbook_tools.tasks import Done, written
 __all__ = ["RollupRefused", "annotate", "annotate_result", "apply_blanks", "apply_numbers", "apply_rollup", "blanks_preview",
            "check", "check_json", "check_ledger", "describe", "number_preview", "plan_preview", "rebuild_overview", "rebuild_stats",
            "stats_preview", "write_plan", "OVERVIEW_SHEET", "EXPIRING_DAYS", "DOMESTIC", "FOREIGN",
-           "FORM_CATEGORIES", "SUM", "TOTAL", "plan_totals",
+           "FORM_CATEGORIES", "SUM", "TOTAL", "plan_totals", "year_lines",
            "finding_line", "fix_blanks", "number", "overview", "plan", "rollup", "stats", "write_annotations"]
 
 
@@ -164,7 +164,9 @@ def plan(path: Path, today: dt.date, year: int | None = None) -> Done:
     proposal = compute_plan(ledger, today, year)
     kept_before = len(proposal.kept)
     result = write_plan(path, ledger, proposal)
-    lines = [f"附件4：{len(proposal.proposals)} 行采购建议及共计行。", written(result)]
+    from workbook_tools.ops.plan import year_lines
+
+    lines = [*year_lines(proposal), f"附件4：{len(proposal.proposals)} 行采购建议及共计行。", written(result)]
     lines += [f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}" for k in proposal.kept[kept_before:]]
     return Done.of(lines, result, gaps=[g.model_dump(mode="json") for g in proposal.gaps],
                    proposals=[p.model_dump(mode="json") for p in proposal.proposals])
@@ -199,10 +201,11 @@ def annotate(path: Path, today: dt.date) -> Done:
     return Done.of([head, tail], write, check=result.as_json(workbook=path.name))
 
 
-def check(path: Path, today: dt.date, select: list[str] | None = None,
-          skip: list[str] | None = None) -> tuple[CheckResult, Ledger]:
+def check(path: Path, today: dt.date, select: list[str] | None = None, skip: list[str] | None = None,
+          note_open: bool = True) -> tuple[CheckResult, Ledger]:
     """§3 on the ledger at `path`; returns (CheckResult, Ledger) — `ledger check`, 校验台账, POST /api/check."""
-
+    if note_open:          # a check that then writes (--annotate) is refused instead, in its own words
+        note_if_open(path)
     ledger = load_ledger(path)
     return run_check(ledger, today, select=select, skip=skip), ledger
 

@@ -79,7 +79,7 @@ def check_command(
 ) -> None:
     from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    result, ledger = sheets.check(path, today(today_), _codes(rules), _codes(skip))
+    result, ledger = sheets.check(path, today(today_), _codes(rules), _codes(skip), note_open=not annotate)
     if format is Format.json:
         print(sheets.check_json(result, path))
     else:

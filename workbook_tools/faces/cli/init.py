@@ -23,10 +23,11 @@ def init_command(
     seed: Annotated[int, typer.Option("--seed", help="示例数据：随机种子（相同种子生成相同数据）")] = 2024,
     events: Annotated[int, typer.Option("--events", help="示例数据：目标安装维护记录（附件9）条数，0 = 按单位规模自然生成")] = 0,
     today: Annotated[str | None, typer.Option("--today", help="示例数据的“今天”（YYYY-MM-DD）")] = None,
+    gaps: Annotated[bool, typer.Option("--gaps", help="示例数据：留下供考核评议、校验演示的缺漏（一项采购没有采购资料）")] = False,
 ) -> None:
     from workbook_tools.tasks.create import DemoSpec  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
     from workbook_tools.tasks.create import new_ledger  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     spec = DemoSpec(staff=staff, computers=computers, software=software, years=years, seed=seed,
-                    today=parse_today(today), events=events) if demo else None
+                    today=parse_today(today), events=events, gaps=gaps) if demo else None
     print("\n".join(new_ledger(path, preset, spec, force).lines))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
 
 if TYPE_CHECKING:
@@ -39,6 +40,16 @@ def _visit(computer: str, date: str | None, request: str | None, unified: bool, 
             "unified": unified, "handler": handler, "slip": slip, "force": force, "reason": reason}
 
 
+def _one_of(positional: str | None, option: str | None, what: str, flag: str) -> str:
+    """The id given either as the argument or as the option (as install takes it), not two different ones."""
+    given = [v.strip() for v in (positional, option) if v is not None and v.strip()]
+    if not given:
+        raise LedgerError(f"缺少{what}：写在台账路径之后，或用 {flag} 给出", 2)
+    if len(set(given)) > 1:
+        raise LedgerError(f"{what}给了两个不同的值：{'、'.join(given)}", 2)
+    return given[0]
+
+
 def _run(path: Path, planner: Planner, req: Any, today_: str | None) -> None:
     from workbook_tools.tasks.operations import operate  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
@@ -50,7 +61,7 @@ def _run(path: Path, planner: Planner, req: Any, today_: str | None) -> None:
 @app.command("install", help="登记一次软件安装（附件9 追加一行安装记录，计算机品牌、使用人、使用部门取自「计算机」表）。")
 def install_command(path: LedgerPath, computer: Computer, software: Software, version: Version = None, date: Day = None,
                     request: Request = None, unified: Unified = False,
-                    count: Annotated[float, typer.Option("--count", help="安装数量（套）")] = 1.0,
+                    count: Annotated[float, typer.Option("--count", help="安装数量（套）", show_default="1")] = 1.0,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
     from workbook_tools.tasks.operations import Install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
@@ -70,7 +81,7 @@ def uninstall_command(path: LedgerPath, computer: Computer, software: Software, 
     from workbook_tools.tasks.operations import plan_uninstall  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     req = Uninstall(software=software.strip(),
-                              **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+                    **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_uninstall, req, today_)
 
 
@@ -94,25 +105,34 @@ def upgrade_command(path: LedgerPath, computer: Computer,
 
 @app.command("scrap-computer", help="计算机报废：「计算机」表状态改为报废并填写报废日期，并为其上仍安装的每个软件登记卸载。")
 def scrap_computer_command(path: LedgerPath,
-                           computer: Annotated[str, typer.Argument(help="计算机编号", show_default=False)],
+                           computer: Annotated[str | None, typer.Argument(
+                               help="计算机编号（也可用 --computer，同 install）", show_default=False)] = None,
+                           computer_option: Annotated[str | None, typer.Option(
+                               "--computer", help="计算机编号（与位置参数二选一）", show_default=False)] = None,
                            date: ScrapDay = None, request: Request = None, unified: Unified = False,
                            handler: Handler = None, slip: Slip = None, today_: TodayOption = None) -> None:
     from workbook_tools.tasks.operations import Visit  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
     from workbook_tools.tasks.operations import plan_scrap_computer  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
+    computer = _one_of(computer, computer_option, "计算机编号", "--computer")
     visit = Visit(**_visit(computer, date, request, unified, handler, slip, today_=today_))
     _run(path, plan_scrap_computer, visit, today_)
 
 
 @app.command("scrap-software", help="软件报废（配置管理规定 二.7）：附件7 状态改为已报废，填写报废日期和报废原因；仍有安装时拒绝执行。")
 def scrap_software_command(path: LedgerPath,
-                           software: Annotated[str, typer.Argument(help="软件编号", show_default=False)],
                            reason: Annotated[ScrapReason, typer.Option(
                                "--reason", help="报废原因：1 达到最低使用年限且无法继续使用；2 因技术进步等原因无法继续使用；"
                                                 "3 因计算机硬件报废且无法迁移", show_default=False)],
-                           date: ScrapDay = None, today_: TodayOption = None) -> None:
+                           software: Annotated[str | None, typer.Argument(
+                               help="软件编号（也可用 --software，同 install）", show_default=False)] = None,
+                           date: ScrapDay = None,
+                           software_option: Annotated[str | None, typer.Option(
+                               "--software", help="软件编号（与位置参数二选一）", show_default=False)] = None,
+                           today_: TodayOption = None) -> None:
     from workbook_tools.tasks.operations import ScrapSoftware  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
     from workbook_tools.tasks.operations import plan_scrap_software  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    req = ScrapSoftware(software=software.strip(), date=parse_day(date) or today(today_), reason=reason.value)
+    software = _one_of(software, software_option, "软件编号", "--software")
+    req = ScrapSoftware(software=software, date=parse_day(date) or today(today_), reason=reason.value)
     _run(path, plan_scrap_software, req, today_)

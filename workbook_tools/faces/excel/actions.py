@@ -77,8 +77,9 @@ def run_validation(ctx: Context) -> Outcome:
 ADAPTERS: dict[str, Callable[[Context], Outcome]] = {
     "check": run_validation, "validate": marks.validate, "number": onfile.number, "fix_blanks": onfile.fix_blanks,
     "rollup": onfile.rollup, "install": register.install, "uninstall": register.uninstall,
-    "upgrade": register.upgrade, "print_slip": printing.print_slip, "print_form": printing.print_sheet_form,
-    "stats": onfile.stats, "plan": onfile.plan, "overview": onfile.overview, "scan": onfile.scan,
+    "upgrade": register.upgrade, "renew": onfile.renew, "print_slip": printing.print_slip, "print_form": printing.print_sheet_form,
+    "stats": onfile.stats, "plan": onfile.plan, "overview": onfile.overview, "review": onfile.review,
+    "scan": onfile.scan,
     "help": show_help, "about": show_environment,
 }
 
