@@ -9,7 +9,7 @@ from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.progress import Progress
 from workbook_tools.files.outputs import Output, check_output
-from workbook_tools.files.writer import WriteResult, write_workbook
+from workbook_tools.files.writer import WriteResult, note_if_open, write_workbook
 from workbook_tools.forms import FORMS, FormSpec, PrintResult, default_output, form_spec, print_form
 from workbook_tools.forms.common import PrintOptions
 from workbook_tools.forms.slips import ACTION as SLIP_ACTION
@@ -46,7 +46,6 @@ def print_file(path: Path, spec: FormSpec, options: PrintOptions, ledger: Ledger
     """The form `spec` of the ledger at `path` (or of `ledger`, read live) as one PDF, by default next to it."""
     target = output_path(output, path, spec, options, force)
     if ledger is None:
-        from workbook_tools.files.writer import note_if_open
         note_if_open(path)
     # a reader, not a ledger: print_form frees it before rendering (see there)
     return print_form(spec, ledger if ledger is not None else (lambda: load_for(spec, path)), options, target, progress)

@@ -164,8 +164,6 @@ def plan(path: Path, today: dt.date, year: int | None = None) -> Done:
     proposal = compute_plan(ledger, today, year)
     kept_before = len(proposal.kept)
     result = write_plan(path, ledger, proposal)
-    from workbook_tools.ops.plan import year_lines
-
     lines = [*year_lines(proposal), f"附件4：{len(proposal.proposals)} 行采购建议及共计行。", written(result)]
     lines += [f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}" for k in proposal.kept[kept_before:]]
     return Done.of(lines, result, gaps=[g.model_dump(mode="json") for g in proposal.gaps],

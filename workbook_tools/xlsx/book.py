@@ -9,6 +9,7 @@ patched once, row by row, and every other part stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from workbook_tools.xlsx.package import Package
 from workbook_tools.read.parse import find_header
 from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.sheetpatch import apply_patch
-from workbook_tools.xlsx.sheetxml import CellOp, Overwritten, SheetPatch, SheetXml, attr, cell_parts
+from workbook_tools.xlsx.sheetxml import CellOp, Overwritten, SheetPatch, SheetXml, attr, cell_parts, formula_of
 from workbook_tools.xlsx.styles import StyleBook
 from workbook_tools.xlsx.tables import resize_tables
 from workbook_tools.xlsx.workbookxml import WorkbookXml
@@ -178,9 +179,6 @@ class TableEdit:
         return typed_text(values[col - 1 - first_col] if 0 <= col - 1 - first_col < len(values) else None)
 
     def _formula(self, row: int, col: int) -> str | None:
-        import html  # noqa: PLC0415
-
-        from workbook_tools.xlsx.sheetxml import formula_of  # noqa: PLC0415
         xml = self.book.sheet_xml(self)
         if not xml.has_formulas:
             return None
