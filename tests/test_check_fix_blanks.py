@@ -97,7 +97,7 @@ def test_log_keeps_each_cell_as_typed(capsys, tmp_path):
     unit = clean_unit()
     unit["附件7"][1].update(采购金额="￥4,500", 许可数量=0, 序列号=12345)     # OEM: G3 text, I3 formula, L3 number
     path = _with_cached_formula(make_ledger(tmp_path, **unit), "I3", "2+3", "5")
-    code, _, _ = run(capsys, "fix-blanks", path, "--yes")
+    code, _, _ = run_cli(capsys, "fix-blanks", path, "--yes")
     assert code == 0
     wb = openpyxl.load_workbook(path)
     log = [r[4] for r in wb[schema.CHANGES].iter_rows(min_row=2, values_only=True)]
