@@ -14,6 +14,9 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
+SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+
+
 class Finding(BaseModel):
     """One broken rule at one place (LEDGER_SPEC §6)."""
 

@@ -18,7 +18,12 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from lxml import etree
+
+from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.book import Book, TableEdit
+from workbook_tools.xlsx.cells import unescape_text
+from workbook_tools.xlsx.sheetxml import MAIN_NS, SheetXml, split_row
 from workbook_tools.xlsx.package import Package, raw_digest
 from workbook_tools.xlsx.sheetxml import SheetXml
 from workbook_tools.read.parse import find_header
@@ -52,8 +57,6 @@ def _spliceable(pkg: Package, table: TableEdit) -> bool:
 
 
 def _verify_splice(tmp: Path, pkg: Package, table: TableEdit) -> None:
-    from workbook_tools.xlsx.sheetxml import SheetXml  # noqa: PLC0415
-
     with zipfile.ZipFile(tmp) as zf:
         try:
             stored = zf.read(table.part)
@@ -84,12 +87,6 @@ def row_values(sheet: SheetXml, chunk: bytes) -> dict[int, object]:
 
     Dates come back as serial numbers and are compared as such (see same_value).
     """
-    from lxml import etree  # noqa: PLC0415
-
-    from workbook_tools.xlsx.cells import unescape_text  # noqa: PLC0415
-    from workbook_tools.xlsx.package import MAIN_NS  # noqa: PLC0415
-    from workbook_tools.xlsx.sheetxml import split_row  # noqa: PLC0415
-
     prefix = sheet.g.prefix[:-1]
     declare = b"xmlns" + (b":" + prefix if prefix else b"") + b'="' + MAIN_NS.encode() + b'"'
     out: dict[int, object] = {}
@@ -126,9 +123,7 @@ def _verify_parts(tmp: Path, pkg: Package) -> None:
             raise VerifyError(f"部件 {name} 与原文件不一致")
 
 
-def _verify_sheets(tmp: Path, book: Book, skip: frozenset[str] | set[str] = frozenset()) -> None:
-    from workbook_tools.read.reader import read_raw  # noqa: PLC0415
-
+def _verify_sheets(tmp: Path, book: Book, skip: set[str] = frozenset()) -> None:
     wanted = ({t.name for t in book.tables.values() if t.patch} | set(book.generated)) - skip
     raw, names = read_raw(tmp, only=wanted)
     if names != book.sheet_names:

@@ -1,4 +1,4 @@
-// Generated from workbook_tools/faces/excel/actions.py by `python -m workbook_tools.dist.wps.ribbon`: edit the registry, not this file.
+// Generated from workbook_tools/tasks/registry.py by `python -m workbook_tools.dist.wps.ribbon`: edit the registry, not this file.
 "use strict";
 // eslint-disable-next-line no-unused-vars
 var LEDGER_REGISTRY = {
