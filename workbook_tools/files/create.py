@@ -12,17 +12,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.core import presets, schema
 from workbook_tools.core.a1 import col_letters
 from workbook_tools.core.model import Change
-from workbook_tools.xlsx.book import TableEdit
+from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.newbook import (
     DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
     ensure_defined_names, sheet_map, style_header,
 )
 from workbook_tools.core.schema import Kind
 from workbook_tools.xlsx.package import q
-
-if TYPE_CHECKING:
-    from workbook_tools.core.model import Change
-    from workbook_tools.xlsx.book import Book
 
 GUIDE_LINES = (
     "软件正版化台账 使用说明",
@@ -129,7 +125,7 @@ def fill_preset(wb: Workbook) -> None:
 
 # --- the §11 sheets added to an existing ledger (through the lossless writer) ----------------------
 
-def _defined_names(book) -> set[str]:
+def _defined_names(book: Book) -> set[str]:
     names = book.workbook.root.find(q("definedNames"))
     return set() if names is None else {n for el in names if (n := el.get("name")) is not None}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -25,7 +25,7 @@ from workbook_tools.core import schema
 from workbook_tools.xlsx.graft import put
 from workbook_tools.xlsx.notes import Note
 from workbook_tools.xlsx.newbook import style_header
-from workbook_tools.xlsx.sheetxml import parse_ref
+from workbook_tools.core.a1 import parse_ref
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import SEVERITY_TEXT, Change, Finding, Severity
 from workbook_tools.rules.engine import CheckResult

@@ -8,7 +8,7 @@ or existed (附件3/6/7/8/9, 软件名称对照 and the text of 变更记录).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -116,7 +116,7 @@ def describe(a: Assignment) -> str:
     return text
 
 
-def number_edit(plan: NumberPlan):
+def number_edit(plan: NumberPlan) -> Callable[[Book], list[Change]]:
     def edit(book: Book) -> list[Change]:
         table = book.table(schema.A7)
         changes = []

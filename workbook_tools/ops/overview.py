@@ -3,9 +3,6 @@
 The figures (`compute_overview`) are pure; `rebuild_overview(wb, ledger, today)` rewrites the
 sheet inside a `write_workbook` edit — the roll-up calls it too.  The charts read their data
 from cells of the same sheet, so they stay true to the numbers beside them.  The sheet always
-
-if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
-    from workbook_tools.xlsx.book import Book
 carries exactly three charts: the safe writer refuses a save that has fewer charts than before.
 """
 from __future__ import annotations
@@ -13,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
@@ -30,6 +27,9 @@ from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.core.model import Change
 from workbook_tools.ops.stats import COMMERCIAL, software_gone
 from workbook_tools.rules import run_check
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 SHEET = "概览"
 EXPIRING_DAYS = 90

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import events, schema
@@ -25,10 +26,14 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import unlimited_seats
 from workbook_tools.core.model import Change, Finding
 from workbook_tools.core.registers import active_staff
-from workbook_tools.ops.rollup import blank, show
+from workbook_tools.core.values import is_missing as blank
+from workbook_tools.core.values import show_exact as show
 from workbook_tools.rules import run_check
 from workbook_tools.xlsx.graft import put
 from workbook_tools.xlsx.newbook import DATE_FORMAT, style_header
+
+if TYPE_CHECKING:
+    from workbook_tools.xlsx.book import Book
 
 DEPT_RULE = ("各部门没有落实软件正版化工作相关规定，存在工作人员使用盗版软件的，一经发现，"
              "取消该部门年度评优资格。")
@@ -249,8 +254,8 @@ def build_sheet(ws: Worksheet, review: Review) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def review_edit(review: Review):
-    def edit(book) -> list[Change]:
+def review_edit(review: Review) -> Callable[[Book], list[Change]]:
+    def edit(book: Book) -> list[Change]:
         after = next((n for n in (schema.INSPECTIONS, schema.TRAININGS, schema.PROOFS, schema.A11) if book.has(n)), None)
         book.generate(schema.REVIEW, lambda ws: build_sheet(ws, review), after=after)
         return [Change(action="考核评议", sheet=schema.REVIEW,

@@ -7,8 +7,9 @@ docs/stats.md (统计口径); the helpers below each carry one of those decision
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -23,6 +24,9 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import term_end, unlimited_seats
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.registers import computers_in_use, staff_counts
+
+_V = TypeVar("_V")
+_A = TypeVar("_A")
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book

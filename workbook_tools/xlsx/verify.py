@@ -23,9 +23,8 @@ from lxml import etree
 from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.cells import unescape_text
-from workbook_tools.xlsx.sheetxml import MAIN_NS, SheetXml, split_row
-from workbook_tools.xlsx.package import Package, raw_digest
-from workbook_tools.xlsx.sheetxml import SheetXml
+from workbook_tools.xlsx.package import MAIN_NS, Package, raw_digest
+from workbook_tools.xlsx.sheetxml import SheetXml, split_row
 from workbook_tools.read.parse import find_header
 from workbook_tools.read.sniff import ZIP_ERRORS
 from workbook_tools.core.model import LedgerError
@@ -123,7 +122,7 @@ def _verify_parts(tmp: Path, pkg: Package) -> None:
             raise VerifyError(f"部件 {name} 与原文件不一致")
 
 
-def _verify_sheets(tmp: Path, book: Book, skip: set[str] = frozenset()) -> None:
+def _verify_sheets(tmp: Path, book: Book, skip: frozenset[str] | set[str] = frozenset()) -> None:
     wanted = ({t.name for t in book.tables.values() if t.patch} | set(book.generated)) - skip
     raw, names = read_raw(tmp, only=wanted)
     if names != book.sheet_names:

@@ -16,7 +16,7 @@ import unicodedata
 import typing
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -24,7 +24,10 @@ from typer.core import TyperCommand, TyperGroup
 # The exceptions of the click that typer runs on: older typer releases use click itself, newer ones a copy
 # inside typer (typer._click, a private module, whose classes are not click's).  Taken from the module of the public
 # `typer.BadParameter`, so no private module is imported by name and both kinds of typer work.
-click_errors = sys.modules[typer.BadParameter.__module__]
+if TYPE_CHECKING:   # for mypy, click's own classes stand for both kinds
+    from click import exceptions as click_errors
+else:
+    click_errors = sys.modules[typer.BadParameter.__module__]
 
 HELP_OPTION = "显示本帮助并退出"
 SECTIONS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}

@@ -62,6 +62,8 @@ def baseline_command(
 ) -> None:
     from workbook_tools.tasks import operations  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    done = operations.baseline(path, parse_day(date), today(today_))
+    day = parse_day(date)
+    assert day is not None  # --date is required
+    done = operations.baseline(path, day, today(today_))
     print("\n".join(done.lines))
     print(f"已写入 {path}（原文件备份：{done.backup}）")

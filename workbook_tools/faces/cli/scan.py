@@ -59,7 +59,7 @@ def _place(f: Finding) -> str:
     if f.scan_file and f.scan_line:
         return f"{Path(f.scan_file).name}:{f.scan_line}"
     if f.cell:
-        return f"{f.sheet.split(' ', 1)[0]}!{f.cell}"
+        return f"{(f.sheet or '').split(' ', 1)[0]}!{f.cell}"
     return Path(f.scan_file).name if f.scan_file else ""
 
 

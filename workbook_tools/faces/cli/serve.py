@@ -1,6 +1,7 @@
 """`ledger serve` (LEDGER_SPEC §10): the actions as a local service on 127.0.0.1 and a page in the browser."""
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 from pathlib import Path
