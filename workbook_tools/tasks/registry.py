@@ -92,7 +92,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(tag="upgrade", label="登记升级", group=Group.UPDATE, image="ReplaceDialog", command="upgrade",
           task="requests:apply_requests",
           description="为附件10 中选中的已批准升级申请在附件9 登记旧版本卸载和新版本安装，日期为今天（同 ledger upgrade）"),
-    Entry(tag="renew", label="续订", group=Group.UPDATE, image="DateAndTimeInsert", command="renew",
+    Entry(tag="renew", label="续订", group=Group.UPDATE, image="Repeat", command="renew",
           task="cycle:renew_pending",
           description="把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（同 ledger renew）"),
     Entry(tag="print_slip", label="打印确认单", group=Group.PRINT, image="FilePrint", command="print",

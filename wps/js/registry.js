@@ -88,7 +88,7 @@ var LEDGER_REGISTRY = {
       "id": "btn_renew",
       "label": "续订",
       "group": "台账更新",
-      "icon": "images/DateAndTimeInsert.svg",
+      "icon": "images/Repeat.svg",
       "description": "把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（同 ledger renew）",
       "needsLedger": true
     },
