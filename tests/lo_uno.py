@@ -11,6 +11,8 @@ STEPS is a list of steps done in order; the output (stdout) is one JSON list wit
   result: the dispatch's outcome (JSON) and the state after it (whether P is open, modified, active sheet,
   selection)
 * {"do": "state", "path": P}
+* {"do": "toolbars", "path": P}              — [resource URL, visible] of the frame's toolbars
+* {"do": "wait", "seconds": S}
 * {"do": "close", "path": P}
 """
 import json
@@ -95,6 +97,12 @@ class Office:
                     "state": self.state(step["path"])}
         if kind == "state":
             return self.state(step["path"])
+        if kind == "toolbars":
+            layout = self.doc(step["path"]).getCurrentController().getFrame().LayoutManager
+            return [[e.ResourceURL, layout.isElementVisible(e.ResourceURL)] for e in layout.getElements()]
+        if kind == "wait":
+            time.sleep(step["seconds"])
+            return None
         if kind == "close":
             doc = self.find(step["path"])
             if doc is not None:

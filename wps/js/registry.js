@@ -165,6 +165,7 @@ var LEDGER_REGISTRY = {
     "fix-blanks",
     "init",
     "install",
+    "lo",
     "number",
     "overview",
     "plan",

@@ -1,0 +1,204 @@
+"""A real LibreOffice Calc (headless, over UNO) holds the ledger open; the extension, installed by `ledger lo install`
+(`unopkg add` into a fresh profile), runs 校验台账, 半年更新 and 打印确认单 through its own dispatch URLs against the
+real `ledger serve`: findings, workbook and PDF are those of the command line.
+
+soffice is driven from the system's python3 (tests/lo_uno.py; python3-uno belongs to it, not to the venv).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from lokit import Office, a1, missing, open_dir, unopkg_wrapper
+from pypdf import PdfReader
+from servekit import LATER, REQUEST, TODAY, copy, demo, plant
+from wpskit import Service
+
+from workbook_tools.core import schema
+from workbook_tools.dist.lo import IDENTIFIER
+from workbook_tools.dist.lo import install as lo_install
+from workbook_tools.read.reader import load_ledger
+
+REASON = missing()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
+NOT_RUNNING = "本机服务未运行：请运行 ledger serve 或重新登录"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbook_tools", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory) -> Path:
+    path = demo(tmp_path_factory.mktemp("demo") / "台账.xlsx")
+    plant(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("served")
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("state")     # XDG_STATE_HOME of the service and of LibreOffice
+
+
+@pytest.fixture(scope="module")
+def service(folder, state):
+    running = Service(folder, None, env={"XDG_STATE_HOME": str(state)})   # its default discovery file: serve.json
+    info = state / "workbook_tools" / "serve.json"
+    assert info.stat().st_mode & 0o077 == 0 and json.loads(info.read_text(encoding="utf-8"))["port"] == running.port
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory, folder, state, service):
+    """soffice on a fresh profile into which `ledger lo install` added the extension with unopkg."""
+    tmp = tmp_path_factory.mktemp("lo")
+    profile, home = open_dir("lo-profile-"), tmp / "home"
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "")}
+    record = lo_install.install(folder, unopkg=unopkg_wrapper(tmp), profile=profile, platform="linux", env=env)
+    assert record.identifier == IDENTIFIER and record.launcher == home / ".config/autostart/workbook-tools-lo-serve.desktop"
+    office = Office(profile, {"XDG_STATE_HOME": str(state)})
+    yield office
+    office.stop()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def ledger(source, folder, request) -> Path:
+    return copy(source, folder / f"{request.node.name[:40]}.xlsx")
+
+
+def lock_of(path: Path) -> Path:
+    return path.with_name(f".~lock.{path.name}#")
+
+
+def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger):
+    names, toolbars = office.run({"do": "open", "path": str(ledger)}, {"do": "toolbars", "path": str(ledger)})
+    assert schema.A7 in names
+    assert [f"private:resource/toolbar/addon_{IDENTIFIER}.toolbar", True] in toolbars
+    out = office.click(ledger, "check", Today=TODAY.isoformat(), Pick=0)
+    expected = json.loads(cli("check", str(ledger), "--format", "json", "--today", TODAY.isoformat()).stdout)
+    body = out["outcome"]["body"]
+    assert body["findings"] == expected["findings"] and expected["findings"]
+    assert body["counts"] == expected["counts"] and out["outcome"]["reopened"] is False
+    first = expected["findings"][0]                           # Pick=0: as a click on the first line of the list
+    column, row = a1(first["cell"])
+    assert out["state"] == {"open": True, "modified": False, "sheet": first["sheet"],
+                            "selection": [column, row, column, row]}
+
+
+def test_check_stores_unsaved_edits_first(office, ledger):
+    before = json.loads(cli("check", str(ledger), "--format", "json", "--today", TODAY.isoformat()).stdout)
+    oem = next(f for f in before["findings"] if f["rule"] == "BLANK-OEM")
+    edited = office.run({"do": "edit", "path": str(ledger), "sheet": oem["sheet"], "cell": oem["cell"], "text": ""})
+    assert edited[0]["modified"] is True
+    out = office.click(ledger, "check", Today=TODAY.isoformat())
+    assert out["state"]["open"] and out["state"]["modified"] is False          # stored in place, still open
+    on_disk = json.loads(cli("check", str(ledger), "--format", "json", "--today", TODAY.isoformat()).stdout)
+    assert out["outcome"]["body"]["findings"] == on_disk["findings"]
+    assert oem not in on_disk["findings"] and len(on_disk["findings"]) == len(before["findings"]) - 1
+
+
+def prepared(source: Path, target: Path) -> Path:
+    """A ledger with one more installation registered (so the roll-up has something to do)."""
+    path = copy(source, target)
+    ledger = load_ledger(path)
+    a10 = ledger.df(schema.A10)
+    row = a10[a10["申请编号"] == REQUEST].iloc[0]
+    a7 = ledger.df(schema.A7)
+    number = a7[a7["软件名称"] == row["软件名称"]]["软件编号"].dropna().iloc[0]
+    done = cli("install", str(path), "--computer", row["计算机编号"], "--software", number,
+               "--date", LATER.isoformat(), "--today", LATER.isoformat())
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def tables(path: Path) -> dict:
+    ledger = load_ledger(path)
+    return {name: ledger.df(name).astype(str).to_dict("records") for name in (schema.A7, schema.A8)}
+
+
+def test_rollup_closes_lets_the_service_write_reopens_and_puts_the_cursor_back(office, source, folder, tmp_path):
+    mine, theirs = prepared(source, folder / "半年更新.xlsx"), prepared(source, tmp_path / "命令行.xlsx")
+    before = tables(mine)
+    selected = office.run({"do": "select", "path": str(mine), "sheet": schema.A7, "range": "C5:D7"})[0]
+    assert lock_of(mine).exists()                               # Calc holds the file
+    out = office.click(mine, "rollup", Today=LATER.isoformat())
+    by_cli = cli("rollup", str(theirs), "--today", LATER.isoformat())
+    assert by_cli.returncode == 0, by_cli.stderr
+    assert out["outcome"]["ok"] is True and out["outcome"]["reopened"] is True
+    assert out["outcome"]["body"]["lines"][0] == by_cli.stdout.splitlines()[0]
+    assert tables(mine) == tables(theirs) != before
+    assert Path(out["outcome"]["body"]["backup"]).read_bytes() != mine.read_bytes()
+    assert out["state"] == selected == {"open": True, "modified": False, "sheet": schema.A7, "selection": [2, 4, 3, 6]}
+    assert lock_of(mine).exists()                               # open again
+
+
+def test_a_write_is_refused_with_423_while_calc_holds_the_file(office, service, ledger):
+    office.run({"do": "open", "path": str(ledger)})
+    assert lock_of(ledger).exists()
+    data = ledger.read_bytes()
+    request = urllib.request.Request(f"http://127.0.0.1:{service.port}/api/rollup", method="POST",
+                                     data=json.dumps({"path": str(ledger)}).encode(),
+                                     headers={"X-Ledger-Token": service.url.split("token=")[1],
+                                              "Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 423 and lock_of(ledger).name in json.loads(refused.value.read())["message"]
+    done = cli("number", str(ledger))
+    assert done.returncode == 2 and lock_of(ledger).name in done.stderr
+    assert ledger.read_bytes() == data
+
+
+def test_print_slip_prints_the_selected_rows_as_the_cli_does(office, ledger, tmp_path):
+    a9 = load_ledger(ledger).df(schema.A9)
+    picked = a9[a9["确认单号"].notna()].iloc[:1]
+    row, number = int(picked["_row"].iloc[0]), str(picked["确认单号"].iloc[0])
+    office.run({"do": "select", "path": str(ledger), "sheet": schema.A9, "range": f"B{row}:D{row}"})
+    out = office.click(ledger, "print_slip", Today=TODAY.isoformat())
+    assert out["outcome"]["ok"] is True and out["outcome"]["reopened"] is False and out["state"]["open"]
+    pdf = Path(out["outcome"]["body"]["file"])
+    assert pdf.parent == ledger.parent
+    other = tmp_path / "命令行.pdf"
+    done = cli("print", "附件11", str(ledger), "--id", number, "-o", str(other), "--today", TODAY.isoformat())
+    assert done.returncode == 0, done.stderr
+    ours, theirs = PdfReader(pdf), PdfReader(other)
+    assert len(ours.pages) == len(theirs.pages) >= 1
+    assert [p.extract_text() for p in ours.pages] == [p.extract_text() for p in theirs.pages]
+    assert number in ours.pages[0].extract_text()
+
+
+def test_without_the_service_a_write_button_says_so_and_leaves_the_document_open(office, state, ledger):
+    info = state / "workbook_tools" / "serve.json"
+    hidden = info.with_name("serve.json.away")
+    info.rename(hidden)
+    try:
+        data = ledger.read_bytes()
+        out = office.click(ledger, "rollup", Today=LATER.isoformat())
+    finally:
+        hidden.rename(info)
+    assert out["outcome"] == {"ok": False, "message": NOT_RUNNING, "said": [NOT_RUNNING]}
+    assert out["state"]["open"] and ledger.read_bytes() == data
+
+
+def test_a_workbook_that_is_not_a_ledger_is_refused(office, folder):
+    other = folder / "别的表.xlsx"
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "x"
+    book.save(other)
+    out = office.click(other, "rollup")
+    assert out["outcome"]["ok"] is False and schema.A7 in out["outcome"]["message"] and out["state"]["open"]
