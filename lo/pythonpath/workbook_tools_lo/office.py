@@ -347,7 +347,9 @@ class Click:
         dialog.getControl("list").addItemListener(picker)
         dialog.addTopWindowListener(Closer(dialog))
         try:
-            dialog.createPeer(self.create("com.sun.star.awt.Toolkit"), self.parent())
+            parent = self.parent()
+            dialog.createPeer(self.create("com.sun.star.awt.Toolkit"), parent)
+            self.beside(dialog, parent)
             dialog.setVisible(True)
             _OPEN_LISTS.append(dialog)
         except Exception:  # noqa: BLE001 - no window system: the list exists without a window
@@ -355,6 +357,18 @@ class Click:
         if self.options.pick is not None and 0 <= self.options.pick < len(findings):
             dialog.getControl("list").selectItemPos(self.options.pick, True)
             picker.choose(self.options.pick)
+
+    @staticmethod
+    def beside(dialog, parent) -> None:
+        """The list in the lower right corner of the Calc window: the toolbar and the selected cell stay in view."""
+        if parent is None:
+            return
+        from com.sun.star.awt.PosSize import POS
+
+        frame, own = parent.getPosSize(), dialog.getPosSize()
+        x = max(frame.X, frame.X + frame.Width - own.Width - 24)
+        y = max(frame.Y, frame.Y + frame.Height - own.Height - 48)
+        dialog.setPosSize(x, y, 0, 0, POS)
 
     # --- buttons that need no document ----------------------------------------------------------
 

@@ -27,7 +27,7 @@ CALC = "com.sun.star.sheet.SpreadsheetDocument"
 SEPARATOR = "private:separator"
 HEADER = ("<!-- Generated from the action registry by `python -m workbook_tools.dist.lo.extension`: "
           "edit the registry, not this file. -->")
-SOURCES = ("META-INF/manifest.xml", "ProtocolHandler.xcu", "ledger_dispatch.py", "pythonpath/workbook_tools_lo")
+SOURCES = ("META-INF/manifest.xml", "ProtocolHandler.xcu", "CalcWindowState.xcu", "ledger_dispatch.py", "pythonpath/workbook_tools_lo")
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)   # zip entries' time: the same sources give the same .oxt bytes
 
 
