@@ -1,6 +1,7 @@
 """A real LibreOffice Calc (headless, over UNO) holds the ledger open; the extension, installed by `ledger lo install`
 (`unopkg add` into a fresh profile), runs 校验台账, 半年更新 and 打印确认单 through its own dispatch URLs against the
-real `ledger serve`: findings, workbook and PDF are those of the command line.
+real `ledger serve`: findings, workbook and PDF are those of the command line.  Last, Calc on a virtual X display
+(Xvfb) with the toolbar and the findings list: a screenshot (docs/libreoffice.png is one of these).
 
 soffice is driven from the system's python3 (tests/lo_uno.py; python3-uno belongs to it, not to the venv).
 """
@@ -10,12 +11,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from builders import run_cli
 from lokit import Office, a1, missing, open_dir, unopkg_wrapper
 from pypdf import PdfReader
 from servekit import LATER, REQUEST, TODAY, copy, demo, plant
@@ -31,8 +32,20 @@ pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
 NOT_RUNNING = "本机服务未运行：请运行 ledger serve 或重新登录"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workbook_tools", *args], capture_output=True, text=True, timeout=600)
+XVFB, IMPORT, IDENTIFY = shutil.which("Xvfb"), shutil.which("import"), shutil.which("identify")
+SCREEN = "1280x800x24"
+
+
+@pytest.fixture
+def cli(capsys):
+    """`ledger …` in this process (what the command line prints): (exit status, stdout, stderr)."""
+    return lambda *args: run_cli(capsys, *args)
+
+
+def check_json(cli, path: Path) -> dict:
+    code, out, err = cli("check", str(path), "--format", "json", "--today", TODAY.isoformat())
+    assert code in (0, 1), err
+    return json.loads(out)
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +97,12 @@ def lock_of(path: Path) -> Path:
     return path.with_name(f".~lock.{path.name}#")
 
 
-def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger):
+def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger, cli):
     names, toolbars = office.run({"do": "open", "path": str(ledger)}, {"do": "toolbars", "path": str(ledger)})
     assert schema.A7 in names
     assert [f"private:resource/toolbar/addon_{IDENTIFIER}.toolbar", True] in toolbars
     out = office.click(ledger, "check", Today=TODAY.isoformat(), Pick=0)
-    expected = json.loads(cli("check", str(ledger), "--format", "json", "--today", TODAY.isoformat()).stdout)
+    expected = check_json(cli, ledger)
     body = out["outcome"]["body"]
     assert body["findings"] == expected["findings"] and expected["findings"]
     assert body["counts"] == expected["counts"] and out["outcome"]["reopened"] is False
@@ -99,19 +112,19 @@ def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger)
                             "selection": [column, row, column, row]}
 
 
-def test_check_stores_unsaved_edits_first(office, ledger):
-    before = json.loads(cli("check", str(ledger), "--format", "json", "--today", TODAY.isoformat()).stdout)
+def test_check_stores_unsaved_edits_first(office, ledger, cli):
+    before = check_json(cli, ledger)
     oem = next(f for f in before["findings"] if f["rule"] == "BLANK-OEM")
     edited = office.run({"do": "edit", "path": str(ledger), "sheet": oem["sheet"], "cell": oem["cell"], "text": ""})
     assert edited[0]["modified"] is True
     out = office.click(ledger, "check", Today=TODAY.isoformat())
     assert out["state"]["open"] and out["state"]["modified"] is False          # stored in place, still open
-    on_disk = json.loads(cli("check", str(ledger), "--format", "json", "--today", TODAY.isoformat()).stdout)
+    on_disk = check_json(cli, ledger)
     assert out["outcome"]["body"]["findings"] == on_disk["findings"]
     assert oem not in on_disk["findings"] and len(on_disk["findings"]) == len(before["findings"]) - 1
 
 
-def prepared(source: Path, target: Path) -> Path:
+def prepared(cli, source: Path, target: Path) -> Path:
     """A ledger with one more installation registered (so the roll-up has something to do)."""
     path = copy(source, target)
     ledger = load_ledger(path)
@@ -119,9 +132,9 @@ def prepared(source: Path, target: Path) -> Path:
     row = a10[a10["申请编号"] == REQUEST].iloc[0]
     a7 = ledger.df(schema.A7)
     number = a7[a7["软件名称"] == row["软件名称"]]["软件编号"].dropna().iloc[0]
-    done = cli("install", str(path), "--computer", row["计算机编号"], "--software", number,
-               "--date", LATER.isoformat(), "--today", LATER.isoformat())
-    assert done.returncode == 0, done.stderr
+    code, _, err = cli("install", str(path), "--computer", row["计算机编号"], "--software", number,
+                       "--date", LATER.isoformat(), "--today", LATER.isoformat())
+    assert code == 0, err
     return path
 
 
@@ -130,23 +143,24 @@ def tables(path: Path) -> dict:
     return {name: ledger.df(name).astype(str).to_dict("records") for name in (schema.A7, schema.A8)}
 
 
-def test_rollup_closes_lets_the_service_write_reopens_and_puts_the_cursor_back(office, source, folder, tmp_path):
-    mine, theirs = prepared(source, folder / "半年更新.xlsx"), prepared(source, tmp_path / "命令行.xlsx")
+def test_rollup_closes_lets_the_service_write_reopens_and_puts_the_cursor_back(office, source, folder, tmp_path, cli):
+    mine = prepared(cli, source, folder / "半年更新.xlsx")
+    theirs = copy(mine, tmp_path / "命令行.xlsx")
     before = tables(mine)
     selected = office.run({"do": "select", "path": str(mine), "sheet": schema.A7, "range": "C5:D7"})[0]
     assert lock_of(mine).exists()                               # Calc holds the file
     out = office.click(mine, "rollup", Today=LATER.isoformat())
-    by_cli = cli("rollup", str(theirs), "--today", LATER.isoformat())
-    assert by_cli.returncode == 0, by_cli.stderr
+    code, by_cli, err = cli("rollup", str(theirs), "--today", LATER.isoformat())
+    assert code == 0, err
     assert out["outcome"]["ok"] is True and out["outcome"]["reopened"] is True
-    assert out["outcome"]["body"]["lines"][0] == by_cli.stdout.splitlines()[0]
+    assert out["outcome"]["body"]["lines"][0] == by_cli.splitlines()[0]
     assert tables(mine) == tables(theirs) != before
     assert Path(out["outcome"]["body"]["backup"]).read_bytes() != mine.read_bytes()
     assert out["state"] == selected == {"open": True, "modified": False, "sheet": schema.A7, "selection": [2, 4, 3, 6]}
     assert lock_of(mine).exists()                               # open again
 
 
-def test_a_write_is_refused_with_423_while_calc_holds_the_file(office, service, ledger):
+def test_a_write_is_refused_with_423_while_calc_holds_the_file(office, service, ledger, cli):
     office.run({"do": "open", "path": str(ledger)})
     assert lock_of(ledger).exists()
     data = ledger.read_bytes()
@@ -157,12 +171,12 @@ def test_a_write_is_refused_with_423_while_calc_holds_the_file(office, service, 
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=60)
     assert refused.value.code == 423 and lock_of(ledger).name in json.loads(refused.value.read())["message"]
-    done = cli("number", str(ledger))
-    assert done.returncode == 2 and lock_of(ledger).name in done.stderr
+    code, _, err = cli("number", str(ledger))
+    assert code == 2 and lock_of(ledger).name in err
     assert ledger.read_bytes() == data
 
 
-def test_print_slip_prints_the_selected_rows_as_the_cli_does(office, ledger, tmp_path):
+def test_print_slip_prints_the_selected_rows_as_the_cli_does(office, ledger, tmp_path, cli):
     a9 = load_ledger(ledger).df(schema.A9)
     picked = a9[a9["确认单号"].notna()].iloc[:1]
     row, number = int(picked["_row"].iloc[0]), str(picked["确认单号"].iloc[0])
@@ -172,8 +186,8 @@ def test_print_slip_prints_the_selected_rows_as_the_cli_does(office, ledger, tmp
     pdf = Path(out["outcome"]["body"]["file"])
     assert pdf.parent == ledger.parent
     other = tmp_path / "命令行.pdf"
-    done = cli("print", "附件11", str(ledger), "--id", number, "-o", str(other), "--today", TODAY.isoformat())
-    assert done.returncode == 0, done.stderr
+    code, _, err = cli("print", "附件11", str(ledger), "--id", number, "-o", str(other), "--today", TODAY.isoformat())
+    assert code == 0, err
     ours, theirs = PdfReader(pdf), PdfReader(other)
     assert len(ours.pages) == len(theirs.pages) >= 1
     assert [p.extract_text() for p in ours.pages] == [p.extract_text() for p in theirs.pages]
@@ -202,3 +216,71 @@ def test_a_workbook_that_is_not_a_ledger_is_refused(office, folder):
     book.save(other)
     out = office.click(other, "rollup")
     assert out["outcome"]["ok"] is False and schema.A7 in out["outcome"]["message"] and out["state"]["open"]
+
+
+@pytest.fixture
+def display():
+    """A fresh Xvfb; its display number read from -displayfd."""
+    read, write = os.pipe()
+    proc = subprocess.Popen([XVFB, "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        number = fh.readline().strip()
+    assert number.isdigit(), "Xvfb did not start"
+    yield f":{number}"
+    proc.terminate()
+    proc.wait(timeout=15)
+
+
+@pytest.mark.skipif(not (XVFB and IMPORT and IDENTIFY), reason="needs Xvfb and ImageMagick (scripts/system-deps.sh)")
+def test_screenshot_of_calc_with_the_toolbar_and_the_findings_list(display, source, folder, state, service, tmp_path):
+    ledger = copy(source, folder / "2026台账.xlsx")
+    profile = open_dir("lo-profile-")
+    office = None
+    try:
+        lo_install.install(folder, unopkg=unopkg_wrapper(tmp_path), profile=profile, platform="linux",
+                           env={"HOME": str(tmp_path / "home"), "PATH": os.environ.get("PATH", "")})
+        office = Office(profile, {"XDG_STATE_HOME": str(state), "DISPLAY": display, "SAL_USE_VCLPLUGIN": "gen"},
+                        headless=False)
+        office.run({"do": "open", "path": str(ledger)})
+        toolbars = office.run({"do": "toolbars", "path": str(ledger)})[0]
+        assert [f"private:resource/toolbar/addon_{IDENTIFIER}.toolbar", True] in toolbars
+        out = office.click(ledger, "check", Today=TODAY.isoformat(), Pick=0)
+        assert out["outcome"]["ok"] and out["outcome"]["body"]["findings"]
+        office.run({"do": "wait", "seconds": 1.5})
+        shot = tmp_path / "libreoffice.png"
+        subprocess.run([IMPORT, "-display", display, "-window", "root", str(shot)], check=True, timeout=60)
+        colours = subprocess.run([IDENTIFY, "-format", "%k", str(shot)], capture_output=True, text=True, timeout=60)
+        assert shot.stat().st_size > 20_000 and int(colours.stdout) > 50      # a drawn window, not a blank screen
+    finally:
+        if office is not None:
+            office.stop()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_validate_writes_the_results_reopens_and_a_pick_selects_the_cell_in_the_reopened_book(office, ledger, cli):
+    expected = check_json(cli, ledger)
+    out = office.click(ledger, "validate", Today=TODAY.isoformat(), Pick=1)
+    body = out["outcome"]["body"]
+    assert out["outcome"]["ok"] is True and out["outcome"]["reopened"] is True
+    assert body["check"]["findings"] == expected["findings"]
+    names = office.run({"do": "open", "path": str(ledger)})[0]
+    assert schema.RESULTS in names                              # written by the service, seen by the reopened book
+    second = expected["findings"][1]
+    column, row = a1(second["cell"])
+    assert out["state"] == {"open": True, "modified": False, "sheet": second["sheet"],
+                            "selection": [column, row, column, row]}
+
+
+def test_questions_and_messages_go_through_real_message_boxes(office, ledger):
+    """Not unattended: the question is a real message box; headless LibreOffice closes every box at once (as
+    Cancel), so the write is cancelled before the document is closed."""
+    data = ledger.read_bytes()
+    out = office.run({"do": "click", "path": str(ledger), "url": "vnd.workbooktools.ledger:rollup", "args": {}})[0]
+    assert out["outcome"] == {"ok": False, "message": "已取消", "said": ["已取消，工作簿未改动。"]}
+    assert out["state"]["open"] and ledger.read_bytes() == data
+    shown = office.click(ledger, "help")["outcome"]
+    assert shown["ok"] and all(any(b in line for line in shown["lines"]) for b in ("校验台账", "半年更新", "打印确认单"))
+    about = office.click(ledger, "about")["outcome"]
+    assert about["ok"] and any(line.startswith("本机服务：http://127.0.0.1:") for line in about["lines"])
