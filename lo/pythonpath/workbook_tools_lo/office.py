@@ -286,7 +286,11 @@ class Click:
         sheet, cells = self.place()
         hidden = any(a.Name == "Hidden" and a.Value for a in self.doc.getArgs())
         self.store_if_modified()
-        self.doc.close(True)
+        try:
+            self.doc.close(True)
+        except Exception:  # noqa: BLE001 - CloseVetoException: a dialog or another program holds the document
+            raise Refusal("LibreOffice 没有关闭工作簿「%s」（可能还有打开的对话框），工作簿未改动：请关闭对话框后重试"
+                          % self.doc.getTitle()) from None
         self.doc = None
         try:
             answer = service.call(behaviour["action"], body)
