@@ -82,10 +82,11 @@ class Office:
         assert done.returncode == 0, done.stderr[-3000:]
         return json.loads(done.stdout)
 
-    def click(self, path: Path, tag: str, **args) -> dict:
-        """The button `tag` pressed through its dispatch URL, unattended (its questions answered yes)."""
-        return self.run({"do": "click", "path": str(path), "url": f"vnd.workbooktools.ledger:{tag}",
-                         "args": {"Unattended": True, **args}})[-1]
+    def click(self, path: Path, tag: str, before: tuple[dict, ...] = (), **args) -> dict:
+        """The button `tag` pressed through its dispatch URL, unattended (its questions answered yes), after the
+        steps `before` (in the same driver run)."""
+        return self.run(*before, {"do": "click", "path": str(path), "url": f"vnd.workbooktools.ledger:{tag}",
+                                  "args": {"Unattended": True, **args}})[-1]
 
     def stop(self) -> None:
         try:

@@ -98,10 +98,11 @@ def lock_of(path: Path) -> Path:
 
 
 def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger, cli):
-    names, toolbars = office.run({"do": "open", "path": str(ledger)}, {"do": "toolbars", "path": str(ledger)})
+    names, toolbars, out = office.run({"do": "open", "path": str(ledger)}, {"do": "toolbars", "path": str(ledger)},
+                                      {"do": "click", "path": str(ledger), "url": "vnd.workbooktools.ledger:check",
+                                       "args": {"Unattended": True, "Today": TODAY.isoformat(), "Pick": 0}})
     assert schema.A7 in names
     assert [f"private:resource/toolbar/addon_{IDENTIFIER}.toolbar", True] in toolbars
-    out = office.click(ledger, "check", Today=TODAY.isoformat(), Pick=0)
     expected = check_json(cli, ledger)
     body = out["outcome"]["body"]
     assert body["findings"] == expected["findings"] and expected["findings"]
@@ -115,9 +116,10 @@ def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger,
 def test_check_stores_unsaved_edits_first(office, ledger, cli):
     before = check_json(cli, ledger)
     oem = next(f for f in before["findings"] if f["rule"] == "BLANK-OEM")
-    edited = office.run({"do": "edit", "path": str(ledger), "sheet": oem["sheet"], "cell": oem["cell"], "text": ""})
-    assert edited[0]["modified"] is True
-    out = office.click(ledger, "check", Today=TODAY.isoformat())
+    edit = {"do": "edit", "path": str(ledger), "sheet": oem["sheet"], "cell": oem["cell"], "text": ""}
+    edited, out = office.run(edit, {"do": "click", "path": str(ledger), "url": "vnd.workbooktools.ledger:check",
+                                    "args": {"Unattended": True, "Today": TODAY.isoformat()}})
+    assert edited["modified"] is True
     assert out["state"]["open"] and out["state"]["modified"] is False          # stored in place, still open
     on_disk = check_json(cli, ledger)
     assert out["outcome"]["body"]["findings"] == on_disk["findings"]
@@ -180,8 +182,8 @@ def test_print_slip_prints_the_selected_rows_as_the_cli_does(office, ledger, tmp
     a9 = load_ledger(ledger).df(schema.A9)
     picked = a9[a9["确认单号"].notna()].iloc[:1]
     row, number = int(picked["_row"].iloc[0]), str(picked["确认单号"].iloc[0])
-    office.run({"do": "select", "path": str(ledger), "sheet": schema.A9, "range": f"B{row}:D{row}"})
-    out = office.click(ledger, "print_slip", Today=TODAY.isoformat())
+    select = {"do": "select", "path": str(ledger), "sheet": schema.A9, "range": f"B{row}:D{row}"}
+    out = office.click(ledger, "print_slip", before=(select,), Today=TODAY.isoformat())
     assert out["outcome"]["ok"] is True and out["outcome"]["reopened"] is False and out["state"]["open"]
     pdf = Path(out["outcome"]["body"]["file"])
     assert pdf.parent == ledger.parent
@@ -243,12 +245,12 @@ def test_screenshot_of_calc_with_the_toolbar_and_the_findings_list(display, sour
                            env={"HOME": str(tmp_path / "home"), "PATH": os.environ.get("PATH", "")})
         office = Office(profile, {"XDG_STATE_HOME": str(state), "DISPLAY": display, "SAL_USE_VCLPLUGIN": "gen"},
                         headless=False)
-        office.run({"do": "open", "path": str(ledger)})
-        toolbars = office.run({"do": "toolbars", "path": str(ledger)})[0]
+        _, toolbars, out, _ = office.run(
+            {"do": "open", "path": str(ledger)}, {"do": "toolbars", "path": str(ledger)},
+            {"do": "click", "path": str(ledger), "url": "vnd.workbooktools.ledger:check",
+             "args": {"Unattended": True, "Today": TODAY.isoformat(), "Pick": 0}}, {"do": "wait", "seconds": 1.5})
         assert [f"private:resource/toolbar/addon_{IDENTIFIER}.toolbar", True] in toolbars
-        out = office.click(ledger, "check", Today=TODAY.isoformat(), Pick=0)
         assert out["outcome"]["ok"] and out["outcome"]["body"]["findings"]
-        office.run({"do": "wait", "seconds": 1.5})
         shot = tmp_path / "libreoffice.png"
         subprocess.run([IMPORT, "-display", display, "-window", "root", str(shot)], check=True, timeout=60)
         colours = subprocess.run([IDENTIFY, "-format", "%k", str(shot)], capture_output=True, text=True, timeout=60)
