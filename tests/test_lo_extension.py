@@ -17,8 +17,8 @@ from servekit import TODAY, Served, demo, plant
 
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.lo import IDENTIFIER, PROTOCOL
-from workbook_tools.dist.lo import extension as generator
-from workbook_tools.dist.lo.extension import build_oxt, sources_dir
+from workbook_tools.dist.lo import build as generator
+from workbook_tools.dist.lo.build import build_oxt, sources_dir
 from workbook_tools.dist.wps import ribbon as wps_ribbon
 from workbook_tools.faces.excel.actions import ACTIONS, Group
 
@@ -66,7 +66,7 @@ def addon_entries(xcu: Path) -> tuple[list[dict], list[dict]]:
 
 def test_generated_files_are_current() -> None:
     for name, make in generator.GENERATED.items():
-        assert (LO / name).read_text(encoding="utf-8") == make(), f"run python -m workbook_tools.dist.lo.extension ({name})"
+        assert (LO / name).read_text(encoding="utf-8") == make(), f"run python -m workbook_tools.dist.lo.build ({name})"
 
 
 def test_excel_wps_and_libreoffice_show_the_same_registry() -> None:

@@ -5,7 +5,7 @@ The extension's sources are in the top-level folder lo/ (installed as the packag
 `workbook_tools.dist.lo.extension`): a Python UNO component, the protocol handler of the URLs
 `vnd.workbooktools.ledger:<tag>`, and the code it runs in LibreOffice's own Python (pythonpath/).
 
-* `extension` — Addons.xcu (toolbar and menu), description.xml and pythonpath/workbook_tools_lo/registry.json,
+* `build`     — Addons.xcu (toolbar and menu), description.xml and pythonpath/workbook_tools_lo/registry.json,
   generated from the one action registry; `ledger lo build`: the .oxt;
 * `install`   — `ledger lo install | uninstall`: `unopkg add | remove` for the current user, and `ledger serve`
   started at login.

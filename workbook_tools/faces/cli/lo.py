@@ -24,7 +24,7 @@ def build(
                                          show_default=True)] = Path(OXT_NAME),
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖")] = False,
 ) -> None:
-    from workbook_tools.dist.lo.extension import build_oxt
+    from workbook_tools.dist.lo.build import build_oxt
 
     report = build_oxt(output, force=force)
     print(f"已生成 LibreOffice 扩展：{report.path}（{report.files} 个文件，按钮 {report.buttons} 个）")

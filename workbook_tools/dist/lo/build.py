@@ -5,7 +5,7 @@ page show: Addons.xcu puts one URL `vnd.workbooktools.ledger:<tag>` per button o
 and menu of Calc, in the registry's groups and order (separators between groups), and registry.json
 carries tags, labels, groups and descriptions to the code that runs in LibreOffice.  The generated files
 are committed in lo/ and a test checks them against this module; after changing the registry run
-``python -m workbook_tools.dist.lo.extension``.
+``python -m workbook_tools.dist.lo.build``.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from workbook_tools.files.errors import os_reason
 TITLE = "正版化台账"
 CALC = "com.sun.star.sheet.SpreadsheetDocument"
 SEPARATOR = "private:separator"
-HEADER = ("<!-- Generated from the action registry by `python -m workbook_tools.dist.lo.extension`: "
+HEADER = ("<!-- Generated from the action registry by `python -m workbook_tools.dist.lo.build`: "
           "edit the registry, not this file. -->")
 SOURCES = ("META-INF/manifest.xml", "ProtocolHandler.xcu", "CalcWindowState.xcu", "ledger_dispatch.py", "pythonpath/workbook_tools_lo")
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)   # zip entries' time: the same sources give the same .oxt bytes
