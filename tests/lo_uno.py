@@ -12,6 +12,8 @@ STEPS is a list of steps done in order; the output (stdout) is one JSON list wit
   selection)
 * {"do": "state", "path": P}
 * {"do": "toolbars", "path": P}              — [resource URL, visible] of the frame's toolbars
+* {"do": "items", "path": P, "toolbar": RESOURCE, "menu": TITLE}  — the labels on that toolbar and in that menu of
+  the menu bar, as accessibility reads them ("" = separator)
 * {"do": "wait", "seconds": S}
 * {"do": "close", "path": P}
 """
@@ -34,6 +36,11 @@ def connect(port):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.25)
+
+
+def labels(context):
+    return [context.getAccessibleChild(i).getAccessibleContext().getAccessibleName()
+            for i in range(context.getAccessibleChildCount())]
 
 
 def props(**values):
@@ -100,6 +107,15 @@ class Office:
         if kind == "toolbars":
             layout = self.doc(step["path"]).getCurrentController().getFrame().LayoutManager
             return [[e.ResourceURL, layout.isElementVisible(e.ResourceURL)] for e in layout.getElements()]
+        if kind == "items":
+            # the labels on the add-on toolbar and in the menu titled step["menu"], as accessibility reads them
+            # ("" = a separator)
+            frame = self.doc(step["path"]).getCurrentController().getFrame()
+            toolbar = frame.LayoutManager.getElement(step["toolbar"]).getRealInterface().getAccessibleContext()
+            menubar = frame.getContainerWindow().getAccessibleContext().getAccessibleChild(0).getAccessibleContext()
+            menus = [menubar.getAccessibleChild(i).getAccessibleContext() for i in range(menubar.getAccessibleChildCount())]
+            menu = next((m for m in menus if m.getAccessibleName() == step["menu"]), None)
+            return {"toolbar": labels(toolbar), "menu": labels(menu) if menu is not None else None}
         if kind == "wait":
             time.sleep(step["seconds"])
             return None

@@ -24,6 +24,7 @@ from wpskit import Service
 
 from workbook_tools.core import schema
 from workbook_tools.dist.lo import IDENTIFIER
+from workbook_tools.faces.excel.actions import ACTIONS
 from workbook_tools.dist.lo import install as lo_install
 from workbook_tools.read.reader import load_ledger
 
@@ -98,11 +99,20 @@ def lock_of(path: Path) -> Path:
 
 
 def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger, cli):
-    names, toolbars, out = office.run({"do": "open", "path": str(ledger)}, {"do": "toolbars", "path": str(ledger)},
-                                      {"do": "click", "path": str(ledger), "url": "vnd.workbooktools.ledger:check",
-                                       "args": {"Unattended": True, "Today": TODAY.isoformat(), "Pick": 0}})
-    assert schema.A7 in names
-    assert [f"private:resource/toolbar/addon_{IDENTIFIER}.toolbar", True] in toolbars
+    toolbar = f"private:resource/toolbar/addon_{IDENTIFIER}.toolbar"
+    names, toolbars, items, out = office.run(
+        {"do": "open", "path": str(ledger)}, {"do": "toolbars", "path": str(ledger)},
+        {"do": "items", "path": str(ledger), "toolbar": toolbar, "menu": "正版化台账"},
+        {"do": "click", "path": str(ledger), "url": "vnd.workbooktools.ledger:check",
+         "args": {"Unattended": True, "Today": TODAY.isoformat(), "Pick": 0}})
+    assert schema.A7 in names and [toolbar, True] in toolbars
+    shown = []                                      # the registry's buttons, a separator between groups
+    for action in ACTIONS.values():
+        if shown and action.group is not previous:
+            shown.append("")
+        shown.append(action.label)
+        previous = action.group
+    assert items["toolbar"] == items["menu"] == shown
     expected = check_json(cli, ledger)
     body = out["outcome"]["body"]
     assert body["findings"] == expected["findings"] and expected["findings"]
