@@ -19,8 +19,7 @@ import pytest
 from builders import run_cli
 from lokit import Office, a1, missing, open_dir, unopkg_wrapper
 from pypdf import PdfReader
-from servekit import LATER, REQUEST, TODAY, copy, demo, plant
-from wpskit import Service
+from servekit import LATER, REQUEST, TODAY, Served, copy, plant
 
 from workbook_tools.core import schema
 from workbook_tools.dist.lo import IDENTIFIER
@@ -51,7 +50,13 @@ def check_json(cli, path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory) -> Path:
-    path = demo(tmp_path_factory.mktemp("demo") / "台账.xlsx")
+    """The demo ledger (`ledger init --demo`, in this process) with planted findings."""
+    from workbook_tools.faces.cli import main
+
+    path = tmp_path_factory.mktemp("demo") / "台账.xlsx"
+    with pytest.raises(SystemExit) as done:
+        main(["init", str(path), "--demo", "--today", TODAY.isoformat()])
+    assert not done.value.code
     plant(path)
     return path
 
@@ -68,11 +73,15 @@ def state(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def service(folder, state):
-    running = Service(folder, None, env={"XDG_STATE_HOME": str(state)})   # its default discovery file: serve.json
+    """`ledger serve` on the folder (in a thread of this process), described where LibreOffice looks: serve.json in
+    its XDG_STATE_HOME, as `ledger serve` writes it by default."""
+    served = Served([folder])
     info = state / "workbook_tools" / "serve.json"
-    assert info.stat().st_mode & 0o077 == 0 and json.loads(info.read_text(encoding="utf-8"))["port"] == running.port
-    yield running
-    running.stop()
+    served.running.write_info(info)
+    assert info.stat().st_mode & 0o077 == 0 and json.loads(info.read_text(encoding="utf-8"))["port"] == served.port
+    yield served
+    served.running.remove_info(info)
+    served.stop()
 
 
 @pytest.fixture(scope="module")
