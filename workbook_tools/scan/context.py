@@ -15,6 +15,7 @@ import pandas as pd
 from workbook_tools.core import events, schema
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Finding
+from workbook_tools.core.values import show_raw as show
 from workbook_tools.scan.files import FILE, HOST, LINE, NAME, ScanSet
 from workbook_tools.scan.hosts import HostIndex, host_index
 from workbook_tools.scan.products import Products
@@ -23,14 +24,6 @@ from workbook_tools.scan.rules import MAP, RuleSet, load_rules
 COMPUTER, NUMBER = "计算机编号", "软件编号"
 KEY = "_key"          # 计算机编号, or "?host" for a host the register lacks
 SCAN_VERSION = "version"
-
-
-def show(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
-    return str(value)
 
 
 def _merge_same(found: pd.DataFrame) -> pd.DataFrame:
