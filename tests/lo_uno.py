@@ -65,7 +65,12 @@ class Office:
     def doc(self, path):
         doc = self.find(path)
         if doc is None:
-            doc = self.desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, ())
+            try:
+                doc = self.desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, ())
+            except Exception as error:  # a load refused while another document is still closing: once more
+                sys.stderr.write("load retried after %r\n" % (error,))
+                time.sleep(1)
+                doc = self.desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, ())
         return doc
 
     def state(self, path):

@@ -96,7 +96,7 @@ def test_excel_wps_and_libreoffice_show_the_same_registry() -> None:
     group_index = [g.value for g in Group if any(a.group is g for a in ACTIONS.values())]
     registry_groups = [group_index.index(g) for *_, g in registry]
     lo_json = json.loads((LO / "pythonpath" / "workbook_tools_lo" / "registry.json").read_text(encoding="utf-8"))
-    assert excel == wps == registry and len(registry) == 16
+    assert excel == wps == registry and len(registry) == 18
     assert calc[0] == calc[1] == [(t, label) for t, label, _ in registry]
     assert groups[0] == groups[1] == registry_groups
     assert [(b["tag"], b["label"], b["group"]) for b in lo_json["buttons"]] == registry
@@ -106,8 +106,8 @@ def test_every_button_has_a_behaviour_and_an_icon(extension_modules) -> None:
     buttons, _ = extension_modules
     assert set(buttons.BEHAVIOUR) == set(ACTIONS)
     writes = {tag for tag in ACTIONS if buttons.writes(tag)}
-    assert writes == {"validate", "number", "fix_blanks", "rollup", "install", "uninstall", "upgrade", "stats", "plan",
-                      "overview", "scan"}
+    assert writes == {"validate", "number", "fix_blanks", "rollup", "install", "uninstall", "upgrade", "renew", "stats",
+                      "plan", "overview", "review", "scan"}
     images = SafeET.parse(LO / "Addons.xcu").getroot()
     urls = [props(n)["URL"] for n in images.iter("node") if n.get(f"{OOR}name") in ACTIONS and "URL" in props(n)]
     assert sorted(urls) == sorted(PROTOCOL + t for t in ACTIONS)

@@ -112,13 +112,27 @@ def test_paths_outside_the_opened_folder_are_refused(served, folder, tmp_path):
     assert {"台账.xlsx", str(Path("二单位") / "台账二.xlsx")} <= names
 
 
-def test_cross_origin_preflight_only_for_local_origins(served):
-    for origin, allowed in (("null", True), ("http://127.0.0.1:3889", True), ("https://evil.example", False)):
+def test_no_foreign_origin_and_never_null_even_with_the_token(served, folder):
+    """A local file (Origin: null), another local server or a web site: no preflight, and a call that names
+    such an origin is refused even with the right token; the service's own origin passes."""
+    for origin in ("null", "http://127.0.0.1:3889", "http://localhost:1", "https://evil.example"):
         status, headers, _ = served.raw("OPTIONS", "/api/check", token=False, headers={
             "Origin": origin, "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "x-ledger-token, content-type"})
-        assert (status == 204) is allowed, origin
-        assert (headers.get("access-control-allow-origin") == origin) is allowed
+        assert status == 403 and "access-control-allow-origin" not in headers, origin
+        status, answer = served.post("check", body(folder / "台账.xlsx"), headers={"Origin": origin})
+        assert status == 403 and answer["ok"] is False and "findings" not in answer, origin
+    status, answer = served.post("check", body(folder / "台账.xlsx"), headers={"Origin": f"http://127.0.0.1:{served.port}"})
+    assert status == 200 and "findings" in answer
+
+
+def test_allow_origin_refuses_null_and_wildcards(folder):
+    from workbook_tools.core.model import LedgerError
+    from workbook_tools.faces.service.run import Running
+
+    for bad in ("null", "*", "file://", "http://x/path"):
+        with pytest.raises(LedgerError):
+            Running([folder], origins=(bad,))
 
 
 # --- check: exactly the CLI's JSON ----------------------------------------------------------------
@@ -301,3 +315,21 @@ def test_print_by_a9_rows_and_scan_of_the_folder_beside_the_ledger(served, ledge
     assert status == 400 and "确认单号" in answer["message"]
     status, answer = served.post("scan", body(ledger, folder=True))
     assert status == 400 and "扫描结果" in answer["message"]
+
+
+def test_review_and_renew_through_the_service(served, ledger):
+    status, answer = served.post("review", body(ledger, year=str(TODAY.year)))
+    assert status == 200 and answer["ok"] is True, answer
+    assert schema.REVIEW in {c["sheet"] for c in answer["changes"]}
+    assert answer["review"]["year"] == TODAY.year
+    status, answer = served.post("renew", body(ledger))
+    assert status == 200 and "没有待办的续订" in answer["message"]
+    a7 = load_ledger(ledger).df(schema.A7)
+    due = a7.loc[a7["备注"] == "按年订阅，到期续订", "软件编号"].iloc[0]
+    status, answer = served.post("renew", body(ledger, old=due, amount="1000", term="1年"))
+    assert status == 200 and answer["ok"] is True, answer
+    assert {c["sheet"] for c in answer["changes"]} >= {schema.A7, schema.A9}
+    moves = load_ledger(ledger).df(schema.A9)["备注"].dropna()
+    assert moves.str.startswith(f"续订：{due}→").sum() >= 2
+    status, answer = served.post("renew", body(ledger, old=due, amount="-1"))
+    assert status >= 400 and answer["ok"] is False

@@ -29,11 +29,14 @@ BEHAVIOUR = {
     "install": {"action": "install", "body": "requests", "kind": "安装"},
     "uninstall": {"action": "uninstall", "body": "requests", "kind": "卸载"},
     "upgrade": {"action": "upgrade", "body": "requests", "kind": "升级"},
+    "renew": {"action": "renew",
+              "question": "将把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（附件9 成对登记卸载和安装）。"},
     "print_slip": {"action": "print", "body": "slip_rows"},
     "print_form": {"action": "print", "body": "active_form"},
     "stats": {"action": "stats", "question": "将重建「附件5 信息统计表」（今年）。"},
     "plan": {"action": "plan", "question": "将根据附件3 需求申请计算许可缺口，把采购建议写入附件4。"},
     "overview": {"action": "overview", "question": "将重建「概览」工作表。"},
+    "review": {"action": "review", "question": "将重建今年的「考核评议」工作表。"},
     "scan": {"action": "scan", "body": "scan_folder", "findings": "scan.findings",
              "question": "将用台账所在文件夹下「扫描结果」文件夹中的扫描文件核对台账，写入「校验结果」和「扫描建议」。"},
     "help": {"local": "help"},
@@ -59,7 +62,8 @@ def finding_line(finding: dict, shorten) -> str:
     sheet = shorten(finding.get("sheet") or "")
     place = finding.get("cell") or ("第 %s 行" % finding["row"] if finding.get("row") else "")
     where = " ".join(x for x in (sheet, place) if x)
-    return "【%s】%s %s：%s" % (severity, where, finding.get("rule") or "", finding.get("message") or "")
+    message = finding.get("page_hint") or finding.get("message") or ""   # the hint worded for buttons, where given
+    return "【%s】%s %s：%s" % (severity, where, finding.get("rule") or "", message)
 
 
 def answer_lines(body: dict) -> list:

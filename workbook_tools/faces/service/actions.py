@@ -7,6 +7,7 @@ by `workbook_tools.tasks`, `rules`, `operations` and `forms`, exactly as `ledger
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,6 +144,38 @@ def overview(call: Call) -> Reply:
     return done(sheets.overview(call.ledger(), call.today))
 
 
+def review(call: Call) -> Reply:
+    """考核评议 of `year` (default this year), written to the sheet 考核评议."""
+    from workbook_tools.tasks import cycle
+
+    year = call.number("year") or call.today.year
+    if not 1990 <= year <= call.today.year:
+        raise LedgerError(f"year {year} 不是有效年度", 2)
+    return done(cycle.review(call.ledger(), year, call.today))
+
+
+def renew(call: Call) -> Reply:
+    """续订: `old` (and `new`, `date`, `amount`, `term`, `count`) as `ledger renew`; without `old`, the renewals
+    typed in 附件7 (备注 “续订 原软件编号”)."""
+    from pydantic import ValidationError
+
+    from workbook_tools.ops.renew import Renewal
+    from workbook_tools.read.coerce import parse_date_text, to_number
+    from workbook_tools.tasks import cycle
+
+    if call.text("old") is None:
+        return done(cycle.renew_pending(call.ledger(), call.today))
+    date = parse_date_text(call.text("date")) if call.text("date") else call.today
+    numbers = {k: to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
+    if date is None or any(isinstance(v, str) for v in numbers.values()):
+        raise LedgerError("date、amount、count 中有无法识别的值", 2)
+    try:
+        request = Renewal(old=call.text("old"), new=call.text("new"), date=date, term=call.text("term"), **numbers)
+    except ValidationError:
+        raise LedgerError("续订参数不正确（许可数量须大于 0，采购金额不能为负）", 2) from None
+    return done(cycle.renew(call.ledger(), request, call.today))
+
+
 def requests(call: Call) -> Reply:
     """The approved 附件10 requests of one kind (what the page offers to 登记安装/卸载/升级)."""
     from workbook_tools.read.reader import load_ledger
@@ -185,7 +218,7 @@ def _operation(kind: str, call: Call) -> Reply:
         else:
             planner, req = ops.plan_upgrade, ops.Upgrade(old=call.text("from") or "", new=call.text("to") or "",
                                                          version=call.text("version"), **visit)
-    except (ValidationError, ValueError):
+    except (ValidationError, ValueError, TypeError):
         raise LedgerError("参数不正确：请给出 computer、software（升级为 from、to）等字段，或给出 rows（附件10 行号）", 2) from None
     outcome = ops.apply_operation(call.ledger(), planner, req, call.today)
     lines = [*outcome.plan.summary(), f"原文件备份：{outcome.backup}"]
@@ -249,6 +282,9 @@ def safe_name(name: str, taken: set[str]) -> str:
     import re
 
     stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", Path(name.replace("\\", "/")).name).strip(" .") or "扫描文件.csv"
+    suffix = Path(stem).suffix[:10]
+    if len(stem.encode("utf-8")) > 120:   # file systems stop at 255 bytes; keep the suffix the reader goes by
+        stem = stem.encode("utf-8")[:100].decode("utf-8", "ignore").rstrip(" .") + suffix
     candidate, n = stem, 1
     while candidate in taken:
         n += 1
@@ -272,16 +308,24 @@ def scan(call: Call) -> Reply:
         raise LedgerError(f"一次最多核对 {MAX_SCAN_FILES} 个扫描文件", 2)
     path = call.ledger()
     with tempfile.TemporaryDirectory(prefix="ledger-scan-") as folder:
+        prefixes = [f"{p}{sep}" for p in {str(Path(folder)), os.path.realpath(folder)} for sep in ("/", "\\")]
         taken: set[str] = set()
         files = []
-        for name, data in call.uploads:
-            target = Path(folder) / safe_name(name, taken)
-            target.write_bytes(data)
-            files.append(target)
-        result = run(path, files, call.today, call.day("date"), progress=call.progress)
+        try:
+            for name, data in call.uploads:
+                target = Path(folder) / safe_name(name, taken)
+                target.write_bytes(data)
+                files.append(target)
+            result = run(path, files, call.today, call.day("date"), progress=call.progress)
+        except OSError as exc:   # a name or content the file system refuses: said without the temporary folder
+            from workbook_tools.files.errors import os_reason
+
+            raise LedgerError(_without(f"无法保存或读取上传的扫描文件：{os_reason(exc)}", prefixes), 2) from None
+        except LedgerError as exc:   # a refused file: named as uploaded, not by its place on the server
+            exc.message = _without(exc.message, prefixes)
+            raise
         reply = done(result)
-        prefix = str(Path(folder)) + "/"
-        reply.body = _without(reply.body, [prefix, prefix.replace("/", "\\")])
+        reply.body = _without(reply.body, prefixes)
     return reply
 
 
@@ -315,6 +359,6 @@ ACTIONS: dict[str, Callable[[Call], Reply]] = {
     "check": check, "annotate": annotate, "number": number, "fix-blanks": fix_blanks, "rollup": rollup,
     "install": _register("安装"), "uninstall": _register("卸载"), "upgrade": _register("升级"),
     "slip": slip, "print": print_, "stats": stats, "plan": plan, "overview": overview, "scan": scan,
-    "requests": requests, "changes": changes,
+    "requests": requests, "changes": changes, "review": review, "renew": renew,
 }
 UPLOADS = {"scan"}   # actions that take multipart/form-data with files
