@@ -26,6 +26,7 @@ from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.lo import IDENTIFIER, OXT_NAME, VERSION
 from workbook_tools.dist.lo.build import build_oxt
 from workbook_tools.dist.wps import autostart
+from workbook_tools.dist.wps.install import command_line, served_folder
 from workbook_tools.files.errors import os_reason
 
 RECORD = "lo-install.json"
@@ -119,14 +120,6 @@ def run_unopkg(command: list[str], args: list[str], what: str) -> str:
     return output
 
 
-def served_folder(folder: Path | None) -> Path:
-    """The folder the service opens: --folder, else the current folder."""
-    chosen = Path(os.path.realpath(os.path.abspath(folder or Path.cwd())))
-    if not chosen.is_dir():
-        raise LedgerError(f"文件夹 {chosen} 不存在：请用 --folder 指定存放台账的文件夹", 2)
-    return chosen
-
-
 def serve_argv(python: Path, folder: Path) -> list[str]:
     """The service on `folder` with its default discovery file (serve.json in the state folder)."""
     return [str(python), "-m", "workbook_tools", "serve", "--no-browser", str(folder)]
@@ -143,7 +136,8 @@ def install(folder: Path | None = None, python: Path | None = None, unopkg: Path
             profile: Path | None = None, platform: str = sys.platform, env: Mapping[str, str] | None = None) -> Record:
     env = os.environ if env is None else env
     place = layout(platform, env)
-    served = served_folder(folder)
+    home = Path(env.get("USERPROFILE") or env.get("HOME") or Path.home())
+    served = served_folder(folder, platform, env, home)
     command = unopkg_command(find_unopkg(unopkg, platform, env), profile)
     with tempfile.TemporaryDirectory(prefix="workbook-tools-lo-") as temp:
         oxt = build_oxt(Path(temp) / OXT_NAME).path
@@ -186,12 +180,6 @@ def uninstall(platform: str = sys.platform, env: Mapping[str, str] | None = None
     except OSError as exc:
         raise LedgerError(f"卸载 LibreOffice 扩展失败：{os_reason(exc)}", 2) from None
     return removed
-
-
-def command_line(argv: list[str], platform: str = sys.platform) -> str:
-    import shlex
-
-    return subprocess.list2cmdline(argv) if platform == "win32" else shlex.join(argv)
 
 
 def describe(record: Record, platform: str = sys.platform) -> list[str]:

@@ -34,7 +34,7 @@ def build(
                                 "（不需要管理员权限；请先退出 LibreOffice）。")
 def install(
     folder: Annotated[Path | None, typer.Option(
-        "--folder", help="本机服务使用的台账文件夹（默认：当前文件夹）",
+        "--folder", help="本机服务使用的台账文件夹（默认：当前文件夹；在用户主目录中运行时为“文档”文件夹）",
         show_default=False)] = None,
     python: Annotated[Path | None, typer.Option("--python", help="启动本机服务的 Python（默认：运行本命令的 Python）",
                                                 show_default=False)] = None,
