@@ -162,6 +162,6 @@ def test_absent_sheet_falls_back_to_the_defaults(tmp_path):
 
 
 def test_defaults_are_what_init_writes():
-    from workbook_tools.files.create import default_name_rules
+    from workbook_tools.tasks.create import default_name_rules
 
     assert default_name_rules() == [dict(r) for r in rules_mod.DEFAULT_RULES]

@@ -1,15 +1,13 @@
-"""run_scan: read scans, reconcile them with the ledger, collect and order the findings."""
+"""reconcile: scans read by tasks/scanning.py compared with the ledger, the findings collected and ordered."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from pathlib import Path
 
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Severity
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext
-from workbook_tools.scan.files import ColumnMap, ScanSet, read_scans
+from workbook_tools.scan.files import ScanSet
 from workbook_tools.scan.reconcile import CHECKS
 from workbook_tools.scan.result import ScanIssue, ScanResult, ScanStats
 
@@ -50,7 +48,3 @@ def reconcile(ledger: Ledger, scans: ScanSet, day: dt.date) -> tuple[ScanResult,
                         checked_at=dt.datetime.now().replace(microsecond=0), date=day, issues=issues,
                         stats=_stats(ctx), rules_from_defaults=ctx.rules.from_defaults)
     return result, ctx
-
-
-def run_scan(ledger: Ledger, inputs: Iterable[Path], day: dt.date, columns: ColumnMap | None = None) -> ScanResult:
-    return reconcile(ledger, read_scans(inputs, columns), day)[0]
