@@ -1,6 +1,6 @@
 """The Calc extension's generated parts and `ledger lo build` (the .oxt).
 
-The buttons come from the one action registry (`ACTIONS`) that the Excel ribbon, the WPS add-in and the
+The buttons come from the one action registry (`workbook_tools.tasks.registry`) that the Excel ribbon, the WPS add-in and the
 page show: Addons.xcu puts one URL `vnd.workbooktools.ledger:<tag>` per button on a 「正版化台账」 toolbar
 and menu of Calc, in the registry's groups and order (separators between groups), and registry.json
 carries tags, labels, groups and descriptions to the code that runs in LibreOffice.  The generated files
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.lo import IDENTIFIER, OXT_NAME, PROTOCOL, VERSION
-from workbook_tools.faces.excel.actions import ACTIONS, Action, Group
+from workbook_tools.tasks.registry import REGISTRY, Entry, Group
 from workbook_tools.files.errors import os_reason
 
 TITLE = "正版化台账"
@@ -31,19 +31,19 @@ SOURCES = ("META-INF/manifest.xml", "ProtocolHandler.xcu", "CalcWindowState.xcu"
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)   # zip entries' time: the same sources give the same .oxt bytes
 
 
-def url(action: Action) -> str:
+def url(action: Entry) -> str:
     return PROTOCOL + action.tag
 
 
-def grouped() -> list[list[Action]]:
-    return [[a for a in ACTIONS.values() if a.group is g] for g in Group if any(a.group is g for a in ACTIONS.values())]
+def grouped() -> list[list[Entry]]:
+    return [[a for a in REGISTRY.values() if a.group is g] for g in Group if any(a.group is g for a in REGISTRY.values())]
 
 
 def _prop(name: str, value: str, kind: str = "xs:string") -> str:
     return f'<prop oor:name="{name}" oor:type="{kind}"><value>{escape(value)}</value></prop>'
 
 
-def _item(node: str, action: Action | None, indent: str) -> list[str]:
+def _item(node: str, action: Entry | None, indent: str) -> list[str]:
     """One menu or toolbar entry (a separator where `action` is None)."""
     props = [_prop("URL", SEPARATOR)] if action is None else [
         _prop("URL", url(action)), _prop("Title", action.label), _prop("Target", "_self"), _prop("Context", CALC)]
@@ -62,7 +62,7 @@ def _entries(indent: str) -> list[str]:
     return lines
 
 
-def _image(action: Action, indent: str) -> list[str]:
+def _image(action: Entry, indent: str) -> list[str]:
     return [f'{indent}<node oor:name="{action.tag}" oor:op="replace">', f"{indent}  {_prop('URL', url(action))}",
             f'{indent}  <node oor:name="UserDefinedImages">',
             f"{indent}    {_prop('ImageSmallURL', f'%origin%/images/{action.image}.svg')}",
@@ -84,7 +84,7 @@ def addons_xcu() -> str:
              f'      <node oor:name="{IDENTIFIER}.toolbar" oor:op="replace">', *_entries("        "), "      </node>",
              "    </node>",
              '    <node oor:name="Images">']
-    for action in ACTIONS.values():
+    for action in REGISTRY.values():
         lines += _image(action, "      ")
     lines += ["    </node>", "  </node>", "</oor:component-data>"]
     return "\n".join(lines) + "\n"
@@ -159,7 +159,7 @@ def members() -> dict[str, bytes]:
                 files[file.relative_to(source).as_posix()] = file.read_bytes()
     for name, make in GENERATED.items():
         files[name] = make().encode("utf-8")
-    for action in ACTIONS.values():
+    for action in REGISTRY.values():
         files[f"images/{action.image}.svg"] = (icons_dir() / f"{action.image}.svg").read_bytes()
     return files
 
@@ -184,7 +184,7 @@ def build_oxt(target: Path, force: bool = False) -> BuildReport:
     except OSError as exc:
         staging.unlink(missing_ok=True)
         raise LedgerError(f"无法生成扩展 {target}：{os_reason(exc)}", 2) from None
-    return BuildReport(path=target, files=len(files), buttons=len(ACTIONS))
+    return BuildReport(path=target, files=len(files), buttons=len(REGISTRY))
 
 
 if __name__ == "__main__":
