@@ -11,7 +11,7 @@ from workbook_tools.core import schema
 from workbook_tools.core.ledger import ROW
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.scan import codes
-from workbook_tools.scan.context import COMPUTER, KEY, NUMBER, ScanContext, show
+from workbook_tools.scan.context import COMPUTER, KEY, NUMBER, PRODUCT, ScanContext, show
 from workbook_tools.scan.files import FILE, LINE, NAME, PUBLISHER
 from workbook_tools.scan.products import versions_agree
 from workbook_tools.scan.result import ScanIssue
@@ -119,7 +119,8 @@ def unknown_computers(ctx: ScanContext) -> Issues:
 
 
 def unmapped(ctx: ScanContext) -> Issues:
-    df = ctx.entries[ctx.entries["action"].isna() | ((ctx.entries["action"] == "对应") & ctx.entries[NUMBER].isna())]
+    e = ctx.entries
+    df = e[(e["action"].isna() & e[PRODUCT].isna()) | ((e["action"] == "对应") & e[NUMBER].isna())]
     if df.empty:
         return
     grouped = df.groupby(NAME, sort=False)
@@ -138,7 +139,8 @@ def _why(first: dict) -> str:
         where = (f"第 {show(first['rule_row'])} 行的规则" if show(first["rule_row"])
                  else f"内置默认规则（顺序 {show(first['order'])}）")
         return f"它匹配「软件名称对照」{where}，但该规则没有填写有效的软件编号（日常使用管理规定 四.2）"
-    return "「软件名称对照」中没有对应或忽略它的规则：请增加规则（日常使用管理规定 四.2）"
+    return ("软件识别库和「软件名称对照」都不认识它：请在「软件名称对照」或台账旁的「软件识别库.csv」中增加规则"
+            "（日常使用管理规定 四.2）")
 
 
 def in_use(computers: pd.DataFrame, day: dt.date) -> pd.DataFrame:
@@ -158,5 +160,11 @@ def not_scanned(ctx: ScanContext) -> Issues:
                         computer=computer)
 
 
+def _inspections() -> tuple[Callable[[ScanContext], Issues], ...]:
+    from workbook_tools.scan import inspect   # noqa: PLC0415 - inspect imports this module's neighbours
+
+    return inspect.traces, inspect.activations, inspect.library_kinds, inspect.editions
+
+
 CHECKS: tuple[Callable[[ScanContext], Issues], ...] = (
-    unregistered, missing, version_mismatch, not_scanned, unknown_computers, unlicensed, unmapped)
+    unregistered, missing, version_mismatch, not_scanned, unknown_computers, unlicensed, unmapped, *_inspections())
