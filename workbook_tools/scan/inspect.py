@@ -89,8 +89,12 @@ class Evidence:
         return frozenset(k for h in _SPLIT.split(text) if (k := _kms_key(h)))
 
     def legal(self, host: str) -> bool:
+        """Listed as such, or the same machine named with and without its DNS suffix (kms01 / kms01.unit.gov.cn)."""
         key = _kms_key(host)
-        return key in self.legal_hosts or key.split(".", 1)[0] in {h.split(".", 1)[0] for h in self.legal_hosts}
+        if key in self.legal_hosts:
+            return True
+        short = key.split(".", 1)[0]
+        return any(short == h.split(".", 1)[0] and ("." not in h or "." not in key) for h in self.legal_hosts)
 
     @cached_property
     def volume_families(self) -> frozenset[str]:
@@ -216,13 +220,14 @@ def activations(ctx: ScanContext) -> Issues:
 
 def _piracy_reasons(ev: Evidence, row: dict) -> list[str]:
     kms, channel = show(row[KMS]), show(row[CHANNEL])
+    reasons = []
     if kms and not ev.legal(kms):
-        listed = "；本单位登记的是 " + ev.ctx.ledger.setting(KMS_SETTING) if ev.legal_hosts else "（「设置」中没有登记合法KMS主机）"
-        return [f"向 KMS 主机 {kms} 激活，它不是本单位的 KMS 主机{listed}"]
+        listed = f"（本单位的是 {ev.ctx.ledger.setting(KMS_SETTING)}）" if ev.legal_hosts else "（「设置」中没有登记合法KMS主机）"
+        reasons.append(f"向 KMS 主机 {kms} 激活，它不是本单位的 KMS 主机{listed}")
     fam = family(row[NAME])
-    if channel.startswith("Volume") and not (kms and ev.legal(kms)) and fam and fam not in ev.volume_families:
-        return [f"许可通道为 {channel}（批量许可），但附件7 中没有 {fam} 的批量许可"]
-    return []
+    if channel.startswith("Volume") and fam and fam not in ev.volume_families:
+        reasons.append(f"许可通道为 {channel}（批量许可），但附件7 中没有 {fam} 的批量许可")
+    return reasons
 
 
 def editions(ctx: ScanContext) -> Issues:
