@@ -181,7 +181,7 @@ def traces(ctx: ScanContext) -> Issues:
         return
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows.to_dict("records"):
-        tool = row[TOOL] or ctx.library.tool(row[NAME]) or "激活/破解工具"
+        tool = show(row[TOOL]) or ctx.library.tool(row[NAME]) or "激活/破解工具"
         groups.setdefault((row[KEY], tool), []).append(row)
     for (_, tool), found in sorted(groups.items()):
         first = found[0]

@@ -217,10 +217,10 @@ def _product(key: str, row: dict, licence: str) -> Product:
         except re2.error:
             raise ValueError(f"「版本取值」的正则表达式「{rule}」无效") from None
     category = fold(row.get("软件类别"))
-    return Product(key=key, name=fold(row.get("中文名")) or key, vendor=fold(row.get("厂商")),
+    return Product(key=key, name=str(row.get("中文名") or "").strip() or key, vendor=fold(row.get("厂商")),
                    category=category if category in schema.SOFTWARE_CATEGORIES else "",
                    origin=fold(row.get("产地")), licence=licence, irrelevant=fold(row.get("与工作无关")) == "是",
-                   ignore=fold(row.get("忽略")) == "是", version_rule=rule, note=fold(row.get("备注")),
+                   ignore=fold(row.get("忽略")) == "是", version_rule=rule, note=str(row.get("备注") or "").strip(),
                    version_regex=regex)
 
 

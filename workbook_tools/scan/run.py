@@ -8,7 +8,7 @@ from pathlib import Path
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Severity
 from workbook_tools.scan import codes
-from workbook_tools.scan.context import ScanContext
+from workbook_tools.scan.context import PRODUCT, ScanContext
 from workbook_tools.scan.files import ColumnMap, ScanSet, read_scans
 from workbook_tools.scan.reconcile import CHECKS
 from workbook_tools.scan.result import ScanIssue, ScanResult, ScanStats
@@ -35,7 +35,8 @@ def _sort_key(ctx: ScanContext):
 def _stats(ctx: ScanContext) -> ScanStats:
     actions = ctx.entries["action"]
     return ScanStats(files=len(ctx.scans.files), superseded_files=ctx.superseded_files, entries=len(ctx.entries),
-                     ignored=int((actions == "忽略").sum()), unmapped=int(actions.isna().sum()),
+                     ignored=int((actions == "忽略").sum()),
+                     unmapped=int((actions.isna() & ctx.entries[PRODUCT].isna()).sum()),
                      hosts=len(ctx.latest_file), computers=sorted(ctx.scanned))
 
 

@@ -23,28 +23,15 @@ def _console():
 
 
 def print_scan_text(result, ctx, console) -> None:
-    """Findings grouped by computer (then unknown computers, then the ledger-wide ones), the summary by 处室."""
-    from rich.table import Table
-
-    from workbook_tools.ops.annotate import SEVERITY_TEXT
+    """Findings by kind (errors first) then computer, unscanned computers on one line, the summary by 处室."""
+    from workbook_tools.scan.grouping import group, text_lines
 
     s = result.stats
     console.print(f"扫描核对：扫描文件 {s.files} 个（较早的 {s.superseded_files} 个未使用），计算机 {s.hosts} 台"
-                  f"（已登记 {len(s.computers)} 台），软件条目 {s.entries} 条（忽略 {s.ignored}，无规则 {s.unmapped}）；"
-                  f"台账按 {result.date.isoformat()} 的安装情况计。")
-    if result.rules_from_defaults:
-        console.print("工作簿没有「软件名称对照」表，使用内置默认规则。")
-    for title, issues in _groups(result, ctx):
-        errors = sum(i.finding.severity.value == "error" for i in issues)
-        console.print(f"\n[bold]{title}[/bold]：{errors} 个错误，{len(issues) - errors} 个警告")
-        table = Table(show_header=True, header_style="bold", expand=False)
-        for header in ("位置", "级别", "规则", "说明"):
-            table.add_column(header, overflow="fold")
-        for i in issues:
-            f = i.finding
-            style = "red" if f.severity.value == "error" else "yellow"
-            table.add_row(_place(f), f"[{style}]{SEVERITY_TEXT[f.severity]}[/{style}]", f.rule, f.message)
-        console.print(table)
+                  f"（已登记 {len(s.computers)} 台），软件条目 {s.entries} 条（忽略 {s.ignored}，未识别 {s.unmapped}）；"
+                  f"台账按 {result.date.isoformat()} 的安装情况计。", soft_wrap=True)
+    for line in text_lines(group(result, ctx.who), _place):
+        console.print(line, markup=False, soft_wrap=True)
     _print_summary(result, ctx, console)
     counts = result.counts
     console.print(f"\n共 {counts['error']} 个错误，{counts['warning']} 个警告。")
@@ -56,19 +43,6 @@ def _place(f) -> str:
     if f.cell:
         return f"{f.sheet.split(' ', 1)[0]}!{f.cell}"
     return Path(f.scan_file).name if f.scan_file else ""
-
-
-def _groups(result, ctx) -> list[tuple[str, list]]:
-    groups: dict[str, list] = {}
-    for issue in result.issues:
-        if issue.computer is None:
-            title = "台账与对照规则"
-        elif issue.known:
-            title = ctx.who(issue.computer)
-        else:
-            title = f"未登记的计算机 {issue.computer}"
-        groups.setdefault(title, []).append(issue)
-    return list(groups.items())
 
 
 def _print_summary(result, ctx, console) -> None:
