@@ -55,3 +55,23 @@ def scan(path: Path, inputs: Iterable[Path], today: dt.date, date: dt.date | Non
              "已写入「校验结果」并标记单元格。",
              f"「扫描建议」新增 {proposed(write)} 条：在「确认」栏填写 是/否 后执行 ledger scan-apply。", written(write)]
     return Done.of(lines, write, scan=result.as_json(workbook=path.name))
+
+
+def write_demo_scans(path: Path, today: dt.date, force: bool = False) -> tuple[Path, int]:
+    """The demo unit's scan files in 扫描结果/ beside the demo ledger at `path`: (folder, files written).
+
+    Files already there are kept unless `force` (another run's scans, or the clerk's own)."""
+    from workbook_tools.demo.scans import demo_scans
+    from workbook_tools.read.reader import load_ledger
+
+    folder = path.parent / SCAN_FOLDER
+    files = demo_scans(load_ledger(path), today)
+    folder.mkdir(exist_ok=True)
+    written = 0
+    for name, data in files.items():
+        target = folder / name
+        if target.exists() and not force:
+            continue
+        target.write_bytes(data)
+        written += 1
+    return folder, written

@@ -44,3 +44,8 @@ def init_command(
     print(f"已创建台账：{path}")
     if summary:
         print(summary)
+    if demo:
+        from workbook_tools.tasks.scanning import write_demo_scans
+
+        folder, written = write_demo_scans(path, spec.today, force)
+        print(f"已在「{folder}」写入 {written} 个示例扫描文件（每台在用计算机一个）；核对：ledger scan {path} {folder}")
