@@ -175,7 +175,7 @@ class ScanContext:
         tool = self.library.tool(name)
         if tool is not None:
             return EVIDENCE, None, None, tool, None
-        package = source.split(":", 1)[1] if source.startswith(("dpkg:", "rpm:")) else None
+        package = source.split(":", 1)[1] if source.startswith(("dpkg:", "rpm:", "应用商店:")) else None
         product = self.library.classify(name, publisher, package)
         if product is None:
             return None, None, None, None, None
