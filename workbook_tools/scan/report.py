@@ -156,10 +156,13 @@ def report_workbook(result: ScanResult, ctx: ScanContext) -> Workbook:
 
 
 def check_report_path(path: Path, ledger_path: Path | None, force: bool = False) -> None:
-    """The report is a new .xlsx: never the ledger, another ledger or, without --force, an existing file."""
-    if path.suffix.lower() != ".xlsx":
-        raise LedgerError(f"检查报告应保存为 .xlsx 文件：{path}")
-    check_output(path, Output.WORKBOOK, ledgers=[ledger_path] if ledger_path is not None else [], force=force)
+    """The report is a new .xlsx (the workbook) or .pdf (the printable 检查通报): never the ledger, another
+    ledger or, without --force, an existing file."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise LedgerError(f"检查报告应保存为 .xlsx（工作簿）或 .pdf（可打印的检查通报）文件：{path}")
+    kind = Output.PDF if suffix == ".pdf" else Output.WORKBOOK
+    check_output(path, kind, ledgers=[ledger_path] if ledger_path is not None else [], force=force)
 
 
 def save_report(wb: Workbook, path: Path, ledger_path: Path | None, force: bool = False) -> None:

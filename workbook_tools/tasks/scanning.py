@@ -75,3 +75,16 @@ def write_demo_scans(path: Path, today: dt.date, force: bool = False) -> tuple[P
         target.write_bytes(data)
         written += 1
     return folder, written
+
+
+def save_scan_report(result, ctx, report: Path, ledger_path: Path, force: bool = False) -> None:
+    """--report: the 检查通报 as a workbook (.xlsx) or a printable PDF (.pdf), never over the ledger."""
+    from workbook_tools.scan.report import check_report_path, report_workbook, save_report
+
+    if report.suffix.lower() == ".pdf":
+        from workbook_tools.scan.pdf import save_report_pdf
+
+        check_report_path(report, ledger_path, force)
+        save_report_pdf(result, ctx, report)
+    else:
+        save_report(report_workbook(result, ctx), report, ledger_path, force)

@@ -84,7 +84,7 @@ def scan_command(
     today_: Annotated[str | None, typer.Option("--today", help=TODAY_HELP)] = None,
     format: Annotated[Format, typer.Option("--format", help="输出格式：text（表格）或 json（规范 §6，另含 scan_file、scan_line）")] = Format.text,
     annotate: Annotated[bool, typer.Option("--annotate", help="把结果写入「校验结果」表，并标记有问题的单元格")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="另存按部门汇总的检查报告（.xlsx），供通报检查结果")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="另存按部门汇总的检查通报：.xlsx 为工作簿，.pdf 为可打印的通报（A4）")] = None,
     propose: Annotated[bool, typer.Option("--propose", help="把使台账与扫描一致所需的安装/卸载写入「扫描建议」表，供确认")] = False,
     force: Annotated[bool, typer.Option("--force", help="--report 的报告文件已存在时覆盖（台账永远不会被覆盖）")] = False,
     computer_column: Column = None,
@@ -110,9 +110,9 @@ def scan_command(
     else:
         print_scan_text(result, ctx, _console())
     if report is not None:
-        from workbook_tools.scan.report import report_workbook, save_report
+        from workbook_tools.tasks.scanning import save_scan_report
 
-        save_report(report_workbook(result, ctx), report, path, force)
+        save_scan_report(result, ctx, report, path, force)
         print(f"检查报告已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
     if annotate or propose:
         _write(path, result, ctx, annotate, propose, quiet=format is Format.json)
