@@ -54,7 +54,9 @@ def scan(path: Path, inputs: Iterable[Path], today: dt.date, date: dt.date | Non
     lines = [f"扫描核对：{result.stats.files} 个扫描文件，{counts['error']} 个错误，{counts['warning']} 个警告，"
              "已写入「校验结果」并标记单元格。",
              f"「扫描建议」新增 {proposed(write)} 条：在「确认」栏填写 是/否 后执行 ledger scan-apply。", written(write)]
-    return Done.of(lines, write, scan=result.as_json(workbook=path.name))
+    from workbook_tools.scan.grouping import group
+
+    return Done.of(lines, write, scan=result.as_json(workbook=path.name), scan_groups=group(result, ctx.who).as_json())
 
 
 def write_demo_scans(path: Path, today: dt.date, force: bool = False) -> tuple[Path, int]:
