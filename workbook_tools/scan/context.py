@@ -244,11 +244,15 @@ class ScanContext:
     def found_pairs(self) -> set[tuple[str, str]]:
         return set(zip(self.found[COMPUTER], self.found[NUMBER]))
 
+    @cached_property
+    def _computer_rows(self) -> dict[str, int]:
+        return {number: int(row) for number, row in zip(self.computers.index, self.computers[ROW])}
+
     def computer_cell(self, computer: str) -> dict:
         """Where a finding about a computer points: its 计算机编号 cell in 计算机."""
-        if computer not in self.computers.index:
+        row = self._computer_rows.get(computer)
+        if row is None:
             return {}
-        row = int(self.computers.loc[computer, ROW])
         table = self.ledger[schema.COMPUTERS]
         return {"sheet": table.name, "row": row, "column": COMPUTER, "cell": table.cell(row, COMPUTER)}
 

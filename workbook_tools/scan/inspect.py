@@ -30,12 +30,12 @@ _SPLIT = re.compile(r"[,，;；、\s]+")
 VOLUME_LICENCE = re.compile(r"批量|大客户|开放|企业协议|场地|KMS|MAK|Volume|VL\b|Open|EA\b|Select", re.IGNORECASE)
 # Edition words: what Windows/Office report (EditionID, SKU) and what a clerk writes, both to one class.
 _REPORTED = (
+    (r"HomeStudent", "家庭和学生版"), (r"HomeBusiness", "小型企业版"), (r"ProPlus", "专业增强版"),
+    (r"O365|365", "Microsoft 365"), (r"^Professional\d", "专业版"), (r"^Standard", "标准版"),
     (r"^ProfessionalWorkstation", "专业工作站版"), (r"^ProfessionalEducation", "专业教育版"),
-    (r"^Core|^Home(?!Business)", "家庭版"), (r"^Professional$|^ProfessionalN$|^Pro$", "专业版"),
+    (r"^Core|^Home", "家庭版"), (r"^Professional$|^ProfessionalN$|^Pro$", "专业版"),
     (r"^(IoT)?Enterprise", "企业版"), (r"^Education", "教育版"), (r"^ServerStandard", "标准版"),
-    (r"^ServerDatacenter", "数据中心版"), (r"ProPlus", "专业增强版"), (r"^Standard", "标准版"),
-    (r"HomeStudent", "家庭和学生版"), (r"HomeBusiness", "小型企业版"), (r"^Professional\d", "专业版"),
-    (r"O365|365", "Microsoft 365"),
+    (r"^ServerDatacenter", "数据中心版"),
 )
 _WRITTEN = (("专业工作站", "专业工作站版"), ("专业教育", "专业教育版"), ("专业增强", "专业增强版"),
             ("家庭和学生", "家庭和学生版"), ("小型企业", "小型企业版"), ("家庭", "家庭版"), ("专业", "专业版"),
@@ -236,24 +236,27 @@ def editions(ctx: ScanContext) -> Issues:
     rows = df[(df[KIND] == ACTIVATION) & df[COMPUTER].notna()]
     if rows.empty or ctx.live.empty:
         return
-    live = ctx.live
+    numbers = {pc: list(dict.fromkeys(group[NUMBER])) for pc, group in ctx.live.groupby(COMPUTER, sort=False)}
     for row in rows.to_dict("records"):
         fam, scanned = family(row[NAME]), reported_edition(row[VERSION])
         if fam is None or scanned is None:
             continue
-        mine = live[live[COMPUTER] == row[COMPUTER]]
-        for number in dict.fromkeys(mine[NUMBER]):
+        registered = {}
+        for number in numbers.get(row[COMPUTER], []):
             product = ctx.number_product.get(number)
             if product is None or not _in_family(product, fam):
                 continue
             sw = ctx.software.loc[number]
-            registered = written_edition(f"{show(sw['软件名称'])} {show(sw['软件版本'])}")
-            if registered is None or registered == scanned:
-                continue
-            message = (f"{ctx.who(row[COMPUTER])} 的 {row[NAME]} 激活的是{scanned}（{show(row[VERSION])}），"
-                       f"台账登记的是 {ctx.title(number)}（{registered}）（{codes.CLAUSE[codes.EDITION]}）")
-            yield ScanIssue(finding=codes.make(codes.EDITION, message, **ctx.computer_cell(row[COMPUTER]),
-                                               scan_file=row[FILE], scan_line=int(row[LINE])),
-                            computer=row[COMPUTER], software=number, scanned_name=row[NAME],
-                            scanned_version=show(row[VERSION]))
+            edition = written_edition(f"{show(sw['软件名称'])} {show(sw['软件版本'])}")
+            if edition is not None:
+                registered.setdefault(edition, number)
+        if not registered or scanned in registered:      # one of the editions registered there: fine
+            continue
+        edition, number = next(iter(registered.items()))
+        message = (f"{ctx.who(row[COMPUTER])} 的 {row[NAME]} 激活的是{scanned}（{show(row[VERSION])}），"
+                   f"台账登记的是 {ctx.title(number)}（{edition}）（{codes.CLAUSE[codes.EDITION]}）")
+        yield ScanIssue(finding=codes.make(codes.EDITION, message, **ctx.computer_cell(row[COMPUTER]),
+                                           scan_file=row[FILE], scan_line=int(row[LINE])),
+                        computer=row[COMPUTER], software=number, scanned_name=row[NAME],
+                        scanned_version=show(row[VERSION]))
 

@@ -99,6 +99,27 @@ def _total(rows: list[DeptRow]) -> DeptRow:
     return total
 
 
+def summary_lines(rows: list[DeptRow]) -> list[str]:
+    """The summary by department as lines: the totals, then only the departments with something to say."""
+    *depts, total = rows
+    out = [f"各部门检查情况（日常使用管理规定 四.1）：在用计算机 {total.in_use} 台，已扫描 {total.scanned} 台，"
+           f"未扫描 {total.not_scanned} 台；有问题的计算机 {sum(len(r.problem_computers) for r in depts)} 台"]
+    quiet = 0
+    for row in depts:
+        counts = [(header, getattr(row, field)) for header, field in zip(SUMMARY_HEADERS[4:-1], COUNTS[3:])]
+        said = [f"{header} {n}" for header, n in counts if n]
+        if row.not_scanned:
+            said.insert(0, f"未扫描 {row.not_scanned}")
+        if not said:
+            quiet += 1
+            continue
+        who = f"（{'、'.join(row.problem_computers)}）" if row.problem_computers else ""
+        out.append(f"  {row.dept}：在用 {row.in_use}，已扫描 {row.scanned}；{'，'.join(said)}{who}")
+    if quiet:
+        out.append(f"  其余 {quiet} 个部门未发现问题。")
+    return out
+
+
 # --- the workbook ------------------------------------------------------------------------------
 
 def put(ws: Worksheet, row: int, col: int, value: object):

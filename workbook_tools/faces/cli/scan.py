@@ -46,17 +46,11 @@ def _place(f) -> str:
 
 
 def _print_summary(result, ctx, console) -> None:
-    from rich.table import Table
+    from workbook_tools.scan.report import dept_summary, summary_lines
 
-    from workbook_tools.scan.report import SUMMARY_HEADERS, dept_summary
-
-    console.print("\n[bold]各部门检查情况[/bold]（日常使用管理规定 四.1）")
-    table = Table(show_header=True, header_style="bold", expand=False)
-    for header in SUMMARY_HEADERS:
-        table.add_column(header, overflow="fold")
-    for row in dept_summary(result, ctx):
-        table.add_row(*(str(v) for v in row.cells()))
-    console.print(table)
+    console.print("")
+    for line in summary_lines(dept_summary(result, ctx)):
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def _write(path: Path, result, ctx, annotate: bool, propose: bool, quiet: bool) -> None:
