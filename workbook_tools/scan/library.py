@@ -267,3 +267,30 @@ def for_ledger(ledger_path: Path | None) -> Library:
         _USER_CACHE.clear()
         _USER_CACHE[cache_key] = Library(rows, shipped_activators())
     return _USER_CACHE[cache_key]
+
+
+def coverage(library: Library | None = None) -> list[tuple[str, int, int]]:
+    """(group, products, patterns) of the library, as docs/scan.md tabulates them."""
+    library = library or shipped()
+    patterns: dict[str, int] = {}
+    for field_set in library.sets.values():
+        for key in field_set.keys:
+            patterns[key] = patterns.get(key, 0) + 1
+
+    def group_of(p: Product) -> str:
+        if p.ignore:
+            return "忽略（运行库、驱动、补丁、整机厂商工具、系统组件）"
+        if p.irrelevant:
+            return "与工作无关（游戏、影音、直播）"
+        return p.category or "其他软件"
+
+    order = [*schema.SOFTWARE_CATEGORIES, "与工作无关（游戏、影音、直播）", "忽略（运行库、驱动、补丁、整机厂商工具、系统组件）"]
+    out = {name: [0, 0] for name in order}
+    for p in library.products.values():
+        row = out[group_of(p)]
+        row[0] += 1
+        row[1] += patterns.get(p.key, 0)
+    tools = {a.tool for a in library.activators}
+    rows = [(name, n, k) for name, (n, k) in out.items()]
+    rows.append(("激活/破解工具（activators.csv）", len(tools), len(library.activators)))
+    return rows
