@@ -254,3 +254,9 @@ def test_copy_of_scans_keeps_results(tmp_path, office):
     path = make_ledger(tmp_path, **office_unit())
     again, _ = reconcile(load_ledger(path), read_scans([folder]), DAY)
     assert by_computer(again) == by_computer(office[0])
+
+
+def test_docs_coverage_table_is_the_library():
+    docs = (Path(__file__).parent.parent / "docs" / "scan.md").read_text(encoding="utf-8")
+    for group_name, products, patterns in lib.coverage():
+        assert f"| {group_name} | {products} | {patterns} |" in docs

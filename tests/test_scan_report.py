@@ -74,3 +74,17 @@ def test_report_refuses_other_suffixes(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["scan", str(path), str(SCANS), "--report", str(tmp_path / "r.docx")])
     assert exc.value.code not in (0, None) and ".pdf" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_printable_report_shows_hostile_text_as_written(tmp_path):
+    """Names typed by people and read from scans are only ever text in the PDF, never Typst markup."""
+    from workbook_tools.scan.pdf import report_pdf
+
+    unit = office_unit()
+    unit["计算机"][4]["使用人"] = '#panic("x") *粗体*'
+    result, ctx = reconcile(load_ledger(make_ledger(tmp_path, **unit)), read_scans([SCANS]), DAY)
+    out = tmp_path / "r.pdf"
+    out.write_bytes(report_pdf(result, ctx))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert '#panic("x")' in text and "*粗体*" in text
