@@ -209,7 +209,8 @@ def test_shipped_library_compiles_without_problems():
     ("天擎", "", "com.qianxin.tianqing", "奇安信天擎"),
     ("Kylin V10 SP1", "", None, "银河麒麟桌面操作系统"),
     ("UOS 20", "", None, "统信UOS 桌面操作系统"),
-    ("", "", "wps-office", "WPS Office 个人版"),
+    ("WPS Office", "", "wps-office", "WPS Office 专业版"),      # 麒麟/统信 preinstalled WPS: by its package
+    ("WPS Office (11.1.0.11830)", "Kingsoft Corp.", None, "WPS Office 个人版"),
 ])
 def test_library_knows_the_products_of_government_pcs(name, publisher, package, key):
     product = lib.shipped().classify(name, publisher, package)

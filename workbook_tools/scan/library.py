@@ -10,7 +10,7 @@ A file `软件识别库.csv` beside the ledger, in the same columns as products.
 over the shipped ones.  All patterns of a field are compiled into one RE2 set: one pass per distinct
 name finds every pattern that matches, in time linear in the name; the lowest row wins (the file's
 order is its priority; the user's rows come first).  DisplayName patterns are tried before 包名,
-then Publisher.
+then Publisher; for a Linux entry its package name (包名) is tried first.
 """
 from __future__ import annotations
 
@@ -184,8 +184,11 @@ class Library:
 
     # --- lookups -----------------------------------------------------------------------
     def classify(self, name: object, publisher: object = None, package: object = None) -> Product | None:
-        """The product of one entry, or None when the library does not know it."""
-        for field, text in ((BY_NAME, name), (BY_PACKAGE, package), (BY_PUBLISHER, publisher)):
+        """The product of one entry, or None when the library does not know it.  A Linux package name is the
+        steadier name (the desktop entry's title is often just "WPS Office"), so it is tried first."""
+        order = ((BY_PACKAGE, package), (BY_NAME, name), (BY_PUBLISHER, publisher)) if fold(package) else \
+            ((BY_NAME, name), (BY_PUBLISHER, publisher))
+        for field, text in order:
             key = self.sets[field].first(fold(text))
             if key is not None:
                 return self.products[key]
