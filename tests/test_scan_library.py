@@ -261,3 +261,19 @@ def test_docs_coverage_table_is_the_library():
     docs = (Path(__file__).parent.parent / "docs" / "scan.md").read_text(encoding="utf-8")
     for group_name, products, patterns in lib.coverage():
         assert f"| {group_name} | {products} | {patterns} |" in docs
+
+
+def test_kylin_office_pc_is_recognised(tmp_path):
+    """A 银河麒麟 V10 office PC as collect.sh writes it (desktop apps by package, app-store apps from /opt/apps)."""
+    from builders import clean_unit
+
+    path = make_ledger(tmp_path, **clean_unit())
+    result, ctx = reconcile(load_ledger(path), read_scans([Path(__file__).parent / "data" / "scan_kylin"]), DAY)
+    e = ctx.entries
+    non_system = e[e["action"] != "忽略"]
+    known = non_system[PRODUCT].notna()
+    assert len(e) >= 55 and len(non_system) >= 20
+    assert known.sum() / len(non_system) >= 0.95, sorted(set(non_system.loc[~known, "name"]))
+    kinds = {(i.finding.rule, i.scanned_name) for i in result.issues if i.computer == "kylin-pc07"}
+    assert ("SCAN-IRRELEVANT", "网易云音乐") in kinds
+    assert ("SCAN-PERSONAL-EDITION", "WPS 文字") not in kinds      # the preinstalled wps-office package
