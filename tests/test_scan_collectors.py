@@ -210,3 +210,43 @@ def test_linux_collector_reads_the_app_store(fake_system):
     assert (row["name"], row["version"]) == ("WeChat", "3.2.1.154deepin14")
     # 天擎 is known to dpkg: listed once, as a package, not again from the store
     assert (df["source"] == "应用商店:com.qianxin.tianqing").sum() == 0
+
+
+def _ps_brackets(text: str) -> list[str]:
+    """The brackets of a PowerShell script outside strings and comments, in order (a parse PowerShell
+    would refuse shows as an unbalanced list; PowerShell itself is not available on every test machine)."""
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if text.startswith("<#", i):
+            i = text.index("#>", i) + 2
+        elif ch == "#":
+            i = text.find("\n", i) if "\n" in text[i:] else len(text)
+        elif ch == "'":
+            i += 1
+            while not (text[i] == "'" and text[i + 1:i + 2] != "'"):
+                i += 2 if text[i:i + 2] == "''" else 1
+            i += 1
+        elif ch == '"':
+            i += 1
+            while text[i] != '"' or text[i + 1:i + 2] == '"':
+                i += 2 if text[i] == "`" or text[i:i + 2] == '""' else 1
+            i += 1
+        elif ch == "`":
+            i += 2
+        else:
+            if ch in "(){}[]":
+                out.append(ch)
+            i += 1
+    return out
+
+
+def test_powershell_brackets_balance():
+    stack = []
+    pairs = {")": "(", "}": "{", "]": "["}
+    for b in _ps_brackets(_ps1()):
+        if b in pairs:
+            assert stack and stack.pop() == pairs[b]
+        else:
+            stack.append(b)
+    assert stack == []
