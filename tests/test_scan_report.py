@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-import openpyxl
 import pytest
 
 from test_scan_library import DAY, SCANS, office_unit
