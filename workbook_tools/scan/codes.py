@@ -24,7 +24,7 @@ EDITION = "SCAN-EDITION"
 _SPECS = (
     RuleSpec(UNREGISTERED, E, "scan", "扫描发现安装，台账无安装记录（私自安装）"),
     RuleSpec(MISSING, W, "scan", "台账记录已安装，扫描未发现"),
-    RuleSpec(UNMAPPED, W, "scan", "扫描到的软件名称没有对照规则"),
+    RuleSpec(UNMAPPED, W, "scan", "扫描到的软件名称，识别库和对照规则都不认识"),
     RuleSpec(UNKNOWN_COMPUTER, W, "scan", "扫描文件的计算机不在「计算机」登记表中"),
     RuleSpec(VERSION, W, "scan", "安装的版本与台账记录不同"),
     RuleSpec(UNLICENSED, E, "scan", "扫描发现的安装超过许可数量或许可已到期"),
