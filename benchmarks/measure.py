@@ -25,7 +25,8 @@ class Measured(BaseModel):
     name: str
     label: str
     seconds: float
-    cpu_seconds: float = 0.0       # median CPU time (all threads); above `seconds` when threads overlap
+    cpu_seconds: float = 0.0       # median CPU time (all threads) of the timed part; above `seconds` when threads overlap
+    process_cpu_seconds: float = 0.0   # median user+sys CPU of the whole child process (start-up, imports, its children)
     peak_mb: float
     samples: list[float]
     peaks: list[float]
@@ -43,14 +44,32 @@ class Job:
     note_from: str = "stdout"  # where the command says what it did
 
 
+def children_cpu() -> float:
+    """User + system CPU seconds of every child process this one has waited for (0 where the platform
+    has no getrusage, i.e. Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_child(task: str, args: dict, scratch: Path) -> dict:
-    """One repetition; a child that fails stops the benchmark with its own error text."""
+    """One repetition; a child that fails stops the benchmark with its own error text.
+
+    Besides what the child measures of its timed part, the outcome carries `process_cpu_seconds`:
+    the CPU the whole child process used (user + sys of all its threads, and of any process it
+    started), taken from the parent's RUSAGE_CHILDREN around the run."""
     args = {**args, "result": str(scratch / "result.json")}
+    before = children_cpu()
     proc = subprocess.run([sys.executable, str(CHILD), task, json.dumps(args, ensure_ascii=False)], cwd=REPO,
                           capture_output=True, text=True, check=False)
+    spent = children_cpu() - before
     if proc.returncode != 0:
         raise RuntimeError(f"{task} 失败（退出码 {proc.returncode}）：{proc.stderr[-2000:]}")
-    return json.loads((scratch / "result.json").read_text(encoding="utf-8"))
+    outcome = json.loads((scratch / "result.json").read_text(encoding="utf-8"))
+    return {**outcome, "process_cpu_seconds": spent}
 
 
 def _cli_outcome(job: Job, outcome: dict) -> tuple[str, int]:
@@ -67,8 +86,8 @@ def _sample(job: Job, rep: int, profile: Path | None, log) -> dict:
         if profile is not None:
             args["profile"] = str(profile)
         outcome = run_child(job.task, args, Path(tmp))
-    log(f"  {job.name} #{rep + 1}: {outcome['seconds']:.2f} 秒（CPU {outcome['cpu_seconds']:.2f} 秒），"
-        f"{outcome['peak_mb']:.0f} MB")
+    log(f"  {job.name} #{rep + 1}: {outcome['seconds']:.2f} 秒（CPU {outcome['cpu_seconds']:.2f} 秒，"
+        f"整个进程 CPU {outcome['process_cpu_seconds']:.2f} 秒），{outcome['peak_mb']:.0f} MB")
     return outcome
 
 
@@ -77,7 +96,9 @@ def _summary(job: Job, outcomes: list[dict]) -> Measured:
     peaks = [round(o["peak_mb"], 1) for o in outcomes]
     note, code = _cli_outcome(job, outcomes[-1]) if job.task == "cli" else (outcomes[-1]["note"], None)
     return Measured(name=job.name, label=job.label, seconds=round(statistics.median(samples), 3),
-                    cpu_seconds=round(statistics.median(o["cpu_seconds"] for o in outcomes), 3), peak_mb=max(peaks),
+                    cpu_seconds=round(statistics.median(o["cpu_seconds"] for o in outcomes), 3),
+                    process_cpu_seconds=round(statistics.median(o.get("process_cpu_seconds", 0.0) for o in outcomes), 3),
+                    peak_mb=max(peaks),
                     samples=samples, peaks=peaks, note=note, exit=code)
 
 

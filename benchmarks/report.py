@@ -59,9 +59,17 @@ def machine() -> dict:
             "commit": _commit(), "packages": {p: _version(p) for p in PACKAGES}}
 
 
-def ratios(results: dict[str, Measured]) -> dict[str, float]:
-    return {name: round(results[a].seconds / results[b].seconds, 2)
-            for name, (a, b) in RATIOS.items() if a in results and b in results}
+def ratios(results: dict[str, Measured], measure: str = "seconds") -> dict[str, float]:
+    """The RATIOS of wall time (`seconds`, what the targets use) or of CPU time (`cpu_seconds`):
+    threads can hide cost on an idle machine, which the CPU ratio shows."""
+    return {name: round(getattr(results[a], measure) / getattr(results[b], measure), 2)
+            for name, (a, b) in RATIOS.items()
+            if a in results and b in results and getattr(results[b], measure) > 0}
+
+
+def parallelism(m: Measured) -> float | None:
+    """CPU seconds per wall second of the timed part (above 1 when threads overlap)."""
+    return round(m.cpu_seconds / m.seconds, 2) if m.seconds > 0 else None
 
 
 def printed_pages(m: Measured) -> int | None:
@@ -172,11 +180,12 @@ def previous(path: Path) -> dict:
 
 def measurement_table(results: dict[str, Measured], before: dict) -> Table:
     table = Table(title="测量（中位数；每次在新的子进程中）", header_style="bold")
-    for col in ("测量", "内容", "秒", "CPU 秒", "峰值 MB", "各次（秒）", "上次（秒）"):
+    for col in ("测量", "内容", "秒", "CPU 秒", "CPU/秒", "进程 CPU 秒", "峰值 MB", "各次（秒）", "上次（秒）"):
         table.add_column(col, justify="left" if col in ("测量", "内容") else "right")
     for m in results.values():
         prev = before.get(m.name, {}).get("seconds")
-        table.add_row(m.name, m.label, f"{m.seconds:.2f}", f"{m.cpu_seconds:.2f}", f"{m.peak_mb:.0f}",
+        table.add_row(m.name, m.label, f"{m.seconds:.2f}", f"{m.cpu_seconds:.2f}", f"{parallelism(m) or 0:.2f}",
+                      f"{m.process_cpu_seconds:.2f}", f"{m.peak_mb:.0f}",
                       " / ".join(f"{s:.2f}" for s in m.samples), "" if prev is None else f"{prev:.2f}")
     return table
 
@@ -224,7 +233,8 @@ def show(doc: dict, results: dict[str, Measured], before: dict, console: Console
     console.print(measurement_table(results, before))
     if print_rates(results):
         console.print("打印：" + print_rates(results))
-    console.print("比值：" + "，".join(f"{k} = {v:.2f}" for k, v in doc["ratios"].items()))
+    console.print("比值（墙钟）：" + "，".join(f"{k} = {v:.2f}" for k, v in doc["ratios"].items()))
+    console.print("比值（CPU）：" + "，".join(f"{k} = {v:.2f}" for k, v in doc.get("cpu_ratios", {}).items()))
     console.print(target_table(doc["targets"]))
     if doc.get("scaling"):
         console.print(scaling_table(doc["scaling"]))
@@ -234,7 +244,7 @@ def document(results: dict[str, Measured], unit: dict, options: dict, scaled: di
     found = ratios(results)
     return {"date": dt.datetime.now().replace(microsecond=0).isoformat(), "machine": machine(), "options": options,
             "unit": unit, "measurements": {k: m.model_dump() for k, m in results.items()}, "ratios": found,
-            "targets": targets(results, found), "scaling": scaled}
+            "cpu_ratios": ratios(results, "cpu_seconds"), "targets": targets(results, found), "scaling": scaled}
 
 
 
@@ -260,9 +270,14 @@ def _md_machine(doc: dict) -> str:
 def markdown(doc: dict) -> str:
     """The run's tables as Markdown."""
     lines = [_md_machine(doc), ""]
-    lines += _md_table(["测量", "内容", "秒（中位数）", "CPU 秒", "峰值内存 MB", "各次（秒）"], [
-        [f"`{k}`", m["label"], f"{m['seconds']:.2f}", f"{m.get('cpu_seconds', 0):.2f}", f"{m['peak_mb']:.0f}",
+    lines += _md_table(["测量", "内容", "秒（中位数）", "CPU 秒", "进程 CPU 秒", "峰值内存 MB", "各次（秒）"], [
+        [f"`{k}`", m["label"], f"{m['seconds']:.2f}", f"{m.get('cpu_seconds', 0):.2f}",
+         f"{m.get('process_cpu_seconds', 0):.2f}", f"{m['peak_mb']:.0f}",
          " / ".join(f"{s:.2f}" for s in m["samples"])] for k, m in doc["measurements"].items()])
+    if doc.get("ratios"):
+        lines += ["", *_md_table(["比值", "墙钟", "CPU"], [
+            [f"`{k}`", f"{v:.2f}", "" if doc.get("cpu_ratios", {}).get(k) is None else f"{doc['cpu_ratios'][k]:.2f}"]
+            for k, v in doc["ratios"].items()])]
     if print_rates(doc["measurements"]):
         lines += ["", "打印：" + print_rates(doc["measurements"])]
     lines += ["", *_md_table(["目标", "实测", "达到"], [

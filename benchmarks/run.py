@@ -61,7 +61,14 @@ def has_scan() -> bool:
     return importlib.util.find_spec("workbook_tools.scan.run") is not None
 
 
+def demo_only(only: set[str] | None) -> bool:
+    """Only the demo unit's jobs asked for: the large unit is neither built nor measured."""
+    return bool(only) and all(o == "demo" or o.startswith("demo-") for o in only)
+
+
 def main_jobs(info: UnitInfo, only: set[str] | None) -> list[Job]:
+    if demo_only(only):
+        return [j for j in demo_jobs(info) if "demo" in only or j.name in only]
     jobs = unit_jobs(info)
     if has_scan() and (only is None or "scan" in only):
         jobs.append(scan_job(info, ensure_scans(info)))
@@ -112,6 +119,7 @@ def write(doc: dict, path: Path) -> None:
 def show_saved(path: Path) -> int:
     doc = json.loads(path.read_text(encoding="utf-8"))
     results = {k: Measured.model_validate(m) for k, m in doc["measurements"].items()}
+    doc.setdefault("cpu_ratios", report.ratios(results, "cpu_seconds"))
     report.show(doc, results, {})
     path.with_suffix(".md").write_text(report.markdown(doc), encoding="utf-8")
     return 0
@@ -122,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         return show_saved(args.show)
     only = {x.strip() for x in args.only.split(",")} if args.only else None
-    info = ensure_unit(UnitSpec.at(args.scale), rebuild=args.rebuild)
+    if demo_only(only):
+        args.no_scaling = True
+    info = ensure_unit(DEMO if demo_only(only) else UnitSpec.at(args.scale), rebuild=args.rebuild)
     print(f"测试台账：{info.path.name}（{info.size_mb} MB，附件9 {info.events:,} 条，附件8 {info.a8_rows:,} 行）")
     results = run_jobs(main_jobs(info, only), args.reps, args.profile)
     series = None if args.no_scaling else report.scaling(run_series(args.scale, results, args.reps))

@@ -8,24 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from workbook_tools.core import schema
+from workbook_tools.core.a1 import MAX_ROW, a1
 from workbook_tools.core.model import Finding
 
 ROW = "_row"  # column holding the 1-based worksheet row of each data row
-EXCEL_MAX_ROW = 1_048_576
-
-
-def col_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(row: int, col_index: int) -> str:
-    return f"{col_letter(col_index)}{row}"
 
 
 @dataclass
@@ -67,12 +53,12 @@ class Table:
         from workbook_tools.core.model import LedgerError  # noqa: PLC0415
 
         last = self.last_row()
-        if last + count <= EXCEL_MAX_ROW:
+        if last + count <= MAX_ROW:
             return
         row = self.df[self.df[ROW] == last].iloc[0] if len(self.df) else None
         filled = [h for h in self.spec.headers if row is not None and h in self.columns and pd.notna(row[h])]
         where = f"（{self.cell(last, filled[0])} 有内容）" if filled else ""
-        raise LedgerError(f"「{self.name}」的数据已到第 {last:,} 行{where}，工作表最多 {EXCEL_MAX_ROW:,} 行，"
+        raise LedgerError(f"「{self.name}」的数据已到第 {last:,} 行{where}，工作表最多 {MAX_ROW:,} 行，"
                           f"无法再追加 {count} 行；请删除表格下方远处多余的内容后再试", 1)
 
 

@@ -5,10 +5,10 @@ from collections.abc import Iterable, Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import presets, schema
+from workbook_tools.core.a1 import col_letters
 from workbook_tools.xlsx.newbook import (
     DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
     ensure_defined_names, style_header,
@@ -44,7 +44,7 @@ def format_columns(ws: Worksheet, smap: SheetMap) -> None:
     formats = {Kind.DATE: DATE_FORMAT, Kind.DATETIME: DATETIME_FORMAT, Kind.MONEY: MONEY_FORMAT,
                Kind.ID: TEXT_FORMAT, Kind.VERSION: TEXT_FORMAT}
     for column in smap.spec.columns:
-        letter = get_column_letter(smap.cols[column.header])
+        letter = col_letters(smap.cols[column.header])
         dim = ws.column_dimensions[letter]
         dim.width = header_width(column)
         if column.kind in formats:

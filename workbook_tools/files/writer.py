@@ -19,7 +19,7 @@ from pathlib import Path
 from workbook_tools.core import schema
 from workbook_tools.files import safety
 from workbook_tools.xlsx.book import Book
-from workbook_tools.xlsx.package import Package
+from workbook_tools.xlsx.package import Package, utf8_package
 from workbook_tools.read.reader import file_sha256, read_raw
 from workbook_tools.read.sniff import sniff_xlsx
 from workbook_tools.xlsx.verify import verify
@@ -197,6 +197,7 @@ def save_new(wb, path: Path, overwrite: bool = False) -> None:
         tmp = safety.temp_path(target)
         try:
             wb.save(tmp)
+            utf8_package(tmp)
             if target.exists():
                 safety.make_backup(target)
                 safety.replace(tmp, target)

@@ -7,7 +7,6 @@ one style, 2026年11月27日; a blank date prints as the form's 「    年    �
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 from workbook_tools.core import schema
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.core.values import is_blank
 
 FULL_SPACE = "\u3000"
 _ALNUM = re.compile(r"[0-9A-Za-z]")
@@ -60,12 +60,6 @@ def unit_header(ledger: Ledger, filled_on: dt.date | None) -> UnitHeader:
                       phone=ledger.setting("联系电话"), filled_on=cn_day(filled_on))
 
 
-def is_blank(value: object) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 def text(value: object) -> str:

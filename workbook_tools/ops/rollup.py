@@ -23,6 +23,8 @@ from workbook_tools.core.model import Change, Finding, LedgerError
 from workbook_tools.core.progress import Progress, steps
 from workbook_tools.core.registers import header_counts
 from workbook_tools.core.schema import Kind
+from workbook_tools.core.values import is_missing as blank
+from workbook_tools.core.values import show_exact as show
 
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
 COMPUTER, NUMBER = events.COMPUTER, events.SOFTWARE
@@ -95,10 +97,6 @@ def period_of(day: dt.date) -> str:
     return f"{day.year}年{'上' if day.month <= 6 else '下'}半年"
 
 
-def blank(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
 def norm(value: object) -> object:
     """A cell value in the form used to compare the workbook with the plan."""
     if blank(value):
@@ -108,11 +106,6 @@ def norm(value: object) -> object:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return value if isinstance(value, dt.date) else str(value)
-
-
-def show(value: object) -> str:
-    value = norm(value)
-    return "" if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
 def first_by(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -401,7 +394,7 @@ def _set_value(table: TableEdit, row: int, value: object) -> None:
     column = schema.Column("值", kind)
     stored, fmt = typed(column, value)
     op = table.patch.op(row, table.cols["值"])
-    op.value, op.fmt, op.expect, op.raw = encode(stored), fmt, stored, None
+    op.value, op.fmt, op.expect, op.raw = encode(stored, date1904=table.book.date1904), fmt, stored, None
 
 
 def rollup_edit(plan: RollupPlan):

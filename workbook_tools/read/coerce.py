@@ -13,13 +13,12 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from workbook_tools.core.schema import Kind
+from workbook_tools.core.values import is_blank, serial_date
 
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 FIRST_DAY = dt.date(1900, 1, 1)   # Excel's serial 1; earlier "dates" come from 0, negative or NaN serials
 EXCEL_MAX_TEXT = 32_767           # characters Excel keeps in one cell
 # Characters XML 1.0 (so an xlsx cell) cannot hold: C0 controls except tab, line feed, carriage return.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-MAX_SERIAL = 2958465  # 9999-12-31
 YEAR_MIN, YEAR_MAX = 1900, 2100  # a number in this range in a date cell is a year, not a serial
 
 _DATE_RE = re.compile(
@@ -39,12 +38,6 @@ class Bad:
 BAD = Bad()
 
 
-def is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip(" \u3000\t\r\n")
 
 
 def clean_text(value: object) -> str | None:
@@ -81,22 +74,17 @@ def parse_date_text(text: str) -> dt.date | None:
     return _valid_date(int(m["y"]), int(m["m"]), int(m["d"]))
 
 
-def serial_to_date(serial: float) -> dt.date | None:
-    if not (1 <= serial <= MAX_SERIAL):
-        return None
-    return (EXCEL_EPOCH + dt.timedelta(days=int(serial))).date()
-
-
-def _number_to_date(number: float) -> dt.date | Bad:
-    """An Excel serial. A bare year (2024) is not guessed into a 1905 date; 20240305 reads as compact text."""
+def _number_to_date(number: float, date1904: bool = False) -> dt.date | Bad:
+    """An Excel serial of the workbook's date system. A bare year (2024) is not guessed into a 1905 date;
+    20240305 reads as compact text."""
     if number.is_integer() and YEAR_MIN <= number <= YEAR_MAX:
         return BAD
     if number.is_integer() and YEAR_MIN * 10000 <= number <= YEAR_MAX * 10000 + 1231:
         return parse_date_text(str(int(number))) or BAD
-    return serial_to_date(number) or BAD
+    return serial_date(number, date1904) or BAD
 
 
-def to_date(value: object) -> dt.date | None | Bad:
+def to_date(value: object, date1904: bool = False) -> dt.date | None | Bad:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -106,14 +94,14 @@ def to_date(value: object) -> dt.date | None | Bad:
     if isinstance(value, bool):
         return BAD
     if isinstance(value, (int, float)):
-        return _number_to_date(float(value))
+        return _number_to_date(float(value), date1904)
     text = str(value)
     parsed = parse_date_text(text)
     if parsed is not None:
         return parsed
     norm = unicodedata.normalize("NFKC", text).strip()
     if _NUMBER_RE.match(norm):  # a serial typed as text
-        return _number_to_date(float(norm))
+        return _number_to_date(float(norm), date1904)
     return BAD
 
 
@@ -192,6 +180,15 @@ COERCERS: dict[Kind, Callable[[Sequence[object]], list[object]]] = {
 }
 
 
-def coerce(kind: Kind, values: Sequence[object]) -> list[object]:
+# A workbook in the 1904 date system (<workbookPr date1904="1"/>): serial numbers in date columns count from 1904.
+COERCERS_1904: dict[Kind, Callable[[Sequence[object]], list[object]]] = {
+    **COERCERS,
+    Kind.DATE: _cached(lambda v: to_date(v, date1904=True)),
+    Kind.DATETIME: _cached(lambda v: v if isinstance(v, dt.datetime) and v.date() >= FIRST_DAY
+                           else to_date(v, date1904=True)),
+}
+
+
+def coerce(kind: Kind, values: Sequence[object], date1904: bool = False) -> list[object]:
     """Typed values for one column; unreadable ones come back as BAD."""
-    return COERCERS[kind](values)
+    return (COERCERS_1904 if date1904 else COERCERS)[kind](values)

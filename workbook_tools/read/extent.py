@@ -29,11 +29,10 @@ import re2
 from defusedxml import ElementTree
 
 from workbook_tools.read.sniff import ZIP_ERRORS
-from workbook_tools.core.ledger import a1
+from workbook_tools.core.a1 import MAX_COL, MAX_ROW, col_index, index_ref
 from workbook_tools.core.model import LedgerError
 
 MAX_CELLS = 1 << 24                 # 16,777,216 cells per sheet rectangle (~0.8 GB while read)
-EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 CHUNK = 1 << 22
 
 def _bytes_re2(pattern: bytes):
@@ -91,7 +90,7 @@ class Extent:
 
     @property
     def beyond_grid(self) -> bool:
-        return self.bottom >= EXCEL_ROWS or self.right >= EXCEL_COLS
+        return self.bottom >= MAX_ROW or self.right >= MAX_COL
 
     @property
     def too_large(self) -> bool:
@@ -112,24 +111,11 @@ class Extent:
         """The cells that stretch the rectangle: on its bottom edge (when it is taller than one row) and on its
         right edge (when wider than one column); beyond Excel's grid, only those outside it."""
         cells = set()
-        if self.far_row is not None and self.bottom > self.top and (not self.beyond_grid or self.bottom >= EXCEL_ROWS):
+        if self.far_row is not None and self.bottom > self.top and (not self.beyond_grid or self.bottom >= MAX_ROW):
             cells.add(self.far_row)
-        if self.far_col is not None and self.right > self.left and (not self.beyond_grid or self.right >= EXCEL_COLS):
+        if self.far_col is not None and self.right > self.left and (not self.beyond_grid or self.right >= MAX_COL):
             cells.add(self.far_col)
-        return [address(r, c) for r, c in sorted(cells)]
-
-
-def address(row: int, col: int) -> str:
-    """0-based (row, col) -> A1 (columns beyond XFD too)."""
-    return a1(row + 1, col)
-
-
-def column_index(letters: bytes) -> int:
-    """b"A" -> 0, b"XFD" -> 16383 (either case)."""
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + ch - 64
-    return index - 1
+        return [index_ref(r, c) for r, c in sorted(cells)]
 
 
 # --- where each sheet's XML is ---------------------------------------------------------------
@@ -201,14 +187,14 @@ def _stage2(zf: zipfile.ZipFile, member: str) -> int | None:
         if _NOT_PLAIN.search(piece):
             return None
         refs = _PLAIN_REF.findall(piece)
-        cols.update(column_index(letters) for letters in {letters for letters, _ in refs})
+        cols.update(col_index(letters) for letters in {letters for letters, _ in refs})
         found = {int(digits) for digits in {digits for _, digits in refs}}
         if found:
             rows.update((min(found), max(found)))
             rows = {min(rows), max(rows)}
     if not rows:
         return 0
-    return (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1) if max(rows) <= EXCEL_ROWS and max(cols) < EXCEL_COLS \
+    return (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1) if max(rows) <= MAX_ROW and max(cols) < MAX_COL \
         else MAX_CELLS + 1
 
 
@@ -231,7 +217,7 @@ class _CellWalk:
         ref = _REF.fullmatch(double or single)
         if ref is None or int(ref[2]) == 0:
             return None                          # calamine refuses the sheet itself
-        return int(ref[2]) - 1, column_index(ref[1]) if ref[1] else None
+        return int(ref[2]) - 1, col_index(ref[1]) if ref[1] else None
 
     def _open_cell(self, attrs: bytes, closed: bool) -> None:
         ref = self._ref(attrs)
@@ -405,9 +391,9 @@ class SheetGuard:
 def too_large_message(name: str, extent: Extent) -> str:
     cells = "、".join(extent.far_cells())
     if extent.beyond_grid:
-        return (f"工作表「{name}」的单元格 {cells} 超出了 Excel 的最大范围 XFD{EXCEL_ROWS}，"
+        return (f"工作表「{name}」的单元格 {cells} 超出了 Excel 的最大范围 XFD{MAX_ROW}，"
                 "文件不是 Excel 保存的正常工作簿，请在 Excel 中删除这些内容后另存")
     rows, cols = extent.bottom - extent.top + 1, extent.right - extent.left + 1
-    corner = address(extent.top, extent.left)
+    corner = index_ref(extent.top, extent.left)
     return (f"工作表「{name}」中远处的单元格 {cells} 有内容，使数据范围（自 {corner} 起）达到 {rows:,} 行 × {cols:,} 列，"
             f"超过每张表 {MAX_CELLS:,} 个单元格的读取上限；请删除这些单元格中的内容（或多余的行、列）后保存再试")

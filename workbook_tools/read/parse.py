@@ -17,7 +17,8 @@ import pandas as pd
 from workbook_tools.core import schema
 from workbook_tools.core.clauses import clause
 from workbook_tools.read.coerce import BAD, CONTROL_CHARS, EXCEL_MAX_TEXT, clean_text, coerce, is_blank
-from workbook_tools.core.ledger import ROW, Ledger, Table, a1
+from workbook_tools.core.a1 import a1
+from workbook_tools.core.ledger import ROW, Ledger, Table
 from workbook_tools.core.model import Finding, LedgerError, Severity
 from workbook_tools.core.schema import Kind
 
@@ -153,7 +154,7 @@ def _objects(values: Sequence[object]) -> np.ndarray:
     return out
 
 
-def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def _coerced(kind: Kind, column: np.ndarray, date1904: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(codes, typed value per distinct raw value, blank mask): each distinct value is coerced once.
 
     None when the column holds booleans (they would be merged with the numbers 0 and 1).
@@ -162,7 +163,7 @@ def _coerced(kind: Kind, column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     uniques = list(uniques)
     if _hides_bools(column, uniques):
         return None
-    typed = _objects(_clean_texts(uniques) if kind in TEXT_KINDS else coerce(kind, uniques))
+    typed = _objects(_clean_texts(uniques) if kind in TEXT_KINDS else coerce(kind, uniques, date1904))
     # a coercer gives None exactly for blank input; code -1 (None/NaN) is blank too
     blank = np.append(np.equal(typed, None), True)[codes]
     return codes, typed, blank
@@ -207,15 +208,17 @@ def _take(kind: Kind, typed: np.ndarray, bad: np.ndarray, codes: np.ndarray) -> 
     return pd.Series(distinct.to_numpy()[np.where(codes < 0, len(typed), codes)], dtype=distinct.dtype)
 
 
-def _slow_column(kind: Kind, raw: list[object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _slow_column(kind: Kind, raw: list[object], date1904: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fallback of `_coerced`: every value on its own (codes = positions)."""
-    typed = _objects(coerce(kind, raw))
+    typed = _objects(coerce(kind, raw, date1904))
     blank = np.fromiter((is_blank(v) for v in raw), dtype=bool, count=len(raw))
     return np.arange(len(raw)), typed, blank
 
 
-def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: int = 0) -> tuple[Table, list[Finding]]:
-    """Parse one data sheet. `first_row`/`first_col` locate rows[0][0] in the worksheet (1-based row, 0-based col)."""
+def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: int = 0,
+                date1904: bool = False) -> tuple[Table, list[Finding]]:
+    """Parse one data sheet. `first_row`/`first_col` locate rows[0][0] in the worksheet (1-based row, 0-based col);
+    `date1904`: serial numbers in date columns are of the 1904 date system."""
     found = find_header(rows, spec)
     if found is None:
         raise LedgerError(f"工作表「{spec.name}」的前 {HEADER_SEARCH_ROWS} 行中找不到表头（应有：{'、'.join(spec.headers)}）")
@@ -234,7 +237,8 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
         if j is not None and j < width:
             raw = block[:, j] if column.kind in TEXT_KINDS else _nan_as_text(block[:, j])
             block[:, j] = raw
-            parsed[column.header] = _coerced(column.kind, raw) or _slow_column(column.kind, list(raw))
+            parsed[column.header] = (_coerced(column.kind, raw, date1904)
+                                     or _slow_column(column.kind, list(raw), date1904))
     filled = np.zeros(n, dtype=bool)
     for _, _, blank in parsed.values():
         filled |= ~blank
@@ -295,7 +299,7 @@ def parse_settings(rows: Rows) -> dict[str, str]:
 
 
 def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None,
-                   skip: frozenset[str] = frozenset()) -> Ledger:
+                   skip: frozenset[str] = frozenset(), date1904: bool = False) -> Ledger:
     """Build a Ledger from {sheet name: (rows, first_row, first_col)} of every sheet present (but `skip`)."""
     tables: dict[str, Table] = {}
     findings: list[Finding] = []
@@ -308,7 +312,7 @@ def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str]
             tables[spec.name] = empty_table(spec)
             continue
         rows, first_row, first_col = raw[spec.name]
-        table, type_findings = parse_table(spec, rows, first_row, first_col)
+        table, type_findings = parse_table(spec, rows, first_row, first_col, date1904)
         tables[spec.name] = table
         findings.extend(type_findings)
     if schema.SETTINGS not in raw:

@@ -12,6 +12,7 @@ from pathlib import Path
 from workbook_tools.core import schema
 from workbook_tools.read.extent import SheetGuard
 from workbook_tools.read.parse import Rows, parse_workbook
+from workbook_tools.read.workbook import is_date1904, repaired_copy
 from workbook_tools.read.sniff import sheet_name_problem, sniff_xlsx
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Finding, LedgerError, Severity
@@ -37,6 +38,12 @@ def _open(path: Path):
     try:
         return CalamineWorkbook.from_path(str(path))
     except _read_errors() as exc:
+        repaired = repaired_copy(path)   # sheet entries without a part (r:id=""), which Excel skips
+        if repaired is not None:
+            try:
+                return CalamineWorkbook.from_filelike(repaired)
+            except _read_errors():
+                pass
         raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
 
 
@@ -207,10 +214,11 @@ def load_ledger(path: str | Path, skip: frozenset[str] = frozenset()) -> Ledger:
 
 def _load(path: Path, skip: frozenset[str]) -> Ledger:
     sniff_xlsx(path)
+    date1904 = is_date1904(path)
     with gc_paused():
         stream = SheetStream(path, [s.name for s in schema.data_sheets() if s.name not in skip])
         try:
-            ledger = parse_workbook(stream, stream.names, skip)  # type: ignore[arg-type]  # a Mapping suffices
+            ledger = parse_workbook(stream, stream.names, skip, date1904)  # type: ignore[arg-type]  # a Mapping suffices
         except Exception:
             stream.finish()  # a sheet that cannot be read is the reason given, as before
             raise

@@ -48,6 +48,10 @@ def _check_zip(path: Path) -> zipfile.ZipFile:
             raise LedgerError(f"{path.name} 是 Word 文档，不是 Excel 工作簿")
         raise LedgerError(f"{path.name} 是压缩包，但不是 Excel 工作簿 (.xlsx)")
     infos = zf.infolist()
+    problem = container_problem(infos, path.name)
+    if problem:
+        zf.close()
+        raise LedgerError(problem)
     total = sum(i.file_size for i in infos)
     bomb = len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED or any(
         i.file_size > RATIO_FLOOR and i.file_size > MAX_MEMBER_RATIO * max(i.compress_size, 1) for i in infos)
@@ -55,6 +59,21 @@ def _check_zip(path: Path) -> zipfile.ZipFile:
         zf.close()
         raise LedgerError(f"{path.name} 解压后过大（{total // (1 << 20)} MB），不像真实的台账，已拒绝打开")
     return zf
+
+
+def container_problem(infos: list[zipfile.ZipInfo], file: str) -> str | None:
+    """Why a container cannot be read safely at all (encrypted or duplicate members), else None."""
+    seen: set[str] = set()
+    for info in infos:
+        if info.flag_bits & 0x1:
+            return (f"{file} 的压缩包成员 {info.orig_filename} 设置了 ZIP 加密，无法读取；"
+                    "请在 Excel/WPS 中打开后另存为普通 .xlsx 再试")
+        key = info.filename.lower()    # part names are compared case-insensitively (OPC)
+        if key in seen:
+            return (f"{file} 的压缩包中有两个同名成员 {info.filename}，无法确定以哪一份为准；"
+                    "请在 Excel/WPS 中打开后另存为 .xlsx 再试")
+        seen.add(key)
+    return None
 
 
 def _prolog(head: bytes) -> str | None:

@@ -18,6 +18,7 @@ import pandas as pd
 from workbook_tools.core import events, schema
 from workbook_tools.core.ledger import ROW, Ledger, Table
 from workbook_tools.core.model import Finding
+from workbook_tools.core.values import show  # noqa: F401  (the display every rule uses, imported from here)
 from workbook_tools.rules.registry import severity
 
 NUMBER, NAME, VERSION, TYPE = "软件编号", "软件名称", "软件版本", "软件类型"
@@ -37,17 +38,6 @@ def norm_series(series: pd.Series) -> pd.Series:
     """norm_key over a column, computed once per distinct value."""
     uniques = {v: norm_key(v) for v in series.dropna().unique()}
     return series.map(uniques).astype(object).where(series.notna(), None)
-
-
-def show(value: object) -> str:
-    """A cell value as a user reads it in a message."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.date().isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
-    return str(value)
 
 
 class CheckContext:

@@ -15,6 +15,7 @@ import pandas as pd
 from workbook_tools.core import events, schema
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Finding
+from workbook_tools.core.values import show_raw as show
 from workbook_tools.scan import library as lib
 from workbook_tools.scan.files import FILE, HOST, LINE, NAME, PUBLISHER, SOURCE, VERSION, ScanSet
 from workbook_tools.scan.hosts import HostIndex, host_index
@@ -27,14 +28,6 @@ SCAN_VERSION = "version"
 PRODUCT, TOOL, KIND = "product", "tool", "kind"   # the library's product / activator tool; 激活 or 痕迹 rows
 EVIDENCE = "证据"     # action of 激活/痕迹 rows and of installed activators: neither installations nor unmapped
 ACTIVATION, TRACE = "激活", "痕迹"
-
-
-def show(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
-    return str(value)
 
 
 def _merge_same(found: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,6 @@ patched once, row by row, and every other part stays as it was.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,17 +29,17 @@ from workbook_tools.xlsx.tables import resize_tables
 from workbook_tools.xlsx.workbookxml import WorkbookXml
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.core.a1 import MAX_ROW, cell_ref
 from workbook_tools.core.schema import Column, Kind
+from workbook_tools.core.values import is_empty
 
 Rows = list[list[object]]
 _HASHABLE = (str, int, float, type(None), dt.date, dt.datetime, pd.Timestamp)
 SERIAL = "序号"
-MAX_ROW = 1048576
 _FMT = {Kind.MONEY: "money", Kind.ID: "id", Kind.VERSION: "id"}
 
 
-def _blank(value: object) -> bool:
-    return cells.is_blank(value) or (isinstance(value, float) and math.isnan(value))
+_blank = is_empty
 
 
 _TYPED: dict[tuple, tuple[object, str | None]] = {}
@@ -104,12 +103,11 @@ class TableEdit:
         return max(max(self.data_rows, default=self.header_row), self.header_row)
 
     def where(self, row: int, col: int) -> str:
-        from workbook_tools.xlsx.sheetxml import cell_ref  # noqa: PLC0415
         return f"工作表「{self.name}」单元格 {cell_ref(row, col)} "
 
     def _encoded(self, row: int, col: int, stored: object) -> cells.Encoded:
         try:
-            return cells.encode(stored)
+            return cells.encode(stored, date1904=self.book.date1904)
         except LedgerError as exc:
             raise LedgerError(self.where(row, col) + exc.message, exc.exit_code) from None
 
@@ -207,6 +205,7 @@ class Book:
     def __init__(self, pkg: Package, ledger: Ledger | None):
         self.pkg, self.ledger = pkg, ledger
         self.workbook = WorkbookXml(pkg)
+        self.date1904 = self.workbook.date1904   # dates are written in the workbook's own date system
         self.styles = StyleBook.load(pkg, self.workbook.part)
         self.tables: dict[str, TableEdit] = {}
         self.generated: list[str] = []
@@ -307,7 +306,7 @@ class Book:
         names = self.sheet_names
         if index is None:
             index = names.index(after) + 1 if after in names else len(names)
-        Grafter(self.pkg, self.workbook, self.styles).graft(name, build_scratch(name, build), index)
+        Grafter(self.pkg, self.workbook, self.styles).graft(name, build_scratch(name, build, self.date1904), index)
         self.generated.append(name)
         self._raw.pop(name, None)
 

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from workbook_tools.core.model import LedgerError
+from workbook_tools.core.values import is_empty, to_serial
 
 MAX_TEXT = 32767                       # Excel's limit of characters in one cell
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 FORMULA_LEAD = ("=", "+", "-", "@")   # texts Excel would take as a formula when typed
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
@@ -42,14 +42,6 @@ class Encoded:
 BLANK = Encoded("blank", b"")
 
 
-def is_blank(value: object) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value == ""
-
-
 def escape_text(text: str) -> str:
     """Text as the content of <t>: XML-escaped, characters XML cannot hold as _xHHHH_."""
     text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
@@ -62,13 +54,6 @@ def text_body(text: str) -> bytes:
     return f"<is><t{space}>{escape_text(text)}</t></is>".encode()
 
 
-def serial(value: dt.date | dt.datetime) -> float:
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day)
-    delta = value.replace(tzinfo=None) - EXCEL_EPOCH
-    return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
-
-
 def number_text(number: float) -> str:
     if not math.isfinite(number):
         raise ValueError(number)
@@ -77,28 +62,30 @@ def number_text(number: float) -> str:
     return repr(float(number))
 
 
-_CACHE: dict[tuple[type, object], Encoded] = {}
+_CACHE: dict[tuple[type, object, bool], Encoded] = {}
 _CACHE_LIMIT = 200_000
 
 
-def encode(value: object, where: str = "") -> Encoded:
-    """The cell content for a typed value; LedgerError for what no cell can hold (cached by value)."""
+def encode(value: object, where: str = "", date1904: bool = False) -> Encoded:
+    """The cell content for a typed value; LedgerError for what no cell can hold (cached by value).
+
+    Dates become serials of the workbook's date system (`date1904`: <workbookPr date1904="1"/>)."""
     kind = type(value)
     if kind in (str, int, float, dt.date, dt.datetime):
-        key = (kind, value)
+        key = (kind, value, date1904)
         found = _CACHE.get(key)
         if found is None:
-            found = _encode(value, where)
+            found = _encode(value, where, date1904)
             if len(_CACHE) < _CACHE_LIMIT:
                 _CACHE[key] = found
         return found
-    return _encode(value, where)
+    return _encode(value, where, date1904)
 
 
-def _encode(value: object, where: str) -> Encoded:
+def _encode(value: object, where: str, date1904: bool = False) -> Encoded:
     if type(value) is int and abs(value) < 10**15:
         return Encoded("number", b"<v>%d</v>" % value)
-    if is_blank(value):
+    if is_empty(value):
         return BLANK
     if isinstance(value, (bool, np.bool_)):
         return Encoded("bool", f"<v>{int(bool(value))}</v>".encode(), "b")
@@ -106,9 +93,9 @@ def _encode(value: object, where: str) -> Encoded:
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
         kind = "date" if value.time() == dt.time() else "datetime"
-        return Encoded(kind, f"<v>{number_text(round(serial(value), 10))}</v>".encode())
+        return Encoded(kind, f"<v>{number_text(round(to_serial(value, date1904), 10))}</v>".encode())
     if isinstance(value, dt.date):
-        return Encoded("date", f"<v>{number_text(serial(value))}</v>".encode())
+        return Encoded("date", f"<v>{number_text(to_serial(value, date1904))}</v>".encode())
     if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
         if not math.isfinite(number):

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 import openpyxl
 from lxml import etree
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.xlsx.cells import FORMULA_LEAD, openpyxl_text
-from workbook_tools.xlsx.package import CT_NS, Member, Package, parse_xml, q, relative, rels_name, resolve, to_xml
+from workbook_tools.xlsx.package import (CT_NS, Member, Package, parse_xml, q, relative, rels_name, resolve, to_xml,
+                                         utf8_xml)
 from workbook_tools.xlsx.styles import StyleBook
 from workbook_tools.xlsx.workbookxml import WorkbookXml
 from workbook_tools.core.model import LedgerError
@@ -48,8 +50,10 @@ def put(ws: Worksheet, row: int, col: int, value: object = None):
     return cell
 
 
-def build_scratch(name: str, build: Build) -> bytes:
+def build_scratch(name: str, build: Build, date1904: bool = False) -> bytes:
     wb = openpyxl.Workbook()
+    if date1904:
+        wb.epoch = CALENDAR_MAC_1904
     ws = wb.active
     ws.title = name
     build(ws)
@@ -171,7 +175,7 @@ class Grafter:
             folder, base = resolved.rsplit("/", 1)
             new = self.pkg.free_name(folder + "/" + _numbered(base))
             data = scratch.read(resolved)
-            self.pkg.set(new, data)
+            self.pkg.set(new, utf8_xml(data) if resolved.endswith((".xml", ".rels")) else data)
             content_type = scratch.content_type(resolved)
             if content_type:
                 self.pkg.set_override(new, content_type)

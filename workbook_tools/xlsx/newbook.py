@@ -5,13 +5,12 @@ Existing ledgers are never edited through openpyxl: see io/book.py.  Nothing her
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import quote_sheetname
 from openpyxl.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,13 +20,14 @@ from workbook_tools.core import schema
 from workbook_tools.xlsx.cells import openpyxl_text
 from workbook_tools.read.parse import HEADER_SEARCH_ROWS, find_header
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.core.a1 import MAX_ROW, col_letters
 from workbook_tools.core.schema import Column, Kind
+from workbook_tools.core.values import is_empty
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MONEY_FORMAT = "#,##0.00"
 TEXT_FORMAT = "@"
-MAX_ROW = 1048576
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
 
@@ -87,12 +87,7 @@ def style_header(cell) -> None:
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return value is pd.NaT or (isinstance(value, str) and value == "")
+_blank = is_empty
 
 
 def cell_value(column: Column, value: object) -> tuple[object, str | None]:
@@ -193,7 +188,7 @@ def wanted_validations(smap: SheetMap) -> list[tuple[str, DataValidation]]:
     for column in smap.spec.columns:
         if column.header not in smap.cols or not (column.choices or column.ref):
             continue
-        letter = get_column_letter(smap.cols[column.header])
+        letter = col_letters(smap.cols[column.header])
         sqref = f"{letter}{smap.first_data_row}:{letter}{MAX_ROW}"
         dv = _enum_validation(column) if column.choices else _ref_validation(column)
         out.append((sqref, dv))
@@ -227,7 +222,7 @@ def ensure_defined_names(wb: Workbook) -> None:
             continue
         if header not in smap.cols:
             continue
-        letter = get_column_letter(smap.cols[header])
+        letter = col_letters(smap.cols[header])
         ref = f"{quote_sheetname(sheet_name)}!${letter}${smap.first_data_row}:${letter}${MAX_ROW}"
         current = wb.defined_names.get(name)
         if current is None or current.attr_text != ref:

@@ -1,38 +1,28 @@
 """An xlsx package (zip) edited part by part: untouched members are copied byte for byte.
 
-Python's zipfile cannot copy a member without inflating and deflating it again, so the
-writing side is a small zip writer of our own: a member we do not own keeps its compressed
-bytes, CRC, method and time exactly; only owned members are compressed anew.  Reading uses
-zipfile's parsing of the central directory (zip64 included).
+The container itself (raw copies, CRC checks, what is refused) is xlsx/zip.py; this module
+holds the parts, their relationships and content types, and what a write changes.
 """
 from __future__ import annotations
 
 import hashlib
 import posixpath
-import struct
 import zipfile
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from lxml import etree
 
-from workbook_tools.read.sniff import ZIP_ERRORS
 from workbook_tools.core.model import LedgerError
+from workbook_tools.read.sniff import ZIP_ERRORS, container_problem
+from workbook_tools.xlsx.zip import ZipRefused, ZipWriter, central_records, chunks, data_span
 
 CT_PART = "[Content_Types].xml"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"          # SpreadsheetML
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"   # r:id attributes
-DEFLATE_LEVEL = 6
-LARGE_PART, LARGE_LEVEL = 4 << 20, 3
-_LOCAL = struct.Struct("<4sHHHHHIIIHH")
-_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
-_END = struct.Struct("<4sHHHHIIH")
-_UTF8_FLAG = 0x800
 # A parser that never resolves entities or reaches the network (the sniffer refused DTDs already).
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 
@@ -47,7 +37,34 @@ def parse_xml(data: bytes) -> etree._Element:
 
 
 def to_xml(root: etree._Element) -> bytes:
+    """A part's XML as Excel writes it: UTF-8, every character as itself (never `&#NNNNN;`)."""
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def utf8_xml(data: bytes) -> bytes:
+    """An XML part whose non-ASCII characters were written as character references (openpyxl writes
+    every CJK character as `&#NNNNN;`, ~2.7x the UTF-8 size), written again in UTF-8.  Parts without
+    references, or that do not parse, are returned as they are."""
+    if b"&#" not in data:
+        return data
+    try:
+        return to_xml(parse_xml(data))
+    except etree.XMLSyntaxError:
+        return data
+
+
+def utf8_package(path: Path) -> None:
+    """Rewrite a package this tool has just built (openpyxl output, no user byte in it) with its XML
+    parts in UTF-8; member order, names and times are kept."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    if not any(info.filename.endswith((".xml", ".rels")) and b"&#" in data for info, data in members):
+        return
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in members:
+            if info.filename.endswith((".xml", ".rels")):
+                data = utf8_xml(data)
+            out.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), data, zipfile.ZIP_DEFLATED)
 
 
 @dataclass
@@ -88,10 +105,11 @@ class Package:
         except ZIP_ERRORS:
             raise LedgerError(f"{path.name} 已损坏或不完整（无法作为 xlsx 打开）") from None
         pkg = cls(path, zf)
+        problem = container_problem(zf.infolist(), path.name)
+        if problem:
+            zf.close()
+            raise ZipRefused(problem)
         for info in zf.infolist():
-            if info.flag_bits & 0x1:
-                zf.close()
-                raise LedgerError(f"{path.name} 的压缩包成员已加密，无法写入")
             pkg.members[info.filename] = Member(info.filename, info=info)
         return pkg
 
@@ -233,14 +251,16 @@ class Package:
     # --- writing ----------------------------------------------------------------------------
 
     def write_to(self, out: BinaryIO) -> None:
-        """The package as a zip: raw copies of untouched members, new members deflated."""
+        """The package as a zip: raw copies of untouched members (CRC-checked), new members deflated."""
+        infos = self.zf.infolist()
         with self.path.open("rb") as src:
-            writer = _ZipWriter(out)
+            central = dict(zip((i.filename for i in infos), central_records(src, infos, self.zf.start_dir)))
+            writer = ZipWriter(out, self.path.name, self.zf.comment)
             for name, member in self.members.items():
                 if name in self.removed:
                     continue
                 if member.data is None:
-                    writer.copy(src, member.info)
+                    writer.copy(src, member.info, central[name])
                 else:
                     writer.add(name, member.data, member.info)
             writer.finish()
@@ -272,84 +292,6 @@ def raw_digest(path: Path, info: zipfile.ZipInfo) -> str:
 
 def _digest(fh: BinaryIO, size: int) -> str:
     h = hashlib.sha256()
-    for chunk in _chunks(fh, size):
+    for chunk in chunks(fh, size):
         h.update(chunk)
     return h.hexdigest()
-
-
-def _chunks(fh: BinaryIO, size: int) -> Iterator[bytes]:
-    while size > 0:
-        chunk = fh.read(min(size, 1 << 20))
-        if not chunk:
-            raise LedgerError("压缩包成员不完整，无法复制")
-        size -= len(chunk)
-        yield chunk
-
-
-def data_span(fh: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """(offset, size) of a member's compressed data, from its local header."""
-    fh.seek(info.header_offset)
-    head = fh.read(_LOCAL.size)
-    if len(head) != _LOCAL.size or head[:4] != b"PK\x03\x04":
-        raise LedgerError(f"压缩包成员 {info.filename} 的本地文件头已损坏")
-    fields = _LOCAL.unpack(head)
-    return info.header_offset + _LOCAL.size + fields[9] + fields[10], info.compress_size
-
-
-def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
-    y, mo, d, h, mi, s = date_time
-    y = min(max(y, 1980), 2107)
-    return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
-
-
-class _ZipWriter:
-    """Just enough of the zip format for an Office package (no zip64: the sniffer caps sizes)."""
-
-    def __init__(self, out: BinaryIO):
-        self.out = out
-        self.central: list[bytes] = []
-        self.offset = 0
-
-    def _write(self, data: bytes) -> None:
-        self.out.write(data)
-        self.offset += len(data)
-
-    def _entry(self, name: bytes, flags: int, method: int, dostime: tuple[int, int], crc: int, csize: int,
-               usize: int) -> None:
-        local = _LOCAL.pack(b"PK\x03\x04", 20, flags, method, dostime[0], dostime[1], crc, csize, usize, len(name), 0)
-        self.central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, dostime[0], dostime[1], crc, csize,
-                                          usize, len(name), 0, 0, 0, 0, 0, self.offset) + name)
-        self._write(local + name)
-
-    @staticmethod
-    def _name(name: str) -> tuple[bytes, int]:
-        try:
-            return name.encode("ascii"), 0
-        except UnicodeEncodeError:
-            return name.encode("utf-8"), _UTF8_FLAG
-
-    def copy(self, src: BinaryIO, info: zipfile.ZipInfo) -> None:
-        start, size = data_span(src, info)
-        name, flag = self._name(info.filename)
-        flags = (info.flag_bits & ~0x8 & ~_UTF8_FLAG) | flag   # sizes go in the header, no data descriptor
-        self._entry(name, flags, info.compress_type, _dos_time(info.date_time), info.CRC, size, info.file_size)
-        src.seek(start)
-        for chunk in _chunks(src, size):
-            self._write(chunk)
-
-    def add(self, part: str, data: bytes, like: zipfile.ZipInfo | None) -> None:
-        # A large part (a big sheet) is deflated faster at a slightly lower ratio.
-        comp = zlib.compressobj(DEFLATE_LEVEL if len(data) < LARGE_PART else LARGE_LEVEL, zlib.DEFLATED, -15)
-        packed = comp.compress(data) + comp.flush()
-        name, flag = self._name(part)
-        stamp = like.date_time if like is not None else (1980, 1, 1, 0, 0, 0)
-        self._entry(name, flag, zipfile.ZIP_DEFLATED, _dos_time(stamp), zlib.crc32(data), len(packed), len(data))
-        self._write(packed)
-
-    def finish(self) -> None:
-        start = self.offset
-        for record in self.central:
-            self._write(record)
-        size = self.offset - start
-        count = len(self.central)
-        self._write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))

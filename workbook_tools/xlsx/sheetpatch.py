@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from workbook_tools.xlsx.cells import Encoded
+from workbook_tools.core.a1 import cell_ref, col_letters, col_number, parse_ref
 from workbook_tools.xlsx.sheetxml import (
-    CellOp, Overwritten, PatchReport, SheetPatch, SheetXml, attr, cell_parts, cell_ref, col_letters, col_number,
-    formula_of, parse_ref, set_attr, split_row,
+    CellOp, Overwritten, PatchReport, SheetPatch, SheetXml, attr, cell_parts, formula_of, set_attr, split_row,
 )
 from workbook_tools.xlsx.styles import StyleBook
 from workbook_tools.core.model import LedgerError

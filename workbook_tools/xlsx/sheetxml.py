@@ -19,46 +19,12 @@ from lxml import etree
 
 from workbook_tools.xlsx.cells import Encoded
 from workbook_tools.xlsx.package import MAIN_NS
+from workbook_tools.core.a1 import MAX_COL, cell_ref, col_number, parse_ref
 from workbook_tools.core.model import LedgerError
 
-MAX_COL = 16384
-MAX_ROW = 1048576
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
+
 _ATTR = {name: re.compile(rb'\s' + name.encode() + rb'="([^"]*)"') for name in ("r", "s", "t", "spans", "ref", "si")}
-
-
-def col_number(letters: bytes | str) -> int:
-    n = 0
-    for ch in letters if isinstance(letters, str) else letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-_LETTERS = [""] + [_letters(n) for n in range(1, 703)]   # A … ZZ: every ledger column
-
-
-def col_letters(n: int) -> str:
-    return _LETTERS[n] if 0 < n < len(_LETTERS) else _letters(n)
-
-
-def cell_ref(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row}"
-
-
-def parse_ref(ref: str) -> tuple[int, int]:
-    """'C7' -> (7, 3)."""
-    m = _REF.fullmatch(ref.replace("$", "").encode())
-    if m is None:
-        raise ValueError(ref)
-    return int(m.group(2)), col_number(m.group(1))
 
 
 def attr(tag: bytes, name: str) -> bytes | None:

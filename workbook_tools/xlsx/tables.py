@@ -4,7 +4,7 @@ from __future__ import annotations
 from lxml import etree
 
 from workbook_tools.xlsx.package import MAIN_NS, Package, to_xml
-from workbook_tools.xlsx.sheetxml import col_letters, parse_ref
+from workbook_tools.core.a1 import col_letters, parse_ref
 
 TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 

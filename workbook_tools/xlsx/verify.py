@@ -22,6 +22,7 @@ from workbook_tools.xlsx.package import Package, raw_digest
 from workbook_tools.read.parse import find_header
 from workbook_tools.read.sniff import ZIP_ERRORS
 from workbook_tools.core.model import LedgerError
+from workbook_tools.core.values import to_serial
 
 Rows = list[list[object]]
 
@@ -62,11 +63,12 @@ def _verify_splice(tmp: Path, pkg: Package, table: TableEdit) -> None:
     sheet = SheetXml(stored)
     if sheet.index.numbers != sorted(set(table.rows_before) | set(table.patch.ops) - _vanished(sheet, table)):
         raise VerifyError(f"工作表「{table.name}」的行与预期不一致")
+    date1904 = table.book.date1904
     for row, ops in table.patch.ops.items():
         chunk = sheet.chunk(row)
         found = row_values(sheet, chunk) if chunk is not None else {}
         for col, op in ops.items():
-            if op.value is not None and row != table.header_row and not same_value(op.expect, found.get(col)):
+            if op.value is not None and row != table.header_row and not same_value(op.expect, found.get(col), date1904):
                 raise VerifyError(f"工作表「{table.name}」第 {row} 行的值读回不一致")
 
 
@@ -141,7 +143,9 @@ def _value(rows: Rows, first_row: int, first_col: int, row: int, col: int) -> ob
     return None
 
 
-def same_value(expected: object, found: object) -> bool:
+def same_value(expected: object, found: object, date1904: bool = False) -> bool:
+    """Whether a value read back is the one written; a date read back as a serial number is compared
+    in the workbook's date system."""
     if expected is None or expected == "":
         return found is None or found == ""
     if isinstance(expected, bool) or isinstance(found, bool):
@@ -150,8 +154,7 @@ def same_value(expected: object, found: object) -> bool:
         return isinstance(found, (int, float)) and math.isclose(float(expected), float(found), rel_tol=1e-12,
                                                                  abs_tol=1e-9)
     if isinstance(expected, (dt.date, dt.datetime)) and isinstance(found, float):
-        from workbook_tools.xlsx.cells import serial  # noqa: PLC0415
-        return math.isclose(serial(expected), found, abs_tol=1e-6)
+        return math.isclose(to_serial(expected, date1904), found, abs_tol=1e-6)
     if isinstance(expected, dt.datetime):
         if isinstance(found, dt.datetime):
             return abs((found - expected.replace(tzinfo=None)).total_seconds()) < 0.002

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.xlsx.package import Package, R_NS, q, to_xml
 
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 OFFICE_DOC_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -31,10 +33,19 @@ class WorkbookXml:
         self.part = workbook_part(pkg)
         self.root = pkg.xml(self.part)
         self.changed = False
+        if etree.QName(self.root).namespace == STRICT_MAIN_NS:
+            raise LedgerError(f"{pkg.path.name} 是“Strict Open XML”格式的工作簿，本工具可以读取但不能写入；"
+                              "请在 Excel 中另存为普通的“Excel 工作簿 (*.xlsx)”后再试", 2)
 
     def save(self) -> None:
         if self.changed:
             self.pkg.set(self.part, to_xml(self.root))
+
+    @property
+    def date1904(self) -> bool:
+        """True for a workbook in the 1904 date system (<workbookPr date1904="1"/>)."""
+        pr = self.root.find(q("workbookPr"))
+        return pr is not None and pr.get("date1904", "").lower() in ("1", "true")
 
     def sheets_element(self) -> etree._Element:
         return self.root.find(q("sheets"))
