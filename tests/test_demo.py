@@ -327,3 +327,16 @@ def test_demo_text_report_groups_by_kind(tmp_path, capsys):
     summary = [line for line in out if line.startswith("未扫描的在用计算机")]
     assert len(summary) == 1 and "SCAN-NOT-SCANNED" in summary[0]
     assert not any("SCAN-NOT-SCANNED" in h for h in heads)
+
+
+def test_demo_scans_keep_files_already_there(tmp_path):
+    """扫描结果/ may hold the clerk's own scans: only --force replaces a file of the same name."""
+    from workbook_tools.tasks.scanning import write_demo_scans
+
+    path, _ = make_demo(tmp_path / "示例台账.xlsx", **SMALL)
+    folder, written = write_demo_scans(path, TODAY)
+    first = sorted(folder.glob("*.csv"))
+    assert written == len(first) > 0
+    first[0].write_bytes(b"mine")
+    assert write_demo_scans(path, TODAY)[1] == 0 and first[0].read_bytes() == b"mine"
+    assert write_demo_scans(path, TODAY, force=True)[1] == len(first) and first[0].read_bytes() != b"mine"
