@@ -277,3 +277,14 @@ def test_kylin_office_pc_is_recognised(tmp_path):
     kinds = {(i.finding.rule, i.scanned_name) for i in result.issues if i.computer == "kylin-pc07"}
     assert ("SCAN-IRRELEVANT", "网易云音乐") in kinds
     assert ("SCAN-PERSONAL-EDITION", "WPS 文字") not in kinds      # the preinstalled wps-office package
+
+
+def test_general_names_in_annex7_still_map(tmp_path):
+    """附件7 「Windows」 10 and 「Microsoft Office」 2019 (no edition written) take the scanned editions."""
+    unit = office_unit()
+    unit["附件7"][0].update(软件名称="Windows", 软件版本="10")
+    unit["附件7"][3].update(软件名称="Microsoft Office")
+    result, ctx = reconcile(load_ledger(make_ledger(tmp_path, **unit)), read_scans([SCANS]), DAY)
+    found = set(zip(ctx.found["计算机编号"], ctx.found["软件编号"]))
+    assert {("PC-101", "OEM-0001"), ("PC-101", "SY-0001")} <= found
+    assert not [i for i in result.issues if i.computer in ("PC-101", "PC-102")]

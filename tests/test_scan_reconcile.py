@@ -149,3 +149,15 @@ def test_scans_without_entries_do_not_crash(tmp_path):
     result = run(tmp_path, unit(), [folder])
     assert codes_of(result) == [("SCAN-MISSING", "PC-001", "SY-0001"), ("SCAN-NOT-SCANNED", "PC-002", None),
                                 ("SCAN-UNKNOWN-COMPUTER", "PC-777", None)]
+
+
+def test_operating_system_missing_only_when_the_scan_lists_one(tmp_path):
+    """clean_unit's 「Windows」 10 on PC-001: a scan without an OS row says nothing about it; a scan whose OS row
+    is Windows 11 reports Windows 10 missing (and Windows 11 unregistered)."""
+    silent = run(tmp_path, unit(), [scan(tmp_path, "a.csv", "PC-001", WPS), scan(tmp_path, "b.csv", "PC-002", SEVEN)])
+    assert codes_of(silent) == []
+    other = tmp_path / "other"
+    other.mkdir()
+    eleven = ("Microsoft Windows 11 专业版", "10.0.22631", "Microsoft Corporation")
+    result = run(other, unit(), [scan(other, "a.csv", "PC-001", WPS, eleven), scan(other, "b.csv", "PC-002", SEVEN)])
+    assert codes_of(result) == [("SCAN-MISSING", "PC-001", "OEM-0001"), ("SCAN-UNREGISTERED", "PC-001", None)]

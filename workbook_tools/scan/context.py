@@ -174,18 +174,28 @@ class ScanContext:
             return None, None, None, None, None
         if product.ignore:
             return IGNORE, None, product.key, None, None
-        numbers = self.product_numbers.get(product.key)
+        numbers = self.numbers_of(product.key)
         return (MAP if numbers else None), (numbers[0] if numbers else None), product.key, None, product
 
     @cached_property
     def number_product(self) -> dict[str, str]:
         """附件7 number -> the library product its 软件名称 names (numbers the library does not know are absent)."""
         out = {}
-        for number, name in zip(self.software.index, self.software["软件名称"]):
-            product = self.library.product_named(name)
+        for number, name, version in zip(self.software.index, self.software["软件名称"], self.software["软件版本"]):
+            # 「Windows」 version 10 names Windows 10: the name alone, else the name with its version
+            product = self.library.product_named(name) or self.library.product_named(f"{show(name)} {show(version)}")
             if product is not None:
                 out[number] = product.key
         return out
+
+    def numbers_of(self, key: str) -> list[str] | None:
+        """附件7 numbers of a library product; else those of the product it is an edition of, when the clerk
+        registered the family by its general name (「Microsoft Office」 2019 for 专业增强版 2019)."""
+        numbers = self.product_numbers.get(key)
+        if numbers:
+            return numbers
+        parents = [k for k in self.product_numbers if key.startswith(k + " ")]
+        return self.product_numbers[max(parents, key=len)] if parents else None
 
     @cached_property
     def product_numbers(self) -> dict[str, list[str]]:

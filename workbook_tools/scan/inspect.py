@@ -154,7 +154,7 @@ def _judge(ctx: ScanContext, product: lib.Product, listed: set[str]) -> tuple[st
         return codes.PERSONAL_EDITION, f"该版本只许个人使用，单位计算机不得安装{('；' + product.note) if product.note else ''}"
     if product.licence == lib.FREE and product.key not in listed:
         return codes.FREE_NOT_LISTED, "免费软件，但未列入附件6 免费软件清单，不得擅自安装"
-    if product.licence == lib.COMMERCIAL and product.key not in ctx.product_numbers:
+    if product.licence == lib.COMMERCIAL and not ctx.numbers_of(product.key):
         return codes.UNREGISTERED, "商业软件，附件7 中没有这一软件：未经采购或未登记即安装"
     return None, ""
 

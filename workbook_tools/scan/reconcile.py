@@ -12,7 +12,7 @@ from workbook_tools.core.ledger import ROW
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import COMPUTER, KEY, NUMBER, PRODUCT, ScanContext, show
-from workbook_tools.scan.files import FILE, LINE, NAME, PUBLISHER
+from workbook_tools.scan.files import FILE, LINE, NAME, PUBLISHER, SOURCE
 from workbook_tools.scan.products import versions_agree
 from workbook_tools.scan.result import ScanIssue
 
@@ -36,11 +36,28 @@ def unregistered(ctx: ScanContext) -> Issues:
                         computer=computer, software=number, scanned_name=f[NAME], scanned_version=version)
 
 
+def _os_listed(ctx: ScanContext) -> set[str]:
+    """Computers whose scan lists an operating system (an 操作系统 row, or an entry the library takes for one):
+    an inventory export that lists no operating system cannot tell that one is missing."""
+    e = ctx.entries
+    products = e[PRODUCT].map(lambda k: ctx.library.products[k].category if isinstance(k, str) else "")
+    rows = e[(e[SOURCE] == "操作系统") | (products == "操作系统")]
+    return set(rows[COMPUTER].dropna())
+
+
+def _is_os(ctx: ScanContext, number: str) -> bool:
+    key = ctx.number_product.get(number)
+    if key is not None:
+        return ctx.library.products[key].category == "操作系统"
+    return number in ctx.software.index and ctx.software.loc[number, "软件类别"] == "操作系统"
+
+
 def missing(ctx: ScanContext) -> Issues:
     found = ctx.found_pairs()
     live = ctx.live[ctx.live[COMPUTER].isin(ctx.scanned) & ctx.live[NUMBER].isin(ctx.targets)]
+    with_os = _os_listed(ctx)
     for computer, number, row in zip(live[COMPUTER], live[NUMBER], live[ROW]):
-        if (computer, number) in found:
+        if (computer, number) in found or (computer not in with_os and _is_os(ctx, number)):
             continue
         scan_file = ctx.latest_file[computer]
         message = (f"附件9 第 {row} 行登记 {ctx.who(computer)} 安装了 {ctx.title(number)}，截至 {ctx.day.isoformat()} "
