@@ -112,13 +112,27 @@ def test_paths_outside_the_opened_folder_are_refused(served, folder, tmp_path):
     assert {"台账.xlsx", str(Path("二单位") / "台账二.xlsx")} <= names
 
 
-def test_cross_origin_preflight_only_for_local_origins(served):
-    for origin, allowed in (("null", True), ("http://127.0.0.1:3889", True), ("https://evil.example", False)):
+def test_no_foreign_origin_and_never_null_even_with_the_token(served, folder):
+    """A local file (Origin: null), another local server or a web site: no preflight, and a call that names
+    such an origin is refused even with the right token; the service's own origin passes."""
+    for origin in ("null", "http://127.0.0.1:3889", "http://localhost:1", "https://evil.example"):
         status, headers, _ = served.raw("OPTIONS", "/api/check", token=False, headers={
             "Origin": origin, "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "x-ledger-token, content-type"})
-        assert (status == 204) is allowed, origin
-        assert (headers.get("access-control-allow-origin") == origin) is allowed
+        assert status == 403 and "access-control-allow-origin" not in headers, origin
+        status, answer = served.post("check", body(folder / "台账.xlsx"), headers={"Origin": origin})
+        assert status == 403 and answer["ok"] is False and "findings" not in answer, origin
+    status, answer = served.post("check", body(folder / "台账.xlsx"), headers={"Origin": f"http://127.0.0.1:{served.port}"})
+    assert status == 200 and "findings" in answer
+
+
+def test_allow_origin_refuses_null_and_wildcards(folder):
+    from workbook_tools.core.model import LedgerError
+    from workbook_tools.faces.service.run import Running
+
+    for bad in ("null", "*", "file://", "http://x/path"):
+        with pytest.raises(LedgerError):
+            Running([folder], origins=(bad,))
 
 
 # --- check: exactly the CLI's JSON ----------------------------------------------------------------

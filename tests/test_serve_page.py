@@ -116,7 +116,8 @@ def test_register_the_approved_request_then_rollup_changes_a8(page, folder):
     assert any(REQUEST in r for r in rows)
     click(page, "#register-go")
     assert js(page, "return document.getElementById('message').className") == ""
-    click(page, "[data-action=rollup]")
+    page.find_element("css selector", "[data-panel=rollup]").click()
+    click(page, "#rollup-go")
     assert len(load_ledger(path).df(schema.A8)) == before + 1
     page.find_element("css selector", "[data-tab=changes]").click()
     logged = js(page, """return [...document.querySelectorAll('#changes tr.change')]

@@ -1,5 +1,5 @@
-"""`ledger wps install | uninstall` into a temporary home: exactly the files docs/wps.md names, merged lists,
-idempotent, undone exactly; the login launcher's command really starts the service for the add-in."""
+"""`ledger wps install | uninstall | doctor` into a temporary home: exactly the files docs/wps.md names, merged
+lists, idempotent, undone exactly; the login launcher's command really starts the service serving the add-in."""
 from __future__ import annotations
 
 import json
@@ -9,13 +9,14 @@ import shlex
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from wpskit import ROOT
 
 from workbook_tools.core.model import LedgerError
-from workbook_tools.dist.wps import ADDIN_FOLDER, ADDIN_NAME, ADDIN_VERSION, INFO_FILE, autostart, plugins
+from workbook_tools.dist.wps import ADDIN_NAME, ADDIN_VERSION, KEY_FORM, autostart, plugins
 from workbook_tools.dist.wps.install import install, layout, served_folder, uninstall
 
 DOC = (ROOT / "docs" / "wps.md").read_text(encoding="utf-8")
@@ -56,9 +57,8 @@ def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-def installed(root: Path, addin: Path) -> set[Path]:
-    """Files created, the add-in folder counted as one entry."""
-    return {addin if addin in p.parents else p for p in root.rglob("*") if p.is_file()}
+def installed(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize("platform,make_env", [("linux", linux_env), ("win32", windows_env)])
@@ -70,10 +70,14 @@ def test_install_creates_exactly_the_documented_files_and_uninstall_removes_them
     record = install(folder, Path(sys.executable), platform=platform, env=env)
     doc = "linux" if platform == "linux" else "windows"
     expected = [expand(e, doc, env) for e in documented(doc)]
-    assert {p for p, _ in expected} == installed(tmp_path, record.addin)
-    assert all(p.is_dir() == is_dir for p, is_dir in expected)
-    assert record.addin.name == ADDIN_FOLDER and (record.addin / "ribbon.xml").is_file()
-    assert record.folder == folder.resolve() and record.lists == {"jsplugins.xml": True, "publish.xml": True}
+    assert {p for p, _ in expected} == installed(tmp_path)
+    place = layout(platform, env)
+    key = place.key_file.read_text()
+    assert KEY_FORM.fullmatch(key) and record.url == f"http://127.0.0.1:{record.port}/wps/{key}/"
+    for private in (place.key_file, place.record, place.jsaddons / "publish.xml", place.jsaddons / "jsplugins.xml"):
+        assert private.stat().st_mode & 0o077 == 0, private   # they hold the key: the user's only
+    assert record.folder == folder.resolve()
+    assert record.lists == {str(place.jsaddons / "publish.xml"): True, str(place.jsaddons / "jsplugins.xml"): True}
     removed = uninstall(platform=platform, env=env)
     assert tree(tmp_path) == before and not removed.kept
     assert {p for p, _ in expected} == set(removed.removed)
@@ -88,25 +92,41 @@ def test_lists_of_other_add_ins_are_merged_kept_and_restored(tmp_path):
     other_addin = place.jsaddons / "other_1.0.0"
     other_addin.mkdir()
     (other_addin / "ribbon.xml").write_text("<customUI/>")
-    install(tmp_path, Path(sys.executable), platform="linux", env=env)
+    first_record = install(tmp_path, Path(sys.executable), platform="linux", env=env)
     first = {n: (place.jsaddons / n).read_bytes() for n in plugins.LISTS}
     for name in plugins.LISTS:
         entries = plugins.entries(place.jsaddons / name)
         assert [e["name"] for e in entries] == ["other", ADDIN_NAME]
         ours = entries[1]
-        assert ours["url"] == place.addin.as_uri() + "/" and ours["type"] == "et" and ours["version"] == ADDIN_VERSION
-        assert (ours.get("enable"), ours.get("install")) == (("enable_dev", "null") if name == "publish.xml" else (None, None))
-    (place.addin / INFO_FILE).write_text("window.LEDGER_SERVE = {};\n")   # a service running now
-    (place.addin / INFO_FILE).chmod(0o600)
-    record = install(tmp_path, Path(sys.executable), platform="linux", env=env)   # again: the same bytes
-    assert (place.addin / INFO_FILE).read_text() == "window.LEDGER_SERVE = {};\n"
-    assert (place.addin / INFO_FILE).stat().st_mode & 0o077 == 0
+        assert ours["url"] == first_record.url and ours["type"] == "et"
+        if name == "publish.xml":   # the online form of publish.xml
+            assert ours["tag"] == "jspluginonline" and (ours["enable"], ours["install"]) == ("enable_dev", "null")
+        else:
+            assert ours["tag"] == "jsplugin" and ours["version"] == ADDIN_VERSION
+    record = install(tmp_path, Path(sys.executable), platform="linux", env=env)   # again: the same bytes, key, port
     assert {n: (place.jsaddons / n).read_bytes() for n in plugins.LISTS} == first
-    assert record.lists == {"jsplugins.xml": False, "publish.xml": False}
+    assert record.url == first_record.url and record.port == first_record.port
+    assert set(record.lists.values()) == {False}
     removed = uninstall(platform="linux", env=env)
     assert {n: (place.jsaddons / n).read_text(encoding="utf-8") for n in plugins.LISTS} == dict.fromkeys(plugins.LISTS, OTHER)
     assert set(removed.kept) == {place.jsaddons / n for n in plugins.LISTS}
-    assert (other_addin / "ribbon.xml").is_file() and not place.addin.exists()
+    assert (other_addin / "ribbon.xml").is_file() and not place.key_file.exists()
+
+
+def test_an_offline_add_in_folder_of_an_older_version_is_removed(tmp_path):
+    """Versions before the online add-in copied a folder into jsaddons (loaded from file://, origin null)."""
+    from workbook_tools.dist.wps.build import build_addin
+
+    env = linux_env(tmp_path)
+    place = layout("linux", env)
+    old = build_addin(place.jsaddons / "workbook-tools_0.0.9").path
+    place.state.mkdir(parents=True)
+    place.record.write_text(json.dumps({"version": "0.0.9", "addin": str(old), "lists": {"jsplugins.xml": True},
+                                        "launcher": str(place.launcher), "folder": str(tmp_path), "command": [],
+                                        "installed_at": "2026-01-01T00:00:00"}))
+    record = install(tmp_path, Path(sys.executable), platform="linux", env=env)
+    assert not old.exists() and record.addin is None
+    assert record.lists[str(place.jsaddons / "jsplugins.xml")] is True    # still ours to delete
 
 
 def test_a_broken_list_is_refused_and_left_alone(tmp_path):
@@ -192,18 +212,22 @@ def test_the_login_command_starts_the_service_for_the_add_in(tmp_path):
     entry = record.launcher.read_text(encoding="utf-8")
     argv = parse_exec(next(line for line in entry.splitlines() if line.startswith("Exec="))[5:])
     assert argv == record.command and argv[-1] == str(folder.resolve()) and "--allow-origin" in argv
+    key = layout("linux", env).key_file.read_text()
+    assert key not in " ".join(argv)          # the key is read from its file, never on a command line
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "HOME": env["HOME"]})
-    info = record.addin / INFO_FILE
+                            env={**os.environ, "HOME": env["HOME"], "XDG_STATE_HOME": ""})
+    info = Path(env["HOME"]) / ".local" / "state" / "workbook_tools" / "serve.json"
     try:
         url = proc.stdout.readline().strip()
+        assert url.startswith(f"http://127.0.0.1:{record.port}/?token=")
         deadline = time.monotonic() + 30
         while not info.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        text = info.read_text(encoding="utf-8")
         assert info.stat().st_mode & 0o077 == 0
-        data = json.loads(text.removeprefix("window.LEDGER_SERVE = ").rstrip().rstrip(";"))
+        data = json.loads(info.read_text(encoding="utf-8"))
         assert data["url"] == url and data["roots"] == [str(folder.resolve())]
+        with urllib.request.urlopen(record.url + "ribbon.xml", timeout=30) as answer:
+            assert answer.status == 200 and "正版化台账" in answer.read().decode()
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -1,7 +1,8 @@
 """The WPS add-in's buttons run under node against a fake WPS and the real `ledger serve`: same results as the CLI.
 
-The service is started as the login launcher starts it (`--info-file <add-in>/serve-info.js`); the add-in finds
-it through that file.  The fake records the order of save, close, requests and open, with the lock file WPS
+The service is started as the login launcher starts it (`--wps-key-file`): it serves the add-in under /wps/<key>/,
+and the fake WPS fetches ribbon.xml, index.html and the scripts from there (WPS's online add-in mode); the
+add-in gets the token from the service itself (same origin), never from a file.  The fake records the order of save, close, requests and open, with the lock file WPS
 keeps beside an open workbook and the file's hash at each step.
 """
 from __future__ import annotations
@@ -13,18 +14,18 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from pypdf import PdfReader
 from servekit import LATER, REQUEST, TODAY, copy, demo, plant
-from wpskit import NODE, Service, events, first, run, sheet_names
+from wpskit import NODE, Service, events, first, key_file, run, sheet_names
 
 from workbook_tools.core import schema
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.dist.wps.build import build_addin
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="needs node (20 or later)")
-NOT_RUNNING = "本机服务未运行：请运行 ledger serve 或重新登录"
+NOT_RUNNING = "本机服务未运行：请重新登录，或运行 ledger wps open 启动服务"
 
 
 @pytest.fixture(scope="module")
@@ -35,23 +36,24 @@ def source(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def addin(tmp_path_factory) -> Path:
-    return build_addin(tmp_path_factory.mktemp("jsaddons") / "workbook-tools_test").path
-
-
-@pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("served")
 
 
 @pytest.fixture(scope="module")
-def service(addin, folder):
-    running = Service(folder, addin / "serve-info.js")
-    info = addin / "serve-info.js"
-    assert info.stat().st_mode & 0o077 == 0 and info.read_text(encoding="utf-8").startswith("window.LEDGER_SERVE = ")
+def service(folder, tmp_path_factory):
+    state = tmp_path_factory.mktemp("state")
+    info = state / "serve.json"
+    running = Service(folder, key_file(state), info=info)
+    assert info.stat().st_mode & 0o077 == 0 and json.loads(info.read_text(encoding="utf-8"))["port"] == running.port
     yield running
     running.stop()
     assert not info.exists()   # removed when the service stops
+
+
+@pytest.fixture(scope="module")
+def addin(service) -> str:
+    return service.addin
 
 
 @pytest.fixture
@@ -73,11 +75,12 @@ def test_check_shows_the_cli_findings_and_a_click_selects_the_cell(service, addi
     assert out["pane"]["findings"] == expected["findings"] and expected["findings"]
     assert out["result"]["body"]["counts"] == expected["counts"]
     assert not events(out, "save", "close", "open")              # a read-only button keeps the workbook open
-    assert [r["path"] for r in out["requests"]][:2] == ["/api/info", "/api/check"]
+    assert [r["path"] for r in out["requests"]][:2] == [urlparse(addin).path + "session", "/api/check"]
     assert out["requests"][1]["body"] == {"path": str(ledger), "today": TODAY.isoformat()}
     clicked = out["clicked"]
     assert out["selects"] == [{"sheet": clicked["sheet"], "address": clicked["cell"]}] and out["clickMessage"] == ""
-    assert out["panes"] == [{"url": (addin / "taskpane.html").as_uri(), "visible": True}]
+    assert out["panes"] == [{"url": addin + "taskpane.html", "visible": True}]
+    assert [e["path"] for e in events(out, "wps-get")][:3] == ["manifest.xml", "ribbon.xml", "index.html"]
     assert len(out["alerts"]) == 1 and f"{expected['counts']['error']} 个错误" in out["alerts"][0]
 
 
@@ -165,35 +168,32 @@ def test_print_slip_prints_the_selected_rows_as_the_cli_does(service, addin, led
     assert number in ours.pages[0].extract_text()
 
 
-def test_buttons_say_in_one_line_that_the_service_is_not_running(addin, ledger, tmp_path):
-    lonely = tmp_path / "addin"
-    shutil.copytree(addin, lonely, ignore=shutil.ignore_patterns("serve-info.js"))
+def test_buttons_say_in_one_line_that_the_service_is_not_running(service, addin, ledger, tmp_path):
+    """The service stopped after WPS loaded the add-in: one line, and the workbook is neither saved nor closed."""
     for tag in ("check", "rollup"):
-        out = run(lonely, tmp_path, ledger, tag, answers=[True])
+        out = run(addin, tmp_path, ledger, tag, answers=[True], downAfterLoad=True)
         assert len(out["alerts"]) == 1
         assert out["alerts"][0].splitlines()[-1] == NOT_RUNNING
         assert not events(out, "save", "close", "open") and not out["requests"]
+        assert [e["path"] for e in events(out, "fetch")] == [urlparse(addin).path + "session"]
 
 
-def test_a_stale_discovery_file_counts_as_not_running(addin, ledger, tmp_path):
-    stale = tmp_path / "addin"
-    shutil.copytree(addin, stale)
-    (stale / "serve-info.js").write_text('window.LEDGER_SERVE = {"port": 9, "token": "x", "roots": []};\n')
-    out = run(stale, tmp_path, ledger, "rollup", answers=[True])
-    assert out["alerts"][0].splitlines()[-1] == NOT_RUNNING and not events(out, "close")
-
-
-def test_a_service_started_by_hand_is_found_through_wps_filesystem(addin, ledger, folder, tmp_path):
-    lonely = tmp_path / "addin"
-    shutil.copytree(addin, lonely, ignore=shutil.ignore_patterns("serve-info.js"))
-    home = tmp_path / "home"
-    home.mkdir()
-    by_hand = Service(folder, None, env={"HOME": str(home), "XDG_STATE_HOME": ""})
+def test_the_add_in_and_its_token_need_the_key(service, addin, folder, tmp_path):
+    """A wrong key gets neither a file of the add-in nor the token; a service started without a key serves no add-in."""
+    wrong = addin.replace("/wps/", "/wps/x")
+    for url, method, headers in ((wrong + "index.html", "GET", {}), (wrong + "session", "POST", {"X-Ledger-Client": "wps"}),
+                                 (addin + "session", "POST", {})):
+        request = urllib.request.Request(url, method=method, headers=headers, data=b"" if method == "POST" else None)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code in (403, 404) and service.token not in refused.value.read().decode()
+    by_hand = Service(folder, env={"XDG_STATE_HOME": str(tmp_path)})
     try:
-        out = run(lonely, tmp_path, ledger, "about", fileSystem=True, home=str(home), legacy=True)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{by_hand.port}/wps/{addin.split('/')[-2]}/ribbon.xml", timeout=30)
+        assert refused.value.code == 404
     finally:
         by_hand.stop()
-    assert any(f"127.0.0.1:{by_hand.port}" in line for line in out["result"]["lines"])
 
 
 def test_a_workbook_outside_the_served_folder_is_refused_before_closing(service, addin, source, tmp_path):

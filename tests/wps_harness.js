@@ -5,15 +5,16 @@
 // The fake records every call that matters (save, close, open, select, HTTP requests, dialogs) with, at that
 // moment, whether the workbook's lock file exists and the SHA-256 of the file.  Like WPS, an open workbook has
 // a lock file `~$name` beside it: the service refuses to write while it is there (HTTP 423), so a button that
-// did not close the workbook cannot pass.  Scripts are loaded the way index.html lists them; the discovery file
-// serve-info.js is loaded as a <script> would load it.  No npm package is used.
+// did not close the workbook cannot pass.  Like WPS in its online add-in mode, the fake finds the add-in's url in
+// the list it reads (oem.ini's JSPluginsServer, else publish.xml on Windows, jsplugins.xml on Linux), fetches
+// manifest.xml and ribbon.xml, then index.html and the scripts it lists, over HTTP from `ledger serve`.
+// No npm package is used.
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 const crypto = require("crypto");
-const { pathToFileURL, fileURLToPath } = require("url");
 
 const scenario = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const out = { log: [], alerts: [], confirms: [], requests: [], pane: null, result: null, selects: [] };
@@ -93,13 +94,40 @@ const wps = {
   OAAssist: { ShellExecute(file) { record("shell", { file }); } },
   Env: { GetHomePath: () => scenario.home || "", GetAppDataPath: () => scenario.appdata || "" },
 };
-if (scenario.fileSystem) {
-  wps.FileSystem = { Exists: (p) => fs.existsSync(p), ReadFile: (p) => fs.readFileSync(p, "utf8") };
-}
 
 // --- the page: document, script loading, dialogs, fetch ---------------------------------------------------
 
-const index = path.join(scenario.addin, "index.html");
+// --- where WPS finds the add-in: the list it reads, our entry's url ---------------------------------------
+
+function listFile() {
+  const w = scenario.wps;
+  if (w.oemIni && fs.existsSync(w.oemIni)) {
+    const server = /^\s*JSPluginsServer\s*=\s*(.+?)\s*$/im.exec(fs.readFileSync(w.oemIni, "utf8"));
+    if (server) return server[1].startsWith("file:") ? require("url").fileURLToPath(server[1]) : server[1];
+  }
+  return path.join(w.jsaddons, w.platform === "win32" ? "publish.xml" : "jsplugins.xml");
+}
+
+function addinUrl() {
+  if (scenario.url) return scenario.url;
+  const list = listFile();
+  out.list = list;
+  const xml = fs.readFileSync(list, "utf8");
+  const element = /<jsplugin(?:online)?\b[^>]*\bname="workbook-tools"[^>]*>/.exec(xml);
+  if (!element) throw new Error("no entry of workbook-tools in " + list);
+  out.entry = element[0];
+  return /\burl="([^"]+)"/.exec(element[0])[1].replace(/&amp;/g, "&");
+}
+
+let down = false;   // the service stopped after WPS loaded the add-in (scenario.downAfterLoad)
+
+async function get(url) {
+  const response = await fetch(url);
+  record("wps-get", { path: new URL(url).pathname.split("/").slice(3).join("/"), status: response.status });
+  if (response.status !== 200) throw new Error("WPS could not load " + url + ": " + response.status);
+  return response.text();
+}
+
 const context = {
   console, setTimeout, clearTimeout, Promise, JSON, Date, URL, encodeURIComponent, decodeURI,
   wps,
@@ -107,6 +135,7 @@ const context = {
   confirm(message) { out.confirms.push(String(message)); record("confirm"); return (scenario.answers || []).shift() === true; },
   async fetch(url, init) {
     const target = new URL(url);
+    if (down) { record("fetch", { method: (init && init.method) || "GET", path: target.pathname, refused: true }); throw new TypeError("Failed to fetch"); }
     record("fetch", { method: (init && init.method) || "GET", path: target.pathname });
     out.requests.push({ method: (init && init.method) || "GET", path: target.pathname,
       body: init && init.body ? JSON.parse(init.body) : null });
@@ -118,35 +147,23 @@ context.window = context;
 context.globalThis = context;
 vm.createContext(context);
 
-function run(file) {
-  vm.runInContext(fs.readFileSync(file, "utf8"), context, { filename: file });
-}
-
-context.document = {
-  location: pathToFileURL(index).href,
-  head: { appendChild(script) { script.load(); } },
-  createElement(tag) {
-    const script = { tag, onload: null, onerror: null, src: "", remove() {} };
-    script.load = () => {
-      const file = fileURLToPath(new URL(script.src, context.document.location).href.split("?")[0]);
-      setImmediate(() => {
-        if (!fs.existsSync(file)) return script.onerror && script.onerror();
-        run(file);
-        record("script", { file: path.basename(file) });
-        return script.onload && script.onload();
-      });
-    };
-    return script;
-  },
-};
-
-function scriptsOf(page) {
-  const html = fs.readFileSync(path.join(scenario.addin, page), "utf8");
-  return [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => path.join(scenario.addin, m[1]));
+async function runPage(base, page) {
+  const html = await get(base + page);
+  for (const m of html.matchAll(/<script src="([^"]+)"/g)) {
+    if (page === "taskpane.html" && m[1].endsWith("registry.js")) continue;   // shared with index.html here
+    const url = new URL(m[1], base + page).href;
+    vm.runInContext(await get(url), context, { filename: url });
+  }
 }
 
 async function main() {
-  scriptsOf("index.html").forEach(run);
+  const base = addinUrl();
+  out.url = base;
+  await get(base + "manifest.xml");   // what WPS fetches when it starts
+  out.ribbon = await get(base + "ribbon.xml");
+  context.document = { location: base + "index.html" };
+  await runPage(base, "index.html");
+  if (scenario.downAfterLoad) down = true;
   if (scenario.today) context.Ledger.options.today = scenario.today;
   out.callbacks = (scenario.callbacks || []).filter((name) => typeof context[name] === "function");
   context.OnAddinLoad({ Invalidate() {} });
@@ -159,7 +176,7 @@ async function main() {
   out.pane = pane ? JSON.parse(pane) : null;
   out.panes = panes.map((p) => ({ url: p.url, visible: p.Visible }));
   if (scenario.click && out.pane) {   // the task pane's page, sharing PluginStorage: a click on a finding
-    scriptsOf("taskpane.html").filter((f) => !f.endsWith("registry.js")).forEach(run);
+    await runPage(base, "taskpane.html");
     const finding = out.pane.findings.find((f) => f.sheet && f.cell);
     out.clicked = finding;
     out.clickMessage = context.LedgerPane.select(application, out.pane.path, finding);

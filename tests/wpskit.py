@@ -1,5 +1,6 @@
-"""Helpers of the WPS add-in tests: the add-in built, `ledger serve` started as the login launcher starts it,
-and the add-in's scripts run under node against a fake WPS (tests/wps_harness.js)."""
+"""Helpers of the WPS add-in tests: `ledger serve` started as the login launcher starts it (serving the add-in
+under /wps/<key>/), and the add-in's scripts, fetched from it, run under node against a fake WPS
+(tests/wps_harness.js)."""
 from __future__ import annotations
 
 import json
@@ -26,19 +27,30 @@ def sheet_names(path: Path) -> list[str]:
         book.close()
 
 
-class Service:
-    """`python -m workbook_tools serve --no-browser --info-file <info> <folder>` in a child process."""
+KEY = "k" * 8 + "TestKey_0123456789-abcdefghijklmnop"   # a valid add-in key (32–64 URL-safe characters)
 
-    def __init__(self, folder: Path, info: Path | None, env: dict | None = None):
-        argv = [sys.executable, "-m", "workbook_tools", "serve", "--no-browser", str(folder)]
-        if info is not None:
-            argv[5:5] = ["--info-file", str(info)]
+
+class Service:
+    """`python -m workbook_tools serve --no-browser [--wps-key-file K] [--info-file I] <folder>` in a child process,
+    or exactly `argv` (the login launcher's command)."""
+
+    def __init__(self, folder: Path | None = None, key_file: Path | None = None, env: dict | None = None,
+                 info: Path | None = None, argv: list[str] | None = None):
+        if argv is None:
+            argv = [sys.executable, "-m", "workbook_tools", "serve", "--no-browser", str(folder)]
+            if key_file is not None:
+                argv[5:5] = ["--wps-key-file", str(key_file)]
+            if info is not None:
+                argv[5:5] = ["--info-file", str(info)]
         self.info = info
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env={**os.environ, **(env or {})})
         self.url = self.proc.stdout.readline().strip()
         assert self.url.startswith("http://127.0.0.1:"), self.proc.stderr.read()
         self.port = int(self.url.split(":")[2].split("/")[0])
+        self.token = self.url.split("token=", 1)[1]
+        key = key_file.read_text().strip() if key_file is not None else None
+        self.addin = f"http://127.0.0.1:{self.port}/wps/{key}/" if key else None
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
@@ -47,10 +59,19 @@ class Service:
         self.proc.stderr.close()
 
 
-def run(addin: Path, tmp: Path, workbook: Path, tag: str, **scenario) -> dict:
-    """One click of the button `tag` on `workbook` (open in the fake WPS); what the add-in did."""
+def key_file(folder: Path) -> Path:
+    path = folder / "wps-key"
+    path.write_text(KEY)
+    path.chmod(0o600)
+    return path
+
+
+def run(addin: str | dict, tmp: Path, workbook: Path, tag: str, **scenario) -> dict:
+    """One click of the button `tag` on `workbook` (open in the fake WPS); what the add-in did.  `addin` is the
+    add-in's url, or the fake WPS's folders ({platform, jsaddons, oemIni}) in which it finds our entry."""
     names = sheet_names(workbook)
-    data = {"addin": str(addin), "tag": tag, "answers": [],
+    where = {"url": addin} if isinstance(addin, str) else {"wps": addin}
+    data = {**where, "tag": tag, "answers": [],
             "book": {"path": str(workbook), "sheets": names, "activeSheet": names[0],
                      **scenario.pop("book", {})}, **scenario}
     file = tmp / f"scenario-{time.monotonic_ns()}.json"

@@ -26,6 +26,13 @@ class Finding(BaseModel):
     scan_file: str | None = None
     scan_line: int | None = None
 
+    @property
+    def page_hint(self) -> str | None:
+        """The message with the page's buttons named instead of CLI commands (never part of the §6 JSON)."""
+        from workbook_tools.core.hints import page_hint
+
+        return page_hint(self.message)
+
     def as_json(self) -> dict:
         data = self.model_dump(mode="json")
         if self.scan_file is None and self.scan_line is None:

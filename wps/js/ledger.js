@@ -6,7 +6,8 @@
 // eslint-disable-next-line no-unused-vars
 var Ledger = (function () {
   var TITLE = LEDGER_REGISTRY.title;
-  var NOT_RUNNING = "本机服务未运行：请运行 ledger serve 或重新登录";
+  var NOT_RUNNING = "本机服务未运行：请重新登录，或运行 ledger wps open 启动服务";
+  var NOT_SERVED = "加载项不是由本机服务提供的（地址应为 http://127.0.0.1:端口/wps/…）：请重新执行 ledger wps install";
   var MAX_LINES = 25;          // an alert longer than this no longer fits on an office screen
   var POLL_MS = 300;
   var options = { today: null };  // tests fix "today"; the service takes its own date otherwise
@@ -94,59 +95,28 @@ var Ledger = (function () {
 
   // --- finding the service ----------------------------------------------------------------------
 
-  /** serve-info.js beside index.html: written (readable by the user only) by the service started at login. */
-  function loadInfoScript() {
+  /** The add-in is served by `ledger serve` itself (WPS's online add-in mode): its pages live at
+   *  http://127.0.0.1:PORT/wps/<key>/, the same origin as the API.  Nothing on disk holds the token. */
+  function here() {
     var doc = root().document;
-    if (!doc || !doc.createElement) return Promise.resolve(null);
-    delete root().LEDGER_SERVE;
-    return new Promise(function (resolve) {
-      var script = doc.createElement("script");
-      script.onload = function () { resolve(root().LEDGER_SERVE || null); script.remove(); };
-      script.onerror = function () { resolve(null); script.remove(); };
-      script.src = "serve-info.js?t=" + Date.now();
-      (doc.head || doc.documentElement).appendChild(script);
-    });
+    var location = doc && doc.location ? String(doc.location) : "";
+    var match = /^(http:\/\/(?:127\.0\.0\.1|localhost):\d+)(\/wps\/[A-Za-z0-9_-]+\/)/.exec(location);
+    return match ? { origin: match[1], folder: match[1] + match[2] } : null;
   }
 
-  /** The default discovery file of a service started by hand (docs/serve.md), read with wps.FileSystem. */
-  function defaultInfoPath() {
-    var env = wps() && wps().Env;
-    if (!env) return null;
-    var appdata = env.GetAppDataPath ? String(env.GetAppDataPath() || "") : "";
-    if (/[\\/]Roaming[\\/]?$/i.test(appdata)) {
-      return appdata.replace(/[\\/]Roaming[\\/]?$/i, "\\Local") + "\\workbook_tools\\serve.json";
-    }
-    return env.GetHomePath ? String(env.GetHomePath()).replace(/\/$/, "") + "/.local/state/workbook_tools/serve.json" : null;
-  }
+  function base(info) { return info.origin || "http://127.0.0.1:" + Number(info.port); }
 
-  function readDefaultInfo() {
-    var files = wps() && wps().FileSystem, path = defaultInfoPath();
-    try {
-      if (!files || !path || (files.Exists && !files.Exists(path))) return null;
-      return JSON.parse(String(files.ReadFile(path)));
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function base(info) { return "http://127.0.0.1:" + Number(info.port); }
-
-  async function alive(info) {
-    try {
-      var response = await root().fetch(base(info) + "/api/info", { headers: { "X-Ledger-Token": info.token } });
-      return response.status === 200;
-    } catch (e) {
-      return false;
-    }
-  }
-
-  /** The running service: the first discovery file whose service answers with its token. */
+  /** The running service: the token from `POST <folder>/session` (same origin; the service checks the key). */
   async function connect() {
-    var candidates = [await loadInfoScript(), readDefaultInfo()];
-    for (var i = 0; i < candidates.length; i++) {
-      var info = candidates[i];
-      if (info && info.port && info.token && await alive(info)) return info;
-    }
+    var place = here();
+    if (!place) throw refusal(NOT_SERVED);
+    try {
+      var response = await root().fetch(place.folder + "session", { method: "POST", headers: { "X-Ledger-Client": "wps" } });
+      if (response.status === 200) {
+        var info = await response.json();
+        if (info && info.token) { info.origin = place.origin; return info; }
+      }
+    } catch (e) { /* the service stopped since WPS loaded the add-in */ }
     throw refusal(NOT_RUNNING);
   }
 

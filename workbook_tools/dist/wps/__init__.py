@@ -8,14 +8,20 @@ to the local service, which runs the same library functions as the command line.
 * `ribbon`  — ribbon.xml and js/registry.js generated from the Excel ribbon's registry
   (`workbook_tools.faces.excel.actions.ACTIONS`): one source of tags, labels, descriptions, icons;
 * `build`   — `ledger wps build`: the add-in folder;
-* `install` — `ledger wps install | uninstall`: the folder in the user's jsaddons folder, its entry in
-  jsplugins.xml and publish.xml, and `ledger serve` started at login (`autostart`).
+* `online`  — the add-in served by `ledger serve` itself under /wps/<key>/ (WPS's online add-in mode):
+  same origin as the API, so no page of another origin (and no local file, origin `null`) may call it;
+* `probe`   — what this PC's WPS is: version, edition, which add-in lists it reads, blocked add-ins;
+* `install` — `ledger wps install | uninstall | doctor`: the add-in's entry in the lists this WPS reads,
+  the key file, and `ledger serve` started at login (`autostart`).
 """
 from __future__ import annotations
+
+import re
 
 from workbook_tools import __version__
 
 ADDIN_NAME = "workbook-tools"                 # the add-in's name in jsplugins.xml (ASCII, as WPS expects)
 ADDIN_VERSION = __version__
 ADDIN_FOLDER = f"{ADDIN_NAME}_{ADDIN_VERSION}"  # WPS looks for <name>_<version> in its jsaddons folder
-INFO_FILE = "serve-info.js"                   # written into the add-in folder by the service started at login
+KEY_FILE = "wps-key"                          # the add-in's key, in the state folder (readable by the user only)
+KEY_FORM = re.compile(r"[A-Za-z0-9_-]{32,64}")  # secrets.token_urlsafe(32): safe as a URL path segment

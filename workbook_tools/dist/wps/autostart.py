@@ -15,10 +15,12 @@ SHOWN_NAME = "正版化台账本机服务"
 DESKTOP_RESERVED = set(' \t\n"\'\\><~|&;$*?#()`')
 
 
-def serve_argv(python: Path, folder: Path, info: Path, origins: tuple[str, ...] = ()) -> list[str]:
-    """The command the launcher runs: the service on `folder`, its discovery file `info` inside the add-in."""
+def serve_argv(python: Path, folder: Path, port: int, key_file: Path, origins: tuple[str, ...] = ()) -> list[str]:
+    """The command the launcher runs: the service on `folder` at the add-in's fixed port, serving the add-in
+    (its key read from `key_file`; the key never stands on a command line other users can list)."""
     allow = [part for origin in origins for part in ("--allow-origin", origin)]
-    return [str(python), "-m", "workbook_tools", "serve", "--no-browser", "--info-file", str(info), *allow, str(folder)]
+    return [str(python), "-m", "workbook_tools", "serve", "--no-browser", "--port", str(port),
+            "--wps-key-file", str(key_file), *allow, str(folder)]
 
 
 def _desktop_arg(arg: str) -> str:

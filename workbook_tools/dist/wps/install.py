@@ -1,33 +1,38 @@
-"""`ledger wps install | uninstall`: the add-in for the current user, its list entries and the service at login.
+"""`ledger wps install | uninstall | doctor | open`: the add-in for the current user, and the service at login.
 
 install (no WPS needs to run, no administrator rights):
 
-1. the add-in folder `<jsaddons>/workbook-tools_<version>/` (built anew, an older version's folder removed);
-2. our entry in `<jsaddons>/jsplugins.xml` and `<jsaddons>/publish.xml` (created, or merged keeping the
-   other add-ins' entries);
-3. the login launcher of `ledger serve --no-browser --info-file <add-in>/serve-info.js <folder>`
-   (Windows Startup folder .vbs, Linux ~/.config/autostart .desktop); the service writes the add-in's
-   token file there at each start, readable by the user only;
+1. the add-in's key `<state>/wps-key` (random, readable by the user only; kept across installs) and a fixed
+   port for the service (a free one, kept across installs);
+2. our entry — an online add-in whose url is the add-in served by the service, http://127.0.0.1:PORT/wps/KEY/
+   — in every list this WPS may read: `<jsaddons>/publish.xml`, `<jsaddons>/jsplugins.xml`, and the local
+   list oem.ini's JSPluginsServer names when the user may write it (created, or merged keeping the other
+   add-ins' entries); an add-in folder a previous version copied into jsaddons is removed;
+3. the login launcher of `ledger serve --no-browser --port PORT --wps-key-file <state>/wps-key <folder>`
+   (Windows Startup folder .vbs, Linux ~/.config/autostart .desktop);
 4. the record of what it did, `<state>/wps-install.json`, which uninstall reads to undo exactly that.
 
-Paths come from the environment (APPDATA/LOCALAPPDATA on Windows; HOME, XDG_CONFIG_HOME, XDG_STATE_HOME
-elsewhere), so tests install into a temporary home.
+When this WPS cannot show the buttons (`probe.Found.blocked_reason`), install says so in one Chinese line and
+the browser page is the way in (`ledger wps open`).  Paths come from the environment (APPDATA/LOCALAPPDATA,
+ProgramFiles on Windows; HOME, XDG_CONFIG_HOME, XDG_STATE_HOME elsewhere), so tests install into a fake home.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import shutil
+import socket
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from workbook_tools.files.errors import os_reason
 from workbook_tools.core.model import LedgerError
-from workbook_tools.dist.wps import ADDIN_FOLDER, ADDIN_NAME, ADDIN_VERSION, INFO_FILE, autostart, plugins
-from workbook_tools.dist.wps.build import build_addin, is_addin
+from workbook_tools.dist.wps import ADDIN_NAME, ADDIN_VERSION, KEY_FILE, KEY_FORM, autostart, plugins, probe
+from workbook_tools.dist.wps.build import is_addin
+from workbook_tools.files.errors import os_reason
 
 RECORD = "wps-install.json"
 STARTUP = ("Microsoft", "Windows", "Start Menu", "Programs", "Startup")
@@ -39,11 +44,7 @@ class Layout(BaseModel):
     platform: str
     jsaddons: Path
     autostart: Path       # the folder of the login launcher
-    state: Path           # the folder of the install record (beside the service's default serve.json)
-
-    @property
-    def addin(self) -> Path:
-        return self.jsaddons / ADDIN_FOLDER
+    state: Path           # the folder of the install record and key (beside the service's default serve.json)
 
     @property
     def launcher(self) -> Path:
@@ -53,17 +54,24 @@ class Layout(BaseModel):
     def record(self) -> Path:
         return self.state / RECORD
 
+    @property
+    def key_file(self) -> Path:
+        return self.state / KEY_FILE
+
 
 class Record(BaseModel):
     """What install did (wps-install.json)."""
 
     version: str
-    addin: Path
+    port: int = 0
+    url: str = ""                     # the add-in's url in the lists (holds the key: the record is the user's only)
+    addin: Path | None = None         # an add-in folder copied into jsaddons (versions before the online add-in)
     lists: dict[str, bool]            # list file -> created by install (so uninstall deletes it when left empty)
     launcher: Path
     folder: Path
     command: list[str]
     installed_at: str
+    blocked: str | None = None        # why the buttons cannot appear on this PC, as install found it
 
 
 def _env_dir(env: Mapping[str, str], name: str) -> Path:
@@ -121,45 +129,74 @@ def read_record(place: Layout) -> Record | None:
         raise LedgerError(f"安装记录 {place.record} 无法读取：请删除它后重新执行", 2) from None
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
+def _write_bytes(path: Path, data: bytes, private: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(data)
+    temp.unlink(missing_ok=True)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
     os.replace(temp, path)
 
 
-def _put_addin(place: Layout, previous: Record | None) -> None:
-    """The add-in folder built anew; the token file of a service already running is kept (mode and all)."""
-    running = place.addin / INFO_FILE
-    kept = running.read_bytes() if running.is_file() else None
-    if previous is not None and previous.addin != place.addin and is_addin(previous.addin):
-        shutil.rmtree(previous.addin)          # the older version's folder, replaced by this one
-    build_addin(place.addin, force=True)
-    if kept is not None:
-        fd = os.open(running, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(kept)
+def key(place: Layout) -> str:
+    """The add-in's key: the one of an earlier install (the lists keep naming it), else a new random one."""
+    try:
+        text = place.key_file.read_text(encoding="utf-8").strip()
+        if KEY_FORM.fullmatch(text):
+            return text
+    except OSError:
+        pass
+    text = secrets.token_urlsafe(32)
+    _write_bytes(place.key_file, text.encode("ascii"), private=True)
+    return text
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def addin_url(port: int, key_text: str) -> str:
+    return f"http://127.0.0.1:{port}/wps/{key_text}/"
+
+
+def _list_path(place: Layout, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else place.jsaddons / name
 
 
 def install(folder: Path | None = None, python: Path | None = None, origins: tuple[str, ...] = (),
-            platform: str = sys.platform, env: Mapping[str, str] | None = None) -> Record:
+            platform: str = sys.platform, env: Mapping[str, str] | None = None, port: int | None = None,
+            root: Path = Path("/")) -> Record:
     env = os.environ if env is None else env
     place = layout(platform, env)
     home = Path(env.get("USERPROFILE") or env.get("HOME") or Path.home())
     served = served_folder(folder, platform, env, home)
     previous = read_record(place)
+    found = probe.probe(platform, env, root)
     try:
-        _put_addin(place, previous)
-        url = place.addin.as_uri() + "/"
-        lists = {name: plugins.add(place.jsaddons / name, plugins.entry(name, url)) for name in plugins.LISTS}
+        key_text = key(place)
+        chosen = port or (previous.port if previous and previous.port else free_port())
+        url = addin_url(chosen, key_text)
+        if previous is not None and previous.addin is not None and is_addin(previous.addin):
+            shutil.rmtree(previous.addin)     # the add-in folder of an older (offline) version
+        lists: dict[str, bool] = {}
+        for path in probe.targets(found):
+            lists[str(path)] = plugins.add(path, plugins.entry(path.name if path.parent == place.jsaddons
+                                                                else "jsplugins.xml", url))
         if previous is not None:   # created by the first install: still ours to delete at uninstall
-            lists = {name: created or previous.lists.get(name, False) for name, created in lists.items()}
-        argv = autostart.serve_argv(Path(python or sys.executable), served, place.addin / INFO_FILE, origins)
+            for name, created in previous.lists.items():
+                full = str(_list_path(place, name))
+                if full in lists:
+                    lists[full] = lists[full] or created
+        argv = autostart.serve_argv(Path(python or sys.executable), served, chosen, place.key_file, origins)
         _write_bytes(place.launcher, autostart.launcher(platform, argv))
-        record = Record(version=ADDIN_VERSION, addin=place.addin, lists=lists,
-                        launcher=place.launcher, folder=served, command=argv,
+        record = Record(version=ADDIN_VERSION, port=chosen, url=url, lists=lists, launcher=place.launcher,
+                        folder=served, command=argv, blocked=found.blocked_reason(),
                         installed_at=dt.datetime.now().replace(microsecond=0).isoformat())
-        _write_bytes(place.record, record.model_dump_json(indent=2).encode("utf-8"))
+        _write_bytes(place.record, record.model_dump_json(indent=2).encode("utf-8"), private=True)
     except OSError as exc:
         raise LedgerError(f"安装 WPS 加载项失败：{os_reason(exc)}", 2) from None
     return record
@@ -177,14 +214,14 @@ def uninstall(platform: str = sys.platform, env: Mapping[str, str] | None = None
         raise LedgerError(f"没有找到 WPS 加载项的安装记录（{place.record}）：本机没有用 ledger wps install 安装过，未作改动", 1)
     removed, kept = [], []
     try:
-        if is_addin(record.addin):
+        if record.addin is not None and is_addin(record.addin):
             shutil.rmtree(record.addin)
             removed.append(record.addin)
         for name, created in record.lists.items():
-            path = place.jsaddons / name
+            path = _list_path(place, name)
             if plugins.remove(path, delete_if_empty=created):
                 (kept if path.exists() else removed).append(path)
-        for path in (record.launcher, place.record):
+        for path in (record.launcher, place.key_file, place.record):
             if path.exists():
                 path.unlink()
                 removed.append(path)
@@ -201,9 +238,79 @@ def command_line(argv: list[str], platform: str = sys.platform) -> str:
 
 
 def describe(record: Record, platform: str = sys.platform) -> list[str]:
-    return [f"已安装 WPS 加载项「正版化台账」{record.version}：{record.addin}",
-             f"已登记在 {'、'.join(str(record.addin.parent / n) for n in record.lists)}（名称 {ADDIN_NAME}）",
-             f"登录时自动启动本机服务：{record.launcher}",
-             f"本机服务使用的台账文件夹：{record.folder}（换文件夹：ledger wps install --folder 文件夹）",
-             "请重新登录（或立即运行下面的命令）后启动 WPS 表格，功能区会出现「正版化台账」选项卡：",
-             "  " + command_line(record.command, platform)]
+    lines = [f"已安装 WPS 加载项「正版化台账」{record.version}（在线加载项，由本机服务提供）：{record.url.rsplit('/', 2)[0]}/…",
+             f"已登记在 {'、'.join(record.lists)}（名称 {ADDIN_NAME}）",
+             f"登录时自动启动本机服务（端口 {record.port}）：{record.launcher}",
+             f"本机服务使用的台账文件夹：{record.folder}（换文件夹：ledger wps install --folder 文件夹）"]
+    if record.blocked:
+        lines.append(f"注意：本机 WPS 的按钮不会出现——{record.blocked}；请改用浏览器中的台账网页（ledger wps open）。")
+    else:
+        lines.append("请重新登录（或立即运行下面的命令）后启动 WPS 表格，功能区会出现「正版化台账」选项卡"
+                     "（首次出现信任提示时选信任，然后重启 WPS 表格）：")
+    lines.append("  " + command_line(record.command, platform))
+    return lines
+
+
+def service_up(record: Record, timeout: float = 1.0) -> bool:
+    """Whether the service started for the add-in answers with the add-in (its port and key)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(record.url + "manifest.xml", timeout=timeout) as answer:
+            return answer.status == 200
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+
+
+def start_service(record: Record, wait: float = 30.0) -> bool:
+    """The login launcher's command, started now in the background (detached); True once it answers."""
+    import subprocess
+    import time
+
+    flags = {"creationflags": 0x00000008 | 0x00000200} if sys.platform == "win32" else {"start_new_session": True}
+    subprocess.Popen(record.command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     **flags)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if service_up(record, 0.5):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def open_page(platform: str = sys.platform, env: Mapping[str, str] | None = None, opener=None) -> str:
+    """The page of the service in the browser (the way in when the WPS buttons cannot appear)."""
+    import webbrowser
+
+    place = layout(platform, env)
+    record = read_record(place)
+    if record is None or not record.url:
+        raise LedgerError("本机没有用 ledger wps install 安装过加载项：请先安装，或直接运行 ledger serve 台账文件夹", 1)
+    if not service_up(record) and not start_service(record):
+        raise LedgerError(f"本机服务没有启动起来（端口 {record.port} 可能被占用）：请运行 ledger wps doctor 查看", 2)
+    url = record.url + "open"
+    (opener or webbrowser.open)(url)
+    return url
+
+
+def doctor(platform: str = sys.platform, env: Mapping[str, str] | None = None, root: Path = Path("/")) -> list[str]:
+    """What `ledger wps doctor` prints: this PC's WPS, the install, the service."""
+    env = os.environ if env is None else env
+    found = probe.probe(platform, env, root)
+    lines = probe.describe(found)
+    place = layout(platform, env)
+    record = read_record(place)
+    if record is None:
+        lines.append("本加载项：未安装（ledger wps install）")
+        return lines
+    lines.append(f"本加载项：{record.version}，登记在 {'、'.join(record.lists)}，服务端口 {record.port}")
+    for name in record.lists:
+        path = _list_path(place, name)
+        entries = plugins.entries(path) if path.is_file() else []
+        if not any(e.get("name") == ADDIN_NAME for e in entries):
+            lines.append(f"登记缺失：{path} 中没有本加载项（WPS 或他人改过该文件）：请重新执行 ledger wps install")
+    up = service_up(record)
+    lines.append(f"本机服务：{'正在运行' if up else '未运行'}（http://127.0.0.1:{record.port}/）"
+                 + ("" if up else "；重新登录，或运行 ledger wps open 立即启动并打开网页"))
+    return lines

@@ -1,8 +1,10 @@
-"""The add-in's entry in WPS's add-in lists, jsplugins.xml and publish.xml of the jsaddons folder.
+"""The add-in's entry in WPS's add-in lists: publish.xml and jsplugins.xml of the jsaddons folder, and the
+list oem.ini's JSPluginsServer names (政务版/企业版).
 
-WPS reads the offline add-ins it loads from these lists (jsplugins.xml on Kylin/UOS and in the
-oem.ini mode, publish.xml in the per-user "publish" mode of WPS 2019+); each entry names a folder
-`<name>_<version>` beside the list.  Both lists are shared with other add-ins: an entry of ours is
+Every entry is an online add-in: its url is the add-in served by `ledger serve` (http://127.0.0.1:PORT/wps/KEY/).
+publish.xml (the per-user "publish" mode of WPS 2019+ and of current builds) takes `<jspluginonline … enable
+="enable_dev" install="null"/>`; jsplugins.xml (Kylin/UOS, the oem.ini mode) takes `<jsplugin name type url
+version/>`.  The lists are shared with other add-ins: an entry of ours is
 replaced or removed by its name, every other element, attribute and comment is kept, and the
 whitespace around our entry is what it was before it was added (so installing twice gives the same
 bytes, and uninstalling gives back the others' entries unchanged).
@@ -24,12 +26,12 @@ ROOT = "jsplugins"
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def entry(list_name: str, url: str) -> dict[str, str]:
-    """Our entry: an offline add-in of WPS 表格 (type et); publish.xml also wants it enabled."""
-    attrs = {"name": ADDIN_NAME, "type": "et", "url": url, "version": ADDIN_VERSION}
+def entry(list_name: str, url: str) -> tuple[str, dict[str, str]]:
+    """Our entry (tag, attributes): an online add-in of WPS 表格 (type et); publish.xml also wants it enabled."""
     if list_name == "publish.xml":
-        attrs |= {"enable": "enable_dev", "install": "null"}
-    return attrs
+        return "jspluginonline", {"name": ADDIN_NAME, "type": "et", "url": url, "debug": "", "enable": "enable_dev",
+                                  "install": "null"}
+    return "jsplugin", {"name": ADDIN_NAME, "type": "et", "url": url, "version": ADDIN_VERSION}
 
 
 def _parse(path: Path) -> etree._ElementTree:
@@ -57,8 +59,8 @@ def _ours(root: etree._Element) -> list[etree._Element]:
     return [e for e in root if isinstance(e.tag, str) and e.get("name") == ADDIN_NAME]
 
 
-def _append(root: etree._Element, attrs: dict[str, str]) -> None:
-    element = etree.SubElement(root, "jsplugin", attrs)   # attribute order as given
+def _append(root: etree._Element, tag: str, attrs: dict[str, str]) -> None:
+    element = etree.SubElement(root, tag, attrs)   # attribute order as given
     siblings = [e for e in root if e is not element]
     if siblings:
         element.tail = siblings[-1].tail
@@ -68,9 +70,13 @@ def _append(root: etree._Element, attrs: dict[str, str]) -> None:
 
 
 def _write(path: Path, tree: etree._ElementTree) -> None:
+    """The list written anew (atomic replace); a list created here is readable by the user only (it holds the
+    add-in's key in the url), an existing one keeps its mode."""
     text = DECLARATION + etree.tostring(tree, encoding="unicode") + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(temp, mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -80,14 +86,14 @@ def _write(path: Path, tree: etree._ElementTree) -> None:
         raise LedgerError(f"无法写入 WPS 加载项列表 {path}：{os_reason(exc)}", 2) from None
 
 
-def add(path: Path, attrs: dict[str, str]) -> bool:
+def add(path: Path, tag_attrs: tuple[str, dict[str, str]]) -> bool:
     """Our entry in the list at `path` (replacing an older one); True when the list did not exist."""
     created = not path.exists()
     tree = etree.ElementTree(etree.fromstring(f"<{ROOT}/>")) if created else _parse(path)
     root = tree.getroot()
     for element in _ours(root):
         _remove(root, element)
-    _append(root, attrs)
+    _append(root, *tag_attrs)
     _write(path, tree)
     return created
 

@@ -20,25 +20,40 @@ def serve_command(
     allow_origin: Annotated[list[str] | None, typer.Option(
         "--allow-origin", help="另外允许跨域调用的网页来源（如 WPS 加载项的地址），可重复", show_default=False)] = None,
     info: Annotated[Path | None, typer.Option(
-        "--info-file", help="写入地址与令牌的发现文件（默认：用户目录下 workbook_tools/serve.json）", show_default=False)] = None,
+        "--info-file", help="写入地址与令牌的发现文件，须为 .json（默认：用户目录下 workbook_tools/serve.json）",
+        show_default=False)] = None,
+    wps_key_file: Annotated[Path | None, typer.Option(
+        "--wps-key-file", help="WPS 加载项的密钥文件（ledger wps install 生成；给出时同时在 /wps/ 下提供加载项）",
+        show_default=False)] = None,
 ) -> None:
+    import signal
+
     from workbook_tools.core.model import LedgerError
-    from workbook_tools.faces.service.run import Running, info_file
+    from workbook_tools.faces.service.run import STOP_SIGNALS, Running, check_info_path, info_file, read_key
 
     if not 0 <= port <= 65535:
         raise LedgerError(f"--port {port} 不是有效端口（0–65535）", 2)
-    running = Running(paths or [Path.cwd()], port, tuple(allow_origin or ()))
-    target = info or info_file()
+    target = check_info_path(info or info_file())
+    key = read_key(wps_key_file) if wps_key_file else None
+    running = Running(paths or [Path.cwd()], port, tuple(allow_origin or ()), key)
+    server = running.server
+    for sig in STOP_SIGNALS:   # until uvicorn takes over: a signal now still removes the discovery file
+        signal.signal(sig, server._stop)
     running.write_info(target)
-    print(running.url, flush=True)
-    print(f"本机服务已启动（只接受本机访问）：{'、'.join(str(p) for p in (*running.scope.files, *running.scope.folders))}"
-          "\n按 Ctrl-C 停止。", file=sys.stderr, flush=True)
-    if not no_browser:
-        import webbrowser
-
-        webbrowser.open(running.url)
     try:
+        print(running.url, flush=True)
+        print(f"本机服务已启动（只接受本机访问）：{'、'.join(str(p) for p in (*running.scope.files, *running.scope.folders))}"
+              + (f"\nWPS 加载项：{running.addin_url}" if key else "") + "\n按 Ctrl-C 停止。", file=sys.stderr, flush=True)
+        if not no_browser and not server.should_exit:
+            import webbrowser
+
+            webbrowser.open(running.url)
         running.serve()
     finally:
         running.remove_info(target)
-        print("本机服务已停止。", file=sys.stderr)
+    how = {getattr(signal, "SIGINT", None): "（Ctrl-C）", getattr(signal, "SIGHUP", None): "（终端已关闭）",
+           getattr(signal, "SIGTERM", None): "（收到停止信号）"}.get(server.stopped_by, "")
+    try:
+        print(f"本机服务已停止{how}。", file=sys.stderr, flush=True)
+    except (OSError, ValueError):   # the terminal is gone (SIGHUP): nothing to tell
+        pass

@@ -15,7 +15,7 @@ wps_app = LedgerTyper(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(wps_app, name="wps", short_help="WPS 表格的加载项「正版化台账」：生成、安装、卸载")
+app.add_typer(wps_app, name="wps", short_help="WPS 表格的加载项「正版化台账」：生成、安装、检查、卸载")
 
 
 @wps_app.command("build", help="生成 WPS 加载项文件夹（ribbon.xml、index.html、脚本和图标；任何系统均可运行）。")
@@ -30,8 +30,9 @@ def build(
     print(f"已生成 WPS 加载项：{report.path}（{report.files} 个文件，按钮 {report.buttons} 个）")
 
 
-@wps_app.command("install", help="为当前用户安装 WPS 加载项：复制到 WPS 的 jsaddons 文件夹、登记到 jsplugins.xml 和 "
-                                 "publish.xml，并设置登录时自动启动本机服务（不需要管理员权限，不启动 WPS）。")
+@wps_app.command("install", help="为当前用户安装 WPS 加载项：登记到本机 WPS 读取的加载项列表（publish.xml、jsplugins.xml、"
+                                 "单位 oem.ini 指定的列表），并设置登录时自动启动提供加载项的本机服务（不需要管理员权限，不启动 WPS）。"
+                                 "本机 WPS 不能显示按钮时改为打开浏览器中的网页。")
 def install(
     folder: Annotated[Path | None, typer.Option(
         "--folder", help="本机服务使用的台账文件夹（默认：当前文件夹；在用户主目录中运行时为“文档”文件夹）",
@@ -39,16 +40,36 @@ def install(
     python: Annotated[Path | None, typer.Option("--python", help="启动本机服务的 Python（默认：运行本命令的 Python）",
                                                 show_default=False)] = None,
     allow_origin: Annotated[list[str] | None, typer.Option(
-        "--allow-origin", help="另外允许跨域调用本机服务的来源（WPS 加载项页面的来源不是 null 时），可重复",
+        "--allow-origin", help="另外允许跨域调用本机服务的网页来源（http://主机:端口；不允许 null），可重复",
         show_default=False)] = None,
+    port: Annotated[int | None, typer.Option("--port", help="本机服务的固定端口（默认：沿用上次安装的，或选一个空闲端口）",
+                                             show_default=False)] = None,
+    no_open: Annotated[bool, typer.Option("--no-open", help="按钮不能出现时也不打开浏览器")] = False,
 ) -> None:
-    from workbook_tools.dist.wps.install import describe, install as run
+    from workbook_tools.dist.wps.install import describe, install as run, open_page
 
-    record = run(folder, python, tuple(allow_origin or ()))
+    record = run(folder, python, tuple(allow_origin or ()), port=port)
     print("\n".join(describe(record)))
+    if record.blocked and not no_open:
+        print(f"已在浏览器中打开台账网页：{open_page().rsplit('/', 3)[0]}/…")
 
 
-@wps_app.command("uninstall", help="删除 ledger wps install 安装的全部内容：加载项文件夹、列表中的登记、登录启动项和安装记录。")
+@wps_app.command("doctor", help="检查本机 WPS：版本、加载项机制（publish.xml、jsplugins.xml、oem.ini、插件池）、"
+                                "是否阻止第三方加载项、本加载项的登记与本机服务。")
+def doctor() -> None:
+    from workbook_tools.dist.wps.install import doctor as run
+
+    print("\n".join(run()))
+
+
+@wps_app.command("open", help="在浏览器中打开台账网页（需要时先启动 ledger wps install 设置的本机服务）。")
+def open_() -> None:
+    from workbook_tools.dist.wps.install import open_page
+
+    print(f"已在浏览器中打开台账网页：{open_page().rsplit('/', 3)[0]}/…")
+
+
+@wps_app.command("uninstall", help="删除 ledger wps install 安装的全部内容：列表中的登记、密钥、登录启动项和安装记录。")
 def uninstall() -> None:
     from workbook_tools.dist.wps.install import uninstall as run
 

@@ -7,6 +7,7 @@ by `workbook_tools.tasks`, `rules`, `operations` and `forms`, exactly as `ledger
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -185,7 +186,7 @@ def _operation(kind: str, call: Call) -> Reply:
         else:
             planner, req = ops.plan_upgrade, ops.Upgrade(old=call.text("from") or "", new=call.text("to") or "",
                                                          version=call.text("version"), **visit)
-    except (ValidationError, ValueError):
+    except (ValidationError, ValueError, TypeError):
         raise LedgerError("参数不正确：请给出 computer、software（升级为 from、to）等字段，或给出 rows（附件10 行号）", 2) from None
     outcome = ops.apply_operation(call.ledger(), planner, req, call.today)
     lines = [*outcome.plan.summary(), f"原文件备份：{outcome.backup}"]
@@ -249,6 +250,9 @@ def safe_name(name: str, taken: set[str]) -> str:
     import re
 
     stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", Path(name.replace("\\", "/")).name).strip(" .") or "扫描文件.csv"
+    suffix = Path(stem).suffix[:10]
+    if len(stem.encode("utf-8")) > 120:   # file systems stop at 255 bytes; keep the suffix the reader goes by
+        stem = stem.encode("utf-8")[:100].decode("utf-8", "ignore").rstrip(" .") + suffix
     candidate, n = stem, 1
     while candidate in taken:
         n += 1
@@ -272,16 +276,24 @@ def scan(call: Call) -> Reply:
         raise LedgerError(f"一次最多核对 {MAX_SCAN_FILES} 个扫描文件", 2)
     path = call.ledger()
     with tempfile.TemporaryDirectory(prefix="ledger-scan-") as folder:
+        prefixes = [f"{p}{sep}" for p in {str(Path(folder)), os.path.realpath(folder)} for sep in ("/", "\\")]
         taken: set[str] = set()
         files = []
-        for name, data in call.uploads:
-            target = Path(folder) / safe_name(name, taken)
-            target.write_bytes(data)
-            files.append(target)
-        result = run(path, files, call.today, call.day("date"), progress=call.progress)
+        try:
+            for name, data in call.uploads:
+                target = Path(folder) / safe_name(name, taken)
+                target.write_bytes(data)
+                files.append(target)
+            result = run(path, files, call.today, call.day("date"), progress=call.progress)
+        except OSError as exc:   # a name or content the file system refuses: said without the temporary folder
+            from workbook_tools.files.errors import os_reason
+
+            raise LedgerError(_without(f"无法保存或读取上传的扫描文件：{os_reason(exc)}", prefixes), 2) from None
+        except LedgerError as exc:   # a refused file: named as uploaded, not by its place on the server
+            exc.message = _without(exc.message, prefixes)
+            raise
         reply = done(result)
-        prefix = str(Path(folder)) + "/"
-        reply.body = _without(reply.body, [prefix, prefix.replace("/", "\\")])
+        reply.body = _without(reply.body, prefixes)
     return reply
 
 

@@ -10,6 +10,14 @@ const LABELS = {
   stats: "统计 附件5", plan: "采购计划", overview: "概览", scan: "导入扫描结果",
 };
 const KIND_ACTION = { "安装": "install", "卸载": "uninstall", "升级": "upgrade" };
+// The tab that shows an action's answer: after a refusal the page goes there too (not left on an older tab).
+const ACTION_TAB = {
+  check: "findings", annotate: "findings", rollup: "findings", scan: "findings", overview: "overview",
+  stats: "stats", plan: "stats", print: "pdf", slip: "pdf",
+  number: "changes", "fix-blanks": "changes", install: "changes", uninstall: "changes", upgrade: "changes",
+};
+const LABEL_WIDTH = 48;   // display width of a chart label (a CJK character counts 2); longer ones end in … and
+                          // carry the whole name as their tooltip
 
 function $(id) { return document.getElementById(id); }
 
@@ -60,7 +68,7 @@ async function call(action, body, form) {
   const init = { method: "POST", headers: headers({ Prefer: "respond-async" }) };
   if (form) { init.body = form; } else {
     init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
+    init.body = JSON.stringify(action === "check" ? Object.assign({ hints: true }, body) : body);   // page words
   }
   const response = await fetch("/api/" + action, init);
   const answer = await response.json();
@@ -70,7 +78,7 @@ async function call(action, body, form) {
 
 function basics() {
   const body = { path: $("ledger").value };
-  if ($("today").value) body.today = $("today").value;
+  if ($("today").value.trim()) body.today = $("today").value.trim();
   return body;
 }
 
@@ -89,7 +97,8 @@ function say(title, body, ok) {
   const box = clear($("message"));
   box.className = ok ? "" : "failed";
   const lines = (body && body.lines) || [];
-  box.appendChild(el("div", { class: "head" }, `${title}：${ok ? (lines[0] || body.message || "完成") : body.message}`));
+  const refusal = (body && (body.page_hint || body.message)) || "";
+  box.appendChild(el("div", { class: "head" }, `${title}：${ok ? (lines[0] || body.message || "完成") : refusal}`));
   lines.slice(1).forEach((line) => box.appendChild(el("div", {}, line)));
 }
 
@@ -103,6 +112,7 @@ async function run(action, body, form) {
     if (action !== "check" || !ok) say(LABELS[action] || action, answer, ok);
     if (ok && answer.changes && answer.changes.length) recordChanges(action, answer.changes);
     if (!ok && answer.findings) showFindings({ findings: answer.findings, counts: null }, "半年更新被下列问题阻止");
+    if (!ok) refused(action);
     return ok ? answer : null;
   } catch (err) {
     say(LABELS[action] || action, { message: "无法连接本机服务（ledger serve 是否仍在运行？）" }, false);
@@ -113,6 +123,12 @@ async function run(action, body, form) {
     delete document.body.dataset.busy;
     finished();
   }
+}
+
+/** After a refusal: the tab that answers this action, and the focus on the message saying why. */
+function refused(action) {
+  if (ACTION_TAB[action]) openTab(ACTION_TAB[action]);
+  $("message").focus();
 }
 
 // Counts the page's finished steps (tests and scripts wait on it).
@@ -151,11 +167,17 @@ function renderFindings() {
   for (const [sheet, items] of groups) {
     const n = items.filter((f) => f.severity === "error").length;
     box.appendChild(el("h3", { data: { sheet } }, `${sheet}：${n} 个错误，${items.length - n} 个警告`));
-    const rows = items.map((f) => [place(f), SEVERITY[f.severity] || f.severity, f.rule, f.message]);
+    const rows = items.map((f) => [place(f), SEVERITY[f.severity] || f.severity, f.rule, f.page_hint || f.message]);
     const t = table(["单元格", "级别", "规则", "说明"], rows, (i) => ({
       class: `finding ${items[i].severity}`, data: { rule: items[i].rule, cell: items[i].cell || "", sheet },
     }));
-    t.querySelectorAll("tbody tr").forEach((tr) => tr.children[1].classList.add("sev"));
+    t.classList.add("findings");
+    t.querySelectorAll("tbody tr").forEach((tr, i) => {
+      tr.children[0].classList.add("cell");
+      tr.children[1].classList.add("sev");
+      tr.children[2].classList.add("code");
+      if (items[i].page_hint) tr.children[3].title = `命令行：${items[i].message}`;
+    });
     box.appendChild(t);
   }
 }
@@ -169,9 +191,11 @@ function renderScanGroups(box, groups) {
     for (const computer of kind.computers) {
       box.appendChild(el("h4", {}, computer.who));
       const items = computer.findings;
-      const t = table(["位置", "说明"], items.map((f) => [place(f), f.message]), (i) => ({
+      const t = table(["位置", "说明"], items.map((f) => [place(f), f.page_hint || f.message]), (i) => ({
         class: `finding ${items[i].severity}`, data: { rule: items[i].rule, cell: items[i].cell || "", sheet: items[i].sheet || "" },
       }));
+      t.classList.add("findings");
+      t.querySelectorAll("tbody tr").forEach((tr) => tr.children[0].classList.add("cell"));
       box.appendChild(t);
     }
   }
@@ -188,6 +212,16 @@ function svg(tag, attrs, text) {
   return node;
 }
 
+function width(text) { return [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 2 : 1), 0); }
+
+/** `text` cut to `limit` display columns, ending in … when cut. */
+function clip(text, limit) {
+  if (width(text) <= limit) return text;
+  let out = "";
+  for (const c of text) { if (width(out + c) > limit - 1) break; out += c; }
+  return out + "…";
+}
+
 function barChart(title, labels, series) {
   // series: [{name, color, values, texts?}] drawn as grouped bars; texts replace the numbers shown
   const rowH = 18 * series.length + 8, left = 300, width = 600;
@@ -195,8 +229,10 @@ function barChart(title, labels, series) {
   const chart = svg("svg", { width: left + width + 60, height: labels.length * rowH + 10, role: "img" });
   labels.forEach((label, i) => {
     const y = i * rowH + 4;
-    chart.appendChild(svg("text", { x: left - 6, y: y + rowH / 2, "text-anchor": "end", "dominant-baseline": "middle" },
-      label.length > 20 ? label.slice(0, 19) + "…" : label));
+    const text = svg("text", { x: left - 6, y: y + rowH / 2, "text-anchor": "end", "dominant-baseline": "middle",
+      class: "label", "data-full": label }, clip(label, LABEL_WIDTH));
+    text.appendChild(svg("title", {}, label));   // the tooltip of an SVG element: its full name on hover
+    chart.appendChild(text);
     series.forEach((s, j) => {
       const v = s.values[i] || 0, w = Math.max(v > 0 ? 1 : 0, (v / max) * width);
       chart.appendChild(svg("rect", { x: left, y: y + j * 18, width: w, height: 14, fill: s.color }));
@@ -336,6 +372,18 @@ async function action(name) {
   if (name === "plan") showPlan(answer);
 }
 
+function openRollup() {
+  openPanel("rollup");
+  $("rollup-date").focus();
+}
+
+async function rollup() {
+  const body = basics();
+  if ($("rollup-date").value.trim()) body.date = $("rollup-date").value.trim();
+  if ($("rollup-force").checked) body.force = true;
+  await run("rollup", body);
+}
+
 async function openRegister(kind) {
   try { await showRequests(kind); } finally { finished(); }
 }
@@ -432,6 +480,8 @@ function start() {
   document.querySelectorAll("[data-panel=register]").forEach((b) => b.addEventListener("click", () => openRegister(b.dataset.kind)));
   document.querySelectorAll("[data-panel=print]").forEach((b) => b.addEventListener("click", () => openPrint(b.dataset.form)));
   document.querySelector("[data-panel=scan]").addEventListener("click", () => openPanel("scan"));
+  document.querySelector("[data-panel=rollup]").addEventListener("click", openRollup);
+  $("rollup-go").addEventListener("click", rollup);
   document.querySelectorAll(".tabs button").forEach((b) => b.addEventListener("click", () => openTab(b.dataset.tab)));
   $("f-severity").addEventListener("change", renderFindings);
   $("f-rule").addEventListener("change", renderFindings);
