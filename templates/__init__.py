@@ -1,1 +1,2 @@
-"""Jinja2 templates and print CSS of the annex forms (installed as the package `workbook_tools.templates`)."""
+"""Typst templates of the annex forms (annexNN.typ, the shared base.typ, slip.typ and overlay.typ), compiled to PDF
+by workbook_tools.forms; installed as the package `workbook_tools.templates`."""

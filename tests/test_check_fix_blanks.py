@@ -79,3 +79,36 @@ def test_nothing_to_clear(capsys, tmp_path):
     path = make_ledger(tmp_path, **clean_unit())
     code, out, _ = run(capsys, "fix-blanks", path)
     assert code == 0 and "没有需要清除" in out
+
+
+def _with_cached_formula(path, ref: str, formula: str, value: str):
+    """Put a formula with its cached value (as Excel saves it) into a cell of 附件7."""
+    import re
+    import zipfile
+
+    from conftest import sheet_parts
+    part = sheet_parts(path)[schema.A7]
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    members[part], n = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(),
+                               f'<c r="{ref}"><f>{formula}</f><v>{value}</v></c>'.encode(), members[part], count=1, flags=re.S)
+    assert n == 1
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_log_keeps_each_cell_as_typed(capsys, tmp_path):
+    """Text stays the text typed, a number the number, a formula its formula text."""
+    unit = clean_unit()
+    unit["附件7"][1].update(采购金额="￥4,500", 许可数量=0, 序列号=12345)     # OEM: G3 text, I3 formula, L3 number
+    path = _with_cached_formula(make_ledger(tmp_path, **unit), "I3", "2+3", "5")
+    code, _, _ = run(capsys, "fix-blanks", path, "--yes")
+    assert code == 0
+    wb = openpyxl.load_workbook(path)
+    log = [r[4] for r in wb[schema.CHANGES].iter_rows(min_row=2, values_only=True)]
+    by_cell = {line.split("「")[0]: line for line in log}
+    assert "原值「￥4,500」" in by_cell["G3"]
+    assert "原值「=2+3」" in by_cell["I3"]
+    assert "原值「12345」" in by_cell["L3"]

@@ -67,6 +67,19 @@ def test_check_names_a_missing_required_column(tmp_path):
     wb.save(path)
     line = assert_one_line_error(ledger_cli("check", path, cwd=tmp_path))
     assert "计算机编号" in line and schema.A9 in line
+    assert "D1" in line and "电脑编号" in line                 # the cell, and the text found there
+
+
+def test_a_blank_header_cell_is_named(tmp_path):
+    from workbook_tools.read.reader import load_ledger
+    from workbook_tools.core.model import LedgerError
+    path = make_ledger(tmp_path, "台账.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb[schema.A7]["B1"] = None
+    wb.save(path)
+    with pytest.raises(LedgerError) as err:
+        load_ledger(path)
+    assert "软件编号" in err.value.message and "B1" in err.value.message
 
 
 def test_check_annotate_keeps_an_excel_2010_dropdown(tmp_path, zip_parts):
@@ -113,3 +126,16 @@ def test_init_succeeds_and_says_so(tmp_path):
     proc = ledger_cli("init", "新台账", cwd=tmp_path)
     assert proc.returncode == 0 and not proc.stderr
     assert (tmp_path / "新台账.xlsx").is_file()
+
+
+@pytest.mark.parametrize("command", [["check", "{path}", "--today", "2026-03-01"],
+                                     ["print", "附件1", "{path}", "-o", "{out}", "--force"]])
+def test_reading_a_workbook_open_in_excel_says_unsaved_edits_are_not_included(tmp_path, command):
+    path = make_ledger(tmp_path, "台账.xlsx")
+    args = [a.format(path=path, out=tmp_path / "a1.pdf") for a in command]
+    quiet = ledger_cli(*args, cwd=tmp_path)
+    (tmp_path / "~$台账.xlsx").write_bytes(b"\0" * 165)
+    told = ledger_cli(*args, cwd=tmp_path)
+    assert quiet.returncode == told.returncode and "提示" not in quiet.stderr
+    hints = [line for line in told.stderr.splitlines() if line.startswith("提示：")]
+    assert len(hints) == 1 and "~$台账.xlsx" in hints[0]

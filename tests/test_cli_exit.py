@@ -13,7 +13,8 @@ import pytest
 from builders import clean_unit, make_ledger, run_cli
 from test_extent import ROOT
 
-ENGLISH = ("Usage:", "Error:", "Traceback", "Exception ignored", "Try '", "panicked", "No such", "Invalid value")
+ENGLISH = ("Usage:", "Error:", "Traceback", "Exception ignored", "Try '", "panicked", "No such", "Invalid value",
+           "Did you mean")
 
 
 def one_line(err: str) -> str:
@@ -24,7 +25,7 @@ def one_line(err: str) -> str:
 
 
 @pytest.mark.parametrize("args", [
-    ["stats", "x.xlsx"],                                   # missing option
+    ["add-free", "x.xlsx"],                                # missing option
     ["stats", "x.xlsx", "--year", "abc"],                  # not an integer
     ["check", "--format", "xml", "x.xlsx"],                # not a choice
     ["check", "--bogus", "x.xlsx"],                        # no such option
@@ -37,6 +38,22 @@ def test_usage_errors_are_one_chinese_line(capsys, args):
     code, out, err = run_cli(capsys, *args)
     assert code == 2 and out == ""
     one_line(err)
+
+
+@pytest.mark.parametrize("typed, meant", [("chek", "check"), ("instal", "install"), ("rolup", "rollup"), ("CHECK", "check")])
+def test_a_mistyped_command_suggests_the_right_one_in_chinese(capsys, typed, meant):
+    code, out, err = run_cli(capsys, typed, "示例台账.xlsx")
+    line = one_line(err)
+    assert code == 2 and out == ""
+    assert f"「{typed}」" in line and f"是否指 {meant}" in line and "'" not in line and "Did you mean" not in line
+
+
+@pytest.mark.parametrize("args, command", [(["check", "x.xlsx", "--today"], "ledger check"),
+                                           (["print", "附件1", "x.xlsx", "-o"], "ledger print"),
+                                           (["wps", "build", "-o"], "ledger wps build")])
+def test_an_option_without_its_value_points_to_its_own_command_help(capsys, args, command):
+    code, _, err = run_cli(capsys, *args)
+    assert code == 2 and f"{command} --help" in one_line(err)
 
 
 def test_an_internal_error_shows_no_library_text(capsys, monkeypatch, tmp_path):
@@ -77,13 +94,37 @@ def _env() -> dict:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
-def test_ctrl_c_is_exit_130_and_one_line(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "workbook_tools", "init", "大.xlsx", "--demo", "--staff", "2000",
+# The child runs `ledger init --demo` with one hook: when the demo starts being built it creates the
+# file named first, so that Ctrl-C is sent while the command is at work, however slow the machine.
+READY_HOOK = """
+import pathlib, sys, time
+time.sleep(float(sys.argv.pop(2)))        # a start as slow as on a loaded machine
+import workbook_tools.demo as demo
+build = demo.build
+def build_when_ready(*args, **kwargs):
+    pathlib.Path(sys.argv[1]).write_text("ready")
+    return build(*args, **kwargs)
+demo.build = build_when_ready
+from workbook_tools.faces.cli import main
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("slow_start", ["0", "4"])
+def test_ctrl_c_is_exit_130_and_one_line(tmp_path, slow_start):
+    ready = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, "-c", READY_HOOK, str(ready), slow_start, "init", "大.xlsx", "--demo", "--staff", "2000",
                              "--computers", "2500", "--events", "150000", "--seed", "1", "--today", "2026-11-26"],
                             cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
+    deadline = time.monotonic() + 300              # generous for a loaded machine, but bounded
+    while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists() and proc.poll() is None, "the command never started building the demo"
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
+    try:
+        out, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
     assert proc.returncode == 130, err
     one_line(err)
     assert not (tmp_path / "大.xlsx").exists()

@@ -136,11 +136,17 @@ def test_licences_are_never_overused_nor_expired(ledger):
         assert "场地" in row["许可类型"] or seats[number] <= row["许可数量"], number
         assert op == "卸载" or version == row["软件版本"]
         term = row["许可期限"]
-        assert term == "永久" or day.date() <= dt.date.fromisoformat(term), number
+        assert term == "永久" or day.date() <= end_of(row), number
     for number, n in seats.items():
-        term = commercial.loc[number, "许可期限"]
-        if n and term != "永久":
-            assert dt.date.fromisoformat(term) > TODAY + dt.timedelta(days=90)
+        if n and commercial.loc[number, "许可期限"] != "永久":
+            assert end_of(commercial.loc[number]) > TODAY + dt.timedelta(days=90)
+
+
+def end_of(row) -> dt.date:
+    """Last day of a 许可期限: an end date, or a span in years from the purchase (the renewal due)."""
+    from workbook_tools.core.licence import term_end
+
+    return term_end(row["许可期限"], row["采购时间"].date())
 
 
 def test_every_event_has_its_paperwork(ledger):
@@ -157,6 +163,15 @@ def test_every_event_has_its_paperwork(ledger):
     assert requests["申请时间"].is_monotonic_increasing
     signed = slips.loc[slips["已签字"] == "是", "确认单号"]
     assert log["确认单号"].isin(signed).all()
+
+
+def test_slip_numbers_follow_the_format_of_ledger_slip(ledger):
+    """QR-YYYYMMDD-NNN, the date being the slip's own date (as `ledger slip` and `install --slip auto` number them)."""
+    slips = ledger.df(schema.A11)
+    numbers = slips["确认单号"].astype(str)
+    assert numbers.str.fullmatch(r"QR-\d{8}-\d{3,}").all(), numbers.head().tolist()
+    assert (numbers.str[3:11] == slips["日期"].dt.strftime("%Y%m%d")).all()
+    assert numbers.is_unique
 
 
 def test_rollup_outputs_are_current(ledger):
@@ -340,3 +355,26 @@ def test_demo_scans_keep_files_already_there(tmp_path):
     first[0].write_bytes(b"mine")
     assert write_demo_scans(path, TODAY)[1] == 0 and first[0].read_bytes() == b"mine"
     assert write_demo_scans(path, TODAY, force=True)[1] == len(first) and first[0].read_bytes() != b"mine"
+
+
+def test_the_readme_first_command_leaves_nothing_untracked(tmp_path):
+    """`ledger init 示例台账.xlsx --demo` in the repository root: the workbook and its backup folder are ignored."""
+    import re
+    import shutil
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    created = re.search(r"ledger init (\S+\.xlsx) --demo", readme).group(1)
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name in (created, f"备份/{Path(created).stem}.20260101-000000-000000.xlsx", "扫描结果/TSJ-0001.csv"):
+        assert subprocess.run(["git", "check-ignore", "-q", name], cwd=root).returncode == 0, name
+
+
+def test_templates_package_describes_the_typst_templates():
+    import workbook_tools.templates as templates
+
+    folder = Path(templates.__file__).parent
+    assert "Typst" in templates.__doc__ and "Jinja" not in templates.__doc__ and "CSS" not in templates.__doc__
+    assert {p.name for p in folder.glob("*.typ")} >= {"base.typ", "slip.typ", "overlay.typ", "annex01.typ"}

@@ -94,8 +94,8 @@ def test_a_copy_printed_in_pieces_keeps_every_row_once_and_its_page_numbers(tmp_
 
 # --- nothing breaks inside an id, a date, a URL or a word ----------------------------------------------
 
-WORDS = ["FWQ-0001", "2025年1月28日", "www.foxitsoftware.cn", "服务器许可", "7-Zip 压缩软件", "安全质量审批处",
-         "VK7JG-*****-*****-*****-*V66T"]
+WORDS = ["FWQ-0001", "2025年1月28日", "www.foxitsoftware.cn", "服务器许可", "7-Zip 压缩软件", "安全质量审批处"]
+MASKED = "VK7JG-*****-*****-*****-*V66T"     # a masked serial may wrap, but only after one of its dashes
 
 
 def crowded_sheets() -> dict:
@@ -115,6 +115,8 @@ def test_ids_dates_urls_and_words_stay_on_one_line(tmp_path, number):
     present = [w for w in WORDS if any(w in line for line in lines)]
     broken = [w for w in WORDS if w not in present and w.replace(" ", "") in "".join(lines).replace(" ", "")]
     assert present and broken == []
+    if number == 7:    # whole once the breaks after its dashes are closed, and nowhere else broken
+        assert MASKED in re.sub(r"-\s+", "-", " ".join(lines)), lines
 
 
 # --- one date style ------------------------------------------------------------------------------------
@@ -153,6 +155,27 @@ def test_annex4_prints_one_plan_year(tmp_path):
     assert "（2026年度）" in latest and "WPS Office" in latest and "旧年软件" not in latest
     assert "（2025年度）" in older and "旧年软件" in older and "WPS Office" not in older and "300.00" in older
     assert "填表日期：2026年11月27日" in latest and "填表日期：" in older and "2026年11月27日" not in older
+
+
+def test_annex4_of_a_year_without_a_plan_is_one_line_and_no_pdf(capsys, tmp_path):
+    path = sample_path(tmp_path)
+    out = tmp_path / "p.pdf"
+    code, stdout, err = run_cli(capsys, "print", "附件4", path, "--year", "2019", "-o", out, "--today", "2026-11-27")
+    assert code == 1 and not out.exists() and stdout == ""
+    [line] = err.strip().splitlines()
+    assert "2019" in line and "2026" in line          # the year asked for, and the year that has a plan
+
+
+def test_annex4_default_year_is_the_plan_year_not_the_newest_plan(capsys, tmp_path):
+    """Requests of 2026 not yet planned: without --year the 2026 plan is meant, not last year's rows."""
+    requests = [{**r, "填表日期": D(2025, 3, 1)} for r in SAMPLE["附件3"]] + [
+        {"申请编号": "SQ-2026-09", "申请部门": "办公室", "填表日期": D(2026, 4, 1), "软件类别": "办公软件", "申请许可数": 3}]
+    path = sample_path(tmp_path, 附件3=requests)
+    out = tmp_path / "p.pdf"
+    code, _, _ = run_cli(capsys, "print", "附件4", path, "-o", out, "--today", "2026-11-27")
+    assert code == 1 and not out.exists()
+    code, _, err = run_cli(capsys, "print", "附件4", path, "--year", "2025", "-o", out, "--today", "2026-11-27")
+    assert code == 0 and "（2025年度）" in pages(out)[0] and "WPS Office" in pages(out)[0]
 
 
 @pytest.mark.parametrize(("number", "first", "last"), [(3, "申请部门", "填表日期"), (5, "单位名称", "填表日期")])
@@ -208,3 +231,60 @@ def test_print_command_options(capsys, tmp_path):
     assert code == 0
     code, _, _ = run_cli(capsys, "print", "附件3", path, "--filled", "-o", tmp_path / "a3.pdf")
     assert code == 0 and "审核人：张三" in "".join(pages(tmp_path / "a3.pdf"))
+
+
+# --- issue: rows whole, widths by need, long unit names, ticks in the text layer ------------------------------
+
+LONG_NAME = "国产化办公套件专业增强版（含版式文档、电子签章与协同编辑插件）长名称"
+
+
+def _long_a7(count: int = 24, every: int = 5) -> list[dict]:
+    base = SAMPLE["附件7"][0]
+    return [{**base, "序号": str(i), "软件编号": f"SY-{i:04d}", "软件名称": LONG_NAME * (2 if i % every == 0 else 1) + "测试尾",
+             "序列号": f"VK7JG-NPHTM-C97JM-9MPGT-{i:05d}"} for i in range(1, count + 1)]
+
+
+@pytest.mark.parametrize(("count", "every"), [(24, 2), (30, 2), (24, 5)])
+def test_annex7_rows_never_split_across_pages(tmp_path, count, every):
+    texts = pages(printed(tmp_path, 7, sheets={"附件7": _long_a7(count, every)}))
+    assert len(texts) > 1
+    for text in texts:
+        flat = text.replace("\n", "")
+        assert len(re.findall(r"SY-\d{4}", flat)) == flat.count("测试尾"), text   # every row ends on its page
+
+
+def test_annex7_gives_the_name_the_room_a_masked_serial_does_not_need(tmp_path):
+    ledger = load_ledger(sample_path(tmp_path, 附件7=_long_a7(6)))
+    spec = FORMS[7]
+    plan = spec.plans(spec.build(ledger, PrintOptions(today=TODAY)))["main"]
+    width = {c["key"]: w for c, w in zip(plan["columns"], plan["widths"])}
+    assert width["软件名称"] >= 2.5 * width["序列号"], width
+
+
+def _font_sizes(path: Path, needle: str) -> list[float]:
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if needle in text:
+            sizes.append(abs(size * tm[3] * cm[3]) or size)
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_annex5_long_unit_name_wraps_instead_of_shrinking(tmp_path):
+    unit = "鞍山市行政审批局（鞍山市政务服务中心、鞍山市公共资源交易中心、鞍山市营商环境建设局）办公室"
+    assert len(unit) >= 45
+    settings = {**SAMPLE["设置"], "单位名称": unit}
+    out = printed(tmp_path, 5, sheets={"设置": settings}, year=2026)
+    sizes = _font_sizes(out, "填表人")
+    assert sizes and min(sizes) >= 9.5, sizes
+    text = pages(out)[0].replace("\n", "")
+    assert unit in text
+
+
+def test_annex8_and_annex9_ticks_are_in_the_text_layer(tmp_path, sample):
+    a8 = "\n".join(pages(printed(tmp_path, 8, "a8.pdf", ledger=sample)))
+    rows = len(sample.df("附件8 软件使用情况明细表"))
+    assert a8.count("☑") == rows and a8.count("□") == 2 * rows
+    a9 = "\n".join(pages(printed(tmp_path, 9, "a9.pdf", ledger=sample)))
+    assert a9.count("☑") > 0 and a9.count("□") > 0

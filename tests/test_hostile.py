@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import make_ledger
+from builders import make_ledger, run_cli
 
 from workbook_tools.core import schema
 from workbook_tools.read import sniff
@@ -294,3 +294,32 @@ def test_random_byte_damage_never_escapes_as_another_exception(good, seed):
             load_ledger(good)
         except LedgerError as exc:
             assert exc.exit_code == 2
+
+
+def _xls_with_directory_last() -> bytes:
+    """A compound file whose directory stands past the first MiB (LibreOffice writes .xls like this)."""
+    sectors = 2200
+    entries = [_dir_entry("Root Entry", 5, child=1), _dir_entry("Workbook", 2, start=0, size=4096)]
+    directory = b"".join(entries).ljust(SECTOR, b"\0")
+    header = (sniff.OLE_MAGIC + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<9I", 0, 1, sectors, 0, 4096, END, 0, END, 0) + struct.pack("<I", 0)
+              + struct.pack("<I", FREE) * 108)
+    return header + b"\0" * (sectors * SECTOR) + directory
+
+
+@pytest.mark.parametrize("name", ["旧版.xls", "旧版.xlsx"])
+def test_a_real_xls_says_to_save_as_xlsx(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(_xls_with_directory_last())
+    message = refuse(path)
+    assert "97-2003" in message and "另存为 .xlsx" in message and "Excel/WPS" in message
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".XLS", ".et", ""])
+def test_an_xlsx_under_another_extension_is_read_by_its_content(tmp_path, good, suffix, capsys):
+    renamed = tmp_path / f"改名{suffix}"
+    renamed.write_bytes(good.read_bytes())
+    ledger = load_ledger(renamed)
+    assert ledger.df(schema.A7)["软件编号"].tolist() == ["SY-0001"]
+    code, _, err = run_cli(capsys, "check", renamed, "--today", "2026-03-01")
+    assert code in (0, 1) and err == ""

@@ -239,3 +239,55 @@ def test_baseline_refuses_unknown_computers(tmp_path):
     wb.save(path)
     with pytest.raises(LedgerError):
         run(path, plan_baseline, D(2025, 1, 1))
+
+
+def test_refusal_lists_every_problem_force_would_override(unit):
+    """Already installed there, over the licence count and an unlicensed version: all three said at once."""
+    request = dict(software="SY-0001", version="2019", count=9, **at("PC-001", D(2025, 8, 1)))
+    with pytest.raises(LedgerError) as refused:
+        plan_install(load_ledger(unit), Install(**request), TODAY)
+    forced = plan_install(load_ledger(unit), Install(**request, force=True, reason="测试"), TODAY).forced
+    assert len(forced) == 3
+    assert all(problem in refused.value.message for problem in forced), refused.value.message
+    assert "\n" not in refused.value.message
+
+
+@pytest.mark.parametrize("computer, software, meant", [("pc-001", "SY-0002", "PC-001"), ("PC-001", "sy-0002", "SY-0002")])
+def test_an_id_typed_in_another_case_or_width_suggests_the_registered_one(unit, computer, software, meant):
+    with pytest.raises(LedgerError) as refused:
+        plan_install(load_ledger(unit), Install(software=software, **at(computer, D(2025, 8, 1))), TODAY)
+    assert refused.value.exit_code == 1 and f"是否指 {meant}？" in refused.value.message
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_a_new_serial_has_the_type_of_the_column(tmp_path, as_text):
+    path = base_ledger(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    fill(wb, {"附件9": EVENTS})
+    for r in range(2, 2 + len(EVENTS)):
+        cell = wb[A9].cell(r, 1)
+        cell.value = str(r - 1) if as_text else r - 1
+    wb.save(path)
+    run(path, plan_install, Install(software="SY-0002", request="SQ-001", **at("PC-001", D(2025, 8, 1))))
+    ws = openpyxl.load_workbook(path)[A9]
+    serials = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value]
+    assert serials[-1] == ("4" if as_text else 4), serials
+    assert len({type(s) for s in serials}) == 1, serials
+
+
+def test_a_slip_without_handler_names_the_clerk_as_maintainer(unit, tmp_path):
+    """install --slip auto without --handler: 附件11 and the printed slip name 设置's 填表人 as 安装维护人."""
+    from pypdf import PdfReader
+
+    from workbook_tools.forms import FORMS, print_form
+    from workbook_tools.forms.common import PrintOptions
+    wb = openpyxl.load_workbook(unit)
+    fill(wb, {"设置": {"填表人": "周文"}})
+    wb.save(unit)
+    run(unit, plan_install, Install(software="SY-0002", slip="auto", **at("PC-003", D(2025, 8, 1))))
+    ledger = load_ledger(unit)
+    assert ledger.df(A11)["安装维护人"].iloc[-1] == "周文"
+    assert pd.isna(ledger.df(A9)["经办人"].iloc[-1])          # the log keeps what was given: no handler
+    out = tmp_path / "slip.pdf"
+    print_form(FORMS[11], ledger, PrintOptions(ids=["QR-20250801-001"], today=TODAY), out)
+    assert "安装维护人：周文" in PdfReader(out).pages[0].extract_text()

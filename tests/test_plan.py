@@ -144,3 +144,28 @@ def test_a_hand_row_for_other_requests_does_not_hide_a_new_need(tmp_path):
     result = pl.compute_plan(load_ledger(path), TODAY)
     assert result.covered_by_hand == ["SY-0001"]           # no 依据申请编号: same name and version covers it
     assert [p.软件编号 for p in result.proposals] == ["SY-0003", "SY-0005"]  # last year's row cites other requests
+
+
+def test_default_year_is_the_newest_requests_and_met_or_scrapped_requests_do_not_count(tmp_path):
+    software = [*SOFTWARE, sw("SY-0006", "Visio", "2021", 获取方式="采购", 采购时间=D(2021, 3, 1), 采购金额=100,
+                              许可类型="单机", 许可数量=1, 软件类别="其他软件", 产地="国外", 状态="已报废",
+                              报废日期=D(2023, 1, 1), 报废原因="1")]
+    requests = [{**req("OLD-1", "办公软件", 30, "SY-0002"), "填表日期": D(2025, 3, 1)},   # met: bought 2025-06-01
+                {**req("OLD-2", "其他软件", 5, "SY-0006"), "填表日期": D(2025, 3, 1)},    # scrapped software
+                {**req("NEW-1", "办公软件", 3, "SY-0002"), "填表日期": D(2026, 1, 10)},
+                {**req("NEW-2", "其他软件", 4, "SY-0006"), "填表日期": D(2026, 1, 10)},
+                {**req("NEW-3", "办公软件", 30, "SY-0002"), "填表日期": D(2025, 5, 1)}]  # 2025: met too
+    path = make_ledger(tmp_path, **{"附件7": software, "附件9": EVENTS, "附件3": requests})
+    ledger = load_ledger(path)
+    assert pl.default_plan_year(ledger, TODAY) == 2026
+    plan = pl.compute_plan(ledger, TODAY)
+    assert plan.year == 2026
+    assert [(g.软件编号, g.requested, g.requests) for g in plan.gaps] == [("SY-0002", 3, ["NEW-1"])]
+    assert [(s.申请编号, s.软件编号) for s in plan.skipped] == [("NEW-2", "SY-0006")]
+    old = pl.compute_plan(ledger, TODAY, year=2025)
+    assert old.gaps == [] and sorted(s.申请编号 for s in old.skipped) == ["NEW-3", "OLD-1", "OLD-2"]
+
+
+def test_without_dated_requests_the_plan_year_is_this_year(tmp_path):
+    path = make_ledger(tmp_path, **{"附件7": SOFTWARE, "附件3": [{**req("R1", "办公软件", 1, "SY-0001"), "填表日期": None}]})
+    assert pl.default_plan_year(load_ledger(path), TODAY) == 2026

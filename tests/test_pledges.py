@@ -63,3 +63,11 @@ def test_existing_dates_and_future_dates(path):
     assert pg.check_signature(person, D(2025, 2, 1), TODAY, force=True)
     with pytest.raises(LedgerError):
         pg.check_signature(person, D(2026, 3, 2), TODAY)                  # not yet
+
+
+def test_replaced_date_is_logged_as_typed(tmp_path):
+    path = make_ledger(tmp_path, **{"人员": [{"部门": "办公室", "姓名": "李强", "状态": "在职", "承诺书签署日期": "2025年1月5日"}]})
+    ledger = load_ledger(path)
+    person = pg.find_person(ledger, "李强")
+    result = write_workbook(path, pg.sign_edit(person, D(2025, 2, 1)), "承诺书", ledger=ledger)
+    assert result.changes[0].content.endswith("（原为 2025年1月5日）")

@@ -85,6 +85,24 @@ def test_scrap_and_upgrade_commands(path, capsys):
     assert df["操作"].iloc[-3:].tolist() == ["卸载", "安装", "卸载"]
 
 
+def test_scrap_takes_the_id_as_argument_or_option(path, tmp_path, capsys):
+    other = tmp_path / "副本.xlsx"
+    shutil.copy(path, other)
+    assert ledger("scrap-computer", path, "PC-002", "--date", "2025-12-03") == 0
+    assert ledger("scrap-computer", other, "--computer", "PC-002", "--date", "2025-12-03") == 0
+    assert load_ledger(path).df(schema.A9).drop(columns="_row", errors="ignore").equals(
+        load_ledger(other).df(schema.A9).drop(columns="_row", errors="ignore"))
+    assert ledger("scrap-computer", other, "PC-001", "--computer", "PC-003") == 2      # two different computers
+    assert ledger("scrap-computer", other) == 2                                     # none
+    assert ledger("scrap-software", other, "--software", "SY-0002", "--reason", "1", "--date", "2025-12-04") in (0, 1)
+
+
+def test_install_help_shows_the_count_default_as_a_whole_number(capsys):
+    assert ledger("install", "--help") == 0
+    [line] = [ln for ln in capsys.readouterr().out.splitlines() if "--count" in ln]
+    assert line.rstrip().endswith("[默认：1]"), line
+
+
 def test_unreadable_file_exits_2(tmp_path, capsys):
     bad = tmp_path / "坏.xlsx"
     bad.write_text("不是工作簿")
@@ -107,3 +125,21 @@ def test_rollup_refreshes_an_existing_overview_and_stays_idempotent(path, capsys
     before = sha(path)
     assert ledger("rollup", path, "--date", "2025-06-30") == 0
     assert sha(path) == before
+
+
+def test_rollup_log_keeps_the_old_count_as_typed(tmp_path):
+    """The old 安装数量 is logged as the clerk typed it (full-width text here), not as the number read."""
+    import openpyxl
+    from builders import clean_unit, make_ledger
+
+    unit = clean_unit()
+    unit["附件7"][0].update(安装数量="０台")      # SY-0001 is installed once; the cell holds text
+    unit["设置"]["上次半年更新日期"] = "2026年1月1日"
+    unit["附件8"][0].update(安装日期="2025/1/4")   # the event says 2025-01-05
+    path = make_ledger(tmp_path, **unit)
+    assert ledger("rollup", path, "--date", "2026-03-01") == 0
+    log = [r[4] for r in openpyxl.load_workbook(path)[schema.CHANGES].iter_rows(min_row=2, values_only=True)]
+    assert "SY-0001 安装数量：０台 → 1" in log
+    assert "上次半年更新日期：2026年1月1日 → 2026-03-01" in log
+    assert any(line.startswith("更新（计算机 PC-001、软件编号 SY-0001）") and line.endswith("安装日期：2025/1/4→2025-01-05")
+               for line in log), log

@@ -39,7 +39,7 @@ def setting_row(key: str) -> int:
 
 
 def add(sheet: str, *rows: dict) -> Callable[[Unit], None]:
-    return lambda u: u[sheet].extend(rows)
+    return lambda u: u.setdefault(sheet, []).extend(rows)
 
 
 def setv(sheet: str, i: int, **values) -> Callable[[Unit], None]:
@@ -113,7 +113,26 @@ TRIGGERS: dict[str, tuple[Callable[[Unit], None], set]] = {
     "STAFF-NO-PLEDGE": (setv("人员", 0, 承诺书签署日期=None), {("人员", 2, "E2")}),
     "HEADER-COUNTS": (lambda u: u["设置"].update({"附件7.总人数": 5}),
                       {("设置", setting_row("附件7.总人数"), f"B{setting_row('附件7.总人数')}")}),
+    # LEDGER_SPEC §11: a purchase without proof, a proof row without its certificate number
+    "PROOF-MISSING": (both(add("附件7", {**SY_COPY, "软件编号": "SY-0002", "序列号": "SN-2", "采购时间": d(2025, 6, 1)}),
+                           setv("采购资料", 0, 授权证书编号=None)),
+                      {("附件7", 5, "B5"), ("采购资料", 2, "H2")}),
+    "PROOF-MISMATCH": (setv("采购资料", 0, 许可数量=3, 授权方式="场地许可"), {("采购资料", 2, "F2"), ("采购资料", 2, "E2")}),
+    # last year's training and this year's website notice do not make this year's training
+    "CYCLE-NO-TRAINING": (add("培训宣传", {"日期": d(2025, 6, 1), "形式": "培训", "主题": "正版化培训"},
+                              {"日期": d(2026, 6, 1), "形式": "网站", "主题": "正版化宣传"}),
+                          {("培训宣传", None, None)}),
+    "CYCLE-NO-INSPECTION": (add("检查记录", {"检查日期": d(2025, 10, 1), "范围": "全面检查", "发现问题数": 0},
+                                {"检查日期": d(2026, 10, 1), "范围": "抽查", "发现问题数": 0}),
+                            {("检查记录", None, None)}),
+    # December's inspection not put right 60 days on; February's not reported yet
+    "CYCLE-NOT-REPORTED": (add("检查记录", {"检查日期": d(2025, 12, 1), "范围": "全面检查", "发现问题数": 2,
+                                            "通报日期": d(2025, 12, 10)},
+                               {"检查日期": d(2026, 2, 1), "范围": "全面检查", "发现问题数": 1}),
+                           {("检查记录", 2, "F2"), ("检查记录", 3, "G3")}),
 }
+# codes judged "by 12-01": their cases are checked on that day
+DAYS = {"CYCLE-NO-TRAINING": d(2026, 12, 1), "CYCLE-NO-INSPECTION": d(2026, 12, 1)}
 
 # code -> a mutation close to the trigger that must not report the code
 NEAR_MISSES: dict[str, Callable[[Unit], None]] = {
@@ -160,6 +179,17 @@ NEAR_MISSES: dict[str, Callable[[Unit], None]] = {
     "ROLLUP-STALE": lambda u: u["设置"].update({"上次半年更新日期": d(2025, 9, 1)}),
     "STAFF-NO-PLEDGE": add("人员", {"部门": "办公室", "姓名": "赵六", "使用计算机": "否", "状态": "调离"}),
     "HEADER-COUNTS": lambda u: u["设置"].update({"附件7.总人数": 2, "附件7.便携机数": "1"}),
+    # donated software needs no purchase contract
+    "PROOF-MISSING": add("附件7", {**SY_COPY, "软件编号": "SY-0002", "序列号": "SN-2", "获取方式": "受赠", "采购时间": None,
+                                   "采购金额": None}),
+    # spacing and width do not make a different licence type; an empty count is not a disagreement
+    "PROOF-MISMATCH": setv("采购资料", 0, 授权方式="单机 许可", 许可数量=None),
+    "CYCLE-NO-TRAINING": add("培训宣传", {"日期": d(2026, 6, 1), "形式": "培训", "主题": "正版化培训"}),
+    "CYCLE-NO-INSPECTION": add("检查记录", {"检查日期": d(2026, 10, 1), "范围": "全面检查", "发现问题数": 0}),
+    # reported, and 60 days have not yet passed; a spot check is not the yearly inspection
+    "CYCLE-NOT-REPORTED": add("检查记录", {"检查日期": d(2026, 2, 1), "范围": "全面检查", "发现问题数": 1,
+                                           "通报日期": d(2026, 2, 5)},
+                              {"检查日期": d(2025, 11, 1), "范围": "抽查", "发现问题数": 3}),
 }
 
 
@@ -177,7 +207,7 @@ def test_trigger(tmp_path, code):
     mutate, expected = TRIGGERS[code]
     unit = clean_unit()
     mutate(unit)
-    result = check(tmp_path, unit)
+    result = check(tmp_path, unit, DAYS.get(code, TODAY))
     assert expected <= places(result, code)
     assert not places(result, "RULE-CRASH")
     assert all(f.severity.value == ("warning" if code in WARNINGS else "error")
@@ -188,7 +218,7 @@ def test_trigger(tmp_path, code):
 def test_near_miss(tmp_path, code):
     unit = clean_unit()
     NEAR_MISSES[code](unit)
-    result = check(tmp_path, unit)
+    result = check(tmp_path, unit, DAYS.get(code, TODAY))
     assert places(result, code) == set()
     assert not places(result, "RULE-CRASH")
 
@@ -199,4 +229,5 @@ def test_clean_unit_is_clean(tmp_path):
 
 WARNINGS = {"NUM-FORMAT", "REF-PERSON", "REF-DEPT", "MISMATCH-DERIVED", "EVENT-DOUBLE-INSTALL", "EVENT-UPGRADE-HALF",
             "EVENT-NO-REQUEST", "EVENT-NO-SLIP", "LIC-EXPIRING", "ROLLUP-STALE", "STAFF-NO-PLEDGE", "HEADER-COUNTS",
-            "ID-WIDTH"}
+            "ID-WIDTH", "PROOF-MISSING", "PROOF-MISMATCH", "CYCLE-NO-TRAINING", "CYCLE-NO-INSPECTION",
+            "CYCLE-NOT-REPORTED"}

@@ -321,3 +321,21 @@ def test_print_by_a9_rows_and_scan_of_the_folder_beside_the_ledger(served, ledge
     assert status == 400 and "确认单号" in answer["message"]
     status, answer = served.post("scan", body(ledger, folder=True))
     assert status == 400 and "扫描结果" in answer["message"]
+
+
+def test_review_and_renew_through_the_service(served, ledger):
+    status, answer = served.post("review", body(ledger, year=str(TODAY.year)))
+    assert status == 200 and answer["ok"] is True, answer
+    assert schema.REVIEW in {c["sheet"] for c in answer["changes"]}
+    assert answer["review"]["year"] == TODAY.year
+    status, answer = served.post("renew", body(ledger))
+    assert status == 200 and "没有待办的续订" in answer["message"]
+    a7 = load_ledger(ledger).df(schema.A7)
+    due = a7.loc[a7["备注"] == "按年订阅，到期续订", "软件编号"].iloc[0]
+    status, answer = served.post("renew", body(ledger, old=due, amount="1000", term="1年"))
+    assert status == 200 and answer["ok"] is True, answer
+    assert {c["sheet"] for c in answer["changes"]} >= {schema.A7, schema.A9}
+    moves = load_ledger(ledger).df(schema.A9)["备注"].dropna()
+    assert moves.str.startswith(f"续订：{due}→").sum() >= 2
+    status, answer = served.post("renew", body(ledger, old=due, amount="-1"))
+    assert status >= 400 and answer["ok"] is False

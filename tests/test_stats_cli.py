@@ -66,9 +66,32 @@ def test_add_free_and_its_refusals(capsys, path):
     assert code == 2
 
 
+def test_stats_year_defaults_to_this_year_like_print_annex5(capsys, path, tmp_path):
+    explicit = tmp_path / "explicit.xlsx"
+    explicit.write_bytes(path.read_bytes())
+    assert run(capsys, "stats", path, "--today", "2025-06-30")[0] == 0
+    assert run(capsys, "stats", explicit, "--year", "2025", "--today", "2025-06-30")[0] == 0
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(explicit.read_bytes())
+    assert run(capsys, "stats", other, "--year", "2024", "--today", "2025-06-30")[0] == 0
+
+    def sheet(p):
+        return list(openpyxl.load_workbook(p)[schema.A5].iter_rows(values_only=True))
+    assert sheet(path) == sheet(explicit) != sheet(other)
+
+
+def test_pledge_list_when_everyone_has_signed(capsys, tmp_path):
+    path = make_ledger(tmp_path, **{"人员": [{"部门": "办公室", "姓名": "李强", "状态": "在职",
+                                             "承诺书签署日期": dt.date(2025, 1, 5)}]})
+    code, out, _ = run(capsys, "pledge", path, "--list")
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 1 and "1" in lines[0]      # one line: everyone (1 person) has signed
+    assert "附件2" not in out and "┏" not in out and "━" not in out
+
+
 def test_pledge_list_and_sign(capsys, path):
     code, out, _ = run(capsys, "pledge", path, "--list")
-    assert code == 0 and "王芳" in out and "ledger print 附件2 --unsigned" in out
+    assert code == 0 and "王芳" in out and f"ledger print 附件2 {path} --unsigned" in out
     code, _, _ = run(capsys, "pledge", path, "--signed", "王芳", "--date", "2026-02-01", "--today", "2026-03-01")
     assert code == 0
     assert load_ledger(path).df(schema.STAFF)["承诺书签署日期"].iloc[0] == dt.datetime(2026, 2, 1)

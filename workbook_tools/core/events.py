@@ -17,6 +17,7 @@ from workbook_tools.core.ledger import ROW
 COMPUTER, SOFTWARE, OP, DATE, COUNT, VERSION = "计算机编号", "软件编号", "操作", "日期", "安装数量", "版本"
 INSTALL, UNINSTALL = "安装", "卸载"
 BASELINE_REMARK = "初始登记"   # 备注 of the 安装 rows `ledger baseline` writes
+RENEWAL_REMARK = "续订："      # 备注 of the paired rows `ledger renew` writes (续订：OLD→NEW)
 LIVE_COLUMNS = [COMPUTER, SOFTWARE, VERSION, DATE, COUNT, ROW]
 
 
@@ -54,6 +55,17 @@ def baseline_rows(events: pd.DataFrame) -> pd.Series:
     remark = events["备注"].astype(object).where(events["备注"].notna(), "")
     marked = remark.map(lambda r: str(r).startswith(BASELINE_REMARK)).astype(bool)
     return marked & (events[OP] == INSTALL) & (events["统一部署"] == "是")
+
+
+def renewal_rows(events: pd.DataFrame) -> pd.Series:
+    """Mask of the renewal (续订) rows: 统一部署 rows whose 备注 begins with 续订：.
+
+    A renewal moves an installation to the licence that replaces the old one: nothing is done on
+    the computer, so there is no visit and no slip to sign (README «对规范的补充»).
+    """
+    remark = events["备注"].astype(object).where(events["备注"].notna(), "")
+    marked = remark.map(lambda r: str(r).startswith(RENEWAL_REMARK)).astype(bool)
+    return marked & (events["统一部署"] == "是")
 
 
 def _after_install(ordered: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

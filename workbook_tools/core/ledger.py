@@ -71,6 +71,7 @@ class Ledger:
     sha256: str | None = None
     sheet_names: list[str] = field(default_factory=list)   # every sheet of the workbook, in order
     settings_table: Table | None = None                     # 设置 as rows (项目, 值), to locate a key's cell
+    stored: list[Finding] = field(default_factory=list)     # 校验结果 of the last annotated check/scan, read on request
 
     def __getitem__(self, name: str) -> Table:
         return self.tables[schema.sheet(name).name]

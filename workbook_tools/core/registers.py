@@ -47,3 +47,22 @@ def header_counts(ledger: Ledger, day: dt.date | None = None) -> dict[str, int]:
     for device in schema.DEVICE_TYPES:
         counts[f"{device}数"] = int((in_use["设备类型"] == device).sum())
     return counts
+
+
+def id_key(value: object) -> str:
+    """An id as compared for a suggestion: width (NFKC), case and spaces do not matter."""
+    import unicodedata  # noqa: PLC0415
+
+    return "".join(unicodedata.normalize("NFKC", str(value)).casefold().split())
+
+
+def meant_ids(value: str, known: object) -> list[str]:
+    """The registered ids a typed id means when it differs only in case, width or spaces."""
+    key = id_key(value)
+    return list(dict.fromkeys(str(k) for k in known if isinstance(k, str) and id_key(k) == key and k != value))
+
+
+def did_you_mean(value: str, known: object) -> str:
+    """「，是否指 TSJ-0004？」 for a message, or "" when nothing registered is that close."""
+    near = meant_ids(value, known)
+    return f"，是否指 {'、'.join(near)}？" if near else ""

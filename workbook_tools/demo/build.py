@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from workbook_tools.core import presets, schema
 from workbook_tools.demo import people as ppl
 from workbook_tools.demo import records, tables, vocab
+from workbook_tools.demo.cycle import add_cycle
 from workbook_tools.demo.free import add_free
 from workbook_tools.demo.history import Density, Generator
 from workbook_tools.demo.software import COMMERCIAL, FREE, OEM, Software, Timeline, make_software, settle_licences
@@ -40,7 +41,8 @@ class DemoUnit:
                 f"已报废 {f['scrapped']} 台）；软件编号 {f['software']} 个（商业软件 {f['commercial']} 个、"
                 f"OEM软件 {f['oem']} 个、免费软件 {f['free']} 个）；{f['start']} 至 {f['today']} 的安装维护记录 "
                 f"{f['events']:,} 条（其中升级 {f['upgrades']:,} 次），安装维护申请 {f['requests']:,} 份，"
-                f"确认单 {f['slips']:,} 份；软件使用情况明细 {f['details']:,} 行，已按 {f['today']} 完成半年更新。")
+                f"确认单 {f['slips']:,} 份；软件使用情况明细 {f['details']:,} 行，已按 {f['today']} 完成半年更新。"
+                + (f"许可「{f['renewal_due']}」将在一年内到期，可用 ledger renew 演示续订。" if f.get("renewal_due") else ""))
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -119,9 +121,11 @@ def build(spec: DemoSpec, prefixes: dict[str, str] | None = None) -> DemoUnit:
         schema.A3: a3, schema.A4: a4, schema.A6: tables.free_list_rows(software, tl.today, used_in(a9)),
         schema.A7: tables.software_rows(software), schema.A8: [], schema.A9: a9, schema.A10: a10, schema.A11: a11,
     }
+    due = add_cycle(sheets, spec.seed, tl.start, tl.today, len(people), len(computers), spec.gaps)
     unit = DemoUnit(base_settings(people), sheets)
     apply_rollup(unit, compute_rollup(as_ledger(sheets, unit.settings), tl.today))
     unit.facts = facts(unit, people, computers, software, tl)
+    unit.facts["renewal_due"] = due
     return unit
 
 

@@ -45,12 +45,12 @@ def event_rows(rng: random.Random, events: list[Event], techs: list[Person]) -> 
     """附件9 rows and 附件11 rows: one slip per computer and day, signed by the user."""
     rows: list[list] = []
     slips: list[list] = []
-    seq: dict[int, int] = {}
+    seq: dict[dt.date, int] = {}
     for (day, _), group_iter in groupby(events, key=lambda e: (e.day, e.cid)):
         group = list(group_iter)
         c = group[0].computer
-        seq[day.year] = seq.get(day.year, 0) + 1
-        slip, tech = f"QR-{day.year}-{seq[day.year]:05d}", rng.choice(techs).name
+        seq[day] = seq.get(day, 0) + 1      # QR-YYYYMMDD-NNN, as ledger slip numbers a visit
+        slip, tech = f"QR-{day:%Y%m%d}-{seq[day]:03d}", rng.choice(techs).name
         slips.append([slip, day, c.id, c.brand, c.user.name, c.dept, tech, "是", slip_note(group)])
         for e in group:
             rows.append([len(rows) + 1, e.number, e.op, c.id, c.brand, c.user.name, c.dept, e.version, day, 1,

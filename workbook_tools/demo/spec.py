@@ -26,6 +26,7 @@ class DemoSpec(BaseModel):
     seed: int = 2024
     today: dt.date = Field(default_factory=dt.date.today)
     events: int = 0  # wanted number of 附件9 events; 0 = the natural density of the unit
+    gaps: bool = False  # plant gaps a review should find (one purchase without its 采购资料 row)
 
     def problems(self) -> list[str]:
         """Options out of range, as Chinese sentences."""

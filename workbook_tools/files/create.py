@@ -128,3 +128,58 @@ def default_name_rules() -> list[dict]:
     except ImportError:
         return []
     return [dict(r) for r in DEFAULT_RULES]
+
+
+# --- the §11 sheets added to an existing ledger (through the lossless writer) ----------------------
+
+def _defined_names(book) -> set[str]:
+    from workbook_tools.xlsx.package import q  # noqa: PLC0415
+
+    names = book.workbook.root.find(q("definedNames"))
+    return set() if names is None else {el.get("name") for el in names}
+
+
+def build_table_sheet(ws: Worksheet, spec: schema.Sheet, names: set[str]) -> None:
+    """An empty sheet of `spec` as `init` makes it; reference dropdowns only where the workbook defines the list."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    usable = tuple(c if c.ref is None or c.ref in names else replace(c, ref=None) for c in spec.columns)
+    spec = replace(spec, columns=usable)
+    for j, header in enumerate(spec.headers, start=1):
+        style_header(ws.cell(1, j, header))
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "A2"
+    smap = SheetMap(spec, 1, {h: j for j, h in enumerate(spec.headers, start=1)})
+    format_columns(ws, smap)
+    add_validations(ws, smap)
+    print_setup(ws, spec.landscape)
+    ws.print_title_rows = None
+
+
+def _place_after(book, name: str) -> str | None:
+    """The schema sheet before `name` that the workbook has: a new sheet stands right after it."""
+    order = [s.name for s in schema.SHEETS]
+    before = [n for n in order[:order.index(name)] if book.has(n)]
+    return before[-1] if before else None
+
+
+def add_missing_sheets(book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list:
+    """Add the named schema sheets the workbook lacks (empty, with headers, formats and dropdowns).
+
+    Nothing else of the workbook changes: the new sheets are grafted in by the writer's book.
+    Returns the 变更记录 lines, one per added sheet; a table edit for each is ready for appends.
+    """
+    from workbook_tools.core.model import Change  # noqa: PLC0415
+    from workbook_tools.xlsx.book import TableEdit  # noqa: PLC0415
+
+    changes = []
+    defined = _defined_names(book)
+    for name in names:
+        if book.has(name):
+            continue
+        spec = schema.BY_NAME[name]
+        book.generate(name, lambda ws, spec=spec: build_table_sheet(ws, spec, defined), after=_place_after(book, name))
+        book.tables[name] = TableEdit(book, name, book.workbook.entry(name).part, spec, 1,
+                                      {c.header: j for j, c in enumerate(spec.columns, start=1)}, [])
+        changes.append(Change(action="新增工作表", sheet=name, content=f"新增工作表「{name}」"))
+    return changes

@@ -57,6 +57,18 @@ def lock_files(path: Path) -> list[Path]:
     return [path.with_name(c) for c in candidates if path.with_name(c).exists()]
 
 
+def note_if_open(path: Path) -> str | None:
+    """A command that only reads (check, print) reads the saved file: when Excel/WPS has it open, it says
+    once (through `notice`) that edits not yet saved are not included.  Returns that line."""
+    locks = lock_files(path) or lock_files(safety.target_of(path))
+    if not locks:
+        return None
+    line = f"{path.name} 正在 Excel/WPS 中打开（发现锁文件 {locks[0].name}）：按最近一次保存的内容处理，尚未保存的修改不包括在内"
+    if notice is not None:
+        notice(line)
+    return line
+
+
 class Locked(LedgerError):
     """The workbook is open in Excel/WPS (or held by another program): save and close it first (exit 2)."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from workbook_tools.core import schema
-from workbook_tools.forms import annex5, installs, requests, tables
+from workbook_tools.forms import annex5, installs, requests, review, tables
 from workbook_tools.forms.common import PrintOptions, Printable
 from workbook_tools.forms.layout import Column, TablePlan, plan_table
 from workbook_tools.core.ledger import Ledger
@@ -47,19 +47,30 @@ class FormSpec:
     selects: str = ""          # what --id names for this form ("" = a whole-sheet form)
     tables: dict[str, TableSpec] = field(default_factory=dict)
     unread: frozenset[str] = frozenset({schema.A8, schema.A9})   # big sheets the form does not need: not read
+    name: str = ""             # a form that is not an annex (number 0): its name, e.g. 考核评议
+    stored: bool = False       # the form also prints from 校验结果 (the last scan's findings)
 
     def load(self, path) -> Ledger:
         """The ledger with only the sheets this form prints from (a large 附件9 is not read for a slip list)."""
         from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-        return load_ledger(path, skip=self.unread)
+        ledger = load_ledger(path, skip=self.unread)
+        if self.stored:
+            from workbook_tools.read.stored import stored_findings  # noqa: PLC0415
+            ledger.stored = stored_findings(path)
+        return ledger
 
     @property
     def label(self) -> str:
-        return f"附件{self.number}"
+        return self.name or f"附件{self.number}"
+
+    @property
+    def mark(self) -> str:
+        """What the page shows above the title: 附件N for an annex, nothing for another form."""
+        return "" if self.name else self.label
 
     @property
     def template(self) -> str:
-        return f"annex{self.number:02d}.typ"
+        return "review.typ" if self.name == schema.REVIEW else f"annex{self.number:02d}.typ"
 
     def plans(self, items: Sequence[Printable]) -> dict[str, dict]:
         width = LANDSCAPE_MM if self.landscape else PORTRAIT_MM
@@ -97,13 +108,22 @@ FORMS: dict[int, FormSpec] = {f.number: f for f in (
 )}
 
 
+# Forms that are not annexes of the regulation (README «对规范的补充»), by name.
+NAMED: dict[str, FormSpec] = {f.name: f for f in (
+    FormSpec(0, "软件正版化工作考核评议表", review.review_form, name=schema.REVIEW, stored=True,
+             unread=frozenset({schema.A8}), tables={"main": TableSpec(review.COLUMNS, 9.5)}),
+)}
+
+
 def form_spec(name: str) -> FormSpec:
-    """附件7, 7 (also 附件 7, ７) -> the form; a clear error otherwise."""
+    """附件7, 7 (also 附件 7, ７), 考核评议 -> the form; a clear error otherwise."""
     key = re.sub(r"\s+", "", name).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if key in NAMED:
+        return NAMED[key]
     key = key.removeprefix("附件")
     if key.isdigit() and int(key) in FORMS:
         return FORMS[int(key)]
-    raise LedgerError(f"没有表单「{name}」，应为 附件1 … 附件11（或 1 … 11）", 2)
+    raise LedgerError(f"没有表单「{name}」，应为 附件1 … 附件11（或 1 … 11）或 考核评议", 2)
 
 
 class PrintResult(BaseModel):

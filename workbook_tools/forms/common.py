@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from workbook_tools.core import schema
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.core.registers import did_you_mean
 from workbook_tools.core.values import is_blank
 
 FULL_SPACE = "\u3000"
@@ -191,7 +192,8 @@ def select(keys: list[str], wanted: list[str], what: str) -> list[str]:
         return keys
     unknown = [w for w in wanted if w not in keys]
     if unknown:
-        raise LedgerError(f"{what}中没有：{'、'.join(unknown)}", 1)
+        near = "".join(did_you_mean(w, keys) for w in unknown)
+        raise LedgerError(f"{what}中没有：{'、'.join(unknown)}{near}", 1)
     return [k for k in keys if k in wanted]
 
 

@@ -116,7 +116,7 @@ def split_operations(records: list[Record], software: dict[str, Record]) -> Slip
 
 
 def build_slip(key: str, records: list[Record], registered: Record, software: dict[str, Record],
-               machines: dict[str, dict[str, str]]) -> Slip:
+               machines: dict[str, dict[str, str]], clerk: str = "") -> Slip:
     slip = split_operations(records, software)
     computer = first_text(r["计算机编号"] for r in records) or text(registered.get("计算机编号"))
     known = machines.get(computer, {})
@@ -127,7 +127,8 @@ def build_slip(key: str, records: list[Record], registered: Record, software: di
     day = registered.get("日期")
     if is_blank(day):
         day = min((r["日期"] for r in records if not is_blank(r["日期"])), default=None)
-    maintainer = text(registered.get("安装维护人")) or joined((r["经办人"] for r in records), "、")
+    # 安装维护人: as registered, else the records' 经办人, else the unit's 填表人 (设置) who keeps the log
+    maintainer = text(registered.get("安装维护人")) or joined((r["经办人"] for r in records), "、") or clerk
     return slip.model_copy(update={
         "key": key, "date": cn_day(day), "computer": computer, "brand": pick("计算机品牌"),
         "user": pick("使用人"), "dept": pick("使用部门"), "done": bool(records), "maintainer": maintainer,
@@ -145,4 +146,5 @@ def annex11(ledger: Ledger, options: PrintOptions) -> list[Slip]:
     software, machines = software_info(ledger), computer_info(ledger)
     chosen = numbers.isin(keys)   # only the slips being printed: a unit has tens of thousands
     by_number = {k: g.to_dict("records") for k, g in events[chosen].groupby(numbers[chosen], sort=False)}
-    return [build_slip(k, by_number.get(k, []), registered.get(k, {}), software, machines) for k in keys]
+    clerk = ledger.setting("填表人")
+    return [build_slip(k, by_number.get(k, []), registered.get(k, {}), software, machines, clerk) for k in keys]

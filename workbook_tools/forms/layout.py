@@ -44,11 +44,21 @@ def text_em(text: str) -> float:
 
 
 @functools.lru_cache(maxsize=65536)
-def unbreakable_em(text: str) -> float:
-    """Width of the widest part of `text` that must stay on one line."""
-    if text_em(text) <= WHOLE_EM:
+def unbreakable_em(text: str, dash_breaks: bool = False) -> float:
+    """Width of the widest part of `text` that must stay on one line (with dash_breaks, a token may
+    wrap after each "-", as templates/base.typ lets it)."""
+    if text_em(text) <= WHOLE_EM and not dash_breaks:
         return text_em(text)
-    return max((text_em(t) for t in TOKEN.findall(text)), default=1.0)
+    tokens = TOKEN.findall(text)
+    if dash_breaks:
+        return max((_two_lines_em(t) for t in tokens), default=1.0)
+    return max((text_em(t) for t in tokens), default=1.0)
+
+
+def _two_lines_em(token: str) -> float:
+    """The narrowest width that sets `token` on at most two lines, breaking after one of its "-"."""
+    cuts = [i + 1 for i, ch in enumerate(token) if ch == "-" and 0 < i < len(token) - 1]
+    return min((max(text_em(token[:c]), text_em(token[c:])) for c in cuts), default=text_em(token))
 
 
 class Column(BaseModel):
@@ -59,6 +69,7 @@ class Column(BaseModel):
     align: str = "center"                    # "left" for long text
     mark: bool = False                       # a ☑/□ column
     scale: float = 1.0                       # its type size relative to the table's (long serial numbers)
+    dash_breaks: bool = False                # a long id may wrap after its "-" (masked serial numbers)
     extra: list[str] = Field(default_factory=list)  # other texts in the column (labels of rows below)
 
 
@@ -79,7 +90,7 @@ def column_needs(column: Column, values: Iterable[str]) -> tuple[float, float]:
     body_natural = body_minimum = 0.0
     for value in values:
         body_natural = max(body_natural, text_em(value))
-        body_minimum = max(body_minimum, unbreakable_em(value))
+        body_minimum = max(body_minimum, unbreakable_em(value, column.dash_breaks))
     natural = max(natural, body_natural * column.scale)
     minimum = max(minimum, body_minimum * column.scale)
     if column.align == "left":
@@ -104,6 +115,8 @@ def plan_table(columns: list[Column], rows: Sequence[Sequence[str]], width_mm: f
     needs = [column_needs(c, {row[i] for row in rows if isinstance(row[i], str)}) for i, c in enumerate(columns)]
     natural, minimum = [n for n, _ in needs], [m for _, m in needs]
     room = width_mm * PT_PER_MM / size_pt
+    if sum(natural) > room:   # crowded: an id that may wrap (a masked serial) yields its room to the text
+        natural = [m if c.dash_breaks else n for c, n, m in zip(columns, natural, minimum)]
     if sum(minimum) > room:   # even the words alone are too wide: smaller type, never broken ids
         size_pt = max(MIN_SIZE_PT, size_pt * room / sum(minimum))
         room = width_mm * PT_PER_MM / size_pt

@@ -86,7 +86,7 @@ class Job:
     def __init__(self, spec, items: Sequence[Printable], scratch: Path):
         self.spec = spec
         self.scratch = scratch
-        self.base = {"form": {"number": spec.number, "label": spec.label, "title": spec.title,
+        self.base = {"form": {"number": spec.number, "label": spec.mark, "title": spec.title,
                               "landscape": spec.landscape}, "plans": spec.plans(items)}
         self.pieces: list[Piece] = []
         self.splits: list[Split] = []

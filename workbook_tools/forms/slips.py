@@ -61,7 +61,8 @@ def register_row(ledger: Ledger, number: str, rows: pd.DataFrame, day: dt.date, 
     known = computer_info(ledger).get(computer, {})
     return {"确认单号": number, "日期": day, "计算机编号": computer,
             **{h: first_text(rows[h]) or known.get(h, "") for h in ("计算机品牌", "使用人", "使用部门")},
-            "安装维护人": joined(rows["经办人"], "、"), "已签字": "是" if signed else "否"}
+            "安装维护人": joined(rows["经办人"], "、") or ledger.setting("填表人") or None,
+            "已签字": "是" if signed else "否"}
 
 
 def plan_visit(ledger: Ledger, computer: str, day: dt.date) -> VisitPlan:

@@ -14,7 +14,7 @@ from workbook_tools.forms.common import (
 from workbook_tools.forms.layout import Column
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
-from workbook_tools.ops.plan import plan_rows, plan_totals
+from workbook_tools.ops.plan import default_plan_year, plan_rows, plan_totals
 from workbook_tools.core import registers
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
@@ -23,8 +23,9 @@ LEFT = "left"
 
 
 def col(key: str, *head: str, align: str = "center", mark: bool = False, scale: float = 1.0,
-        extra: tuple[str, ...] = ()) -> Column:
-    return Column(key=key, head=list(head or (key,)), align=align, mark=mark, scale=scale, extra=list(extra))
+        extra: tuple[str, ...] = (), dash_breaks: bool = False) -> Column:
+    return Column(key=key, head=list(head or (key,)), align=align, mark=mark, scale=scale, extra=list(extra),
+                  dash_breaks=dash_breaks)
 
 
 APPROVALS = (("信息化部门", "审核"), ("资产和财务", "管理部门", "审核"), ("分管领导", "审批"))
@@ -37,7 +38,7 @@ COLUMNS = {
         col("使用部门"), col("使用原因", align=LEFT)],
     7: [col("序号"), col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("软件类型"),
         col("采购时间"), col("采购金额", "采购金额", "(单位:元)"), col("许可类型"), col("许可数量", "许可", "数量"),
-        col("可使用版本", "可使用", "版本"), col("许可期限"), col("序列号", scale=0.85), col("安装数量", "安装", "数量")],
+        col("可使用版本", "可使用", "版本"), col("许可期限"), col("序列号", scale=0.85, dash_breaks=True), col("安装数量", "安装", "数量")],
     8: [col("序号"), col("部门"), col("姓名"), col("计算机编号", "计算机", "编号"), col("计算机品牌", "计算机", "品牌"),
         col("软件编号"), col("软件名称", align=LEFT), col("软件版本"), col("许可期限"),
         *(col(t, t[:-2], t[-2:], mark=True) for t in schema.SOFTWARE_TYPES), col("安装日期")],
@@ -181,11 +182,22 @@ def plan_years(df: pd.DataFrame, years: dict[str, int], default: int) -> pd.Seri
     return df["依据申请编号"].map(year)
 
 
+def _no_plan(year: int, years: pd.Series, defaulted: bool) -> str:
+    """Why nothing is printed: the year has no 附件4 rows; which years have, and how to make this one."""
+    which = "（未指定 --year，按附件3 最新申请的年份）" if defaulted else ""
+    others = sorted(set(int(y) for y in years))
+    have = f"已有计划的年度：{'、'.join(map(str, others))}（用 --year 指定）；" if others else ""
+    return f"附件4 中没有 {year} 年度{which}的采购计划，未生成 PDF。{have}先用 ledger plan 生成建议"
+
+
 def annex4(ledger: Ledger, options: PrintOptions) -> list[TableForm]:
     # the 共计 row that `ledger plan` writes is replaced by the one computed here, never added to it
     df = plan_rows(ledger.df(schema.A4))
-    years = plan_years(df, request_years(ledger), options.today.year)
-    year = options.year or (int(years.max()) if len(years) else options.today.year)
+    default = default_plan_year(ledger, options.today)       # the year `ledger plan` works on
+    years = plan_years(df, request_years(ledger), default)
+    year = options.year or default
+    if not (years == year).any():
+        raise LedgerError(_no_plan(year, years, options.year is None), 1)
     df = filter_rows(df[years == year], "依据申请编号", options.ids, f"{year} 年度附件4 的依据申请编号")
     rows = sheet_rows(4, schema.A4, df)
     lines = []

@@ -42,10 +42,11 @@ def _edit(clears: list[BlankClear]):
         table = book.table(schema.A7)
         changes = []
         for c in clears:
+            old = table.as_typed(c.row, c.column)     # what was typed, not the coerced value
             table.clear(c.row, c.column)
             clause = BLANK_TEXT[c.rule][1]
             changes.append(Change(action=ACTION, sheet=schema.A7, row=c.row, content=(
-                f"{c.cell}「{c.column}」原值「{c.old}」已清除（{c.rule}，{clause}；软件「{c.name or ''}」）")))
+                f"{c.cell}「{c.column}」原值「{old}」已清除（{c.rule}，{clause}；软件「{c.name or ''}」）")))
         return changes
     return edit
 

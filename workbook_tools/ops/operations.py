@@ -29,6 +29,7 @@ from workbook_tools.xlsx.book import Book
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats, version_covered
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.core.registers import did_you_mean
 from workbook_tools.ops.rollup import blank as _blank
 from workbook_tools.ops.rollup import seats as _num
 from workbook_tools.ops.rollup import show
@@ -125,7 +126,7 @@ def record(ledger: Ledger, sheet: str, key: str, value: str, what: str) -> Recor
     df = ledger.df(sheet)
     hit = df[df[key] == value]
     if hit.empty:
-        refuse(f"{what}「{value}」未在{'附件7' if sheet == A7 else '「计算机」表'}中登记")
+        refuse(f"{what}「{value}」未在{'附件7' if sheet == A7 else '「计算机」表'}中登记{did_you_mean(value, df[key])}")
     return hit.iloc[0].to_dict()
 
 
@@ -221,13 +222,21 @@ def licence_problems(ledger: Ledger, sw: Record, version: str | None, adding: fl
     return problems
 
 
+def problem_list(problems: list[str]) -> str:
+    """Every problem --force would override, in one line (a clerk decides on all of them at once)."""
+    if len(problems) == 1:
+        return problems[0]
+    circled = "①②③④⑤⑥⑦⑧⑨⑩"
+    return f"有 {len(problems)} 个问题：" + "；".join(
+        f"{circled[i] if i < len(circled) else f'({i + 1})'}{p}" for i, p in enumerate(problems))
+
+
 def settle(problems: list[str], visit: Visit) -> str | None:
     """Refuse unless forced; with --force the reason goes to 备注."""
     if not problems:
         return None
-    more = f"（另有 {len(problems) - 1} 个问题）" if len(problems) > 1 else ""
     if not visit.force:
-        refuse(problems[0] + more + FORCE_HINT)
+        refuse(problem_list(problems) + FORCE_HINT)
     if not (visit.reason or "").strip():
         refuse("使用 --force 时必须用 --reason 说明原因（将记入备注）")
     return f"强制执行：{visit.reason.strip()}"
@@ -290,7 +299,8 @@ def resolve_slip(ledger: Ledger, visit: Visit, pc: Record) -> tuple[str | None, 
     if len(mine):
         return number, None
     values = {"确认单号": number, "日期": visit.date, COMPUTER: visit.computer, "计算机品牌": pc.get("计算机品牌"),
-              "使用人": pc.get("使用人"), "使用部门": pc.get("使用部门"), "安装维护人": visit.handler, "已签字": "否"}
+              "使用人": pc.get("使用人"), "使用部门": pc.get("使用部门"),
+              "安装维护人": visit.handler or ledger.setting("填表人") or None, "已签字": "否"}
     return number, RowEdit(sheet=A11, values=values, note=f"新建确认单「{number}」（计算机「{visit.computer}」，{visit.date}）")
 
 

@@ -92,12 +92,23 @@ class KeptRow(BaseModel):
     reason: str
 
 
+class Skipped(BaseModel):
+    """A request of the plan year that no longer counts: met by a later purchase, or for scrapped software."""
+
+    row: int
+    申请编号: str
+    软件编号: str
+    reason: str
+
+
 class Plan(BaseModel):
+    year: int | None = None
     gaps: list[Gap]
     pending: list[Pending]
     proposals: list[Proposal]
     kept: list[KeptRow] = Field(default_factory=list)
     covered_by_hand: list[str] = Field(default_factory=list)  # 软件编号 whose shortage a kept row already plans
+    skipped: list[Skipped] = Field(default_factory=list)
 
 
 # --- fingerprints of the tool's rows ------------------------------------------------------------
@@ -221,16 +232,64 @@ def covers(row: pd.Series, gap: Gap) -> bool:
     return (row["软件名称"], row["软件版本"]) == (gap.软件名称, gap.软件版本)
 
 
+def default_plan_year(ledger: Ledger, today: dt.date) -> int:
+    """The plan year a clerk means without --year: the year of the newest dated request of 附件3
+    (this year when no request carries a 填表日期).  `ledger plan` and `print 附件4` both use it."""
+    dates = ledger.df(schema.A3)["填表日期"].dropna()
+    return int(dates.max().year) if len(dates) else today.year
+
+
+def _scrapped(sw: pd.Series, today: dt.date) -> bool:
+    scrapped_on = sw["报废日期"]
+    return bool(sw["状态"] == "已报废" or (not pd.isna(scrapped_on) and scrapped_on <= pd.Timestamp(today)))
+
+
+def _skip_reason(a7: pd.DataFrame, request: pd.Series, today: dt.date) -> str | None:
+    """Why a request no longer counts: a purchase of its software on or after the request met it,
+    or the software is scrapped (a new need names a new 软件编号)."""
+    chosen = a7[a7["软件编号"].eq(request["选定软件编号"])]
+    if chosen.empty:
+        return None
+    sw = chosen.iloc[0]
+    if _scrapped(sw, today):
+        return f"选定的 {sw['软件编号']} 已报废，申请不再计入（如仍需要，请选定新的软件编号）"
+    asked = request["填表日期"]
+    if pd.isna(asked):
+        return None
+    bought = a7[a7["软件名称"].eq(sw["软件名称"]) & a7["软件版本"].eq(sw["软件版本"]) & a7["软件类型"].eq(COMMERCIAL)
+                & a7["采购时间"].notna() & (a7["采购时间"] >= asked)]
+    if bought.empty:
+        return None
+    first = bought.sort_values("采购时间", kind="stable").iloc[0]
+    return f"已由 {first['采购时间'].date().isoformat()} 采购的 {first['软件编号']} 满足，不再计入"
+
+
+def _counted(ledger: Ledger, requests: pd.DataFrame, today: dt.date) -> tuple[pd.DataFrame, list[Skipped]]:
+    a7 = ledger.df(schema.A7)
+    chosen = requests[requests["选定软件编号"].notna()]
+    skipped, keep = [], []
+    for index, r in chosen.iterrows():
+        reason = _skip_reason(a7, r, today)
+        if reason is None:
+            keep.append(index)
+        else:
+            skipped.append(Skipped(row=int(r[ROW]), 申请编号=_request_id(r), 软件编号=r["选定软件编号"], reason=reason))
+    return chosen.loc[keep], skipped
+
+
 def compute_plan(ledger: Ledger, today: dt.date, year: int | None = None) -> Plan:
-    """Gaps, pending requests and proposals; `year` keeps requests whose 填表日期 is in it (or blank)."""
+    """Gaps, pending requests and proposals of one plan year: requests whose 填表日期 is in `year` (or
+    blank), `year` defaulting to default_plan_year; requests already met by a later purchase or for
+    scrapped software are listed as skipped, not counted."""
+    year = year or default_plan_year(ledger, today)
     requests = ledger.df(schema.A3)
-    if year is not None:
-        requests = requests[requests["填表日期"].isna() | (requests["填表日期"].dt.year == year)]
-    gaps = compute_gaps(ledger, requests[requests["选定软件编号"].notna()], today)
+    requests = requests[requests["填表日期"].isna() | (requests["填表日期"].dt.year == year)]
+    counted, skipped = _counted(ledger, requests, today)
+    gaps = compute_gaps(ledger, counted, today)
     kept, _ = hand_rows(ledger.df(schema.A4))
     kept_rows = {k.row for k in kept}
     hand = [r for _, r in plan_rows(ledger.df(schema.A4)).iterrows() if int(r[ROW]) in kept_rows]
-    plan = Plan(gaps=gaps, pending=pending_requests(requests), proposals=[], kept=kept)
+    plan = Plan(year=year, gaps=gaps, pending=pending_requests(requests), proposals=[], kept=kept, skipped=skipped)
     for gap in gaps:
         if gap.shortage <= 0:
             continue
@@ -239,6 +298,13 @@ def compute_plan(ledger: Ledger, today: dt.date, year: int | None = None) -> Pla
         else:
             plan.proposals.append(propose(ledger, gap))
     return plan
+
+
+def year_lines(plan: Plan) -> list[str]:
+    """What the plan counted, for every face: its year and each request it no longer counts."""
+    lines = [f"采购计划年度：{plan.year}（只计入该年填表的申请；未指定 --year 时为附件3 最新申请所在的年份）"]
+    lines += [f"不计入：附件3 第 {s.row} 行 {s.申请编号}（{s.软件编号}）{s.reason}" for s in plan.skipped]
+    return lines
 
 
 # --- writing 附件4 ----------------------------------------------------------------------------------

@@ -45,6 +45,19 @@ def unsigned_staff(ledger: Ledger) -> list[Person]:
     return [_person(r) for _, r in rows.iterrows()]
 
 
+def list_lines(ledger: Ledger, path: str) -> tuple[list[str], list[Person]]:
+    """What `pledge --list` says: a headline, and how to print the letters (the ledger named); the
+    people to list (none: the headline says so and nothing else is printed)."""
+    people = unsigned_staff(ledger)
+    if not people:
+        df = ledger.df(schema.STAFF)
+        count = int((active(df) & df["姓名"].notna()).sum())
+        return [f"在职人员 {count} 人都已登记承诺书签署日期，没有未签署的人员，无需打印承诺书。"], []
+    target = f'"{path}"' if any(ch.isspace() for ch in path) else path
+    return [f"未签署承诺书的在职人员：{len(people)} 人",
+            f"打印这些人的承诺书（一个 PDF）：ledger print 附件2 {target} --unsigned"], people
+
+
 def find_person(ledger: Ledger, name: str, dept: str | None = None) -> Person:
     """The one register row of `name` (in `dept`); 在职 rows win over 调离 ones."""
     df = ledger.df(schema.STAFF)
@@ -75,8 +88,10 @@ def check_signature(person: Person, day: dt.date, today: dt.date, force: bool = 
 
 def sign_edit(person: Person, day: dt.date) -> Callable[[Book], list[Change]]:
     def edit(book: Book) -> list[Change]:
-        book.table(schema.STAFF).set(person.row, SIGNED, day)
-        before = f"（原为 {person.signed}）" if person.signed else ""
+        table = book.table(schema.STAFF)
+        typed = table.as_typed(person.row, SIGNED)      # as the clerk typed it, not as read
+        table.set(person.row, SIGNED, day)
+        before = f"（原为 {typed}）" if typed else ""
         return [Change(action="承诺书", sheet=schema.STAFF, row=person.row,
                        content=f"{person.部门 or ''} {person.姓名} 承诺书签署日期 {day}{before}")]
 

@@ -42,6 +42,8 @@ class A8Change(BaseModel):
     software: str | None
     detail: str                    # 删除: the row's full content; 更新: the fields that changed
     unexplained: bool = False      # a 删除 of a row that no event explains (only with --force)
+    source: int | None = None      # 更新: the old worksheet row
+    fields: list[tuple[str, str]] = []   # 更新: (header, new value shown) of each changed field
 
 
 class CountChange(BaseModel):
@@ -209,10 +211,11 @@ def _a8_changes(old: pd.DataFrame, old_rows: list[tuple], new_rows: list[tuple],
         if key not in old_at:
             added.append(A8Change(kind="新增", row=first + i, computer=key[0], software=key[1], detail=content(values)))
             continue
-        diffs = [f"{h}：{show(a)}→{show(b)}" for h, a, b in zip(A8_HEADERS, old_at[key][1], values)
-                 if a != b and h != "序号"]
-        if diffs:
-            updated.append(A8Change(kind="更新", row=first + i, computer=key[0], software=key[1], detail="；".join(diffs)))
+        changed = [(h, a, b) for h, a, b in zip(A8_HEADERS, old_at[key][1], values) if a != b and h != "序号"]
+        if changed:
+            updated.append(A8Change(kind="更新", row=first + i, computer=key[0], software=key[1],
+                                    detail="；".join(f"{h}：{show(a)}→{show(b)}" for h, a, b in changed),
+                                    source=old_at[key][0], fields=[(h, show(b)) for h, _, b in changed]))
     return sorted(removed, key=lambda c: c.row) + added + updated, {k: r for k, (r, _) in old_at.items()}
 
 
@@ -333,7 +336,18 @@ def write_a8(book: Book, plan: RollupPlan) -> list[Change]:
                 table.copy_cell(source, target, col)
     stray = [Change(action=ACTION, sheet=A8, row=r, content=f"第 {r} 行不属于任何数据行的自定义列内容被新行占用，原内容：{kept}")
              for r in plan.stray if (kept := _extras_text(extra, saved.get(r, [])))]
-    return [_a8_change(c, extra, saved) for c in plan.a8_changes] + stray + _reordered(plan)
+    return [_a8_change(_as_typed(table, c), extra, saved) for c in plan.a8_changes] + stray + _reordered(plan)
+
+
+def _as_typed(table: TableEdit, change: A8Change) -> A8Change:
+    """The change with its old values as the clerk typed them (the plan holds them as read)."""
+    if change.kind == "删除":
+        typed = ((h, table.as_typed(change.row, h)) for h in A8_HEADERS if h != "序号")
+        return change.model_copy(update={"detail": "；".join(f"{h}={v}" for h, v in typed if v != "")})
+    if change.kind == "更新" and change.source is not None:
+        detail = "；".join(f"{h}：{table.as_typed(change.source, h)}→{new}" for h, new in change.fields)
+        return change.model_copy(update={"detail": detail})
+    return change
 
 
 def _extras_text(extra: dict[int, str], values: list) -> str:
@@ -359,10 +373,13 @@ def write_counts(book: Book, plan: RollupPlan) -> list[Change]:
     if not plan.count_changes:
         return []
     table = book.table(A7)
+    out = []
     for change in plan.count_changes:
+        old = table.as_typed(change.row, "安装数量") or "空"    # as typed, not as read
         table.set(change.row, "安装数量", change.new)
-    return [Change(action=ACTION, sheet=A7, row=c.row, content=f"{c.software} 安装数量：{seats(c.old)} → {seats(c.new)}")
-            for c in plan.count_changes]
+        out.append(Change(action=ACTION, sheet=A7, row=change.row,
+                          content=f"{change.software} 安装数量：{old} → {seats(change.new)}"))
+    return out
 
 
 def setting_rows(book: Book) -> dict[str, int]:
@@ -380,11 +397,12 @@ def write_settings(book: Book, changes: list[SettingChange]) -> list[Change]:
     out = []
     for change in changes:
         row = rows.get(change.key)
+        old = table.as_typed(row, "值") if row is not None else ""
         if row is None:
             row = rows[change.key] = table.append({"项目": change.key})
         _set_value(table, row, change.new)
         out.append(Change(action=ACTION, sheet=schema.SETTINGS, row=row,
-                          content=f"{change.key}：{change.old or '空'} → {show(change.new)}"))
+                          content=f"{change.key}：{old or '空'} → {show(change.new)}"))
     return out
 
 

@@ -215,6 +215,31 @@ def _slow_column(kind: Kind, raw: list[object], date1904: bool = False) -> tuple
     return np.arange(len(raw)), typed, blank
 
 
+def _header_slot(spec: schema.Sheet, header: str, mapping: dict[str, int]) -> int | None:
+    """Where a missing header should stand: right after the found header before it in the spec's
+    order (or right before the one after it)."""
+    order = spec.headers
+    at = order.index(header)
+    before = [mapping[h] for h in order[:at] if h in mapping]
+    after = [mapping[h] for h in order[at + 1:] if h in mapping]
+    slot = before[-1] + 1 if before else (after[0] - 1 if after else None)
+    return slot if slot is not None and slot >= 0 and slot not in mapping.values() else None
+
+
+def _missing_columns(spec: schema.Sheet, header_cells: list, mapping: dict[str, int], missing: list[str],
+                     row: int, first_col: int) -> str:
+    """The sheet, the missing headers and, for each, the cell where it belongs and the text found there."""
+    found = []
+    for header in missing:
+        slot = _header_slot(spec, header, mapping)
+        if slot is None:
+            continue
+        text = clean_text(header_cells[slot]) if slot < len(header_cells) else None
+        found.append(f"{a1(row, first_col + slot)} 是「{text}」" if text else f"{a1(row, first_col + slot)} 为空")
+    where = f"：表头第 {row} 行 {'，'.join(found)}，应为「{'」「'.join(missing)}」" if found else f"（表头在第 {row} 行）"
+    return f"工作表「{spec.name}」缺少列「{'」「'.join(missing)}」{where}"
+
+
 def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: int = 0,
                 date1904: bool = False) -> tuple[Table, list[Finding]]:
     """Parse one data sheet. `first_row`/`first_col` locate rows[0][0] in the worksheet (1-based row, 0-based col);
@@ -225,7 +250,7 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
     h_index, mapping = found
     missing = [c.header for c in spec.columns if c.required and c.header not in mapping]
     if missing:
-        raise LedgerError(f"工作表「{spec.name}」缺少列「{'」「'.join(missing)}」（表头在第 {first_row + h_index} 行）")
+        raise LedgerError(_missing_columns(spec, rows[h_index], mapping, missing, first_row + h_index, first_col))
     header_cells = rows[h_index]
     extra = [clean_text(v) for j, v in enumerate(header_cells)
              if j not in mapping.values() and not is_blank(v)]

@@ -32,11 +32,18 @@ def _read_errors() -> tuple[type[BaseException], ...]:
     return (CalamineError, PasswordError, XmlError, ZipError, OSError, ValueError)
 
 
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def _open(path: Path):
     from python_calamine import CalamineWorkbook  # noqa: PLC0415
 
     try:
-        return CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in XLSX_SUFFIXES:
+            return CalamineWorkbook.from_path(str(path))
+        # the sniffer found an xlsx behind another extension (e.g. renamed .xls): read it by its content
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
     except _read_errors() as exc:
         repaired = repaired_copy(path)   # sheet entries without a part (r:id=""), which Excel skips
         if repaired is not None:

@@ -24,14 +24,30 @@ def _utf16(text: str) -> bytes:
     return text.encode("utf-16-le")
 
 
-def _refuse_ole(path: Path) -> None:
+def _ole_names(path: Path) -> bytes:
+    """The file's head and its first directory sector, where the compound file names its streams
+    (a writer may put the directory at the end, past any fixed head)."""
     with path.open("rb") as fh:
         head = fh.read(1 << 20)
-    if _utf16("EncryptionInfo") in head or _utf16("EncryptedPackage") in head:
-        raise LedgerError(f"{path.name} 已设置打开密码（加密），请在 Excel 中取消密码后再使用")
-    if _utf16("Workbook") in head or _utf16("Book") in head:
-        raise LedgerError(f"{path.name} 是旧版 Excel 97-2003 (.xls) 文件，请在 Excel 中另存为 .xlsx 后再使用")
-    raise LedgerError(f"{path.name} 是 Office 二进制文件，不是 Excel 工作簿 (.xlsx)")
+        if len(head) < 512:
+            return head
+        sector = 1 << int.from_bytes(head[30:32], "little")
+        first = int.from_bytes(head[48:52], "little")
+        if sector not in (512, 4096) or first >= 0xFFFFFFFA:
+            return head
+        fh.seek((first + 1) * sector)
+        return head + fh.read(sector)
+
+
+def _refuse_ole(path: Path) -> None:
+    names = _ole_names(path)
+    if _utf16("EncryptionInfo") in names or _utf16("EncryptedPackage") in names:
+        raise LedgerError(f"{path.name} 已设置打开密码（加密），请在 Excel/WPS 中取消密码后再使用")
+    if _utf16("Workbook") in names or _utf16("Book") in names:
+        raise LedgerError(f"{path.name} 是旧版 Excel 97-2003 (.xls) 工作簿，本工具只能读写 .xlsx："
+                          "请在 Excel/WPS 中另存为 .xlsx 后再使用")
+    raise LedgerError(f"{path.name} 是 Office 二进制文件（如 Word、PowerPoint 97-2003），不是 Excel 工作簿："
+                      "如是表格，请在 Excel/WPS 中另存为 .xlsx 后再使用")
 
 
 def _check_zip(path: Path) -> zipfile.ZipFile:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # Importing the family modules registers their rules.
-from workbook_tools.rules import compliance, events, fields, numbering, references  # noqa: F401
+from workbook_tools.rules import compliance, cycle, events, fields, numbering, references  # noqa: F401
 from workbook_tools.rules.context import CheckContext
 from workbook_tools.rules.engine import CheckResult, run_check, selected_codes
 from workbook_tools.rules.registry import CODES, IMPLEMENTATIONS, SPECS, RuleSpec, rule

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from workbook_tools.core import schema
-from workbook_tools.core.events import baseline_rows
+from workbook_tools.core.events import baseline_rows, renewal_rows
 from workbook_tools.core.ledger import ROW
 from workbook_tools.core.licence import version_key
 from workbook_tools.core.model import Finding
@@ -92,7 +92,8 @@ def no_slip(ctx: CheckContext) -> Iterator[Finding]:
     events = ctx.events
     slips = ctx.df(schema.A11)
     signed = slips.loc[slips["已签字"] == "是", "确认单号"].dropna().unique()
-    bad = events[events[OP].notna() & ~events["确认单号"].isin(signed) & ~baseline_rows(events)]
+    bad = events[events[OP].notna() & ~events["确认单号"].isin(signed) & ~baseline_rows(events)
+                & ~renewal_rows(events)]
     yield from ctx.emit("EVENT-NO-SLIP", A9, bad[ROW], "确认单号", (
         f"{_day(d)} 在计算机「{show(c)}」上{show(op)}「{show(n)}」，" + (
             "没有填写确认单号（附件11）（安装维护管理规定 一.4）" if pd.isna(slip) else

@@ -65,6 +65,11 @@ _SPECS = (
     RuleSpec("ROLLUP-STALE", W, "compliance", "附件7/附件8 未按安装维护记录及时更新"),
     RuleSpec("STAFF-NO-PLEDGE", W, "compliance", "在职人员未签署承诺书"),
     RuleSpec("HEADER-COUNTS", W, "compliance", "附件7 表头人数/计算机数与登记表不符"),
+    RuleSpec("PROOF-MISSING", W, "cycle", "采购的商业软件缺少采购合同、授权证书等资料"),
+    RuleSpec("PROOF-MISMATCH", W, "cycle", "采购资料与附件7 的许可数量或授权方式不符"),
+    RuleSpec("CYCLE-NO-TRAINING", W, "cycle", "本年度尚未举办软件正版化工作培训"),
+    RuleSpec("CYCLE-NO-INSPECTION", W, "cycle", "本年度尚未开展软件使用情况全面检查"),
+    RuleSpec("CYCLE-NOT-REPORTED", W, "cycle", "全面检查发现的问题未通报或未按期整改"),
     RuleSpec("RULE-CRASH", E, "engine", "规则执行失败"),
 )
 SPECS: dict[str, RuleSpec] = {s.code: s for s in _SPECS}

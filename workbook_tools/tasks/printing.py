@@ -14,7 +14,7 @@ from workbook_tools.tasks import Done
 
 SLIP_FORM = 11
 # option -> the forms it applies to
-FORM_OPTIONS = {"--year": (4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
+FORM_OPTIONS = {"--year": (0, 4, 5), "--unsigned": (2,), "--show-serials": (7,), "--in-use": (7,), "--filled": (3, 10)}
 
 
 def output_path(output: Path | None, ledger_path: Path, spec: FormSpec, options: PrintOptions,
@@ -36,6 +36,9 @@ def print_file(path: Path, spec: FormSpec, options: PrintOptions, ledger: Ledger
                output: Path | None = None, force: bool = False, progress: Progress | None = None) -> PrintResult:
     """The form `spec` of the ledger at `path` (or of `ledger`, read live) as one PDF, by default next to it."""
     target = output_path(output, path, spec, options, force)
+    if ledger is None:
+        from workbook_tools.files.writer import note_if_open
+        note_if_open(path)
     # a reader, not a ledger: print_form frees it before rendering (see there)
     return print_form(spec, ledger if ledger is not None else (lambda: spec.load(path)), options, target, progress)
 

@@ -90,7 +90,9 @@ def plan(path: Path, today: dt.date, year: int | None = None) -> Done:
     proposal = compute_plan(ledger, today, year)
     kept_before = len(proposal.kept)
     result = write_plan(path, ledger, proposal)
-    lines = [f"附件4：{len(proposal.proposals)} 行采购建议及共计行。", written(result)]
+    from workbook_tools.ops.plan import year_lines
+
+    lines = [*year_lines(proposal), f"附件4：{len(proposal.proposals)} 行采购建议及共计行。", written(result)]
     lines += [f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}" for k in proposal.kept[kept_before:]]
     return Done.of(lines, result, gaps=[g.model_dump(mode="json") for g in proposal.gaps],
                    proposals=[p.model_dump(mode="json") for p in proposal.proposals])
@@ -130,10 +132,14 @@ def annotate(path: Path, today: dt.date) -> Done:
     return Done.of([head, tail], write, check=result.as_json(workbook=path.name))
 
 
-def check(path: Path, today: dt.date, select: list[str] | None = None, skip: list[str] | None = None):
+def check(path: Path, today: dt.date, select: list[str] | None = None, skip: list[str] | None = None,
+          note_open: bool = True):
     """§3 on the ledger at `path`; returns (CheckResult, Ledger) — `ledger check`, 校验台账, POST /api/check."""
+    from workbook_tools.files.writer import note_if_open
     from workbook_tools.rules import run_check
 
+    if note_open:          # a check that then writes (--annotate) is refused instead, in its own words
+        note_if_open(path)
     ledger = load_ledger(path)
     return run_check(ledger, today, select=select, skip=skip), ledger
 

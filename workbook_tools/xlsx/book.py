@@ -9,6 +9,7 @@ patched once, row by row, and every other part stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,22 @@ _FMT = {Kind.MONEY: "money", Kind.ID: "id", Kind.VERSION: "id"}
 
 
 _blank = is_empty
+
+
+def typed_text(value: object) -> str:
+    """A raw cell value (as read, before coercion) in words: text unchanged, a number without a
+    spurious `.0`, a date as ISO."""
+    if _blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return cells.number_text(float(value)) if math.isfinite(float(value)) else str(value)
+    return str(value)
 
 
 _TYPED: dict[tuple, tuple[object, str | None]] = {}
@@ -119,12 +136,55 @@ class TableEdit:
     def set(self, row: int, header: str, value: object) -> None:
         col = self.cols.get(header) or self.column(header)
         stored, fmt = typed(self.spec.column(header), value)
+        if header == SERIAL and type(stored) is int and self._serials_are_text(col):
+            stored = str(stored)
         op = self.patch.op(row, col)
         op.value, op.fmt, op.raw, op.expect = self._encoded(row, col, stored), fmt, None, stored
         op.quote = type(stored) is str and stored.startswith(cells.FORMULA_LEAD)
 
+    def _serials_are_text(self, col: int) -> bool:
+        """Whether the column's recent 序号 are mostly text (then new ones are text too, like the rest);
+        the last 20 filled cells decide, so that a huge log costs nothing."""
+        if not hasattr(self, "_serial_text"):
+            xml, text, number = self.book.sheet_xml(self), 0, 0
+            for row in sorted(self.data_rows)[-20:]:
+                el = xml.cells(row).get(col)
+                if el is None or b"<v" not in el and b"<is" not in el:
+                    continue
+                if attr(el[: el.find(b">") + 1], "t") in (b"s", b"str", b"inlineStr"):
+                    text += 1
+                else:
+                    number += 1
+            self._serial_text = text > number
+        return self._serial_text
+
     def clear(self, row: int, header: str) -> None:
         self.set(row, header, None)
+
+    def as_typed(self, row: int, header: str) -> str:
+        """The cell before this write exactly as the clerk typed it (for 变更记录): text as the text,
+        a number as the number, a formula as its formula text — never the value the reader coerced."""
+        col = self.cols.get(header)
+        if col is None:
+            return ""
+        formula = self._formula(row, col)
+        if formula is not None:
+            return formula
+        rows = self.book.raw(self.name)
+        first_row, first_col = self.book.origin(self.name)
+        values = rows[row - first_row] if 0 <= row - first_row < len(rows) else []
+        return typed_text(values[col - 1 - first_col] if 0 <= col - 1 - first_col < len(values) else None)
+
+    def _formula(self, row: int, col: int) -> str | None:
+        import html  # noqa: PLC0415
+
+        from workbook_tools.xlsx.sheetxml import formula_of  # noqa: PLC0415
+        xml = self.book.sheet_xml(self)
+        if not xml.has_formulas:
+            return None
+        el = xml.cells(row).get(col)
+        found = formula_of(xml.g, cell_parts(xml.g, el)[1]) if el is not None else None
+        return "=" + html.unescape(found[1].decode()) if found and found[1] else None
 
     def set_row(self, row: int, values: Mapping[str, object]) -> None:
         for header, value in values.items():

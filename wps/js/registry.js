@@ -84,6 +84,15 @@ var LEDGER_REGISTRY = {
       "needsLedger": true
     },
     {
+      "tag": "renew",
+      "id": "btn_renew",
+      "label": "续订",
+      "group": "台账更新",
+      "icon": "images/DateAndTimeInsert.svg",
+      "description": "把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（同 ledger renew）",
+      "needsLedger": true
+    },
+    {
       "tag": "print_slip",
       "id": "btn_print_slip",
       "label": "打印确认单",
@@ -129,6 +138,15 @@ var LEDGER_REGISTRY = {
       "needsLedger": true
     },
     {
+      "tag": "review",
+      "id": "btn_review",
+      "label": "考核评议",
+      "group": "检查",
+      "icon": "images/ReviewNewComment.svg",
+      "description": "重建今年的「考核评议」工作表：按部门和人员列出违反软件正版化规定的情况及责任追究（同 ledger review）",
+      "needsLedger": true
+    },
+    {
       "tag": "scan",
       "id": "btn_scan",
       "label": "导入扫描结果",
@@ -158,6 +176,7 @@ var LEDGER_REGISTRY = {
   ],
   "commands": [
     "add-free",
+    "add-sheets",
     "addin",
     "baseline",
     "bundle",
@@ -170,6 +189,8 @@ var LEDGER_REGISTRY = {
     "plan",
     "pledge",
     "print",
+    "renew",
+    "review",
     "rollup",
     "scan",
     "scan-apply",

@@ -50,7 +50,7 @@ def _run(args: list[str]) -> int:
         print(exc.format_message(), file=sys.stderr)
         return 2
     except errors.UsageError as exc:
-        _fail(usage_message(exc, args), 2)
+        _fail(usage_message(exc, args, typer.main.get_command(app)), 2)
     except errors.FileError as exc:
         _fail(file_message(exc), 2)
     except (typer.Abort, getattr(errors, "Abort", typer.Abort)):

@@ -75,7 +75,7 @@ def check_command(
 ) -> None:
     from workbook_tools.tasks.sheets import check, check_json
 
-    result, ledger = check(path, today(today_), _codes(rules), _codes(skip))
+    result, ledger = check(path, today(today_), _codes(rules), _codes(skip), note_open=not annotate)
     if format is Format.json:
         print(check_json(result, path))
     else:

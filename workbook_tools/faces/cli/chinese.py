@@ -8,8 +8,10 @@ one Chinese line by `usage_message` (called by cli.main).
 """
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
+import unicodedata
 import typing
 from enum import Enum
 from pathlib import Path
@@ -26,6 +28,7 @@ HELP_OPTION = "显示本帮助并退出"
 SECTIONS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
 WORDS = (
     (re.compile(r"Show this message and exit\.?"), HELP_OPTION),
+    (re.compile(r"\[default: \(([^)\]]*)\)\]"), r"[默认：\1]"),   # a show_default text, which typer wraps in ()
     (re.compile(r"\[default: ([^\]]*)\]"), r"[默认：\1]"),
     (re.compile(r"\[required\]"), "[必填]"),
     (re.compile(r"\[env var: ([^\]]*)\]"), r"[环境变量：\1]"),
@@ -105,8 +108,26 @@ class LedgerCommand(TyperCommand):
     context_class = ChineseContext
 
 
+class ChineseUsageError(click_errors.UsageError):
+    """A usage error whose message is already the Chinese line."""
+
+
+def near_commands(name: str, commands: list[str]) -> list[str]:
+    """The commands a mistyped name most likely meant (case and width do not matter)."""
+    key = unicodedata.normalize("NFKC", name).casefold()
+    exact = [c for c in commands if c.casefold() == key]
+    return exact or difflib.get_close_matches(key, commands, n=3, cutoff=0.6)
+
+
 class LedgerGroup(TyperGroup):
     context_class = ChineseContext
+
+    def resolve_command(self, ctx, args):  # type: ignore[override]
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            near = near_commands(name, self.list_commands(ctx))
+            raise ChineseUsageError(f"没有命令「{name}」" + (f"，是否指 {'、'.join(near)}？" if near else ""), ctx)
+        return super().resolve_command(ctx, args)
 
 
 class LedgerTyper(typer.Typer):
@@ -197,7 +218,7 @@ def _generic(message: str) -> str:
     return f"命令行用法不正确：{message}"
 
 
-def usage_message(exc: click_errors.UsageError, args: list[str]) -> str:
+def usage_message(exc: click_errors.UsageError, args: list[str], root: object = None) -> str:
     """One Chinese line for a usage error, with where to read the command's help."""
     if isinstance(exc, click_errors.MissingParameter):
         text = _missing(exc)
@@ -206,10 +227,26 @@ def usage_message(exc: click_errors.UsageError, args: list[str]) -> str:
     elif isinstance(exc, click_errors.NoSuchOption):
         near = "、".join(sorted(exc.possibilities or ()))
         text = f"没有选项 {exc.option_name}" + (f"（是否要用 {near}？）" if near else "")
+    elif isinstance(exc, ChineseUsageError):
+        text = exc.message
     else:
         text = _generic(exc.message)
-    command = exc.ctx.command_path if exc.ctx is not None else "ledger"
+    command = exc.ctx.command_path if exc.ctx is not None else command_path(root, args)
     return f"{text}（{command} --help 查看用法）"
+
+
+def command_path(root: object, args: list[str]) -> str:
+    """`ledger check` for an error the parser raised without its command (an option missing its value)."""
+    path, command = ["ledger"], root
+    for arg in args:
+        if arg.startswith("-"):
+            continue
+        sub = getattr(command, "commands", {}).get(arg)
+        if sub is None:
+            break
+        path.append(arg)
+        command = sub
+    return " ".join(path)
 
 
 def file_message(exc: click_errors.FileError) -> str:

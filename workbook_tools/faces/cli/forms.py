@@ -12,7 +12,7 @@ from workbook_tools.faces.cli.progress import progress_bar
 from workbook_tools.core.model import LedgerError
 from workbook_tools.tasks.printing import FORM_OPTIONS
 
-FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11）", show_default=False)]
+FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11），或 考核评议", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "-o", "--output", help="输出文件或文件夹（默认：台账所在文件夹，文件名为 台账名_附件N.pdf）", show_default=False)]
 HtmlOpt = Annotated[bool, typer.Option("--html", hidden=True, help="已停用：表单只生成 PDF")]
@@ -29,7 +29,7 @@ def check_options(spec, used: dict[str, bool], year: int | None, html: bool) -> 
         raise LedgerError(NO_HTML, 2)
     for flag, given in used.items():
         if given and spec.number not in FORM_OPTIONS[flag]:
-            forms = "、".join(f"附件{n}" for n in FORM_OPTIONS[flag])
+            forms = "、".join(f"附件{n}" if n else "考核评议" for n in FORM_OPTIONS[flag])
             raise LedgerError(f"{flag} 只用于{forms}", 2)
     if year is not None and not 1990 <= year <= 2100:
         raise LedgerError("--year 的年份应在 1990–2100 之间", 2)
@@ -42,7 +42,7 @@ def report(result, spec) -> None:
     print(result.path)
 
 
-@app.command("print", help="打印表单：把附件1–附件11 生成可打印的 A4 PDF（全部份数在一个文件中）并显示其路径。")
+@app.command("print", help="打印表单：把附件1–附件11 或考核评议生成可打印的 A4 PDF（全部份数在一个文件中）并显示其路径。")
 def print_command(
     form: FormArg,
     path: LedgerPath,
@@ -50,7 +50,7 @@ def print_command(
     ids: IdsOpt = None,
     html: HtmlOpt = False,
     year: Annotated[int | None, typer.Option(
-        "--year", help="附件5：统计年度（默认今年）；附件4：计划年度（默认最近一年，按依据申请的填表日期）",
+        "--year", help="附件5：统计年度（默认今年）；考核评议：评议年度（默认今年）；附件4：计划年度（默认同 ledger plan：附件3 最新申请的年份）",
         show_default=False)] = None,
     unsigned: Annotated[bool, typer.Option("--unsigned", help="附件2：只打印尚未签署承诺书的在职人员")] = False,
     show_serials: Annotated[bool, typer.Option("--show-serials", help="附件7：显示完整序列号（默认只显示首段和末四位）")] = False,

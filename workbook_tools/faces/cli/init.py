@@ -22,6 +22,7 @@ def init_command(
     seed: Annotated[int, typer.Option("--seed", help="示例数据：随机种子（相同种子生成相同数据）")] = 2024,
     events: Annotated[int, typer.Option("--events", help="示例数据：目标安装维护记录（附件9）条数，0 = 按单位规模自然生成")] = 0,
     today: Annotated[str | None, typer.Option("--today", help="示例数据的“今天”（YYYY-MM-DD）")] = None,
+    gaps: Annotated[bool, typer.Option("--gaps", help="示例数据：留下供考核评议、校验演示的缺漏（一项采购没有采购资料）")] = False,
 ) -> None:
     from workbook_tools.files import create
     from workbook_tools.faces.cli.app import today as parse_today
@@ -38,7 +39,8 @@ def init_command(
         from workbook_tools import demo as demo_mod
 
         spec = demo_mod.DemoSpec(staff=staff, computers=computers, software=software, years=years,
-                                 seed=seed, today=parse_today(today), events=events)
+                                 seed=seed, today=parse_today(today), events=events,
+                                 gaps=gaps)
         summary = demo_mod.fill(wb, spec)
     save_new(wb, path, overwrite=force)
     print(f"已创建台账：{path}")

@@ -34,6 +34,18 @@ def _visit(computer: str, date: str | None, request: str | None, unified: bool, 
             "unified": unified, "handler": handler, "slip": slip, "force": force, "reason": reason}
 
 
+def _one_of(positional: str | None, option: str | None, what: str, flag: str) -> str:
+    """The id given either as the argument or as the option (as install takes it), not two different ones."""
+    from workbook_tools.core.model import LedgerError
+
+    given = [v.strip() for v in (positional, option) if v is not None and v.strip()]
+    if not given:
+        raise LedgerError(f"缺少{what}：写在台账路径之后，或用 {flag} 给出", 2)
+    if len(set(given)) > 1:
+        raise LedgerError(f"{what}给了两个不同的值：{'、'.join(given)}", 2)
+    return given[0]
+
+
 def _model(cls, **values):
     """The request model; invalid values become a one-line refusal."""
     from pydantic import ValidationError
@@ -59,7 +71,7 @@ def _run(path, planner, request, today_: str | None) -> None:
 @app.command("install", help="登记一次软件安装（附件9 追加一行安装记录，计算机品牌、使用人、使用部门取自「计算机」表）。")
 def install_command(path: LedgerPath, computer: Computer, software: Software, version: Version = None, date: Day = None,
                     request: Request = None, unified: Unified = False,
-                    count: Annotated[float, typer.Option("--count", help="安装数量（套）")] = 1.0,
+                    count: Annotated[float, typer.Option("--count", help="安装数量（套）", show_default="1")] = 1.0,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
     from workbook_tools.ops.operations import Install, plan_install
@@ -98,23 +110,32 @@ def upgrade_command(path: LedgerPath, computer: Computer,
 
 @app.command("scrap-computer", help="计算机报废：「计算机」表状态改为报废并填写报废日期，并为其上仍安装的每个软件登记卸载。")
 def scrap_computer_command(path: LedgerPath,
-                           computer: Annotated[str, typer.Argument(help="计算机编号", show_default=False)],
+                           computer: Annotated[str | None, typer.Argument(
+                               help="计算机编号（也可用 --computer，同 install）", show_default=False)] = None,
+                           computer_option: Annotated[str | None, typer.Option(
+                               "--computer", help="计算机编号（与位置参数二选一）", show_default=False)] = None,
                            date: ScrapDay = None, request: Request = None, unified: Unified = False,
                            handler: Handler = None, slip: Slip = None, today_: TodayOption = None) -> None:
     from workbook_tools.ops.operations import Visit, plan_scrap_computer
 
+    computer = _one_of(computer, computer_option, "计算机编号", "--computer")
     visit = Visit(**_visit(computer, date, request, unified, handler, slip, today_=today_))
     _run(path, plan_scrap_computer, visit, today_)
 
 
 @app.command("scrap-software", help="软件报废（配置管理规定 二.7）：附件7 状态改为已报废，填写报废日期和报废原因；仍有安装时拒绝执行。")
 def scrap_software_command(path: LedgerPath,
-                           software: Annotated[str, typer.Argument(help="软件编号", show_default=False)],
                            reason: Annotated[ScrapReason, typer.Option(
                                "--reason", help="报废原因：1 达到最低使用年限且无法继续使用；2 因技术进步等原因无法继续使用；"
                                                 "3 因计算机硬件报废且无法迁移", show_default=False)],
-                           date: ScrapDay = None, today_: TodayOption = None) -> None:
+                           software: Annotated[str | None, typer.Argument(
+                               help="软件编号（也可用 --software，同 install）", show_default=False)] = None,
+                           date: ScrapDay = None,
+                           software_option: Annotated[str | None, typer.Option(
+                               "--software", help="软件编号（与位置参数二选一）", show_default=False)] = None,
+                           today_: TodayOption = None) -> None:
     from workbook_tools.ops.operations import ScrapSoftware, plan_scrap_software
 
-    req = ScrapSoftware(software=software.strip(), date=parse_day(date) or today(today_), reason=reason.value)
+    software = _one_of(software, software_option, "软件编号", "--software")
+    req = ScrapSoftware(software=software, date=parse_day(date) or today(today_), reason=reason.value)
     _run(path, plan_scrap_software, req, today_)

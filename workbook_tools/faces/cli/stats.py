@@ -101,7 +101,8 @@ def _stats_many(paths: list[Path], output: Path, year: int, day, name: str | Non
                            "多个台账或文件夹时汇总为 -o 指定的新工作簿（含分单位明细）。")
 def stats_command(
     paths: Annotated[list[Path], typer.Argument(help="台账路径（.xlsx），可多个，也可以是文件夹", show_default=False)],
-    year: Annotated[int, typer.Option("--year", help="统计年度，如 2026", show_default=False)],
+    year: Annotated[int | None, typer.Option("--year", help="统计年度，如 2026（默认今年，同 ledger print 附件5）",
+                                             show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="汇总结果写入的新工作簿（多个台账时必填）")] = None,
     name: Annotated[str | None, typer.Option("--name", help="汇总表的单位名称（默认“N 个单位汇总”）")] = None,
     force: Annotated[bool, typer.Option("--force", help="汇总结果文件已存在时覆盖（原文件先备份）")] = False,
@@ -109,9 +110,10 @@ def stats_command(
 ) -> None:
     from workbook_tools.core.model import LedgerError
 
+    day = today(today_)
+    year = day.year if year is None else year
     if not 1990 <= year <= 2100:
         raise LedgerError(f"--year {year} 不是有效年度")
-    day = today(today_)
     if output is None:
         if len(paths) != 1 or paths[0].is_dir():
             raise LedgerError("汇总多个台账（或一个文件夹）时须用 -o 指定汇总结果文件")
@@ -123,10 +125,12 @@ def stats_command(
 # --- plan ------------------------------------------------------------------------------------------
 
 def print_plan(plan, console) -> None:
-    from workbook_tools.ops.plan import plan_totals
+    from workbook_tools.ops.plan import plan_totals, year_lines
 
+    for line in year_lines(plan):
+        console.print(line, highlight=False)
     if not plan.gaps:
-        console.print("附件3 中没有填写了选定软件编号的申请，无需计算许可缺口。")
+        console.print(f"{plan.year} 年度没有需要计算许可缺口的申请（须填写选定软件编号）。")
     table = _table("许可缺口（按选定软件编号）", ["软件编号", "软件名称", "版本", "申请", "许可", "已安装", "空余",
                                                   "缺口", "依据申请", "说明"])
     for g in plan.gaps:
@@ -162,11 +166,12 @@ def _go_ahead(yes: bool, question: str) -> bool:
     return typer.confirm(question, default=False)
 
 
-@app.command("plan", help="根据附件3 需求申请与现有许可、安装情况计算许可缺口，生成附件4 采购计划建议。")
+@app.command("plan", help="根据附件3 需求申请与现有许可、安装情况计算许可缺口，生成附件4 采购计划建议。"
+             "已由之后的采购满足的申请、选定软件已报废的申请不计入。")
 def plan_command(
     path: LedgerPath,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接把建议写入附件4")] = False,
-    year: Annotated[int | None, typer.Option("--year", help="只计入该年填表的申请（未填填表日期的也计入）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="计划年度：只计入该年填表的申请（未填填表日期的也计入）；默认为附件3 最新申请所在的年份", show_default=False)] = None,
     today_: TodayOption = None,
 ) -> None:
     from workbook_tools.read.reader import load_ledger
@@ -256,12 +261,15 @@ def pledge_command(
 
     ledger = load_ledger(path)
     if signed is None:
-        people = pledges.unsigned_staff(ledger)
-        table = _table(f"未签署承诺书的在职人员：{len(people)} 人", ["行", "部门", "姓名", "职务"])
-        for p in people:
-            table.add_row(str(p.row), p.部门 or "", p.姓名, p.职务 or "")
-        _console().print(table)
-        print("打印这些人的承诺书（一个 PDF）：ledger print 附件2 --unsigned")
+        lines, people = pledges.list_lines(ledger, str(path))
+        print(lines[0])
+        if people:
+            table = _table("", ["行", "部门", "姓名", "职务"])
+            for p in people:
+                table.add_row(str(p.row), p.部门 or "", p.姓名, p.职务 or "")
+            _console().print(table)
+        for line in lines[1:]:
+            print(line)
         return
     day = parse_day(date, "--date")
     if day is None:

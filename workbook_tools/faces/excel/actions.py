@@ -198,6 +198,8 @@ _REGISTERED: tuple[Action, ...] = (
            description="为附件10 中选中的已批准卸载申请在附件9 登记卸载记录，日期为今天（同 ledger uninstall）"),
     Action(tag="upgrade", label="登记升级", group=Group.UPDATE, image="ReplaceDialog", run=register.upgrade,
            description="为附件10 中选中的已批准升级申请在附件9 登记旧版本卸载和新版本安装，日期为今天（同 ledger upgrade）"),
+    Action(tag="renew", label="续订", group=Group.UPDATE, image="DateAndTimeInsert", run=onfile.renew,
+           description="把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（同 ledger renew）"),
     Action(tag="print_slip", label="打印确认单", group=Group.PRINT, image="FilePrint", run=printing.print_slip,
            description="为附件9 中选中行的确认单号生成附件11 安装维护确认单 PDF 并打开（同 ledger print 附件11 --id）"),
     Action(tag="print_form", label="打印表单", group=Group.PRINT, image="FilePrintPreview",
@@ -209,6 +211,8 @@ _REGISTERED: tuple[Action, ...] = (
            description="根据附件3 需求申请计算许可缺口，把采购建议写入附件4（同 ledger plan）"),
     Action(tag="overview", label="概览", group=Group.STATS, image="ChartTypeColumnInsertGallery", run=onfile.overview,
            description="重建「概览」工作表：合规率、超装与即将到期的许可及图表（同 ledger overview）"),
+    Action(tag="review", label="考核评议", group=Group.INSPECT, image="ReviewNewComment", run=onfile.review,
+           description="重建今年的「考核评议」工作表：按部门和人员列出违反软件正版化规定的情况及责任追究（同 ledger review）"),
     Action(tag="scan", label="导入扫描结果", group=Group.INSPECT, image="GetExternalDataFromText", run=onfile.scan,
            description="用台账所在文件夹下「扫描结果」文件夹中的扫描文件核对台账，写入校验结果和扫描建议"
                        "（同 ledger scan --annotate --propose）"),

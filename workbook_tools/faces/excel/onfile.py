@@ -102,6 +102,18 @@ def overview_work(path: Path, ctx: Context) -> list[str]:
     return sheets.overview(path, ctx.today).lines
 
 
+def review_work(path: Path, ctx: Context) -> list[str]:
+    from workbook_tools.tasks import cycle
+
+    return cycle.review(path, ctx.today.year, ctx.today).lines
+
+
+def renew_work(path: Path, ctx: Context) -> list[str]:
+    from workbook_tools.tasks import cycle
+
+    return cycle.renew_pending(path, ctx.today).lines
+
+
 def scan_work(path: Path, ctx: Context) -> list[str]:
     from workbook_tools.tasks.scanning import scan
 
@@ -127,4 +139,7 @@ rollup = _on_file("将按附件9 截至今天的安装卸载记录重建附件8�
 stats = _on_file("将重建「附件5 信息统计表」（今年）。", stats_work)
 plan = _on_file("将根据附件3 需求申请计算许可缺口，把采购建议写入附件4。", plan_work)
 overview = _on_file("将重建「概览」工作表。", overview_work)
+review = _on_file("将重建今年的「考核评议」工作表（按部门和人员列出违反软件正版化规定的情况及责任追究）。", review_work)
+renew = _on_file("将把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（附件9 成对登记卸载和安装）。",
+                 renew_work)
 scan = _scan

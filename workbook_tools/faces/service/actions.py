@@ -144,6 +144,38 @@ def overview(call: Call) -> Reply:
     return done(sheets.overview(call.ledger(), call.today))
 
 
+def review(call: Call) -> Reply:
+    """考核评议 of `year` (default this year), written to the sheet 考核评议."""
+    from workbook_tools.tasks import cycle
+
+    year = call.number("year") or call.today.year
+    if not 1990 <= year <= call.today.year:
+        raise LedgerError(f"year {year} 不是有效年度", 2)
+    return done(cycle.review(call.ledger(), year, call.today))
+
+
+def renew(call: Call) -> Reply:
+    """续订: `old` (and `new`, `date`, `amount`, `term`, `count`) as `ledger renew`; without `old`, the renewals
+    typed in 附件7 (备注 “续订 原软件编号”)."""
+    from pydantic import ValidationError
+
+    from workbook_tools.ops.renew import Renewal
+    from workbook_tools.read.coerce import parse_date_text, to_number
+    from workbook_tools.tasks import cycle
+
+    if call.text("old") is None:
+        return done(cycle.renew_pending(call.ledger(), call.today))
+    date = parse_date_text(call.text("date")) if call.text("date") else call.today
+    numbers = {k: to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
+    if date is None or any(isinstance(v, str) for v in numbers.values()):
+        raise LedgerError("date、amount、count 中有无法识别的值", 2)
+    try:
+        request = Renewal(old=call.text("old"), new=call.text("new"), date=date, term=call.text("term"), **numbers)
+    except ValidationError:
+        raise LedgerError("续订参数不正确（许可数量须大于 0，采购金额不能为负）", 2) from None
+    return done(cycle.renew(call.ledger(), request, call.today))
+
+
 def requests(call: Call) -> Reply:
     """The approved 附件10 requests of one kind (what the page offers to 登记安装/卸载/升级)."""
     from workbook_tools.read.reader import load_ledger
@@ -327,6 +359,6 @@ ACTIONS: dict[str, Callable[[Call], Reply]] = {
     "check": check, "annotate": annotate, "number": number, "fix-blanks": fix_blanks, "rollup": rollup,
     "install": _register("安装"), "uninstall": _register("卸载"), "upgrade": _register("升级"),
     "slip": slip, "print": print_, "stats": stats, "plan": plan, "overview": overview, "scan": scan,
-    "requests": requests, "changes": changes,
+    "requests": requests, "changes": changes, "review": review, "renew": renew,
 }
 UPLOADS = {"scan"}   # actions that take multipart/form-data with files

@@ -7,7 +7,7 @@ const SEVERITY = { error: "错误", warning: "警告" };
 const LABELS = {
   check: "校验台账", annotate: "校验并标记", number: "自动编号", "fix-blanks": "清除应空栏目", rollup: "半年更新",
   install: "登记安装", uninstall: "登记卸载", upgrade: "登记升级", slip: "打印确认单", print: "打印表单",
-  stats: "统计 附件5", plan: "采购计划", overview: "概览", scan: "导入扫描结果",
+  stats: "统计 附件5", plan: "采购计划", overview: "概览", scan: "导入扫描结果", review: "考核评议", renew: "续订",
 };
 const KIND_ACTION = { "安装": "install", "卸载": "uninstall", "升级": "upgrade" };
 // The tab that shows an action's answer: after a refusal the page goes there too (not left on an older tab).
