@@ -79,31 +79,30 @@ def _scans(path: Path, entries: int) -> Path:
 
 def _time(path: Path, folder: Path, reps: int, empty: bool) -> tuple[float, int, int]:
     from workbook_tools.read.reader import load_ledger
-    from workbook_tools.scan import library, read_scans, reconcile
-    from workbook_tools.scan import context as ctx_mod
+    from workbook_tools.scan import library, reconcile
+    from workbook_tools.tasks.scanning import read_scans
 
-    original = ctx_mod.lib.for_ledger
-    if empty:
-        ctx_mod.lib.for_ledger = lambda _path: library.Library([], [])
-    try:
-        ledger = load_ledger(path)
-        best, issues, entries = float("inf"), 0, 0
-        for _ in range(reps):
-            start = time.perf_counter()
-            scans = read_scans([folder])
-            result, _ = reconcile(ledger, scans, TODAY)
-            best = min(best, time.perf_counter() - start)
-            issues, entries = len(result.issues), len(scans.entries)
-        return best, issues, entries
-    finally:
-        ctx_mod.lib.for_ledger = original
+    chosen = library.Library([], []) if empty else library.shipped()
+    ledger = load_ledger(path)
+    best, issues, entries = float("inf"), 0, 0
+    for _ in range(reps):
+        start = time.perf_counter()
+        scans = read_scans([folder])
+        result, _ = reconcile(ledger, scans, TODAY, chosen)
+        best = min(best, time.perf_counter() - start)
+        issues, entries = len(result.issues), len(scans.entries)
+    return best, issues, entries
 
 
 TIMER = """
 import sys, time
 from pathlib import Path
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.scan import read_scans, reconcile
+from workbook_tools.scan import reconcile
+try:
+    from workbook_tools.tasks.scanning import read_scans
+except ImportError:          # an older checkout
+    from workbook_tools.scan import read_scans
 import datetime as dt
 ledger = load_ledger(Path(sys.argv[1]))
 best = float("inf")

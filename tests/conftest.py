@@ -1,4 +1,5 @@
-"""Shared fixtures: edit the raw zip parts of a saved workbook (what Excel/WPS write but openpyxl does not)."""
+"""Shared fixtures: ledgers built in the test's own folder, and edits of the raw zip parts of a saved workbook
+(what Excel/WPS write but openpyxl does not)."""
 from __future__ import annotations
 
 import shutil
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from builders import clean_unit, make_ledger
+from test_forms import sample_path
 from workbook_tools.xlsx.package import Package
 from workbook_tools.xlsx.workbookxml import WorkbookXml
 
@@ -43,3 +46,15 @@ def rewrite_parts(path: Path, edits: dict[str, PartEdit], add: dict[str, bytes] 
 def zip_parts() -> Callable[..., None]:
     """`zip_parts(path, {"附件7 软件使用情况汇总表": fn}, add={"customXml/item1.xml": b"..."})`."""
     return rewrite_parts
+
+
+@pytest.fixture
+def clean_ledger(tmp_path: Path) -> Path:
+    """A small ledger without findings (builders.clean_unit), saved in the test's folder."""
+    return make_ledger(tmp_path, **clean_unit())
+
+
+@pytest.fixture
+def sample_ledger(tmp_path: Path) -> Path:
+    """The forms' sample unit (test_forms.SAMPLE): a row in every annex, saved in the test's folder."""
+    return sample_path(tmp_path)

@@ -10,7 +10,8 @@ from openpyxl.styles import PatternFill
 
 from builders import clean_unit, make_ledger
 from workbook_tools.core import schema
-from workbook_tools.ops.annotate import AUTHOR, HIGHLIGHT, ORIGINAL_FILL, annotate
+from workbook_tools.ops.annotate import AUTHOR, HIGHLIGHT, ORIGINAL_FILL
+from workbook_tools.tasks.sheets import write_annotations as annotate
 from workbook_tools.faces.cli import main
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import Severity

@@ -18,11 +18,6 @@ run = run_cli
 
 
 @pytest.fixture
-def clean(tmp_path):
-    return make_ledger(tmp_path, **clean_unit())
-
-
-@pytest.fixture
 def broken(tmp_path):
     unit = clean_unit()
     unit["附件7"][1]["采购金额"] = 100               # BLANK-OEM, error
@@ -30,8 +25,8 @@ def broken(tmp_path):
     return make_ledger(tmp_path, "broken.xlsx", **unit)
 
 
-def test_clean_ledger_exits_0(capsys, clean):
-    code, out, _ = run(capsys, "check", clean, "--today", "2026-03-01")
+def test_clean_ledger_exits_0(capsys, clean_ledger):
+    code, out, _ = run(capsys, "check", clean_ledger, "--today", "2026-03-01")
     assert code == 0
     assert "0 个错误" in out
 
@@ -52,8 +47,8 @@ def test_json_has_the_section_6_shape(capsys, broken):
     assert (blank["sheet"], blank["row"], blank["column"], blank["cell"]) == ("附件7 软件使用情况汇总表", 3, "采购金额", "G3")
 
 
-def test_json_counts_always_have_both_keys(capsys, clean):
-    _, out, _ = run(capsys, "check", clean, "--today", "2026-03-01", "--format", "json")
+def test_json_counts_always_have_both_keys(capsys, clean_ledger):
+    _, out, _ = run(capsys, "check", clean_ledger, "--today", "2026-03-01", "--format", "json")
     data = json.loads(out)
     assert data["counts"] == {"error": 0, "warning": 0} and data["findings"] == []
 
@@ -100,15 +95,15 @@ def test_rules_and_skip_options(capsys, broken):
     assert code == 2 and "NOT-A-RULE" in err
 
 
-def test_today_option_moves_the_clock(capsys, clean):
-    _, out, _ = run(capsys, "check", clean, "--today", "2024-06-01", "--format", "json")
+def test_today_option_moves_the_clock(capsys, clean_ledger):
+    _, out, _ = run(capsys, "check", clean_ledger, "--today", "2024-06-01", "--format", "json")
     assert "EVENT-FUTURE" in {f["rule"] for f in json.loads(out)["findings"]}
-    code, _, err = run(capsys, "check", clean, "--today", "明天")
+    code, _, err = run(capsys, "check", clean_ledger, "--today", "明天")
     assert code == 2 and "--today" in err
 
 
-def test_today_defaults_to_the_real_date(capsys, clean):
-    _, out, _ = run(capsys, "check", clean, "--format", "json")
+def test_today_defaults_to_the_real_date(capsys, clean_ledger):
+    _, out, _ = run(capsys, "check", clean_ledger, "--format", "json")
     data = json.loads(out)
     assert data["checked_at"][:10] == dt.date.today().isoformat()
 

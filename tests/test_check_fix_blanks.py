@@ -7,9 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from builders import clean_unit, make_ledger
+from builders import clean_unit, make_ledger, run_cli
 from workbook_tools.core import schema
-from workbook_tools.faces.cli import main
 from workbook_tools.read.reader import file_sha256, load_ledger
 from workbook_tools.rules import run_check
 from workbook_tools.ops.fixes import plan_blanks
@@ -29,12 +28,6 @@ def path(tmp_path):
     return make_ledger(tmp_path, **unit)
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exc.value.code or 0, out, err
-
 
 def test_plan_lists_every_forbidden_cell(path):
     clears = plan_blanks(load_ledger(path))
@@ -44,7 +37,7 @@ def test_plan_lists_every_forbidden_cell(path):
 
 
 def test_yes_clears_and_logs(capsys, path):
-    code, out, _ = run(capsys, "fix-blanks", path, "--yes")
+    code, out, _ = run_cli(capsys, "fix-blanks", path, "--yes")
     assert code == 0 and "G3" in out and "XXXX-1" in out
     wb = openpyxl.load_workbook(path)
     a7 = wb[schema.A7]
@@ -59,7 +52,7 @@ def test_yes_clears_and_logs(capsys, path):
 def test_without_tty_and_without_yes_refuses(capsys, monkeypatch, path):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     before = file_sha256(path)
-    code, out, err = run(capsys, "fix-blanks", path)
+    code, out, err = run_cli(capsys, "fix-blanks", path)
     assert code == 1 and "G3" in out and "--yes" in err
     assert file_sha256(path) == before
 
@@ -68,16 +61,16 @@ def test_prompt_declined_or_accepted(capsys, monkeypatch, path):
     monkeypatch.setattr("sys.stdin", Tty(""))
     before = file_sha256(path)
     monkeypatch.setattr("typer.confirm", lambda *a, **k: False)
-    code, _, _ = run(capsys, "fix-blanks", path)
+    code, _, _ = run_cli(capsys, "fix-blanks", path)
     assert code == 1 and file_sha256(path) == before
     monkeypatch.setattr("typer.confirm", lambda *a, **k: True)
-    code, _, _ = run(capsys, "fix-blanks", path)
+    code, _, _ = run_cli(capsys, "fix-blanks", path)
     assert code == 0 and file_sha256(path) != before
 
 
 def test_nothing_to_clear(capsys, tmp_path):
     path = make_ledger(tmp_path, **clean_unit())
-    code, out, _ = run(capsys, "fix-blanks", path)
+    code, out, _ = run_cli(capsys, "fix-blanks", path)
     assert code == 0 and "没有需要清除" in out
 
 
@@ -104,7 +97,7 @@ def test_log_keeps_each_cell_as_typed(capsys, tmp_path):
     unit = clean_unit()
     unit["附件7"][1].update(采购金额="￥4,500", 许可数量=0, 序列号=12345)     # OEM: G3 text, I3 formula, L3 number
     path = _with_cached_formula(make_ledger(tmp_path, **unit), "I3", "2+3", "5")
-    code, _, _ = run(capsys, "fix-blanks", path, "--yes")
+    code, _, _ = run_cli(capsys, "fix-blanks", path, "--yes")
     assert code == 0
     wb = openpyxl.load_workbook(path)
     log = [r[4] for r in wb[schema.CHANGES].iter_rows(min_row=2, values_only=True)]

@@ -14,8 +14,9 @@ from workbook_tools.core import registers, schema
 from workbook_tools.core.clauses import clause
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import LedgerError
-from workbook_tools.ops.operations import Install, apply_operation, plan_baseline, plan_install
-from workbook_tools.ops.rollup import apply_rollup
+from workbook_tools.ops.operations import Install, plan_baseline, plan_install
+from workbook_tools.tasks.operations import apply_operation
+from workbook_tools.tasks.sheets import apply_rollup
 from workbook_tools.rules import run_check
 from workbook_tools.ops.stats import compute_stats
 
@@ -115,7 +116,9 @@ def office_unit(target: str) -> dict:
 def test_a_scanned_product_matches_the_batch_installed_on_that_computer(tmp_path, target):
     from test_scan_reconcile import scan
 
-    from workbook_tools.scan import read_scans, reconcile
+    from workbook_tools.scan import reconcile
+
+    from workbook_tools.tasks.scanning import read_scans
 
     ledger = load_ledger(make_ledger(tmp_path, **office_unit(target)))
     files = [scan(tmp_path, "PC-002.csv", "PC-002", ("Microsoft Office 专业增强版 2019 - zh-cn", "16.0.10827", "Microsoft"))]
@@ -128,7 +131,9 @@ def test_a_scanned_product_matches_the_batch_installed_on_that_computer(tmp_path
 def test_a_scanned_product_not_installed_is_reported_once_under_its_covering_number(tmp_path):
     from test_scan_reconcile import scan
 
-    from workbook_tools.scan import read_scans, reconcile
+    from workbook_tools.scan import reconcile
+
+    from workbook_tools.tasks.scanning import read_scans
 
     ledger = load_ledger(make_ledger(tmp_path, **office_unit("Microsoft Office")))
     files = [scan(tmp_path, "PC-001.csv", "PC-001", ("Microsoft Office 专业增强版 2019 - zh-cn", "16.0", "Microsoft"))]
@@ -342,7 +347,9 @@ def test_scan_version_advice_follows_the_software_type(tmp_path):
     from test_scan_reconcile import SEVEN, WPS, scan
     from test_scan_reconcile import unit as scan_unit
 
-    from workbook_tools.scan import read_scans, reconcile
+    from workbook_tools.scan import reconcile
+
+    from workbook_tools.tasks.scanning import read_scans
 
     ledger = load_ledger(make_ledger(tmp_path, **scan_unit()))
     files = [scan(tmp_path, "a.csv", "PC-001", WPS), scan(tmp_path, "b.csv", "PC-002", ("7-Zip 24.05 (x64)", "24.05", SEVEN[2]))]
@@ -358,7 +365,9 @@ def test_scan_version_advice_follows_the_software_type(tmp_path):
 def test_version_taken_by_a_regex_of_its_own(tmp_path, mode, pattern):
     from test_scan_reconcile import scan, unit as scan_unit
 
-    from workbook_tools.scan import read_scans, reconcile
+    from workbook_tools.scan import reconcile
+
+    from workbook_tools.tasks.scanning import read_scans
 
     u = scan_unit()
     u["软件名称对照"][0].update(匹配方式=mode, 匹配内容=pattern, 版本取值=r"(\d{4})")

@@ -111,7 +111,7 @@ def history(tmp_path_factory) -> Path:
     """The small unit of tests/test_rollup.py with its year of installations and removals."""
     from test_rollup import HISTORY, TODAY, base_ledger
 
-    from workbook_tools.ops.operations import apply_operation
+    from workbook_tools.tasks.operations import apply_operation
 
     path = base_ledger(tmp_path_factory.mktemp("history"))
     for planner, request in HISTORY:
@@ -252,7 +252,7 @@ def test_a_refused_rollup_still_reopens_the_workbook(copy, monkeypatch: pytest.M
 
     def refuse(*args, **kwargs):
         raise RollupRefused("附件9 有错误，未更新", [])
-    monkeypatch.setattr("workbook_tools.ops.rollup.apply_rollup", refuse)
+    monkeypatch.setattr("workbook_tools.tasks.sheets.apply_rollup", refuse)
     book = LiveBook.from_file(copy("refused"))
     outcome = excel.dispatch("rollup", book=book)
     assert not outcome.ok

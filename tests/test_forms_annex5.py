@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-import pytest
-from builders import clean_unit, make_ledger
+from builders import clean_unit, make_ledger, run_cli
 from pypdf import PdfReader
 
 from workbook_tools.core import schema
-from workbook_tools.faces.cli import main
 from workbook_tools.forms import FORMS, print_form
 from workbook_tools.forms.annex5 import COLUMNS, ORIGINS
 from workbook_tools.forms.common import PrintOptions
@@ -51,10 +49,8 @@ def unit() -> dict:
 
 
 def run(capsys, *args) -> str:
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, _ = capsys.readouterr()
-    assert (exc.value.code or 0) == 0
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0, err
     return out
 
 

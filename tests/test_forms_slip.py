@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from test_forms import SAMPLE, sample_path
 
-from workbook_tools.forms.slips import mark_signed, next_number, plan_visit, stamp_visit
+from workbook_tools.forms.slips import next_number, plan_visit
+from workbook_tools.tasks.printing import mark_signed, stamp_visit
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import LedgerError
 

@@ -87,7 +87,8 @@ def test_control_characters_in_a_text_cell(unit, zip_parts):
 
 
 def test_install_on_a_computer_whose_user_has_a_control_character(unit, zip_parts):
-    from workbook_tools.ops.operations import Install, apply_operation, plan_install
+    from workbook_tools.ops.operations import Install, plan_install
+    from workbook_tools.tasks.operations import apply_operation
 
     zip_parts(unit, {schema.COMPUTERS: inline_text("D2", "张_x0001_三")})
     outcome = apply_operation(unit, plan_install, Install(computer="PC-001", software="MF-0001",

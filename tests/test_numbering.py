@@ -4,11 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-import pytest
 
-from builders import clean_unit, make_ledger
+from builders import clean_unit, make_ledger, run_cli
 from workbook_tools.core import schema
-from workbook_tools.faces.cli import main
 from workbook_tools.read.reader import file_sha256, load_ledger
 from workbook_tools.ops.numbering import plan_numbers
 from workbook_tools.rules import run_check
@@ -64,9 +62,8 @@ def test_prefix_from_settings_and_rows_without_type(tmp_path):
 
 
 def run(capsys, *args) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    return exc.value.code or 0, capsys.readouterr().out
+    code, out, _ = run_cli(capsys, *args)
+    return code, out
 
 
 def test_cli_number_writes_and_logs(capsys, tmp_path):

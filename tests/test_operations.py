@@ -14,10 +14,11 @@ from workbook_tools.core import schema
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.ops.operations import (
-    Install, ScrapSoftware, Uninstall, Upgrade, Visit, apply_operation, plan_baseline, plan_install,
+    Install, ScrapSoftware, Uninstall, Upgrade, Visit, plan_baseline, plan_install,
     plan_scrap_computer, plan_scrap_software, plan_uninstall, plan_upgrade,
 )
-from workbook_tools.ops.rollup import apply_rollup
+from workbook_tools.tasks.operations import apply_operation
+from workbook_tools.tasks.sheets import apply_rollup
 
 D = dt.date
 A7, A8, A9, A11 = schema.A7, schema.A8, schema.A9, schema.A11

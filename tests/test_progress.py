@@ -7,9 +7,10 @@ import sys
 from servekit import TODAY, demo, scan_files
 
 from workbook_tools.faces.cli.progress import progress_bar
-from workbook_tools.ops.rollup import ROLLUP_STEPS, apply_rollup
-from workbook_tools.scan import read_scans
-from workbook_tools.ops.stats import consolidate
+from workbook_tools.ops.rollup import ROLLUP_STEPS
+from workbook_tools.tasks.sheets import apply_rollup
+from workbook_tools.tasks.scanning import read_scans
+from workbook_tools.tasks.many import consolidate
 
 
 def recorder():

@@ -29,7 +29,7 @@ def path(history, tmp_path):
 def history(tmp_path_factory):
     from test_rollup import HISTORY, TODAY, base_ledger
 
-    from workbook_tools.ops.operations import apply_operation
+    from workbook_tools.tasks.operations import apply_operation
 
     path = base_ledger(tmp_path_factory.mktemp("cli"))
     for planner, request in HISTORY:

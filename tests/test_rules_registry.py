@@ -18,9 +18,9 @@ TODAY = dt.date(2026, 3, 1)
 
 
 def spec_codes() -> dict[str, str]:
-    """code -> severity from the tables of §3."""
+    """code -> severity from the tables of §3 and of §11 (the yearly cycle's check codes)."""
     text = SPEC.read_text(encoding="utf-8")
-    section = text.split("## §3", 1)[1].split("## §4", 1)[0]
+    section = text.split("## §3", 1)[1].split("## §4", 1)[0] + text.split("## §11", 1)[1].split("\n## ", 1)[0]
     out = {}
     for line in section.splitlines():
         m = re.match(r"^\|\s*(`[A-Z-]+`(?:,\s*`[A-Z-]+`)*)\s*\|\s*(error|warning)\s*\|", line)

@@ -9,7 +9,8 @@ from builders import make_ledger
 from test_scan_data import ASSET_COLUMNS, DAY, SAMPLES, scan_unit
 from workbook_tools.core import schema
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.scan import ColumnMap, read_scans, reconcile
+from workbook_tools.scan import ColumnMap, reconcile
+from workbook_tools.tasks.scanning import read_scans
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,9 @@ import json
 import openpyxl
 import pytest
 
-from builders import make_ledger
+from builders import make_ledger, run_cli
 from test_scan_data import ASSET_COLUMNS, DAY, SAMPLES, scan_unit
 from workbook_tools.core import schema
-from workbook_tools.faces.cli import main
 from workbook_tools.read.reader import file_sha256
 from workbook_tools.scan.propose import SUGGESTIONS
 
@@ -18,15 +17,9 @@ COLUMNS = ["--computer-column", ASSET_COLUMNS["host"], "--name-column", ASSET_CO
 KEYS = {"rule", "severity", "sheet", "row", "column", "cell", "message", "scan_file", "scan_line"}
 
 
-def run(capsys, *args) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exc.value.code or 0, out, err
-
 
 def scan(capsys, path, *extra):
-    return run(capsys, "scan", path, SAMPLES, "--date", DAY.isoformat(), *COLUMNS, *extra)
+    return run_cli(capsys, "scan", path, SAMPLES, "--date", DAY.isoformat(), *COLUMNS, *extra)
 
 
 @pytest.fixture
@@ -57,17 +50,17 @@ def test_text_output_groups_and_summary(capsys, ledger):
 
 def test_exit_0_without_errors(capsys, tmp_path):
     path = make_ledger(tmp_path, **scan_unit())
-    code, out, _ = run(capsys, "scan", path, SAMPLES / "kylin-pc03.csv", "--date", DAY.isoformat(), "--format", "json")
+    code, out, _ = run_cli(capsys, "scan", path, SAMPLES / "kylin-pc03.csv", "--date", DAY.isoformat(), "--format", "json")
     rules = {f["rule"] for f in json.loads(out)["findings"]}
     assert code == 0 and rules <= {"SCAN-NOT-SCANNED", "SCAN-RULE-INVALID"}
 
 
 def test_exit_2_for_unreadable_inputs(capsys, ledger, tmp_path):
-    code, _, err = run(capsys, "scan", ledger, tmp_path / "none.csv")
+    code, _, err = run_cli(capsys, "scan", ledger, tmp_path / "none.csv")
     assert code == 2 and err.startswith("错误：")
-    code, _, err = run(capsys, "scan", tmp_path / "none.xlsx", SAMPLES)
+    code, _, err = run_cli(capsys, "scan", tmp_path / "none.xlsx", SAMPLES)
     assert code == 2
-    code, _, err = run(capsys, "scan", ledger, SAMPLES / "asset_export.csv")   # no name column without options
+    code, _, err = run_cli(capsys, "scan", ledger, SAMPLES / "asset_export.csv")   # no name column without options
     assert code == 2
 
 
@@ -127,7 +120,7 @@ def _confirm(path, answers: dict[tuple[str, str], str]) -> None:
 def test_apply_appends_confirmed_events_and_marks_them(capsys, ledger):
     scan(capsys, ledger, "--propose")
     _confirm(ledger, {("PC-001", "MF-0001"): "是", ("PC-001", "SY-0002"): "否", ("PC-002", "SY-0003"): "是"})
-    code, out, _ = run(capsys, "scan-apply", ledger, "--by", "王工", "--today", "2026-03-02")
+    code, out, _ = run_cli(capsys, "scan-apply", ledger, "--by", "王工", "--today", "2026-03-02")
     assert code == 0
     wb = openpyxl.load_workbook(ledger)
     ws9 = wb[schema.A9]
@@ -146,7 +139,7 @@ def test_apply_appends_confirmed_events_and_marks_them(capsys, ledger):
     assert rules.count("SCAN-UNREGISTERED") == 1 and "SCAN-MISSING" not in rules
     assert len(suggestions(ledger)) == 3
     sha = file_sha256(ledger)
-    run(capsys, "scan-apply", ledger)
+    run_cli(capsys, "scan-apply", ledger)
     assert file_sha256(ledger) == sha
 
 
@@ -161,17 +154,17 @@ def test_apply_skips_rows_the_log_no_longer_allows(capsys, ledger):
     for h, v in values.items():
         ws9.cell(row, header.index(h) + 1).value = v
     wb.save(ledger)
-    code, out, _ = run(capsys, "scan-apply", ledger, "--today", "2026-03-02")
+    code, out, _ = run_cli(capsys, "scan-apply", ledger, "--today", "2026-03-02")
     marks = {(r["计算机编号"], r["软件编号"]): (r["已应用"], r["备注"]) for r in suggestions(ledger)}
     assert code == 0 and marks[("PC-002", "SY-0003")][0] == "跳过" and marks[("PC-002", "SY-0003")][1]
 
 
 def test_apply_without_suggestions_sheet_is_refused(capsys, ledger):
-    code, _, err = run(capsys, "scan-apply", ledger)
+    code, _, err = run_cli(capsys, "scan-apply", ledger)
     assert code == 1 and SUGGESTIONS in err
 
 
 def test_commands_have_help(capsys):
     for command in ("scan", "scan-apply"):
-        code, out, _ = run(capsys, command, "--help")
+        code, out, _ = run_cli(capsys, command, "--help")
         assert code == 0 and "扫描" in out

@@ -11,7 +11,8 @@ import pytest
 
 import datetime as dt
 
-from workbook_tools.scan.files import COLLECTOR_HEADERS, read_scans
+from workbook_tools.scan.files import COLLECTOR_HEADERS
+from workbook_tools.tasks.scanning import read_scans
 
 ROOT = Path(__file__).parent.parent / "collectors"
 PS1 = ROOT / "windows" / "collect.ps1"

@@ -16,7 +16,8 @@ from test_extent import ROOT
 from test_scan_data import DAY, PS_SAMPLE, scan_unit
 
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.scan import read_scans, reconcile
+from workbook_tools.scan import reconcile
+from workbook_tools.tasks.scanning import read_scans
 from workbook_tools.scan.files import COLLECTOR_HEADERS
 from workbook_tools.scan.propose import SUGGESTIONS
 

@@ -13,7 +13,8 @@ from builders import make_ledger
 from workbook_tools.core.model import Severity
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import library as lib
-from workbook_tools.scan import read_scans, reconcile
+from workbook_tools.scan import reconcile
+from workbook_tools.tasks.scanning import read_scans, reconciled
 from workbook_tools.scan.context import KIND, PRODUCT, TOOL
 
 SCANS = Path(__file__).parent / "data" / "scan_office"
@@ -162,7 +163,7 @@ def test_user_library_beside_the_ledger_wins(tmp_path):
     path = make_ledger(tmp_path, **office_unit())
     row = ["火绒安全软件", "DisplayName", "前缀", "火绒", "", "火绒终端安全管理系统", "火绒", "杀毒软件", "国内", "免费", "", "", ""]
     (tmp_path / lib.USER_FILE).write_text(",".join(lib.HEADERS) + "\n" + ",".join(row) + "\n", encoding="utf-8-sig")
-    result, _ = reconcile(load_ledger(path), read_scans([SCANS]), DAY)
+    result, _ = reconciled(path, [SCANS], DAY)
     assert by_computer(result)["PC-104"] == {("SCAN-PERSONAL-EDITION", "WPS Office (11.1.0.14309)"),
                                              ("SCAN-FREE-NOT-LISTED", "火绒安全软件")}
 
@@ -243,7 +244,7 @@ def test_user_file_problems_are_findings(tmp_path):
     path = make_ledger(tmp_path, **office_unit())
     (tmp_path / lib.USER_FILE).write_text(",".join(lib.HEADERS) + "\nX,DisplayName,正则,(unclosed,,,,,,免费,,,\n",
                                           encoding="utf-8")
-    result, _ = reconcile(load_ledger(path), read_scans([SCANS]), DAY)
+    result, _ = reconciled(path, [SCANS], DAY)
     bad = [i.finding for i in result.issues if i.finding.rule == "SCAN-RULE-INVALID"]
     assert [(f.scan_file, f.scan_line) for f in bad] == [(lib.USER_FILE, 2)]
 

@@ -8,7 +8,8 @@ import pytest
 
 from builders import clean_unit, make_ledger
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.scan import read_scans, reconcile
+from workbook_tools.scan import reconcile
+from workbook_tools.tasks.scanning import read_scans
 from workbook_tools.scan.files import COLLECTOR_HEADERS
 from workbook_tools.scan.reconcile import versions_agree
 

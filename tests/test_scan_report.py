@@ -10,7 +10,8 @@ import pytest
 from test_scan_library import DAY, SCANS, office_unit
 from builders import make_ledger
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.scan import read_scans, reconcile
+from workbook_tools.scan import reconcile
+from workbook_tools.tasks.scanning import read_scans
 from workbook_tools.scan.grouping import group
 from workbook_tools.scan.report import SUMMARY_HEADERS, report_workbook
 
@@ -78,7 +79,7 @@ def test_report_refuses_other_suffixes(tmp_path, capsys):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_printable_report_shows_hostile_text_as_written(tmp_path):
     """Names typed by people and read from scans are only ever text in the PDF, never Typst markup."""
-    from workbook_tools.scan.pdf import report_pdf
+    from workbook_tools.tasks.scanreport import report_pdf
 
     unit = office_unit()
     unit["计算机"][4]["使用人"] = '#panic("x") *粗体*'

@@ -166,7 +166,7 @@ def test_absent_sheet_leaves_the_library_alone(tmp_path):
 
 def test_init_writes_no_example_rules():
     """The library knows the products; 软件名称对照 holds only the unit's own rules."""
-    from workbook_tools.files.create import default_name_rules
+    from workbook_tools.tasks.create import default_name_rules
 
     assert default_name_rules() == [] and rules_mod.DEFAULT_RULES == ()
 

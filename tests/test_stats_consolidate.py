@@ -7,6 +7,7 @@ from builders import make_ledger
 
 from workbook_tools.core import schema
 from workbook_tools.ops import stats as st
+from workbook_tools.tasks import many
 
 D = dt.date
 
@@ -29,7 +30,7 @@ def test_three_units_one_unreadable(tmp_path):
     b = unit(tmp_path, "b.xlsx", "乙局", 5, 4, (4, 8000, "国外"))
     bad = tmp_path / "c.xlsx"
     bad.write_bytes(b"PK\x03\x04 broken")
-    cons = st.consolidate([a, b, bad], 2025, today=D(2026, 1, 15), name="某市")
+    cons = many.consolidate([a, b, bad], 2025, today=D(2026, 1, 15), name="某市")
     assert [u.name for u in cons.units] == ["甲局", "乙局", "c"]
     assert [u.path for u in cons.failures] == [str(bad)]
     total = cons.total
@@ -62,4 +63,4 @@ def test_a_folder_stands_for_its_ledgers(tmp_path):
     sub = tmp_path / "区县"
     sub.mkdir()
     unit(sub, "b.xlsx", "乙局", 1, 1, (1, 100, "国内"))
-    assert [p.name for p in st.ledger_files([tmp_path])] == ["a.xlsx", "b.xlsx"]
+    assert [p.name for p in many.ledger_files([tmp_path])] == ["a.xlsx", "b.xlsx"]

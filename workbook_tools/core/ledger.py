@@ -9,7 +9,8 @@ import pandas as pd
 
 from workbook_tools.core import schema
 from workbook_tools.core.a1 import MAX_ROW, a1
-from workbook_tools.core.model import Finding
+from workbook_tools.core.model import Finding, LedgerError
+from workbook_tools.core.values import parse_date_text
 
 ROW = "_row"  # column holding the 1-based worksheet row of each data row
 
@@ -50,8 +51,6 @@ class Table:
 
     def ensure_room(self, count: int = 1) -> None:
         """Refuse (exit 1) before a write that would append `count` rows past Excel's last row."""
-        from workbook_tools.core.model import LedgerError  # noqa: PLC0415
-
         last = self.last_row()
         if last + count <= MAX_ROW:
             return
@@ -89,8 +88,6 @@ class Ledger:
         return self.setting(key, default)
 
     def last_rollup(self) -> dt.date | None:
-        from workbook_tools.read.coerce import parse_date_text
-
         raw = self.settings.get("上次半年更新日期")
         if raw in (None, ""):
             return None

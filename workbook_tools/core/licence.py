@@ -14,7 +14,7 @@ import unicodedata
 
 import pandas as pd
 
-from workbook_tools.read.coerce import parse_date_text
+from workbook_tools.core.values import parse_date_text
 
 NEVER = dt.date.max  # sentinel: the licence never ends
 PERMANENT_WORDS = ("永久", "长期", "无期限", "不限期", "无限期", "终身")

@@ -5,10 +5,15 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict
 
+from workbook_tools.core.hints import page_hint
+
 
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+
+
+SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 
 
 class Finding(BaseModel):
@@ -29,8 +34,6 @@ class Finding(BaseModel):
     @property
     def page_hint(self) -> str | None:
         """The message with the page's buttons named instead of CLI commands (never part of the §6 JSON)."""
-        from workbook_tools.core.hints import page_hint
-
         return page_hint(self.message)
 
     def as_json(self) -> dict:

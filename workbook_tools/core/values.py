@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 
 import pandas as pd
 
@@ -123,3 +125,29 @@ def serial_date(serial: float, date1904: bool = False) -> dt.date | None:
     """The day of an Excel serial (its time dropped); None as `from_serial`."""
     found = from_serial(serial, date1904)
     return None if found is None else found.date()
+
+
+_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$")
+
+
+def _valid_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """Read 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 (full-width digits too).
+
+    A two-digit year or a month without a day is not guessed: None.
+    """
+    s = unicodedata.normalize("NFKC", text).strip()
+    m = _DATE_RE.match(s) or _COMPACT_RE.match(s)
+    if not m:
+        return None
+    return _valid_date(int(m["y"]), int(m["m"]), int(m["d"]))

@@ -122,8 +122,6 @@ LINUX_PACKAGES = {"WPS Office 2019 专业版": "wps-office-pro", "奇安信天�
 
 def demo_scans(ledger: Ledger, today: dt.date) -> dict[str, bytes]:
     """File name -> content of every demo scan file (UTF-8 with BOM, CRLF, every field quoted)."""
-    from workbook_tools.scan.reconcile import in_use
-
     computers = ledger.df(schema.COMPUTERS)
     computers = computers[computers["计算机编号"].notna()].drop_duplicates("计算机编号").set_index("计算机编号")
     software = ledger.df(schema.A7).drop_duplicates("软件编号").set_index("软件编号")
@@ -136,6 +134,14 @@ def demo_scans(ledger: Ledger, today: dt.date) -> dict[str, bytes]:
     planted = dict(zip(roles, windows_pcs[step - 1::step]))
     return {f"{pc}.csv": _file(pc, by_pc[pc], software, today, _role(pc, planted), computers.loc[pc, "使用人"])
             for pc in pcs}
+
+
+def in_use(computers: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """Computers in use on `day`: not 报废 (by state or date), enabled by then (as the scan counts them)."""
+    stamp = pd.Timestamp(day)
+    scrapped = (computers["状态"] == "报废") | (computers["报废日期"].notna() & (computers["报废日期"] <= stamp))
+    enabled = computers["启用日期"].isna() | (computers["启用日期"] <= stamp)
+    return computers[~scrapped & enabled]
 
 
 def _role(pc: str, planted: dict[str, str]) -> str:

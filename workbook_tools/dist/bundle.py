@@ -36,6 +36,8 @@ from pydantic import BaseModel
 
 from workbook_tools import __version__
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist.excel.addin import build_addin
+from workbook_tools.dist.wheels import missing_on_windows
 
 # The wheels' Python versions (64-bit CPython).  Not 3.10: the add-in's VBA must match the xlwings version
 # of the wheels, and xlwings 0.37.1 and later require Python 3.11.
@@ -100,8 +102,6 @@ def download(requirements: list[str], version: str, dest: Path, cache: Path, con
 
 def collect_wheels(own: Path, cache: Path, work: Path, versions: tuple[str, ...]) -> list[Path]:
     """Every wheel the supported versions need on Windows: pip's resolution, then the Windows-only markers."""
-    from workbook_tools.dist.wheels import missing_on_windows  # noqa: PLC0415
-
     import xlwings  # noqa: PLC0415 - the add-in's VBA and the xlwings wheel must be the same version
 
     constraints = work / "constraints.txt"
@@ -173,8 +173,6 @@ def write_zip(output: Path, wheels: list[Path], addin: Path, versions: tuple[str
 def build_bundle(output: Path, cache: Path, wheel: Path | None = None,
                  versions: tuple[str, ...] = PYTHON_VERSIONS) -> BundleReport:
     """Build the offline bundle at `output` (written atomically); wheels are kept in `cache` between runs."""
-    from workbook_tools.dist.excel.addin import build_addin  # noqa: PLC0415
-
     if output.suffix.lower() != ".zip":
         raise LedgerError(f"安装包文件名应以 .zip 结尾：{output}", 2)
     if not output.resolve().parent.is_dir():

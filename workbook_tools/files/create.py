@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -9,11 +10,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import presets, schema
 from workbook_tools.core.a1 import col_letters
+from workbook_tools.core.model import Change
+from workbook_tools.xlsx.book import TableEdit
 from workbook_tools.xlsx.newbook import (
     DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
-    ensure_defined_names, style_header,
+    ensure_defined_names, sheet_map, style_header,
 )
 from workbook_tools.core.schema import Kind
+from workbook_tools.xlsx.package import q
 
 GUIDE_LINES = (
     "软件正版化台账 使用说明",
@@ -113,36 +117,21 @@ def build_workbook(settings: Mapping[str, str] | None = None, name_rules: Iterab
 
 def fill_preset(wb: Workbook) -> None:
     """Master data of the unit: departments and the leading group (附件1)."""
-    from workbook_tools.xlsx.newbook import sheet_map
-
     ws, smap = sheet_map(wb, schema.DEPTS)
     append_rows(ws, smap, ({"部门名称": n, "部门类型": t, "负责人": p} for n, t, p in presets.DEPARTMENTS))
     ws, smap = sheet_map(wb, schema.A1)
     append_rows(ws, smap, ({"职务": r, "姓名": n, "单位职务": d} for r, n, d in presets.LEADING_GROUP))
 
 
-def default_name_rules() -> list[dict]:
-    """Rows for 软件名称对照 shipped with new workbooks (from the scan package when present)."""
-    try:
-        from workbook_tools.scan.rules import DEFAULT_RULES  # noqa: PLC0415
-    except ImportError:
-        return []
-    return [dict(r) for r in DEFAULT_RULES]
-
-
 # --- the §11 sheets added to an existing ledger (through the lossless writer) ----------------------
 
 def _defined_names(book) -> set[str]:
-    from workbook_tools.xlsx.package import q  # noqa: PLC0415
-
     names = book.workbook.root.find(q("definedNames"))
     return set() if names is None else {el.get("name") for el in names}
 
 
 def build_table_sheet(ws: Worksheet, spec: schema.Sheet, names: set[str]) -> None:
     """An empty sheet of `spec` as `init` makes it; reference dropdowns only where the workbook defines the list."""
-    from dataclasses import replace  # noqa: PLC0415
-
     usable = tuple(c if c.ref is None or c.ref in names else replace(c, ref=None) for c in spec.columns)
     spec = replace(spec, columns=usable)
     for j, header in enumerate(spec.headers, start=1):
@@ -169,9 +158,6 @@ def add_missing_sheets(book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list
     Nothing else of the workbook changes: the new sheets are grafted in by the writer's book.
     Returns the 变更记录 lines, one per added sheet; a table edit for each is ready for appends.
     """
-    from workbook_tools.core.model import Change  # noqa: PLC0415
-    from workbook_tools.xlsx.book import TableEdit  # noqa: PLC0415
-
     changes = []
     defined = _defined_names(book)
     for name in names:

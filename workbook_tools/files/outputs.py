@@ -19,7 +19,10 @@ from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
+from workbook_tools.core import schema
 from workbook_tools.core.model import LedgerError
+from workbook_tools.files.writer import lock_files
+from workbook_tools.read.extent import sheet_parts
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam", ".xls", ".xlsb", ".et", ".ods"})
 
@@ -68,9 +71,6 @@ def same_kind(path: Path, kind: Output) -> bool:
 
 def looks_like_ledger(path: Path) -> bool:
     """An existing workbook with this tool's sheets (附件7 and 附件9): never replaced by an output."""
-    from workbook_tools.core import schema  # noqa: PLC0415
-    from workbook_tools.read.extent import sheet_parts  # noqa: PLC0415
-
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(sheet_parts(zf))
@@ -111,8 +111,6 @@ def check_output(target: Path, kind: Output, ledgers: Iterable[Path] = (), force
 
     `reprint`: the target is the tool's default name for this print, which may replace an earlier one.
     """
-    from workbook_tools.files.writer import lock_files  # noqa: PLC0415 - the writer imports this module's users
-
     target = Path(target)
     for ledger in ledgers:
         if _same_file(target, Path(ledger)) or target.resolve() == Path(ledger).resolve():

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from workbook_tools.core.model import LedgerError
+from workbook_tools.files.errors import reason
 
 BACKUP_DIR = "备份"
 MAX_BACKUPS = 20
@@ -173,7 +174,6 @@ def fsync_dir(folder: Path) -> None:
 
 def os_reason(exc: OSError) -> str:
     """A Chinese reason for an OS error while writing (the ledger is named by the caller)."""
-    from workbook_tools.files.errors import reason  # noqa: PLC0415
     return reason(exc)
 
 

@@ -11,6 +11,7 @@ No changes means nothing is written at all.  See docs/io.md 「写入」 for eve
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from workbook_tools.core import schema
 from workbook_tools.files import safety
 from workbook_tools.xlsx.book import Book
 from workbook_tools.xlsx.package import Package, utf8_package
+from workbook_tools.read import reader
 from workbook_tools.read.reader import file_sha256, read_raw
 from workbook_tools.read.sniff import sniff_xlsx
 from workbook_tools.xlsx.verify import verify
@@ -96,13 +98,10 @@ def _sha(path: Path, shown: Path) -> str:
 
 
 def _load(path: Path) -> Ledger:
-    from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-    return load_ledger(path)
+    return reader.load_ledger(path)   # looked up on call: the one reader, replaceable as a whole (tests)
 
 
 def _log_changes(book: Book, changes: list[Change], action: str) -> None:
-    import datetime as dt  # noqa: PLC0415
-
     for name, overwritten in book.formulas:
         changes.append(Change(action=action, sheet=name, content=f"单元格 {overwritten.ref} 原有公式 {overwritten.formula}，"
                                                                  "已按本次操作改为数值"))

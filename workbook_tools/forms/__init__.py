@@ -50,15 +50,6 @@ class FormSpec:
     name: str = ""             # a form that is not an annex (number 0): its name, e.g. 考核评议
     stored: bool = False       # the form also prints from 校验结果 (the last scan's findings)
 
-    def load(self, path) -> Ledger:
-        """The ledger with only the sheets this form prints from (a large 附件9 is not read for a slip list)."""
-        from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-        ledger = load_ledger(path, skip=self.unread)
-        if self.stored:
-            from workbook_tools.read.stored import stored_findings  # noqa: PLC0415
-            ledger.stored = stored_findings(path)
-        return ledger
-
     @property
     def label(self) -> str:
         return self.name or f"附件{self.number}"

@@ -6,6 +6,7 @@ from pydantic import Field
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.forms.common import PrintOptions, Printable, UnitHeader, cn_day, unit_header
 from workbook_tools.forms.layout import Column
+from workbook_tools.forms.tables import no_ids
 from workbook_tools.ops.review import CLAUSE_DUTY, DEPT_RULE, PERSON_RULE, Review, build_review
 
 LEFT = "left"
@@ -37,8 +38,6 @@ def form_of(review: Review, header: UnitHeader) -> ReviewForm:
 
 
 def review_form(ledger: Ledger, options: PrintOptions) -> list[ReviewForm]:
-    from workbook_tools.forms.tables import no_ids
-
     no_ids("考核评议", options)
     year = options.report_year
     review = build_review(ledger, year, options.today, ledger.stored)

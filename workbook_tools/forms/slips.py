@@ -2,25 +2,25 @@
 
 After a visit the 附件9 rows of that computer and day get one 确认单号 (QR-YYYYMMDD-NNN),
 the slip is registered in 附件11 with 已签字 = 否 and printed; when the user's signed slip
-comes back, `mark_signed` records 已签字 = 是.  Plans are worked out on the typed ledger;
-the workbook is changed only through `write_workbook`.
+comes back, 已签字 = 是 is recorded.  Plans are worked out here on the typed ledger; tasks/printing.py
+reads the file and writes them through `write_workbook`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import schema
 from workbook_tools.forms.common import computer_info, first_text, joined, text
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.xlsx.book import Book
-from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 PREFIX = "QR"
 ACTION = "确认单"
@@ -96,18 +96,6 @@ def apply_visit(book: Book, plan: VisitPlan) -> list[Change]:
     return changes
 
 
-def stamp_visit(path: Path, computer: str, day: dt.date) -> tuple[VisitPlan, WriteResult]:
-    """Give a visit's 附件9 rows their 确认单号 and register the slip; see the module doc."""
-    ledger = load_ledger(path)
-    plan = plan_visit(ledger, computer, day)
-    if not plan.rows and not plan.entries:
-        return plan, WriteResult(path)  # already numbered and registered: only reprint (even while open in Excel)
-    if plan.entries:
-        ledger[schema.A11].ensure_room(len(plan.entries))
-    result = write_workbook(path, lambda book: apply_visit(book, plan), ACTION, ledger=ledger)
-    return plan, result
-
-
 class SignedPlan(BaseModel):
     number: str
     day: dt.date
@@ -144,15 +132,3 @@ def apply_signed(book: Book, plan: SignedPlan) -> list[Change]:
     table.set_row(plan.row, {"已签字": "是", "备注": plan.note})
     return [Change(action=ACTION, sheet=schema.A11, row=plan.row,
                    content=f"确认单 {plan.number} 已签字交回（{plan.day.isoformat()}）")]
-
-
-def mark_signed(path: Path, number: str, day: dt.date) -> tuple[SignedPlan, WriteResult | None]:
-    """Record that the signed slip `number` came back; nothing is written when it already was."""
-    ledger = load_ledger(path)
-    plan = plan_signed(ledger, number, day)
-    if plan.already:
-        return plan, None
-    if plan.entry is not None:
-        ledger[schema.A11].ensure_room()
-    result = write_workbook(path, lambda book: apply_signed(book, plan), ACTION, ledger=ledger)
-    return plan, result

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from openpyxl.styles import Alignment, Font
@@ -22,20 +22,20 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.graft import put
 from workbook_tools.xlsx.notes import Note
 from workbook_tools.xlsx.newbook import style_header
 from workbook_tools.xlsx.sheetxml import parse_ref
-from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import Ledger
-from workbook_tools.core.model import Change, Finding, Severity
+from workbook_tools.core.model import SEVERITY_TEXT, Change, Finding, Severity
 from workbook_tools.rules.engine import CheckResult
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book, TableEdit
 
 AUTHOR = "正版化台账校验"
 ACTION = "校验标注"
 HIGHLIGHT = {Severity.ERROR: "FFFFC7CE", Severity.WARNING: "FFFFEB9C"}
-SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 ORIGINAL_FILL = "原填充"   # appended to 校验结果 (docs/check.md 「对规范的补充」)
 HEADERS = (*schema.BY_NAME[schema.RESULTS].headers, ORIGINAL_FILL)
 WIDTHS = (24, 8, 28, 10, 80, 12)
@@ -200,9 +200,3 @@ def annotate_edit(result: CheckResult):
             f"写入校验结果 {len(result.findings)} 条（错误 {counts['error']}，警告 {counts['warning']}），"
             f"标记 {len(originals)} 个单元格，清除上次标记 {cleared} 个单元格"))]
     return edit
-
-
-def annotate(path: str | Path, result: CheckResult, expected_sha: str | None = None,
-             ledger: Ledger | None = None) -> WriteResult:
-    """Write `result` into the workbook at `path` through the safe writer."""
-    return write_workbook(path, annotate_edit(result), ACTION, expected_sha=expected_sha, ledger=ledger)

@@ -1,17 +1,19 @@
 """`ledger fix-blanks`: clear what BLANK-OEM / BLANK-FREE / BLANK-DONATED forbid, logging every old value."""
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
 
 from pydantic import BaseModel
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book
-from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change
 from workbook_tools.rules.context import show
 from workbook_tools.rules.fields import BLANK_TEXT, blank_violations
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 ACTION = "清除应空栏目"
 
@@ -37,7 +39,7 @@ def plan_blanks(ledger: Ledger) -> list[BlankClear]:
     return sorted(out, key=lambda c: (c.row, table.columns.get(c.column, 0)))
 
 
-def _edit(clears: list[BlankClear]):
+def blanks_edit(clears: list[BlankClear]):
     def edit(book: Book) -> list[Change]:
         table = book.table(schema.A7)
         changes = []
@@ -49,8 +51,3 @@ def _edit(clears: list[BlankClear]):
                 f"{c.cell}「{c.column}」原值「{old}」已清除（{c.rule}，{clause}；软件「{c.name or ''}」）")))
         return changes
     return edit
-
-
-def apply_blanks(path: str | Path, clears: list[BlankClear], expected_sha: str | None = None,
-                 ledger: Ledger | None = None) -> WriteResult:
-    return write_workbook(path, _edit(clears), ACTION, expected_sha=expected_sha, ledger=ledger)

@@ -8,16 +8,19 @@ reusing one that exists or existed).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.ops.numbering import format_number, highest, used_texts
 from workbook_tools.rules.context import norm_key
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book, TableEdit
 
 FREE = "免费软件"
 A6_DETAILS = ("软件版本", "软件来源", "软件厂商名称", "软件厂商客服联系方式", "使用部门", "使用原因")

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book
-from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change
 from workbook_tools.rules.numbering import identity_keys
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 ACTION = "自动编号"
 NUMBER = "软件编号"
@@ -115,7 +116,7 @@ def describe(a: Assignment) -> str:
     return text
 
 
-def _edit(plan: NumberPlan):
+def number_edit(plan: NumberPlan):
     def edit(book: Book) -> list[Change]:
         table = book.table(schema.A7)
         changes = []
@@ -124,8 +125,3 @@ def _edit(plan: NumberPlan):
             changes.append(Change(action=ACTION, sheet=schema.A7, row=a.row, content=describe(a)))
         return changes
     return edit
-
-
-def apply_numbers(path: str | Path, plan: NumberPlan, expected_sha: str | None = None,
-                  ledger: Ledger | None = None) -> WriteResult:
-    return write_workbook(path, _edit(plan), ACTION, expected_sha=expected_sha, ledger=ledger)

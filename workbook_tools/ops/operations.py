@@ -2,7 +2,7 @@
 
 Each operation is a pure planner `plan_*(ledger, request, today) -> OperationPlan` that either
 refuses (LedgerError, exit 1, one Chinese line) or returns the rows to append and the cells to
-set; `apply_operation` reads the file, plans and writes through `write_workbook` in one save.
+set; `workbook_tools.tasks.operations.apply_operation` reads the file, plans and writes in one save.
 The command line and the Excel ribbon call the same planners.  Whether an event is possible is
 decided by the one shared replay of 附件9 (events.replay), run on the log with the new rows
 added, so backdated entries that would clash with later ones are refused too.
@@ -18,14 +18,12 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import pandas as pd
 from pydantic import BaseModel, Field, field_validator
 
 from workbook_tools.core import events, schema
-from workbook_tools.xlsx.book import Book
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats, version_covered
 from workbook_tools.core.model import Change, LedgerError
@@ -33,6 +31,9 @@ from workbook_tools.core.registers import did_you_mean
 from workbook_tools.ops.rollup import blank as _blank
 from workbook_tools.ops.rollup import seats as _num
 from workbook_tools.ops.rollup import show
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 A6, A7, A8, A9, A11, PCS = schema.A6, schema.A7, schema.A8, schema.A9, schema.A11, schema.COMPUTERS
 COMPUTER, NUMBER, INSTALL, UNINSTALL = events.COMPUTER, events.SOFTWARE, events.INSTALL, events.UNINSTALL
@@ -474,26 +475,3 @@ def operation_edit(plan: OperationPlan) -> Callable[[Book], list[Change]]:
         return changes
 
     return edit
-
-
-class OperationOutcome(BaseModel):
-    plan: OperationPlan
-    backup: Path | None = None
-    changes: list[Change] = Field(default_factory=list)   # the 变更记录 lines of the write
-
-
-def apply_operation(path: str | Path, planner: Callable[[Ledger, Any, dt.date], OperationPlan], request: Any,
-                    today: dt.date | None = None) -> OperationOutcome:
-    """Read the ledger, plan (or refuse) and write the plan in one save."""
-    from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.files.writer import write_workbook  # noqa: PLC0415
-
-    # Only the baseline reads the inventory; every other operation is judged on the event log.
-    ledger = load_ledger(path, skip=frozenset() if planner is plan_baseline else frozenset({A8}))
-    plan = planner(ledger, request, today or dt.date.today())
-    for sheet in {e.sheet for e in plan.appended}:
-        ledger[sheet].ensure_room(sum(e.sheet == sheet for e in plan.appended))
-    # The file as it was before the baseline is the unit's original inventory: a backup rotation keeps.
-    keep = BASELINE_BACKUP if planner is plan_baseline else None
-    result = write_workbook(path, operation_edit(plan), plan.action, ledger=ledger, permanent_backup=keep)
-    return OperationOutcome(plan=plan, backup=result.backup, changes=result.changes)

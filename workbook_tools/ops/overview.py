@@ -3,6 +3,9 @@
 The figures (`compute_overview`) are pure; `rebuild_overview(wb, ledger, today)` rewrites the
 sheet inside a `write_workbook` edit — the roll-up calls it too.  The charts read their data
 from cells of the same sheet, so they stay true to the numbers beside them.  The sheet always
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 carries exactly three charts: the safe writer refuses a save that has fewer charts than before.
 """
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
@@ -20,12 +24,12 @@ from pydantic import BaseModel, Field
 from workbook_tools.xlsx.graft import put
 from workbook_tools.core import schema
 from workbook_tools.core.events import replay
-from workbook_tools.xlsx.book import Book
 from workbook_tools.read.parse import find_header
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.core.model import Change
 from workbook_tools.ops.stats import COMMERCIAL, software_gone
+from workbook_tools.rules import run_check
 
 SHEET = "概览"
 EXPIRING_DAYS = 90
@@ -168,8 +172,6 @@ def findings_by_department(ledger: Ledger, results: list[dict[str, object]]) -> 
 
 def check_rows(ledger: Ledger, today: dt.date) -> list[dict[str, object]]:
     """The findings of a check run now, in the shape of 校验结果 rows."""
-    from workbook_tools.rules import run_check  # noqa: PLC0415 - the overview only needs it without a saved result
-
     return [{"表": f.sheet, "行": f.row, "单元格": f.cell, "级别": f.severity.value}
             for f in run_check(ledger, today).findings]
 
@@ -190,7 +192,7 @@ def compute_overview(ledger: Ledger, today: dt.date, results: list[dict[str, obj
 
 ROW_CM = 0.53          # default row height (15 pt) in centimetres, to keep charts off each other
 CHART_COL = "G"
-Edit = Callable[[Book], list[Change]]
+Edit = Callable[["Book"], list[Change]]
 
 
 def _bold_row(ws: Worksheet, row: int, values: list[object]) -> None:

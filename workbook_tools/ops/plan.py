@@ -13,15 +13,18 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change
 from workbook_tools.ops.stats import COMMERCIAL, FREE, OEM, is_site_licence, licence_ended, seats_by_software
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book, TableEdit
 
 TOOL_MARK = "ledger plan 建议"
 TOTAL = "共计"             # 序号 and 软件名称 of the closing row, as on the form; readers skip it (is_total_row)

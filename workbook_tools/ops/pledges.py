@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.book import Book
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.registers import active_staff
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 SIGNED = "承诺书签署日期"
 

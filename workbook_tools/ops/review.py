@@ -16,14 +16,18 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
+from openpyxl.styles import Alignment
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import events, schema
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import unlimited_seats
-from workbook_tools.core.model import Finding
+from workbook_tools.core.model import Change, Finding
 from workbook_tools.core.registers import active_staff
 from workbook_tools.ops.rollup import blank, show
+from workbook_tools.rules import run_check
+from workbook_tools.xlsx.graft import put
+from workbook_tools.xlsx.newbook import DATE_FORMAT, style_header
 
 DEPT_RULE = ("各部门没有落实软件正版化工作相关规定，存在工作人员使用盗版软件的，一经发现，"
              "取消该部门年度评优资格。")
@@ -189,8 +193,6 @@ def _verdicts(items: list[Item]) -> list[DeptVerdict]:
 
 def build_review(ledger: Ledger, year: int, today: dt.date, stored: Iterable[Finding] = ()) -> Review:
     """The 考核评议 of `year` as of `today` (the year's end when it is over)."""
-    from workbook_tools.rules import run_check  # noqa: PLC0415
-
     until = min(today, dt.date(year, 12, 31))
     found = run_check(ledger, until, select=["EVENT-NO-REQUEST", "EVENT-NO-SLIP"]).findings
     items = _event_items(ledger, found, year) + _pledge_items(ledger, until) + _overuse_items(ledger, until)
@@ -231,11 +233,6 @@ def sheet_rows(review: Review) -> list[dict]:
 
 def build_sheet(ws, review: Review) -> None:
     """The generated 考核评议 sheet: header row 1 (frozen), one row per line of `sheet_rows`."""
-    from openpyxl.styles import Alignment  # noqa: PLC0415
-
-    from workbook_tools.xlsx.graft import put  # noqa: PLC0415
-    from workbook_tools.xlsx.newbook import DATE_FORMAT, style_header  # noqa: PLC0415
-
     spec = schema.BY_NAME[schema.REVIEW]
     for j, column in enumerate(spec.columns, start=1):
         style_header(put(ws, 1, j, column.header))
@@ -252,8 +249,6 @@ def build_sheet(ws, review: Review) -> None:
 
 
 def review_edit(review: Review):
-    from workbook_tools.core.model import Change  # noqa: PLC0415
-
     def edit(book) -> list[Change]:
         after = next((n for n in (schema.INSPECTIONS, schema.TRAININGS, schema.PROOFS, schema.A11) if book.has(n)), None)
         book.generate(schema.REVIEW, lambda ws: build_sheet(ws, review), after=after)

@@ -3,20 +3,21 @@
 `compute_rollup(ledger, date)` is pure: from the event log up to `date` (the one shared
 replay of events.py), the registers and 附件7 it derives the new 附件8 rows, the 安装数量 of
 every number, the header counts and the 设置 stamp, and compares them with what the sheets
-hold.  `apply_rollup` reads the file, refuses while the log or the references have errors
+hold.  `tasks.sheets.apply_rollup` reads the file, refuses while the log or the references have errors
 (or 附件8 holds rows no event explains), and writes the plan in one `write_workbook` call.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field, PrivateAttr
 
 from workbook_tools.core import events, schema
-from workbook_tools.xlsx.book import Book, TableEdit, typed
+from workbook_tools.xlsx.book import typed
 from workbook_tools.xlsx.cells import BLANK, encode
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, Finding, LedgerError
@@ -25,6 +26,12 @@ from workbook_tools.core.registers import header_counts
 from workbook_tools.core.schema import Kind
 from workbook_tools.core.values import is_missing as blank
 from workbook_tools.core.values import show_exact as show
+from workbook_tools.ops import overview
+from workbook_tools.rules import run_check
+from workbook_tools.rules.registry import severity
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book, TableEdit
 
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
 COMPUTER, NUMBER = events.COMPUTER, events.SOFTWARE
@@ -177,8 +184,6 @@ def explained_pairs(ledger: Ledger) -> frozenset[Key]:
 
 def unexplained_rows(ledger: Ledger) -> list[Finding]:
     """附件8 rows whose (计算机编号, 软件编号) no 附件9 event mentions (ROLLUP-STALE)."""
-    from workbook_tools.rules.registry import severity  # noqa: PLC0415
-
     table, known = ledger[A8], explained_pairs(ledger)
     df = table.df
     mask = [blank(c) or blank(n) or (c, n) not in known for c, n in zip(df[COMPUTER], df[NUMBER])]
@@ -444,8 +449,6 @@ class RollupOutcome(BaseModel):
 
 def rollup_blockers(ledger: Ledger, today: dt.date) -> list[Finding]:
     """Errors that stop a roll-up: the log (EVENT-*, and TYPE-*/REQ-FIELD on 附件9) and references (REF-*)."""
-    from workbook_tools.rules import run_check  # noqa: PLC0415
-
     result = run_check(ledger, today, select=list(BLOCKING_CODES))
     return [f for f in result.errors if f.rule.startswith(("REF-", "EVENT-")) or f.sheet == A9]
 
@@ -467,8 +470,6 @@ def refuse_rollback(ledger: Ledger, date: dt.date, force: bool) -> None:
 
 def with_overview(edit, ledger: Ledger, today: dt.date):
     """After a roll-up that changed something, refresh 概览 too when the workbook has one."""
-    from workbook_tools.ops import overview  # noqa: PLC0415
-
     def wrapped(book: Book) -> list[Change]:
         changes = edit(book)
         if changes and book.has(overview.SHEET):
@@ -481,18 +482,9 @@ def with_overview(edit, ledger: Ledger, today: dt.date):
 ROLLUP_STEPS = ("读取台账", "校验附件9 与引用", "按附件9 重建附件8", "写入台账")
 
 
-def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = False,
-                 today: dt.date | None = None, progress: Progress | None = None) -> RollupOutcome:
-    """Read, refuse or plan, and write the roll-up in one save; nothing is written when nothing changes."""
-    from workbook_tools.read.reader import load_ledger  # noqa: PLC0415
-    from workbook_tools.files.writer import write_workbook  # noqa: PLC0415
-
-    today = today or dt.date.today()
-    date = date or today
-    check_date(date, today)
-    mark = steps(ROLLUP_STEPS, progress)
-    mark(0)
-    ledger = load_ledger(path)
+def decide_rollup(ledger: Ledger, date: dt.date, force: bool, today: dt.date,
+                  mark: Callable[[int], None] = lambda step: None) -> RollupOutcome:
+    """The roll-up of `ledger` at `date`, or RollupRefused naming what blocks it (overridden by `force`)."""
     refuse_rollback(ledger, date, force)
     mark(1)
     blockers = rollup_blockers(ledger, today)
@@ -502,10 +494,4 @@ def apply_rollup(path: str | Path, date: dt.date | None = None, force: bool = Fa
         what = "、".join(w for w, hit in (("附件9 或引用存在错误", blockers), ("附件8 有无安装记录可说明的行", plan.unexplained)) if hit)
         raise RollupRefused(f"半年更新已拒绝：{what}（共 {len(blockers) + len(plan.unexplained)} 处，见上方列表）；"
                             "请先改正，或加 --force 强制执行", blockers + plan.unexplained)
-    outcome = RollupOutcome(plan=plan, ignored=blockers + plan.unexplained if force else [])
-    mark(3)
-    if plan.changed:
-        result = write_workbook(path, with_overview(rollup_edit(plan), ledger, today), ACTION, ledger=ledger)
-        outcome.written, outcome.backup, outcome.changes = result.written, result.backup, result.changes
-    mark(4)
-    return outcome
+    return RollupOutcome(plan=plan, ignored=blockers + plan.unexplained if force else [])

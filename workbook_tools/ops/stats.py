@@ -7,8 +7,8 @@ docs/stats.md (统计口径); the helpers below each carry one of those decision
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -17,14 +17,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from workbook_tools.xlsx.graft import put
-from workbook_tools.xlsx.book import Book
 from workbook_tools.core import schema
 from workbook_tools.core.events import COUNT, replay
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import term_end, unlimited_seats
-from workbook_tools.core.progress import Progress, each
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.registers import computers_in_use, staff_counts
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 OS, OFFICE, ANTIVIRUS, OTHER = schema.SOFTWARE_CATEGORIES
 FORM_CATEGORIES = (OS, OFFICE, ANTIVIRUS)   # the form's columns; 其他软件 only enters 总计
@@ -367,62 +368,6 @@ class Consolidation(BaseModel):
         return [u for u in self.units if u.stats is None]
 
 
-def ledger_files(items: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for its .xlsx/.xlsm files (subfolders too, backups and temp files not)."""
-    out: list[Path] = []
-    for item in items:
-        if not item.is_dir():
-            out.append(item)
-            continue
-        found = [p for p in sorted(item.rglob("*")) if p.suffix.lower() in (".xlsx", ".xlsm")
-                 and not p.name.startswith(("~$", ".")) and "备份" not in p.relative_to(item).parts[:-1]]
-        out.extend(found)
-    return out
-
-
-def unit_result(path: Path, year: int, today: dt.date) -> UnitResult:
-    from workbook_tools.read.reader import load_ledger  # IO stays at the edge of this pure module
-
-    try:
-        ledger = load_ledger(path)
-        stats = compute_stats(ledger, year, today)
-    except LedgerError as exc:
-        return UnitResult(path=str(path), name=path.stem, error=exc.message)
-    except OSError as exc:
-        from workbook_tools.files.errors import os_reason  # noqa: PLC0415
-
-        return UnitResult(path=str(path), name=path.stem, error=f"无法读取（{os_reason(exc)}）")
-    except Exception as exc:  # noqa: BLE001 - one odd unit must not stop the others
-        return UnitResult(path=str(path), name=path.stem, error=f"无法统计（内部错误 {type(exc).__name__}）")
-    return UnitResult(path=str(path), name=stats.header.单位名称 or path.stem, stats=stats, sha256=ledger.sha256)
-
-
-def _same_unit(a: UnitResult, b: UnitResult) -> str | None:
-    """Why two read units are one (same file, same content, same 单位名称), or None."""
-    if Path(a.path).resolve() == Path(b.path).resolve():
-        return "是同一个文件"
-    if a.sha256 and a.sha256 == b.sha256:
-        return "内容完全相同"
-    if a.stats.header.单位名称 and norm_unit(a.stats.header.单位名称) == norm_unit(b.stats.header.单位名称):
-        return f"的单位名称都是「{a.stats.header.单位名称}」"
-    return None
-
-
-def norm_unit(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
-def refuse_duplicates(units: list[UnitResult]) -> None:
-    """Every unit is counted once: summing one ledger twice would double every figure."""
-    good = [u for u in units if u.stats is not None]
-    for i, a in enumerate(good):
-        for b in good[i + 1:]:
-            why = _same_unit(a, b)
-            if why:
-                raise LedgerError(f"汇总已拒绝：{Path(a.path).name} 与 {Path(b.path).name} {why}，同一单位只能汇总一次"
-                                  "（请去掉重复的文件，或在「设置」中改正单位名称）", 1)
-
-
 def sum_stats(parts: list[Stats], year: int, today: dt.date, name: str) -> Stats:
     as_of = min(dt.date(year, 12, 31), max(today, dt.date(year, 1, 1)))
     total = Stats(year=year, as_of=as_of, header=Header(单位名称=name, 填表日期=today))
@@ -438,21 +383,6 @@ def sum_stats(parts: list[Stats], year: int, today: dt.date, name: str) -> Stats
             for origin, value in row.items():
                 total.holdings[cat][origin] += value
     return total
-
-
-def consolidate(paths: list[Path], year: int, today: dt.date | None = None, name: str | None = None,
-                exclude: Path | None = None, progress: Progress | None = None) -> Consolidation:
-    """附件5 of many units; `exclude` (the output file) is never read as a unit."""
-    today = today or dt.date.today()
-    files = [p for p in ledger_files(paths) if exclude is None or p.resolve() != exclude.resolve()]
-    units = [unit_result(p, year, today) for p in each(files, progress, lambda p: f"读取 {p.name}")]
-    refuse_duplicates(units)
-    good = [u for u in units if u.stats is not None]
-    total = sum_stats([u.stats for u in good], year, today, name or f"{len(good)} 个单位汇总")
-    for u in good:
-        total.notes += [f"{u.name}：{line}" for line in note_lines(u.stats)[2:]]
-    total.notes += [f"未能读取：{Path(u.path).name}（{u.error}）" for u in units if u.stats is None]
-    return Consolidation(total=total, units=units)
 
 
 def breakdown_columns() -> list[str]:

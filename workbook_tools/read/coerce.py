@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from workbook_tools.core.schema import Kind
-from workbook_tools.core.values import is_blank, serial_date
+from workbook_tools.core.values import is_blank, parse_date_text, serial_date
 
 FIRST_DAY = dt.date(1900, 1, 1)   # Excel's serial 1; earlier "dates" come from 0, negative or NaN serials
 EXCEL_MAX_TEXT = 32_767           # characters Excel keeps in one cell
@@ -21,11 +21,6 @@ EXCEL_MAX_TEXT = 32_767           # characters Excel keeps in one cell
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 YEAR_MIN, YEAR_MAX = 1900, 2100  # a number in this range in a date cell is a year, not a serial
 
-_DATE_RE = re.compile(
-    r"^(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-)
-_COMPACT_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$")
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
@@ -53,25 +48,6 @@ def clean_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip(" \u3000\t\r\n")
-
-
-def _valid_date(y: int, m: int, d: int) -> dt.date | None:
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-def parse_date_text(text: str) -> dt.date | None:
-    """Read 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 (full-width digits too).
-
-    A two-digit year or a month without a day is not guessed: None.
-    """
-    s = unicodedata.normalize("NFKC", text).strip()
-    m = _DATE_RE.match(s) or _COMPACT_RE.match(s)
-    if not m:
-        return None
-    return _valid_date(int(m["y"]), int(m["m"]), int(m["d"]))
 
 
 def _number_to_date(number: float, date1904: bool = False) -> dt.date | Bad:

@@ -9,22 +9,22 @@ events added must not gain an orphan 卸载 or a double 安装); rows that pass 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import events, schema
 from workbook_tools.read.coerce import clean_text
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.xlsx.book import Book
-from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.scan.context import COMPUTER, NUMBER
 from workbook_tools.scan.propose import (
     APPLIED, APPLIED_SKIPPED, APPLIED_YES, CONFIRM, EVENT_ROW, REMARK, SUGGESTIONS, proposal_date, suggestion_sheet,
 )
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 ACTION = "扫描建议应用"
 ORPHAN = "按附件9 的记录，此时这台计算机上没有安装该软件，不能登记卸载"
@@ -41,9 +41,6 @@ class Confirmed(BaseModel):
 class ApplyOutcome(BaseModel):
     applied: list[Confirmed] = Field(default_factory=list)
     skipped: list[Confirmed] = Field(default_factory=list)
-    result: WriteResult | None = None
-
-    model_config = {"arbitrary_types_allowed": True}
 
 
 def _text(values: dict, header: str) -> str | None:
@@ -144,13 +141,3 @@ def apply_edit(ledger: Ledger, handler: str | None, today: dt.date, outcome: App
             changes.append(Change(action=ACTION, sheet=SUGGESTIONS, row=c.row, content=f"跳过：{c.skip}"))
         return changes
     return edit
-
-
-def apply_confirmed(path: str | Path, handler: str | None = None, today: dt.date | None = None) -> ApplyOutcome:
-    """Append the confirmed proposals of 扫描建议 to 附件9 (one safe write)."""
-    ledger = load_ledger(path)
-    ledger[schema.A9].ensure_room()
-    outcome = ApplyOutcome()
-    edit = apply_edit(ledger, handler, today or dt.date.today(), outcome)
-    outcome.result = write_workbook(path, edit, ACTION, ledger=ledger)
-    return outcome

@@ -41,13 +41,13 @@ def _merge_same(found: pd.DataFrame) -> pd.DataFrame:
 
 
 class ScanContext:
-    def __init__(self, ledger: Ledger, scans: ScanSet, day: dt.date):
+    def __init__(self, ledger: Ledger, scans: ScanSet, day: dt.date, library: lib.Library | None = None):
         self.ledger, self.scans, self.day = ledger, scans, day
         self.rules: RuleSet
         self.rule_findings: list[Finding]
         self.rules, self.rule_findings = load_rules(ledger)
         self.index: HostIndex = host_index(ledger)
-        self.library: lib.Library = lib.for_ledger(ledger.path)
+        self.library: lib.Library = library if library is not None else lib.shipped()
         self.rule_findings += [_library_problem(p, ledger) for p in self.library.problems]
 
     # --- registers ---------------------------------------------------------------------

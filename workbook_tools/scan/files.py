@@ -3,8 +3,9 @@
 Accepted: the CSV our collectors write (columns 计算机名, DisplayName, DisplayVersion,
 Publisher, InstallDate, 来源 — Windows PowerShell 5.1 `Export-Csv -Encoding UTF8` writes it
 with a BOM, CRLF and every field quoted) and inventory exports of GLPI/OCS and the like,
-whose column names are found through aliases or given by `ColumnMap`.  Each file is read
-once with the csv module; the entries of all files become one DataFrame built in one call.
+whose column names are found through aliases or given by `ColumnMap`.  Each file's bytes come
+from the reader the caller passes (tasks/scanning.py opens the files) and are parsed once with
+the csv module; the entries of all files become one DataFrame built in one call.
 A file that cannot be read (encoding, broken CSV, a field longer than a cell holds, no name
 column) is one SCAN-FILE-UNREADABLE finding naming the file and line; the other files are read.
 Control characters in fields are removed (they cannot be kept in a workbook).
@@ -15,16 +16,16 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from workbook_tools.read.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
-from workbook_tools.files.errors import os_reason
 from workbook_tools.core.model import Finding, LedgerError
 from workbook_tools.core.progress import Progress, each
+from workbook_tools.scan import codes
 
 HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE = "host", "name", "version", "publisher", "install_date", "source"
 CHANNEL, STATE, KMS = "channel", "state", "kms"      # the §9a columns of 激活 rows
@@ -93,31 +94,25 @@ class UnreadableScan(Exception):
         self.label, self.line, self.reason = label, line, reason
 
     def finding(self) -> Finding:
-        from workbook_tools.scan import codes  # noqa: PLC0415 - codes imports the rules registry
-
         where = f"第 {self.line} 行" if self.line else ""
         return codes.make(codes.FILE_UNREADABLE, f"扫描文件 {self.label} {where}无法读取：{self.reason}；"
                           "该文件未参与核对，其余扫描文件照常核对", scan_file=self.label, scan_line=self.line)
 
 
+class ScanOpenError(Exception):
+    """A scan file that cannot be opened; `reason` is one Chinese line (what the reader of tasks/ says)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# The file reading itself is the caller's (tasks/scanning.py): path -> (bytes, mtime), ScanOpenError on failure.
+Reader = Callable[[Path], tuple[bytes, float]]
+
+
 def header_key(text: str) -> str:
     return _KEY_NOISE.sub("", unicodedata.normalize("NFKC", text)).casefold()
-
-
-def scan_paths(inputs: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Files to read, folders expanded recursively (*.csv, *.tsv), each once: (path, label)."""
-    out: dict[Path, tuple[Path, str]] = {}
-    for given in inputs:
-        if given.is_dir():
-            found = sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES
-                           and not p.name.startswith(("~$", ".")))
-            for p in found:
-                out.setdefault(p.resolve(), (p, str(p)))
-        elif given.is_file():
-            out.setdefault(given.resolve(), (given, str(given)))
-        else:
-            raise LedgerError(f"扫描文件不存在：{given}")
-    return list(out.values())
 
 
 def decode(data: bytes, label: str) -> str:
@@ -170,14 +165,13 @@ def _split_type_line(text: str) -> tuple[str, int]:
     return text, 0
 
 
-def read_file(path: Path, label: str, given: ColumnMap, columns: dict[str, list],
+def read_file(path: Path, label: str, given: ColumnMap, columns: dict[str, list], read: Reader,
               used: set[str] | None = None) -> ScanFile:
     """Append one file's entries to `columns` (field -> values); returns what was read."""
     try:
-        data = path.read_bytes()
-        mtime = path.stat().st_mtime
-    except OSError as exc:
-        raise UnreadableScan(label, None, f"无法打开（{os_reason(exc)}）") from None
+        data, mtime = read(path)
+    except ScanOpenError as exc:
+        raise UnreadableScan(label, None, f"无法打开（{exc.reason}）") from None
     text, skipped = _split_type_line(decode(data, label))
     info = ScanFile(path=path, label=label, mtime=mtime)
     if not text.strip():
@@ -229,27 +223,29 @@ def _read_records(text: str, info: ScanFile, given: ColumnMap, columns: dict[str
     info.hosts = list(hosts) or [default_host]
 
 
-def _read_one(path: Path, label: str, given: ColumnMap, columns: dict[str, list], used: set[str]) -> ScanFile:
+def _read_one(path: Path, label: str, given: ColumnMap, columns: dict[str, list], read: Reader,
+              used: set[str]) -> ScanFile:
     """read_file, leaving `columns` as it was when the file turns out unreadable half-way."""
     sizes = {c: len(v) for c, v in columns.items()}
     try:
-        return read_file(path, label, given, columns, used)
+        return read_file(path, label, given, columns, read, used)
     except UnreadableScan:
         for c, n in sizes.items():
             del columns[c][n:]
         raise
 
 
-def read_scans(inputs: Iterable[Path], given: ColumnMap | None = None, progress: Progress | None = None) -> ScanSet:
-    """Read every scan file (folders expanded); one that cannot be read becomes a finding, the rest are read."""
+def parse_scans(found: list[tuple[Path, str]], read: Reader, given: ColumnMap | None = None,
+                progress: Progress | None = None) -> ScanSet:
+    """Every scan file of `found` ((path, label), as tasks.scanning lists them) through `read`; one that
+    cannot be read becomes a finding, the rest are read."""
     given = given or ColumnMap()
     columns: dict[str, list] = {c: [] for c in ENTRY_COLUMNS}
     used: set[str] = set()
     files, problems = [], []
-    found = scan_paths(inputs)
     for path, label in each(found, progress, lambda item: f"读取扫描文件 {item[1]}"):
         try:
-            files.append(_read_one(path, label, given, columns, used))
+            files.append(_read_one(path, label, given, columns, read, used))
         except UnreadableScan as bad:
             problems.append(bad.finding())
     if not found:

@@ -249,27 +249,16 @@ def shipped() -> Library:
     return Library(read_rows(_shipped_text()[0], "products.csv"), shipped_activators())
 
 
-_USER_CACHE: dict[tuple[str, float, int], Library] = {}
+_USER_CACHE: dict[str, Library] = {}
 
 
-def for_ledger(ledger_path: Path | None) -> Library:
-    """The shipped library, with the user's 软件识别库.csv beside the ledger (if any) in front of it."""
-    user = ledger_path.parent / USER_FILE if ledger_path is not None else None
-    if user is None or not user.is_file():
-        return shipped()
-    stat = user.stat()
-    cache_key = (str(user.resolve()), stat.st_mtime, stat.st_size)
-    if cache_key not in _USER_CACHE:
-        from workbook_tools.scan.files import UnreadableScan, decode   # noqa: PLC0415
-
-        try:
-            text = decode(user.read_bytes(), user.name)
-        except (OSError, UnreadableScan):
-            text = ""
-        rows = read_rows(text, user.name) + read_rows(_shipped_text()[0], "products.csv")
+def with_user_text(text: str, label: str = USER_FILE) -> Library:
+    """The shipped library with the rows of a user's 软件识别库.csv (its text, read by tasks/scanning) in front."""
+    if text not in _USER_CACHE:
+        rows = read_rows(text, label) + read_rows(_shipped_text()[0], "products.csv")
         _USER_CACHE.clear()
-        _USER_CACHE[cache_key] = Library(rows, shipped_activators())
-    return _USER_CACHE[cache_key]
+        _USER_CACHE[text] = Library(rows, shipped_activators())
+    return _USER_CACHE[text]
 
 
 def coverage(library: Library | None = None) -> list[tuple[str, int, int]]:

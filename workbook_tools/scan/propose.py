@@ -11,17 +11,20 @@ when the log no longer allows them.  All writes go through io.writer.write_workb
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from workbook_tools.core import events, schema
 from workbook_tools.read.coerce import clean_text, to_date
-from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.core.model import Change
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import COMPUTER, NUMBER, ScanContext, show
 from workbook_tools.scan.result import ScanResult
 from workbook_tools.core.schema import C, Kind, Sheet, SheetKind
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book, TableEdit
 
 SUGGESTIONS = "扫描建议"
 ACTION = "扫描建议"

@@ -6,7 +6,6 @@ unmapped names out in a separate workbook (never the ledger) that 网络平台�
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,7 +16,6 @@ from pydantic import BaseModel, Field
 from workbook_tools.core import schema
 from workbook_tools.read.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
 from workbook_tools.xlsx.newbook import style_header
-from workbook_tools.files.outputs import Output, check_output
 from workbook_tools.core.model import LedgerError
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext, show
@@ -174,24 +172,3 @@ def report_workbook(result: ScanResult, ctx: ScanContext) -> Workbook:
            ("部门", "计算机", "使用人", "级别", "规则", "问题", "软件编号", "扫描名称", "说明", "扫描文件", "扫描行"),
            _detail_rows(result, ctx), (18, 12, 10, 8, 22, 26, 12, 28, 80, 30, 8))
     return wb
-
-
-def check_report_path(path: Path, ledger_path: Path | None, force: bool = False) -> None:
-    """The report is a new .xlsx (the workbook) or .pdf (the printable 检查通报): never the ledger, another
-    ledger or, without --force, an existing file."""
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".pdf"):
-        raise LedgerError(f"检查报告应保存为 .xlsx（工作簿）或 .pdf（可打印的检查通报）文件：{path}")
-    kind = Output.PDF if suffix == ".pdf" else Output.WORKBOOK
-    check_output(path, kind, ledgers=[ledger_path] if ledger_path is not None else [], force=force)
-
-
-def save_report(wb: Workbook, path: Path, ledger_path: Path | None, force: bool = False) -> None:
-    """Write the report file atomically; see check_report_path."""
-    check_report_path(path, ledger_path, force)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -1,15 +1,14 @@
-"""run_scan: read scans, reconcile them with the ledger, collect and order the findings."""
+"""reconcile: scans read by tasks/scanning.py compared with the ledger, the findings collected and ordered."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from pathlib import Path
 
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Severity
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import PRODUCT, ScanContext
-from workbook_tools.scan.files import ColumnMap, ScanSet, read_scans
+from workbook_tools.scan.library import Library
+from workbook_tools.scan.files import ScanSet
 from workbook_tools.scan.reconcile import CHECKS
 from workbook_tools.scan.result import ScanIssue, ScanResult, ScanStats
 
@@ -40,9 +39,11 @@ def _stats(ctx: ScanContext) -> ScanStats:
                      hosts=len(ctx.latest_file), computers=sorted(ctx.scanned))
 
 
-def reconcile(ledger: Ledger, scans: ScanSet, day: dt.date) -> tuple[ScanResult, ScanContext]:
-    """Compare the scans with the ledger's live installations at `day` (LEDGER_SPEC §9)."""
-    ctx = ScanContext(ledger, scans, day)
+def reconcile(ledger: Ledger, scans: ScanSet, day: dt.date,
+              library: Library | None = None) -> tuple[ScanResult, ScanContext]:
+    """Compare the scans with the ledger's live installations at `day` (LEDGER_SPEC §9, §9a); `library` is the
+    recognition library (the shipped one when None; tasks/scanning adds the user's file beside the ledger)."""
+    ctx = ScanContext(ledger, scans, day, library)
     issues = [ScanIssue(finding=f) for f in [*ctx.rule_findings, *scans.problems]]
     for check in CHECKS:
         issues.extend(check(ctx))
@@ -51,7 +52,3 @@ def reconcile(ledger: Ledger, scans: ScanSet, day: dt.date) -> tuple[ScanResult,
                         checked_at=dt.datetime.now().replace(microsecond=0), date=day, issues=issues,
                         stats=_stats(ctx), rules_from_defaults=ctx.rules.from_defaults)
     return result, ctx
-
-
-def run_scan(ledger: Ledger, inputs: Iterable[Path], day: dt.date, columns: ColumnMap | None = None) -> ScanResult:
-    return reconcile(ledger, read_scans(inputs, columns), day)[0]

@@ -1,7 +1,7 @@
 """The actions of the ribbon, the command line and the local service, each as one library function on a file.
 
 Every function here reads the ledger at `path`, calls the library (rules, numbering, roll-up,
-statistics, plans, overview, scans, forms) and writes through `io.writer.write_workbook`.  It
+statistics, plans, overview, scans, forms) and writes through `files.writer.write_workbook`.  It
 returns a `Done`: the Chinese lines that tell the user what happened, the 变更记录 lines of the
 write, the backup, and the figures a caller may show (charts, tables).  The Excel buttons
 (`excel/onfile.py`, `excel/register.py`), the `ledger` commands and `ledger serve` call these,
@@ -9,13 +9,18 @@ so an action behaves the same wherever it is started.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from workbook_tools.files.writer import WriteResult
+from workbook_tools.files.errors import os_reason
+from workbook_tools.files import writer
+from workbook_tools.files.writer import Locked, WriteResult
 from workbook_tools.core.model import Change
+
+__all__ = ["Done", "Locked", "WriteResult", "os_reason", "set_notice", "written"]
 
 
 class Done(BaseModel):
@@ -37,3 +42,8 @@ class Done(BaseModel):
 
 def written(result: WriteResult) -> str:
     return f"原文件备份在 {result.backup}" if result.written else "工作簿内容已是最新，未改动。"
+
+
+def set_notice(say: Callable[[str], None]) -> None:
+    """Where the writer's remarks go (a stale lock taken over, leftovers cleaned): the CLI prints them on stderr."""
+    writer.notice = say

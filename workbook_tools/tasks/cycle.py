@@ -6,15 +6,20 @@ from pathlib import Path
 
 from workbook_tools.core import schema
 from workbook_tools.core.model import Change
+from workbook_tools.files.create import add_missing_sheets
 from workbook_tools.files.writer import write_workbook
+from workbook_tools.ops.operations import operation_edit
+from workbook_tools.ops.renew import Renewal, pending_renewals, plan_renewal
+from workbook_tools.ops.review import build_review, review_edit, review_lines
+from workbook_tools.read.stored import stored_findings
 from workbook_tools.tasks import Done, written
 from workbook_tools.tasks.sheets import load_ledger
+
+__all__ = ["Renewal", "add_sheets", "renew", "renew_pending", "review"]
 
 
 def add_sheets(path: Path) -> Done:
     """Add 采购资料, 培训宣传, 检查记录 to a ledger made before they existed; nothing else changes."""
-    from workbook_tools.files.create import add_missing_sheets
-
     ledger = load_ledger(path, skip=frozenset({schema.A8, schema.A9}))
     missing = [n for n in schema.CYCLE_SHEETS if n not in ledger.sheet_names]
     if not missing:
@@ -25,26 +30,18 @@ def add_sheets(path: Path) -> Done:
 
 def review(path: Path, year: int, today: dt.date, write: bool = True) -> Done:
     """考核评议 of `year`: the lines for the terminal and, unless `write` is False, the sheet 考核评议."""
-    from workbook_tools.ops.review import build_review, review_edit, review_lines
-    from workbook_tools.read.stored import stored_findings
-
     ledger = load_ledger(path)
     result_review = build_review(ledger, year, today, stored_findings(path))
     lines = review_lines(result_review)
     data = {"review": result_review.model_dump(mode="json")}
     if not write:
         return Done(lines=lines, data=data)
-    from workbook_tools.files.create import add_missing_sheets
-
     sheet = review_edit(result_review)
     result = write_workbook(path, lambda book: add_missing_sheets(book) + sheet(book), "考核评议", ledger=ledger)
     return Done.of([*lines, "", f"已重建工作表「{schema.REVIEW}」；{written(result)}"], result, **data)
 
 
 def _renewal_edit(plan):
-    from workbook_tools.files.create import add_missing_sheets
-    from workbook_tools.ops.operations import operation_edit
-
     inner = operation_edit(plan)
 
     def edit(book) -> list[Change]:
@@ -55,8 +52,6 @@ def _renewal_edit(plan):
 
 def renew(path: Path, request, today: dt.date) -> Done:
     """续订 (台账管理规定 一.3): the new 附件7 row and every installation moved to it, in one save."""
-    from workbook_tools.ops.renew import plan_renewal
-
     ledger = load_ledger(path, skip=frozenset({schema.A8}))
     plan = plan_renewal(ledger, request, today)
     for sheet in {e.sheet for e in plan.appended}:
@@ -70,8 +65,6 @@ def renew(path: Path, request, today: dt.date) -> Done:
 
 def renew_pending(path: Path, today: dt.date) -> Done:
     """The 续订 button: every renewal the clerk typed in 附件7 (备注 “续订 OLD”), one save each."""
-    from workbook_tools.ops.renew import pending_renewals
-
     todo = pending_renewals(load_ledger(path, skip=frozenset({schema.A8})), today)
     if not todo:
         return Done.of(["附件7 中没有待办的续订：请先在附件7 登记续订的新行（新的软件编号、采购时间、采购金额、许可期限），"

@@ -27,13 +27,14 @@ from workbook_tools.ops.operations import (
     Uninstall,
     Upgrade,
     Visit,
-    apply_operation,
     plan_install,
     plan_uninstall,
     plan_upgrade,
 )
 from workbook_tools.ops.rollup import show
+from workbook_tools.read import reader
 from workbook_tools.tasks import Done
+from workbook_tools.tasks.operations import apply_operation
 
 A7, A9, A10 = schema.A7, schema.A9, schema.A10
 APPROVED = "已批准"
@@ -142,9 +143,7 @@ def apply_requests(path: Path, requests: list[RowRequest], refused: list[str], t
 def register(path: Path, rows: set[int], kind: str, today: dt.date, ledger: Ledger | None = None,
              hint: str = FORCE_ELSEWHERE) -> Done:
     """The chosen 附件10 rows of `kind` registered in 附件9; refusals are listed, not written."""
-    from workbook_tools.read.reader import load_ledger
-
-    requests, refused = build_requests(ledger or load_ledger(path), rows, kind, today)
+    requests, refused = build_requests(ledger or reader.load_ledger(path), rows, kind, today)
     if not requests:
         raise LedgerError("\n".join(["选中的申请都不能登记，工作簿未改动：", *refused]), 1)
     return apply_requests(path, requests, refused, today, hint)
@@ -162,3 +161,8 @@ def approved(ledger: Ledger, kind: str) -> list[dict[str, object]]:
                         "软件名称": text(rec.get("软件名称")), "软件版本": text(rec.get("软件版本")),
                         "申请人": text(rec.get("申请人")), "registered": bool(number) and number in logged})
     return out
+
+
+def approved_in(path: Path, kind: str) -> list[dict[str, object]]:
+    """`approved` of the ledger at `path` (what `ledger serve` offers to 登记安装/卸载/升级)."""
+    return approved(reader.load_ledger(path), kind)

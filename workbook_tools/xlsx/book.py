@@ -9,6 +9,7 @@ patched once, row by row, and every other part stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,11 +21,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.core import schema
 from workbook_tools.xlsx import cells
 from workbook_tools.xlsx.graft import Grafter, build_scratch
+from workbook_tools.xlsx.newbook import SheetMap, add_validations, style_header
 from workbook_tools.xlsx.notes import SheetNotes
 from workbook_tools.xlsx.package import Package
 from workbook_tools.read.parse import find_header
+from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.sheetpatch import apply_patch
-from workbook_tools.xlsx.sheetxml import CellOp, Overwritten, SheetPatch, SheetXml, attr, cell_parts
+from workbook_tools.xlsx.sheetxml import CellOp, Overwritten, SheetPatch, SheetXml, attr, cell_parts, formula_of
 from workbook_tools.xlsx.styles import StyleBook
 from workbook_tools.xlsx.tables import resize_tables
 from workbook_tools.xlsx.workbookxml import WorkbookXml
@@ -176,9 +179,6 @@ class TableEdit:
         return typed_text(values[col - 1 - first_col] if 0 <= col - 1 - first_col < len(values) else None)
 
     def _formula(self, row: int, col: int) -> str | None:
-        import html  # noqa: PLC0415
-
-        from workbook_tools.xlsx.sheetxml import formula_of  # noqa: PLC0415
         xml = self.book.sheet_xml(self)
         if not xml.has_formulas:
             return None
@@ -293,7 +293,6 @@ class Book:
 
     def _read(self, name: str) -> tuple[Rows, int, int]:
         if name not in self._raw:
-            from workbook_tools.read.reader import read_raw  # noqa: PLC0415
             found = read_raw(self.path, only={name})[0].get(name)
             self._raw[name] = ([list(r) for r in found[0]], found[1], found[2]) if found else ([], 1, 0)
         return self._raw[name]
@@ -419,8 +418,6 @@ class Book:
 
 def new_table_sheet(ws: Worksheet, spec: schema.Sheet) -> None:
     """An empty sheet of `spec`: styled header, widths, frozen header, our dropdowns."""
-    from workbook_tools.xlsx.newbook import SheetMap, add_validations, style_header  # noqa: PLC0415
-
     for j, column in enumerate(spec.columns, start=1):
         style_header(ws.cell(1, j, column.header))
         ws.column_dimensions[ws.cell(1, j).column_letter].width = column.width or max(8, len(column.header) * 2.2 + 2)

@@ -17,7 +17,12 @@ import math
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
+from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.book import Book, TableEdit
+from workbook_tools.xlsx.cells import unescape_text
+from workbook_tools.xlsx.sheetxml import MAIN_NS, SheetXml, split_row
 from workbook_tools.xlsx.package import Package, raw_digest
 from workbook_tools.read.parse import find_header
 from workbook_tools.read.sniff import ZIP_ERRORS
@@ -50,8 +55,6 @@ def _spliceable(pkg: Package, table: TableEdit) -> bool:
 
 
 def _verify_splice(tmp: Path, pkg: Package, table: TableEdit) -> None:
-    from workbook_tools.xlsx.sheetxml import SheetXml  # noqa: PLC0415
-
     with zipfile.ZipFile(tmp) as zf:
         try:
             stored = zf.read(table.part)
@@ -82,11 +85,6 @@ def row_values(sheet, chunk: bytes) -> dict[int, object]:
 
     Dates come back as serial numbers and are compared as such (see same_value).
     """
-    from lxml import etree  # noqa: PLC0415
-
-    from workbook_tools.xlsx.cells import unescape_text  # noqa: PLC0415
-    from workbook_tools.xlsx.sheetxml import MAIN_NS, split_row  # noqa: PLC0415
-
     prefix = sheet.g.prefix[:-1]
     declare = b"xmlns" + (b":" + prefix if prefix else b"") + b'="' + MAIN_NS.encode() + b'"'
     out: dict[int, object] = {}
@@ -123,8 +121,6 @@ def _verify_parts(tmp: Path, pkg: Package) -> None:
 
 
 def _verify_sheets(tmp: Path, book: Book, skip: set[str] = frozenset()) -> None:
-    from workbook_tools.read.reader import read_raw  # noqa: PLC0415
-
     wanted = ({t.name for t in book.tables.values() if t.patch} | set(book.generated)) - skip
     raw, names = read_raw(tmp, only=wanted)
     if names != book.sheet_names:

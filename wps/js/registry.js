@@ -1,4 +1,4 @@
-// Generated from workbook_tools/faces/excel/actions.py by `python -m workbook_tools.dist.wps.ribbon`: edit the registry, not this file.
+// Generated from workbook_tools/tasks/registry.py by `python -m workbook_tools.dist.wps.ribbon`: edit the registry, not this file.
 "use strict";
 // eslint-disable-next-line no-unused-vars
 var LEDGER_REGISTRY = {
@@ -88,7 +88,7 @@ var LEDGER_REGISTRY = {
       "id": "btn_renew",
       "label": "续订",
       "group": "台账更新",
-      "icon": "images/DateAndTimeInsert.svg",
+      "icon": "images/Repeat.svg",
       "description": "把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（同 ledger renew）",
       "needsLedger": true
     },

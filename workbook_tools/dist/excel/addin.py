@@ -36,6 +36,7 @@ import defusedxml.ElementTree as SafeET
 from pydantic import BaseModel
 
 from workbook_tools.files.errors import os_reason
+from workbook_tools.files.outputs import Output, check_output
 from workbook_tools.core.model import LedgerError
 
 PROJECT_NAME = "ledger"
@@ -265,3 +266,9 @@ def build_addin(output: Path, template: Path | None = None) -> BuildReport:
         except OSError as exc:
             raise LedgerError(f"无法写入 {output}：{os_reason(exc)}（文件是否正被 Excel 打开？）", detail=str(exc)) from None
     return BuildReport(path=output, xlwings_version=version, modules=modules, buttons=count_buttons(ribbon))
+
+
+def build_checked(output: Path, force: bool = False) -> BuildReport:
+    """`ledger addin build`: the output checked first (never a ledger or, without --force, another file)."""
+    check_output(output, Output.ADDIN, force=force)
+    return build_addin(output)

@@ -5,8 +5,8 @@ are rebuilt as a JS add-in: `ribbon.xml` (customUI) and scripts in the top-level
 (installed as the package `workbook_tools.dist.wps.addin`).  Every button sends the workbook's path
 to the local service, which runs the same library functions as the command line.
 
-* `ribbon`  — ribbon.xml and js/registry.js generated from the Excel ribbon's registry
-  (`workbook_tools.faces.excel.actions.ACTIONS`): one source of tags, labels, descriptions, icons;
+* `ribbon`  — ribbon.xml and js/registry.js generated from the action registry
+  (`workbook_tools.tasks.registry`): one source of tags, labels, descriptions, icons;
 * `build`   — `ledger wps build`: the add-in folder;
 * `online`  — the add-in served by `ledger serve` itself under /wps/<key>/ (WPS's online add-in mode):
   same origin as the API, so no page of another origin (and no local file, origin `null`) may call it;

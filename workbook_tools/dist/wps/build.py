@@ -7,10 +7,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from workbook_tools.files.errors import os_reason
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.wps import ADDIN_FOLDER
 from workbook_tools.dist.wps.ribbon import write_generated
+from workbook_tools.files.errors import os_reason
+from workbook_tools.tasks.registry import ENTRIES
 
 ENTRY = ("index.html", "ribbon.xml")       # what makes a folder a WPS add-in
 SOURCES = ("index.html", "taskpane.html", "js", "css", "images")
@@ -48,8 +49,6 @@ def _prepare(target: Path, force: bool) -> None:
 
 def build_addin(target: Path, force: bool = False) -> BuildReport:
     """The add-in folder at `target` (a staging copy is renamed into place, so a half copy is never left)."""
-    from workbook_tools.faces.excel.actions import ACTIONS
-
     target = Path(os.path.abspath(target))
     _prepare(target, force)
     staging = target.with_name(f".{target.name}.tmp")
@@ -64,7 +63,7 @@ def build_addin(target: Path, force: bool = False) -> BuildReport:
         shutil.rmtree(staging, ignore_errors=True)
         raise LedgerError(f"无法生成加载项文件夹 {target}：{os_reason(exc)}", 2) from None
     files = sum(1 for p in target.rglob("*") if p.is_file())
-    return BuildReport(path=target, files=files, buttons=len(ACTIONS))
+    return BuildReport(path=target, files=files, buttons=len(ENTRIES))
 
 
 def default_output() -> Path:

@@ -1,6 +1,6 @@
-"""ribbon.xml and js/registry.js of the WPS add-in, generated from the Excel ribbon's registry.
+"""ribbon.xml and js/registry.js of the WPS add-in, generated from the action registry.
 
-`workbook_tools.faces.excel.actions.ACTIONS` is the one list of buttons: tag, label, group, icon and
+`workbook_tools.tasks.registry` is the one list of buttons: tag, label, group, icon and
 description.  The WPS ribbon shows the same buttons in the same groups; its button ids are the
 Excel ids (`btn_<tag>`), every button calls the one JS callback `OnLedgerButton`, and its icon is
 `images/<imageMso name>.svg`.  Both files are committed in wps/ and a test checks them against
@@ -12,29 +12,30 @@ import json
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from workbook_tools import __version__
 from workbook_tools.core import schema
-from workbook_tools.faces.excel.actions import ACTIONS, GROUP_IDS, Action, Group
+from workbook_tools.tasks.registry import COMMANDS, ENTRIES, GROUP_IDS, Entry, Group, by_group
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"   # the namespace WPS add-ins use
 TAB_ID, TAB_LABEL = "ledgerTab", "正版化台账"
 ON_LOAD, ON_ACTION, GET_IMAGE, GET_ENABLED = "OnAddinLoad", "OnLedgerButton", "GetImage", "GetEnabled"
-HEADER = ("<!-- Generated from workbook_tools/faces/excel/actions.py by `python -m workbook_tools.dist.wps.ribbon`: "
+HEADER = ("<!-- Generated from workbook_tools/tasks/registry.py by `python -m workbook_tools.dist.wps.ribbon`: "
           "edit the registry, not this file. -->")
 
 
-def icon(action: Action) -> str:
+def icon(action: Entry) -> str:
     """The button's icon inside the add-in folder (named after the Excel icon, so one name serves both)."""
     return f"images/{action.image}.svg"
 
 
-def _button(action: Action) -> str:
+def _button(action: Entry) -> str:
     attrs = {"id": action.button_id, "tag": action.tag, "label": action.label, "size": "large",
              "getImage": GET_IMAGE, "getEnabled": GET_ENABLED, "screentip": action.label,
              "supertip": action.description, "onAction": ON_ACTION}
     return "          <button " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs.items()) + "/>"
 
 
-def _group(group: Group, actions: list[Action]) -> list[str]:
+def _group(group: Group, actions: list[Entry]) -> list[str]:
     return [f"        <group id={quoteattr(GROUP_IDS[group])} label={quoteattr(group.value)}>",
             *(_button(a) for a in actions), "        </group>"]
 
@@ -43,23 +44,18 @@ def ribbon_xml() -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', HEADER,
              f'<customUI xmlns="{CUSTOMUI_NS}" onLoad="{ON_LOAD}">', '  <ribbon startFromScratch="false">',
              "    <tabs>", f'      <tab id="{TAB_ID}" label="{TAB_LABEL}">']
-    for group in Group:
-        actions = [a for a in ACTIONS.values() if a.group is group]
-        if actions:
-            lines += _group(group, actions)
+    for group, actions in by_group():
+        lines += _group(group, actions)
     lines += ["      </tab>", "    </tabs>", "  </ribbon>", "</customUI>"]
     return "\n".join(lines) + "\n"
 
 
-def registry() -> dict:
-    from workbook_tools import __version__
-    from workbook_tools.faces.excel.actions import _cli_commands
-
+def registry() -> dict[str, object]:
     buttons = [{"tag": a.tag, "id": a.button_id, "label": a.label, "group": a.group.value, "icon": icon(a),
-                "description": a.description, "needsLedger": a.needs_ledger} for a in ACTIONS.values()]
+                "description": a.description, "needsLedger": a.needs_ledger} for a in ENTRIES]
     sheets = {"a7": schema.A7, "a9": schema.A9, "a10": schema.A10, "results": schema.RESULTS}
     return {"version": __version__, "title": TAB_LABEL, "sheets": sheets, "buttons": buttons,
-            "commands": _cli_commands()}
+            "commands": list(COMMANDS)}
 
 
 def registry_js() -> str:
@@ -82,7 +78,7 @@ def write_generated(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from workbook_tools.dist.wps.build import sources_dir
+    from workbook_tools.dist.wps.build import sources_dir  # noqa: PLC0415 - build imports this module
 
     for path in write_generated(sources_dir()):
         print(path)

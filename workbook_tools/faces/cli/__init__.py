@@ -12,9 +12,11 @@ import pkgutil
 import sys
 import warnings
 
+import typer
+
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import click_errors, file_message, usage_message
-from workbook_tools.core.model import LedgerError
 
 _LOADED = False
 INTERRUPTED = 130
@@ -41,8 +43,6 @@ def _quiet(unraisable) -> None:
 
 
 def _run(args: list[str]) -> int:
-    import typer  # noqa: PLC0415
-
     errors = click_errors
     try:
         result = app(args=args, prog_name="ledger", standalone_mode=False)
@@ -59,12 +59,8 @@ def _run(args: list[str]) -> int:
 
 
 def _guarded(args: list[str], debug: bool) -> int:
-    from workbook_tools.files.errors import os_reason  # noqa: PLC0415
-
     try:
         load_commands()
-        from workbook_tools.files import writer  # noqa: PLC0415
-        writer.notice = lambda line: print(f"提示：{line}", file=sys.stderr)
         code = _run(args)
     except LedgerError as exc:
         if debug and exc.detail:
@@ -77,6 +73,9 @@ def _guarded(args: list[str], debug: bool) -> int:
     except OSError as exc:
         if debug:
             raise
+        # Lazy: the library is imported only once a command runs (`ledger --help` stays quick; docs/ARCHITECTURE.md)
+        from workbook_tools.tasks import os_reason  # noqa: PLC0415
+
         _fail(os_reason(exc), 2)
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
         if debug:

@@ -9,6 +9,7 @@ import typer
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
+
 addin_app = LedgerTyper(
     help="Excel 功能区加载项「正版化台账」（仅 Microsoft Excel；WPS 用 ledger wps）。",
     no_args_is_help=True,
@@ -23,11 +24,9 @@ def build(
                                          show_default=True)] = Path("ledger.xlam"),
     force: Annotated[bool, typer.Option("--force", help="加载项文件已存在时覆盖")] = False,
 ) -> None:
-    from workbook_tools.dist.excel.addin import build_addin  # noqa: PLC0415
-    from workbook_tools.files.outputs import Output, check_output  # noqa: PLC0415
+    from workbook_tools.dist.excel.addin import build_checked  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    check_output(output, Output.ADDIN, force=force)
-    report = build_addin(output)
+    report = build_checked(output, force)
     print(f"已生成加载项：{report.path}（xlwings {report.xlwings_version}，按钮 {report.buttons} 个）")
 
 
@@ -37,7 +36,7 @@ def install(
                                                      help="Excel 按钮调用的 Python（默认：运行本命令的 Python）")] = None,
     addin: Annotated[Path | None, typer.Option("--addin", help="安装这个已生成的 .xlam（如离线安装包中的 ledger.xlam），不重新生成")] = None,
 ) -> None:
-    from workbook_tools.dist.excel.install import install_addin  # noqa: PLC0415
+    from workbook_tools.dist.excel.install import install_addin  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     report = install_addin(interpreter, built=addin)
     print(f"已安装加载项：{report.addin}")

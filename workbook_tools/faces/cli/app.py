@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
 app = LedgerTyper(
@@ -23,6 +25,11 @@ app = LedgerTyper(
 @app.callback()
 def _root() -> None:
     """软件正版化台账工具。"""
+    # Runs before any command (not for `ledger --help`): the writer's remarks (a stale lock taken over,
+    # leftovers cleaned) go to stderr.  Lazy, as every import of the library in this package (docs/ARCHITECTURE.md).
+    from workbook_tools.tasks import set_notice  # noqa: PLC0415
+
+    set_notice(lambda line: print(f"提示：{line}", file=sys.stderr))
 
 
 # Shared argument/option types (sqlite-utils style: declared once, reused by every command).
@@ -35,8 +42,8 @@ def parse_day(value: str | None, option: str = "--date") -> dt.date | None:
     """YYYY-MM-DD (or any accepted date text) -> date; a clear error otherwise."""
     if value is None:
         return None
-    from workbook_tools.read.coerce import parse_date_text
-    from workbook_tools.core.model import LedgerError
+    # Lazy: this module is imported before main()'s guard, the library only behind it (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.reading import parse_date_text  # noqa: PLC0415
 
     day = parse_date_text(value)
     if day is None:

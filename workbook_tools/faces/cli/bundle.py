@@ -9,6 +9,7 @@ import typer
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
+
 bundle_app = LedgerTyper(help="生成离线安装包（在能访问 PyPI 的电脑上运行）。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(bundle_app, name="bundle")
 
@@ -21,7 +22,7 @@ def windows(
     cache: Annotated[Path, typer.Option("--cache", help="下载的依赖包缓存在这里，再次生成时不重复下载")] = DEFAULT_CACHE,
     wheel: Annotated[Path | None, typer.Option("--wheel", help="使用这个 workbook_tools 的 .whl（默认：由源代码目录构建）")] = None,
 ) -> None:
-    from workbook_tools.dist.bundle import build_bundle  # noqa: PLC0415
+    from workbook_tools.dist.bundle import build_bundle  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     report = build_bundle(output, cache, wheel)
     print(f"已生成离线安装包：{report.path}（{report.size / 1e6:.1f} MB，{len(report.wheels)} 个依赖包，"

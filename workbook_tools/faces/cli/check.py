@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from workbook_tools.core.model import SEVERITY_TEXT, Finding, LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, app, today
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
 
 TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
 
@@ -24,8 +30,8 @@ def _codes(value: str | None) -> list[str] | None:
 SHOWN_PER_SHEET = 50
 
 
-def _console():
-    from rich.console import Console
+def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
@@ -33,10 +39,8 @@ def _console():
     return console
 
 
-def _sheet_table(findings, limit: int | None):
-    from rich.table import Table
-
-    from workbook_tools.ops.annotate import SEVERITY_TEXT
+def _sheet_table(findings: list[Finding], limit: int | None) -> Table:
+    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     table = Table(show_header=True, header_style="bold", expand=False)
     for header in ("单元格", "级别", "规则", "说明"):
@@ -73,25 +77,17 @@ def check_command(
     skip: Annotated[str | None, typer.Option("--skip", help="不执行这些规则代码（逗号分隔）")] = None,
     show_all: Annotated[bool, typer.Option("--all", help=f"文本输出显示全部问题（默认每张表最多 {SHOWN_PER_SHEET} 条）")] = False,
 ) -> None:
-    from workbook_tools.tasks.sheets import check, check_json
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    result, ledger = check(path, today(today_), _codes(rules), _codes(skip), note_open=not annotate)
+    result, ledger = sheets.check(path, today(today_), _codes(rules), _codes(skip), note_open=not annotate)
     if format is Format.json:
-        print(check_json(result, path))
+        print(sheets.check_json(result, path))
     else:
         print_text(result, _console(), show_all)
     if annotate:
-        _annotate(path, result, ledger, quiet=format is Format.json)
+        line = sheets.annotate_result(path, result, ledger)
+        print(line, file=sys.stderr if format is Format.json else sys.stdout)
     raise typer.Exit(1 if result.has_errors else 0)
-
-
-def _annotate(path, result, ledger, quiet: bool) -> None:
-    from workbook_tools.ops.annotate import annotate
-
-    written = annotate(path, result, ledger=ledger)
-    message = (f"已写入「校验结果」并标记单元格；原文件备份在 {written.backup}" if written.written
-               else "没有需要写入的校验结果，工作簿未改动")
-    print(message, file=sys.stderr if quiet else sys.stdout)
 
 
 @app.command("number", help="为附件7 中没有软件编号的行自动分配编号（规范 §4）。")
@@ -99,28 +95,24 @@ def number_command(
     path: LedgerPath,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将分配的编号，不写入")] = False,
 ) -> None:
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.ops.numbering import apply_numbers, describe, plan_numbers
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    ledger = load_ledger(path)
-    plan = plan_numbers(ledger)
+    plan, ledger = sheets.number_preview(path)
     for s in plan.skipped:
         print(f"附件7第 {s.row} 行（{s.name or ''}）未编号：{s.reason}")
     if not plan.assigned:
         print("没有需要分配编号的行。")
         raise typer.Exit(1 if plan.skipped else 0)
     for a in plan.assigned:
-        print(f"附件7第 {a.row} 行：{describe(a)}")
+        print(f"附件7第 {a.row} 行：{sheets.describe(a)}")
     if dry_run:
         print("（--dry-run：未写入）")
         return
-    written = apply_numbers(path, plan, ledger=ledger)
+    written = sheets.apply_numbers(path, plan, ledger=ledger)
     print(f"已分配 {len(plan.assigned)} 个编号，需合并 {len(plan.merges)} 行；原文件备份在 {written.backup}")
 
 
 def _confirm(count: int, yes: bool) -> None:
-    from workbook_tools.core.model import LedgerError
-
     if yes:
         return
     if not sys.stdin.isatty():
@@ -135,11 +127,9 @@ def fix_blanks_command(
     path: LedgerPath,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接清除")] = False,
 ) -> None:
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.ops.fixes import apply_blanks, plan_blanks
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    ledger = load_ledger(path)
-    clears = plan_blanks(ledger)
+    clears, ledger = sheets.blanks_preview(path)
     if not clears:
         print("没有需要清除的栏目。")
         return
@@ -147,5 +137,5 @@ def fix_blanks_command(
     for c in clears:
         print(f"  {c.cell}  第 {c.row} 行「{c.name or ''}」{c.column}：{c.old}（{c.rule}）")
     _confirm(len(clears), yes)
-    written = apply_blanks(path, clears, ledger=ledger)
+    written = sheets.apply_blanks(path, clears, ledger=ledger)
     print(f"已清除 {len(written.changes)} 个单元格，原值已记入「变更记录」；原文件备份在 {written.backup}")

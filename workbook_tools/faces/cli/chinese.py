@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import re
+import sys
 import unicodedata
 import typing
 from enum import Enum
@@ -19,10 +20,10 @@ from pathlib import Path
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-try:  # typer ≥ 0.20 ships its own copy of click
-    from typer._click import exceptions as click_errors
-except ImportError:  # pragma: no cover - older typer depends on click itself
-    from click import exceptions as click_errors
+# The exceptions of the click that typer runs on: older typer releases use click itself, newer ones a copy
+# inside typer (typer._click, a private module, whose classes are not click's).  Taken from the module of the public
+# `typer.BadParameter`, so no private module is imported by name and both kinds of typer work.
+click_errors = sys.modules[typer.BadParameter.__module__]
 
 HELP_OPTION = "显示本帮助并退出"
 SECTIONS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}

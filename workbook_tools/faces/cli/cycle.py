@@ -52,11 +52,10 @@ def renew_command(
     handler: Annotated[str | None, typer.Option("--handler", help="经办人", show_default=False)] = None,
     today_: TodayOption = None,
 ) -> None:
-    from workbook_tools.faces.cli.operations import _model
-    from workbook_tools.ops.renew import Renewal
-    from workbook_tools.tasks.cycle import renew
+    from workbook_tools.tasks.cycle import Renewal, renew  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import request  # noqa: PLC0415 - lazy: `ledger --help`
 
-    req = _model(Renewal, old=old.strip(), new=new.strip() if new else None, date=parse_day(date) or today(today_),
+    req = request(Renewal, old=old.strip(), new=new.strip() if new else None, date=parse_day(date) or today(today_),
                  term=term, count=count, amount=amount, version=version, serial=serial, contract=contract,
                  certificate=certificate, supplier=supplier, handler=handler)
     _say(renew(path, req, today(today_)))

@@ -1,16 +1,21 @@
 """`ledger print` (附件1–附件11 as A4 forms) and `ledger slip` (附件11 确认单 workflow)."""
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
 from workbook_tools.faces.cli.progress import progress_bar
-from workbook_tools.core.model import LedgerError
-from workbook_tools.tasks.printing import FORM_OPTIONS
+
+if TYPE_CHECKING:
+    from workbook_tools.tasks.printing import FormSpec
+    from workbook_tools.tasks.printing import PrintResult
+
 
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11），或 考核评议", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
@@ -24,7 +29,9 @@ IdsOpt = Annotated[list[str] | None, typer.Option(
 NO_HTML = "--html 已停用：表单在 Windows、Linux、macOS 上都直接生成 PDF（文字可搜索、可复制），请去掉 --html 后重新执行"
 
 
-def check_options(spec, used: dict[str, bool], year: int | None, html: bool) -> None:
+def check_options(spec: FormSpec, used: dict[str, bool], year: int | None, html: bool) -> None:
+    from workbook_tools.tasks.printing import FORM_OPTIONS  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+
     if html:
         raise LedgerError(NO_HTML, 2)
     for flag, given in used.items():
@@ -35,7 +42,7 @@ def check_options(spec, used: dict[str, bool], year: int | None, html: bool) -> 
         raise LedgerError("--year 的年份应在 1990–2100 之间", 2)
 
 
-def report(result, spec) -> None:
+def report(result: PrintResult, spec: FormSpec) -> None:
     """The file's path on stdout (for scripts); what it holds on stderr."""
     what = f"（{result.note}）" if result.note else ""
     print(f"已生成{spec.label} {spec.title}{what}：{result.items} 份，{result.pages} 页", file=sys.stderr)
@@ -61,9 +68,9 @@ def print_command(
                                                    show_default=False)] = None,
     force: ForceOpt = False,
 ) -> None:
-    from workbook_tools.forms import form_spec
-    from workbook_tools.forms.common import PrintOptions
-    from workbook_tools.tasks.printing import print_file
+    from workbook_tools.tasks import printing  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.printing import PrintOptions  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.printing import form_spec  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     spec = form_spec(form)
     check_options(spec, {"--year": year is not None, "--unsigned": unsigned, "--show-serials": show_serials,
@@ -71,7 +78,7 @@ def print_command(
     options = PrintOptions(ids=ids or [], year=year, unsigned=unsigned, show_serials=show_serials, in_use=in_use,
                            filled=filled, today=today(today_text))
     with progress_bar("打印") as progress:
-        result = print_file(path, spec, options, output=output, force=force, progress=progress)
+        result = printing.print_file(path, spec, options, output=output, force=force, progress=progress)
     report(result, spec)
 
 
@@ -100,17 +107,17 @@ def slip_command(
         new_slip(path, computer.strip(), day, output, force)
 
 
-def record_signed(path: Path, number: str, day) -> None:
-    from workbook_tools.tasks.printing import signed
+def record_signed(path: Path, number: str, day: dt.date) -> None:
+    from workbook_tools.tasks import printing  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    print("\n".join(signed(path, number, day).lines))
+    print("\n".join(printing.signed(path, number, day).lines))
 
 
-def new_slip(path: Path, computer: str, day, output: Path | None, force: bool = False) -> None:
-    from workbook_tools.tasks.printing import slip
+def new_slip(path: Path, computer: str, day: dt.date, output: Path | None, force: bool = False) -> None:
+    from workbook_tools.tasks import printing  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     with progress_bar("打印确认单") as progress:
-        done, pdf = slip(path, computer, day, output, force, progress)
+        done, pdf = printing.slip(path, computer, day, output, force, progress)
     for line in done.lines[:-1]:
         print(line)
     print(done.lines[-1].removesuffix("（PDF）"), file=sys.stderr)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from workbook_tools.faces.cli.app import app
+from workbook_tools.faces.cli.app import today as parse_today
 
 
 @app.command("init", help="新建台账工作簿（全部工作表、表头、下拉列表、格式与打印设置）。")
@@ -24,30 +25,9 @@ def init_command(
     today: Annotated[str | None, typer.Option("--today", help="示例数据的“今天”（YYYY-MM-DD）")] = None,
     gaps: Annotated[bool, typer.Option("--gaps", help="示例数据：留下供考核评议、校验演示的缺漏（一项采购没有采购资料）")] = False,
 ) -> None:
-    from workbook_tools.files import create
-    from workbook_tools.faces.cli.app import today as parse_today
-    from workbook_tools.files.writer import save_new
+    from workbook_tools.tasks.create import DemoSpec  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.create import new_ledger  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        path = path.with_suffix(".xlsx")
-    settings = dict(create.presets.SETTINGS) if preset else {}
-    wb = create.build_workbook(settings, create.default_name_rules())
-    if preset:
-        create.fill_preset(wb)
-    summary = ""
-    if demo:
-        from workbook_tools import demo as demo_mod
-
-        spec = demo_mod.DemoSpec(staff=staff, computers=computers, software=software, years=years,
-                                 seed=seed, today=parse_today(today), events=events,
-                                 gaps=gaps)
-        summary = demo_mod.fill(wb, spec)
-    save_new(wb, path, overwrite=force)
-    print(f"已创建台账：{path}")
-    if summary:
-        print(summary)
-    if demo:
-        from workbook_tools.tasks.scanning import write_demo_scans
-
-        folder, written = write_demo_scans(path, spec.today, force)
-        print(f"已在「{folder}」写入 {written} 个示例扫描文件（每台在用计算机一个）；核对：ledger scan {path} {folder}")
+    spec = DemoSpec(staff=staff, computers=computers, software=software, years=years, seed=seed,
+                    today=parse_today(today), events=events, gaps=gaps) if demo else None
+    print("\n".join(new_ledger(path, preset, spec, force).lines))

@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
+
+if TYPE_CHECKING:
+    from workbook_tools.tasks.operations import Planner
+
 
 Computer = Annotated[str, typer.Option("--computer", help="计算机编号（「计算机」表中登记的）", show_default=False)]
 Software = Annotated[str, typer.Option("--software", help="软件编号（附件7）", show_default=False)]
@@ -36,8 +42,6 @@ def _visit(computer: str, date: str | None, request: str | None, unified: bool, 
 
 def _one_of(positional: str | None, option: str | None, what: str, flag: str) -> str:
     """The id given either as the argument or as the option (as install takes it), not two different ones."""
-    from workbook_tools.core.model import LedgerError
-
     given = [v.strip() for v in (positional, option) if v is not None and v.strip()]
     if not given:
         raise LedgerError(f"缺少{what}：写在台账路径之后，或用 {flag} 给出", 2)
@@ -46,26 +50,12 @@ def _one_of(positional: str | None, option: str | None, what: str, flag: str) ->
     return given[0]
 
 
-def _model(cls, **values):
-    """The request model; invalid values become a one-line refusal."""
-    from pydantic import ValidationError
+def _run(path: Path, planner: Planner, req: Any, today_: str | None) -> None:
+    from workbook_tools.tasks.operations import operate  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    from workbook_tools.core.model import LedgerError
-
-    try:
-        return cls(**values)
-    except ValidationError as exc:
-        fields = "、".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc"))
-        raise LedgerError(f"参数不正确：{fields}（安装数量须大于 0）", 1) from None
-
-
-def _run(path, planner, request, today_: str | None) -> None:
-    from workbook_tools.ops.operations import apply_operation
-
-    outcome = apply_operation(path, planner, request, today(today_))
-    for line in outcome.plan.summary():
-        print(line)
-    print(f"已写入 {path}（原文件备份：{outcome.backup}）")
+    done = operate(path, planner, req, today(today_))
+    print("\n".join(done.lines))
+    print(f"已写入 {path}（原文件备份：{done.backup}）")
 
 
 @app.command("install", help="登记一次软件安装（附件9 追加一行安装记录，计算机品牌、使用人、使用部门取自「计算机」表）。")
@@ -74,10 +64,12 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
                     count: Annotated[float, typer.Option("--count", help="安装数量（套）", show_default="1")] = 1.0,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Install, plan_install
+    from workbook_tools.tasks.operations import Install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import request as operation_request  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    req = _model(Install, software=software.strip(), version=version, count=count,
-                 **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+    req = operation_request(Install, software=software.strip(), version=version, count=count,
+                           **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_install, req, today_)
 
 
@@ -85,7 +77,8 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
 def uninstall_command(path: LedgerPath, computer: Computer, software: Software, date: Day = None,
                       request: Request = None, unified: Unified = False, handler: Handler = None, slip: Slip = None,
                       force: Force = False, reason: Reason = None, today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Uninstall, plan_uninstall
+    from workbook_tools.tasks.operations import Uninstall  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_uninstall  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     req = Uninstall(software=software.strip(),
                     **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
@@ -101,10 +94,12 @@ def upgrade_command(path: LedgerPath, computer: Computer,
                     count: Annotated[float | None, typer.Option("--count", help="升级后的安装数量，默认与升级前相同")] = None,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Upgrade, plan_upgrade
+    from workbook_tools.tasks.operations import Upgrade  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_upgrade  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import request as operation_request  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    req = _model(Upgrade, old=old.strip(), new=new.strip(), version=version, count=count,
-                 **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
+    req = operation_request(Upgrade, old=old.strip(), new=new.strip(), version=version, count=count,
+                           **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
     _run(path, plan_upgrade, req, today_)
 
 
@@ -116,7 +111,8 @@ def scrap_computer_command(path: LedgerPath,
                                "--computer", help="计算机编号（与位置参数二选一）", show_default=False)] = None,
                            date: ScrapDay = None, request: Request = None, unified: Unified = False,
                            handler: Handler = None, slip: Slip = None, today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import Visit, plan_scrap_computer
+    from workbook_tools.tasks.operations import Visit  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_scrap_computer  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     computer = _one_of(computer, computer_option, "计算机编号", "--computer")
     visit = Visit(**_visit(computer, date, request, unified, handler, slip, today_=today_))
@@ -134,7 +130,8 @@ def scrap_software_command(path: LedgerPath,
                            software_option: Annotated[str | None, typer.Option(
                                "--software", help="软件编号（与位置参数二选一）", show_default=False)] = None,
                            today_: TodayOption = None) -> None:
-    from workbook_tools.ops.operations import ScrapSoftware, plan_scrap_software
+    from workbook_tools.tasks.operations import ScrapSoftware  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import plan_scrap_software  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     software = _one_of(software, software_option, "软件编号", "--software")
     req = ScrapSoftware(software=software, date=parse_day(date) or today(today_), reason=reason.value)

@@ -6,13 +6,15 @@ from typing import Annotated
 
 import typer
 
+from workbook_tools.core.model import Finding
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
 from workbook_tools.faces.cli.progress import progress_bar
+
 
 DATE_HELP = "截止日期（YYYY-MM-DD），默认今天"
 
 
-def print_findings(findings: Iterable, title: str) -> None:
+def print_findings(findings: Iterable[Finding], title: str) -> None:
     findings = list(findings)
     if not findings:
         return
@@ -30,12 +32,12 @@ def rollup_command(
     force: Annotated[bool, typer.Option("--force", help="即使存在阻止更新的错误也执行（被移除的附件8 行完整记入变更记录）")] = False,
     today_: TodayOption = None,
 ) -> None:
-    from workbook_tools.ops.rollup import RollupRefused, apply_rollup
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     try:
         with progress_bar("半年更新") as progress:
-            outcome = apply_rollup(path, parse_day(date), force, today(today_), progress)
-    except RollupRefused as exc:
+            outcome = sheets.apply_rollup(path, parse_day(date), force, today(today_), progress)
+    except sheets.RollupRefused as exc:
         print_findings(exc.findings, "以下问题阻止了半年更新：")
         raise
     print_findings(outcome.ignored, "已按 --force 忽略以下问题：")
@@ -56,12 +58,8 @@ def baseline_command(
                                                      "也是未填安装日期的行的安装日期", show_default=False)],
     today_: TodayOption = None,
 ) -> None:
-    from workbook_tools.ops.operations import apply_operation, plan_baseline
+    from workbook_tools.tasks import operations  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    day = parse_day(date)
-    outcome = apply_operation(path, plan_baseline, day, today(today_))
-    rows = outcome.plan.appended
-    kept = sum(r.values["日期"] != day for r in rows)
-    print(f"已把附件8 的 {len(rows)} 行登记为安装记录（附件9）：{kept} 行沿用附件8 的安装日期，"
-          f"{len(rows) - kept} 行未填安装日期，按 {day.isoformat()} 登记。")
-    print(f"已写入 {path}（原文件备份：{outcome.backup}）")
+    done = operations.baseline(path, parse_day(date), today(today_))
+    print("\n".join(done.lines))
+    print(f"已写入 {path}（原文件备份：{done.backup}）")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,52 +12,35 @@ from workbook_tools.faces.cli.app import LedgerPath, app, parse_day, today
 from workbook_tools.faces.cli.check import TODAY_HELP, Format
 from workbook_tools.faces.cli.progress import progress_bar
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from workbook_tools.tasks.scanning import ScanContext
+    from workbook_tools.tasks.scanning import ScanResult
+
+
 ScanFiles = Annotated[list[Path], typer.Argument(help="扫描文件（CSV）或存放扫描文件的文件夹，可写多个", show_default=False)]
 Column = Annotated[str | None, typer.Option(help="扫描文件中该栏目的列名（导出格式的表头不是默认名称时使用）")]
 
 
-def _console():
-    from rich.console import Console
+def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_scan_text(result, ctx, console) -> None:
+def print_scan_text(result: ScanResult, ctx: ScanContext, console: Console) -> None:
     """Findings by kind (errors first) then computer, unscanned computers on one line, the summary by 处室."""
-    from workbook_tools.scan.grouping import group, text_lines
+    from workbook_tools.tasks.scanning import text_report  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    s = result.stats
-    console.print(f"扫描核对：扫描文件 {s.files} 个（较早的 {s.superseded_files} 个未使用），计算机 {s.hosts} 台"
-                  f"（已登记 {len(s.computers)} 台），软件条目 {s.entries} 条（忽略 {s.ignored}，未识别 {s.unmapped}）；"
-                  f"台账按 {result.date.isoformat()} 的安装情况计。", soft_wrap=True)
-    for line in text_lines(group(result, ctx.who), _place):
-        console.print(line, markup=False, soft_wrap=True)
-    _print_summary(result, ctx, console)
-    counts = result.counts
-    console.print(f"\n共 {counts['error']} 个错误，{counts['warning']} 个警告。")
-
-
-def _place(f) -> str:
-    if f.scan_file and f.scan_line:
-        return f"{Path(f.scan_file).name}:{f.scan_line}"
-    if f.cell:
-        return f"{f.sheet.split(' ', 1)[0]}!{f.cell}"
-    return Path(f.scan_file).name if f.scan_file else ""
-
-
-def _print_summary(result, ctx, console) -> None:
-    from workbook_tools.scan.report import dept_summary, summary_lines
-
-    console.print("")
-    for line in summary_lines(dept_summary(result, ctx)):
+    for line in text_report(result, ctx):
         console.print(line, markup=False, soft_wrap=True)
 
 
-def _write(path: Path, result, ctx, annotate: bool, propose: bool, quiet: bool) -> None:
+def _write(path: Path, result: ScanResult, ctx: ScanContext, annotate: bool, propose: bool, quiet: bool) -> None:
     """--annotate and --propose in one safe write; messages go to stderr when stdout carries JSON."""
-    from workbook_tools.tasks.scanning import write_scan
+    from workbook_tools.tasks import scanning  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    written = write_scan(path, result, ctx, annotate, propose)
+    written = scanning.write_scan(path, result, ctx, annotate, propose)
     proposed = sum(c.sheet == "扫描建议" for c in written.changes)
     out = sys.stderr if quiet else sys.stdout
     if not written.written:
@@ -86,28 +69,22 @@ def scan_command(
     version_column: Column = None,
     publisher_column: Column = None,
 ) -> None:
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.scan import ColumnMap, read_scans, reconcile
+    from workbook_tools.tasks import scanning  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.scanning import ColumnMap  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     day = parse_day(date) or today(today_)
     if report is not None:
-        from workbook_tools.scan.report import check_report_path
-
-        check_report_path(report, path, force)
-    ledger = load_ledger(path)
+        scanning.check_report_path(report, path, force)
     columns = ColumnMap(host=computer_column, name=name_column, version=version_column, publisher=publisher_column)
     with progress_bar("读取扫描文件") as progress:
-        scans = read_scans(scan_files, columns, progress)
-    result, ctx = reconcile(ledger, scans, day)
+        result, ctx = scanning.reconciled(path, scan_files, day, columns, progress)
     if format is Format.json:
         print(json.dumps(result.as_json(workbook=path.name), ensure_ascii=False))
     else:
         print_scan_text(result, ctx, _console())
     if report is not None:
-        from workbook_tools.tasks.scanning import save_scan_report
-
-        save_scan_report(result, ctx, report, path, force)
-        print(f"检查报告已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
+        scanning.write_report(result, ctx, report, path, force)
+        print(f"检查通报已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
     if annotate or propose:
         _write(path, result, ctx, annotate, propose, quiet=format is Format.json)
     raise typer.Exit(1 if result.has_errors else 0)
@@ -119,15 +96,6 @@ def scan_apply_command(
     handler: Annotated[str | None, typer.Option("--by", help="经办人（写入附件9「经办人」）")] = None,
     today_: Annotated[str | None, typer.Option("--today", help=TODAY_HELP)] = None,
 ) -> None:
-    from workbook_tools.scan.apply import apply_confirmed
+    from workbook_tools.tasks import scanning  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    outcome = apply_confirmed(path, handler, today(today_))
-    for c in outcome.applied:
-        e = c.event
-        print(f"扫描建议第 {c.row} 行：已登记附件9 —— {e['操作']} {e['软件编号']}（{e['计算机编号']}，{e['日期'].isoformat()}）")
-    for c in outcome.skipped:
-        print(f"扫描建议第 {c.row} 行：跳过 —— {c.skip}")
-    if not outcome.applied and not outcome.skipped:
-        print("「扫描建议」中没有确认为“是”且尚未应用的行，工作簿未改动。")
-        return
-    print(f"已登记 {len(outcome.applied)} 条，跳过 {len(outcome.skipped)} 条；原文件备份在 {outcome.result.backup}")
+    print("\n".join(scanning.scan_apply(path, handler, today(today_)).lines))

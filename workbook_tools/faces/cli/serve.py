@@ -1,12 +1,14 @@
 """`ledger serve` (LEDGER_SPEC §10): the actions as a local service on 127.0.0.1 and a page in the browser."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import app
 
 
@@ -26,10 +28,15 @@ def serve_command(
         "--wps-key-file", help="WPS 加载项的密钥文件（ledger wps install 生成；给出时同时在 /wps/ 下提供加载项）",
         show_default=False)] = None,
 ) -> None:
-    import signal
-
-    from workbook_tools.core.model import LedgerError
-    from workbook_tools.faces.service.run import STOP_SIGNALS, Running, check_info_path, info_file, read_key
+    # Lazy and the one edge between faces: `ledger serve` is the command that starts the service (its
+    # starlette/uvicorn stack is loaded only then; docs/ARCHITECTURE.md).
+    from workbook_tools.faces.service.run import (  # noqa: PLC0415
+        STOP_SIGNALS,
+        Running,
+        check_info_path,
+        info_file,
+        read_key,
+    )
 
     if not 0 <= port <= 65535:
         raise LedgerError(f"--port {port} 不是有效端口（0–65535）", 2)
@@ -45,7 +52,7 @@ def serve_command(
         print(f"本机服务已启动（只接受本机访问）：{'、'.join(str(p) for p in (*running.scope.files, *running.scope.folders))}"
               + (f"\nWPS 加载项：{running.addin_url}" if key else "") + "\n按 Ctrl-C 停止。", file=sys.stderr, flush=True)
         if not no_browser and not server.should_exit:
-            import webbrowser
+            import webbrowser  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
             webbrowser.open(running.url)
         running.serve()

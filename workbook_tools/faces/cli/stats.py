@@ -1,14 +1,24 @@
 """`ledger stats`, `ledger plan`, `ledger add-free`, `ledger pledge`, `ledger overview`."""
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.cli.app import LedgerPath, app, parse_day, today
 from workbook_tools.faces.cli.progress import progress_bar
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from workbook_tools.tasks import WriteResult
+    from workbook_tools.tasks import sheets
+
 
 TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
 TodayOption = Annotated[str | None, typer.Option("--today", help=TODAY_HELP)]
@@ -17,8 +27,8 @@ TodayOption = Annotated[str | None, typer.Option("--today", help=TODAY_HELP)]
 WIDE = 200   # without a terminal (a pipe, a file) tables are not folded at 80 columns
 
 
-def _console():
-    from rich.console import Console
+def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
@@ -26,8 +36,8 @@ def _console():
     return console
 
 
-def _table(title: str, headers: list[str], caption: str | None = None):
-    from rich.table import Table
+def _table(title: str, headers: list[str], caption: str | None = None) -> Table:
+    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left", show_header=True,
                   header_style="bold")
@@ -42,14 +52,18 @@ def _n(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _written(result) -> str:
+def _written(result: WriteResult) -> str:
     return f"；原文件备份在 {result.backup}" if result.backup else ""
 
 
 # --- stats -----------------------------------------------------------------------------------------
 
-def print_stats(stats, console) -> None:
-    from workbook_tools.ops.stats import DOMESTIC, FOREIGN, FORM_CATEGORIES, SUM, TOTAL
+def print_stats(stats: sheets.Stats, console: Console) -> None:
+    from workbook_tools.tasks.sheets import DOMESTIC  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import FOREIGN  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import FORM_CATEGORIES  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import SUM  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import TOTAL  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     h, d = stats.header, stats.department
     console.print(f"[bold]软件正版化工作信息统计表（{stats.year}年）[/bold]  单位：{h.单位名称}  填表人：{h.填表人}  "
@@ -75,22 +89,20 @@ def print_stats(stats, console) -> None:
         console.print(f"[yellow]注意[/yellow]：{note}")
 
 
-def _stats_one(path: Path, year: int, day) -> None:
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.ops.stats import compute_stats
-    from workbook_tools.tasks.sheets import rebuild_stats
+def _stats_one(path: Path, year: int, day: dt.date) -> None:
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    ledger = load_ledger(path)
-    print_stats(compute_stats(ledger, year, day), _console())
-    _, result = rebuild_stats(path, year, day, ledger)
+    figures, ledger = sheets.stats_preview(path, year, day)
+    print_stats(figures, _console())
+    _, result = sheets.rebuild_stats(path, year, day, ledger)
     print(f"已重建工作表「附件5 信息统计表」（{year}年）{_written(result)}")
 
 
-def _stats_many(paths: list[Path], output: Path, year: int, day, name: str | None, force: bool) -> None:
-    from workbook_tools.tasks.many import consolidated
+def _stats_many(paths: list[Path], output: Path, year: int, day: dt.date, name: str | None, force: bool) -> None:
+    from workbook_tools.tasks import many  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     with progress_bar("汇总") as progress:
-        cons, output = consolidated(paths, output, year, day, name, force, progress)
+        cons, output = many.consolidated(paths, output, year, day, name, force, progress)
     good = [u for u in cons.units if u.stats is not None]
     print_stats(cons.total, _console())
     print(f"已汇总 {len(good)} 个单位到 {output}（工作表：附件5 信息统计表、分单位明细、未能读取的单位）"
@@ -108,8 +120,6 @@ def stats_command(
     force: Annotated[bool, typer.Option("--force", help="汇总结果文件已存在时覆盖（原文件先备份）")] = False,
     today_: TodayOption = None,
 ) -> None:
-    from workbook_tools.core.model import LedgerError
-
     day = today(today_)
     year = day.year if year is None else year
     if not 1990 <= year <= 2100:
@@ -124,8 +134,8 @@ def stats_command(
 
 # --- plan ------------------------------------------------------------------------------------------
 
-def print_plan(plan, console) -> None:
-    from workbook_tools.ops.plan import plan_totals, year_lines
+def print_plan(plan: sheets.Plan, console: Console) -> None:
+    from workbook_tools.tasks.sheets import plan_totals, year_lines  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     for line in year_lines(plan):
         console.print(line, highlight=False)
@@ -174,18 +184,15 @@ def plan_command(
     year: Annotated[int | None, typer.Option("--year", help="计划年度：只计入该年填表的申请（未填填表日期的也计入）；默认为附件3 最新申请所在的年份", show_default=False)] = None,
     today_: TodayOption = None,
 ) -> None:
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.ops.plan import compute_plan
-    from workbook_tools.tasks.sheets import write_plan
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    ledger = load_ledger(path)
-    plan = compute_plan(ledger, today(today_), year)
+    plan, ledger = sheets.plan_preview(path, today(today_), year)
     console = _console()
     print_plan(plan, console)
     if not _go_ahead(yes, "把以上建议写入附件4（替换工具上次的建议与共计行）？"):
         return
     kept_before = len(plan.kept)
-    result = write_plan(path, ledger, plan)
+    result = sheets.write_plan(path, ledger, plan)
     for k in plan.kept[kept_before:]:
         console.print(f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}，工具不改动")
     if result.written:
@@ -195,14 +202,6 @@ def plan_command(
 
 
 # --- free software, pledges, overview ------------------------------------------------------------------
-
-def _choice(value: str | None, choices: tuple[str, ...], option: str) -> str | None:
-    from workbook_tools.core.model import LedgerError
-
-    if value is not None and value not in choices:
-        raise LedgerError(f"{option} 只能是：{'、'.join(choices)}")
-    return value
-
 
 @app.command("add-free", help="登记一个免费软件：同时写入附件6 可使用免费软件清单和附件7，使用同一个软件编号。")
 def add_free_command(
@@ -217,31 +216,15 @@ def add_free_command(
     category: Annotated[str | None, typer.Option("--category", help="软件类别（操作系统/办公软件/杀毒软件/其他软件）")] = None,
     origin: Annotated[str | None, typer.Option("--origin", help="产地（国内/国外）")] = None,
 ) -> None:
-    from workbook_tools.core import schema
-    from workbook_tools.ops.freelist import FreeSoftware, add_free_edit, plan_free
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.files.writer import write_workbook
-    from workbook_tools.core.model import LedgerError
+    from workbook_tools.tasks import people  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     if not name.strip():
         raise LedgerError("--name 不能为空")
-    sw = FreeSoftware(软件名称=name.strip(), 软件版本=version, 软件来源=source, 软件厂商名称=vendor,
+    sw = people.FreeSoftware(软件名称=name.strip(), 软件版本=version, 软件来源=source, 软件厂商名称=vendor,
                       软件厂商客服联系方式=contact, 使用部门=dept, 使用原因=reason,
-                      软件类别=_choice(category, schema.SOFTWARE_CATEGORIES, "--category"),
-                      产地=_choice(origin, schema.ORIGINS, "--origin"))
-    ledger = load_ledger(path)
-    outcome = plan_free(ledger, sw)
-    if not outcome.needed:
-        print(f"「{outcome.name}」已登记为 {outcome.number}，附件6 与附件7 均已有记录，未改动。")
-        return
-    for sheet, adds in ((schema.A7, outcome.add_a7), (schema.A6, outcome.add_a6)):
-        if adds:
-            ledger[sheet].ensure_room()
-    result = write_workbook(path, add_free_edit(sw, outcome), "免费软件", ledger=ledger)
-    how = "沿用已有编号" if outcome.reused else "新编号"
-    for change in result.changes:
-        print(f"{change.sheet.split(' ')[0]} 第 {change.row} 行：{change.content}")
-    print(f"「{outcome.name}」软件编号 {outcome.number}（{how}）{_written(result)}")
+                      软件类别=people.choice(category, schema.SOFTWARE_CATEGORIES, "--category"),
+                      产地=people.choice(origin, schema.ORIGINS, "--origin"))
+    print("\n".join(people.add_free(path, sw).lines))
 
 
 @app.command("pledge", help="使用正版软件承诺书（附件2）：列出未签署的在职人员，或登记某人的签署日期。")
@@ -254,18 +237,14 @@ def pledge_command(
     force: Annotated[bool, typer.Option("--force", help="已有签署日期时改为新日期")] = False,
     today_: TodayOption = None,
 ) -> None:
-    from workbook_tools.ops import pledges
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.files.writer import write_workbook
-    from workbook_tools.core.model import LedgerError
+    from workbook_tools.tasks import people  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    ledger = load_ledger(path)
     if signed is None:
-        lines, people = pledges.list_lines(ledger, str(path))
+        lines, staff = people.unsigned_lines(path)
         print(lines[0])
-        if people:
+        if staff:
             table = _table("", ["行", "部门", "姓名", "职务"])
-            for p in people:
+            for p in staff:
                 table.add_row(str(p.row), p.部门 or "", p.姓名, p.职务 or "")
             _console().print(table)
         for line in lines[1:]:
@@ -274,26 +253,20 @@ def pledge_command(
     day = parse_day(date, "--date")
     if day is None:
         raise LedgerError("登记签署须用 --date 给出签署日期")
-    person = pledges.find_person(ledger, signed, dept)
-    if not pledges.check_signature(person, day, today(today_), force):
-        print(f"「{person.姓名}」（{person.部门 or ''}）已登记 {day} 签署，未改动。")
-        return
-    result = write_workbook(path, pledges.sign_edit(person, day), "承诺书", ledger=ledger)
-    print(f"已登记：人员 第 {person.row} 行 {person.部门 or ''} {person.姓名} 于 {day} 签署承诺书{_written(result)}")
+    print("\n".join(people.sign_pledge(path, signed, dept, day, today(today_), force).lines))
 
 
 @app.command("overview", help="重建「概览」工作表：合规率、超装与即将到期的许可，以及三张图表。")
 def overview_command(path: LedgerPath, today_: TodayOption = None) -> None:
-    from workbook_tools.ops.overview import EXPIRING_DAYS, SHEET
-    from workbook_tools.tasks.sheets import rebuild_overview
+    from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    ov, result = rebuild_overview(path, today(today_))
+    ov, result = sheets.rebuild_overview(path, today(today_))
     rate = "—" if ov.rate is None else f"{ov.rate:.1%}"
     print(f"商业软件 {len(ov.software)} 个编号，合规 {ov.compliant} 个，合规率 {rate}")
-    for flag, label in (("over", "超装"), ("expired", "已过期仍安装"), ("expiring", f"{EXPIRING_DAYS} 天内到期")):
+    for flag, label in (("over", "超装"), ("expired", "已过期仍安装"), ("expiring", f"{sheets.EXPIRING_DAYS} 天内到期")):
         numbers = ov.numbers(flag)
         print(f"{label}：{len(numbers)} 个" + (f"（{'、'.join(numbers)}）" if numbers else ""))
     if ov.checked_now:
         print(f"工作簿中没有保存的校验结果，「各部门问题数」按今天（{ov.today.isoformat()}）执行的校验列出；"
               "执行 ledger check --annotate 可保存校验结果。")
-    print(f"已重建工作表「{SHEET}」{_written(result)}")
+    print(f"已重建工作表「{sheets.OVERVIEW_SHEET}」{_written(result)}")

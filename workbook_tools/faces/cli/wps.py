@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from workbook_tools.dist.wps import ADDIN_FOLDER
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
-from workbook_tools.dist.wps import ADDIN_FOLDER
 
 wps_app = LedgerTyper(
     help="WPS 加载项「正版化台账」（WPS 表格，Windows 与麒麟、统信等 Linux）：按钮通过本机服务 ledger serve 处理台账。",
@@ -24,7 +24,7 @@ def build(
                                          show_default=True)] = Path(ADDIN_FOLDER),
     force: Annotated[bool, typer.Option("--force", help="文件夹中已有以前生成的加载项时覆盖")] = False,
 ) -> None:
-    from workbook_tools.dist.wps.build import build_addin
+    from workbook_tools.dist.wps.build import build_addin  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     report = build_addin(output, force=force)
     print(f"已生成 WPS 加载项：{report.path}（{report.files} 个文件，按钮 {report.buttons} 个）")
@@ -46,7 +46,7 @@ def install(
                                              show_default=False)] = None,
     no_open: Annotated[bool, typer.Option("--no-open", help="按钮不能出现时也不打开浏览器")] = False,
 ) -> None:
-    from workbook_tools.dist.wps.install import describe, install as run, open_page
+    from workbook_tools.dist.wps.install import describe, install as run, open_page  # noqa: PLC0415 - lazy: `ledger --help`
 
     record = run(folder, python, tuple(allow_origin or ()), port=port)
     print("\n".join(describe(record)))
@@ -57,23 +57,23 @@ def install(
 @wps_app.command("doctor", help="检查本机 WPS：版本、加载项机制（publish.xml、jsplugins.xml、oem.ini、插件池）、"
                                 "是否阻止第三方加载项、本加载项的登记与本机服务。")
 def doctor() -> None:
-    from workbook_tools.dist.wps.install import doctor as run
+    from workbook_tools.dist.wps.install import doctor as run  # noqa: PLC0415 - lazy: `ledger --help`
 
     print("\n".join(run()))
 
 
 @wps_app.command("open", help="在浏览器中打开台账网页（需要时先启动 ledger wps install 设置的本机服务）。")
 def open_() -> None:
-    from workbook_tools.dist.wps.install import open_page
+    from workbook_tools.dist.wps.install import open_page  # noqa: PLC0415 - lazy: `ledger --help`
 
     print(f"已在浏览器中打开台账网页：{open_page().rsplit('/', 3)[0]}/…")
 
 
 @wps_app.command("uninstall", help="删除 ledger wps install 安装的全部内容：列表中的登记、密钥、登录启动项和安装记录。")
 def uninstall() -> None:
-    from workbook_tools.dist.wps.install import uninstall as run
+    from workbook_tools.dist.wps import install as wps_install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    result = run()
+    result = wps_install.uninstall()
     for path in result.removed:
         print(f"已删除：{path}")
     for path in result.kept:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.excel import caller, live
 from workbook_tools.faces.excel.actions import ACTIONS, Action, Context, Group, Outcome
-from workbook_tools.core.model import LedgerError
 
 __all__ = ["ACTIONS", "Action", "Context", "Group", "Outcome", "dispatch", "run_action"]
 

@@ -24,7 +24,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from workbook_tools.core import schema
-from workbook_tools.read.parse import Rows, parse_workbook
+from workbook_tools.tasks.reading import Rows, parse_workbook
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
 

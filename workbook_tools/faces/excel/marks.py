@@ -21,27 +21,22 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
-from openpyxl.utils import quote_sheetname
-
 from workbook_tools.core import schema
-from workbook_tools.ops.annotate import (
+from workbook_tools.faces.excel import live
+from workbook_tools.faces.excel.context import Context, Outcome, clip
+from workbook_tools.tasks.marking import (  # noqa: F401 - LINK, LIVE_HEADERS, result_rows, worst_by_cell: for the tests
     ACTION,
-    HEADERS,
-    HIGHLIGHT,
+    COLORS,
+    LINK,
+    LIVE_HEADERS,
     NO_FILL,
     ORIGINAL_FILL,
-    SEVERITY_TEXT,
+    plan_marks,
+    result_rows,
+    worst_by_cell,
 )
-from workbook_tools.faces.excel import live
-from workbook_tools.faces.excel.actions import Context, Outcome, clip
-from workbook_tools.core.model import Finding, Severity
-from workbook_tools.rules import run_check
 
 ADDRESS_LIMIT = 255   # Excel refuses a Range address longer than this
-LINK = "跳转"          # extra 校验结果 column written by the button (docs/excel.md 「对规范的补充」)
-LIVE_HEADERS = (*HEADERS, LINK)
-RGB = dict[Severity, tuple[int, int, int]]
-COLORS: RGB = {s: tuple(int(argb[i:i + 2], 16) for i in (2, 4, 6)) for s, argb in HIGHLIGHT.items()}  # type: ignore[misc]
 
 
 def chunks(addresses: Iterable[str], limit: int = ADDRESS_LIMIT) -> Iterator[str]:
@@ -65,17 +60,6 @@ def paint(sheet: live.SheetLike, addresses: Iterable[str], color: tuple[int, int
         sheet.range(union).color = color
         calls += 1
     return calls
-
-
-def worst_by_cell(findings: Iterable[Finding], sheets: set[str]) -> dict[str, dict[str, Severity]]:
-    """sheet -> cell -> the most severe finding there, for the cells that can be marked."""
-    marks: dict[str, dict[str, Severity]] = {}
-    for f in findings:
-        if f.sheet and f.cell and f.sheet in sheets and f.sheet != schema.RESULTS:
-            cells = marks.setdefault(f.sheet, {})
-            if cells.get(f.cell) is not Severity.ERROR:
-                cells[f.cell] = f.severity
-    return marks
 
 
 def previous_marks(book: live.BookLike) -> list[tuple[str, str, str | None]]:
@@ -117,22 +101,6 @@ def unmark(book: live.BookLike, marks: list[tuple[str, str, str | None]], sheets
     return sum(len(set(c)) for c in groups.values())
 
 
-def _link(f: Finding) -> str | None:
-    if not (f.sheet and f.cell):
-        return None
-    target = f"#{quote_sheetname(f.sheet)}!{f.cell}".replace('"', '""')
-    return f'=HYPERLINK("{target}","{f.cell}")'
-
-
-def result_rows(findings: list[Finding], marked: dict[str, dict[str, Severity]], sheets: set[str]) -> list[list[object]]:
-    rows: list[list[object]] = [list(LIVE_HEADERS)]
-    for f in findings:
-        is_marked = bool(f.sheet and f.cell and f.cell in marked.get(f.sheet, {}))
-        rows.append([f.rule, SEVERITY_TEXT[f.severity], f.sheet, f.cell, f.message,
-                     NO_FILL if is_marked else None, _link(f) if f.sheet in sheets else None])
-    return rows
-
-
 def write_results(book: live.BookLike, rows: list[list[object]]) -> None:
     """Replace the content of 校验结果 (created at the end when missing) with `rows`, in one write."""
     if schema.RESULTS in live.sheet_names(book):
@@ -160,21 +128,12 @@ def log_change(book: live.BookLike, content: str) -> None:
 
 def validate(ctx: Context) -> Outcome:
     """校验: the rules of `ledger check`, marks and 校验结果 written into the open workbook."""
-    result = run_check(ctx.ledger(), ctx.today)
     sheets = set(live.sheet_names(ctx.book))
+    plan = plan_marks(ctx.ledger(), ctx.today, sheets)
     cleared = unmark(ctx.book, previous_marks(ctx.book), sheets)
-    marked = worst_by_cell(result.findings, sheets)
-    for sheet, cells in marked.items():
+    for sheet, cells in plan.marks.items():
         for severity, color in COLORS.items():
             paint(ctx.book.sheets[sheet], [c for c, s in cells.items() if s is severity], color)
-    write_results(ctx.book, result_rows(result.findings, marked, sheets))
-    counts, n_marked = result.counts, sum(len(c) for c in marked.values())
-    log_change(ctx.book, f"写入校验结果 {len(result.findings)} 条（错误 {counts['error']}，警告 {counts['warning']}），"
-                         f"标记 {n_marked} 个单元格，清除上次标记 {cleared} 个单元格")
-    lines = [f"共 {counts['error']} 个错误，{counts['warning']} 个警告（今天按 {ctx.today.isoformat()} 计）。",
-             f"已标记 {n_marked} 个单元格（红色为错误，黄色为警告），明细见工作表「{schema.RESULTS}」。"]
-    by_sheet = {}
-    for f in result.findings:
-        by_sheet[f.sheet or "（全局）"] = by_sheet.get(f.sheet or "（全局）", 0) + 1
-    lines += [f"  {sheet}：{n} 条" for sheet, n in by_sheet.items()]
-    return Outcome(message=clip(lines), ok=True)
+    write_results(ctx.book, plan.rows)
+    log_change(ctx.book, plan.change_line(cleared))
+    return Outcome(message=clip(plan.lines(ctx.today)), ok=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from workbook_tools.faces.excel import live
-from workbook_tools.faces.excel.actions import Context, Outcome, clip
-from workbook_tools.files.writer import WriteResult
 from workbook_tools.core.model import Finding, LedgerError
+from workbook_tools.faces.excel import live
+from workbook_tools.faces.excel.context import Context, Outcome, clip
+from workbook_tools.tasks import cycle, scanning, sheets
 from workbook_tools.tasks.scanning import SCAN_FOLDER, scan_folder
 
 Work = Callable[[Path, Context], list[str]]
@@ -50,10 +50,6 @@ def on_saved_file(ctx: Context, what: str, work: Work) -> Outcome:
     return Outcome(message=clip(lines))
 
 
-def written(result: WriteResult) -> str:
-    return f"原文件备份在 {result.backup}" if result.written else "工作簿内容已是最新，未改动。"
-
-
 def finding_lines(findings: list[Finding]) -> list[str]:
     return [f"[{f.rule}] {(f.sheet or '').split(' ', 1)[0]} {f.cell or (f'第 {f.row} 行' if f.row else '')}：{f.message}"
             for f in findings]
@@ -62,63 +58,44 @@ def finding_lines(findings: list[Finding]) -> list[str]:
 # --- the works: each calls the library function of its `ledger` command (workbook_tools.tasks) ------
 
 def number_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks import sheets
-
     return sheets.number(path).lines
 
 
 def fix_blanks_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks import sheets
-
     return sheets.fix_blanks(path).lines
 
 
 def rollup_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.ops.rollup import RollupRefused
-    from workbook_tools.tasks import sheets
-
     try:
         return sheets.rollup(path, ctx.today).lines
-    except RollupRefused as exc:
+    except sheets.RollupRefused as exc:
         raise LedgerError(clip([exc.message, *finding_lines(exc.findings)]), 1) from None
 
 
 def stats_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks import sheets
-
     lines = sheets.stats(path, ctx.today.year, ctx.today).lines
     return [lines[0].replace("）。", "；其他年度请用 ledger stats --year）。"), *lines[1:]]
 
 
 def plan_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks import sheets
-
     return sheets.plan(path, ctx.today).lines
 
 
 def overview_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks import sheets
-
     return sheets.overview(path, ctx.today).lines
 
 
 def review_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks import cycle
-
     return cycle.review(path, ctx.today.year, ctx.today).lines
 
 
 def renew_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks import cycle
-
     return cycle.renew_pending(path, ctx.today).lines
 
 
 def scan_work(path: Path, ctx: Context) -> list[str]:
-    from workbook_tools.tasks.scanning import scan
-
     folder = scan_folder(path)
-    return [f"扫描文件夹：{folder}", *scan(path, [folder], ctx.today).lines]
+    return [f"扫描文件夹：{folder}", *scanning.scan(path, [folder], ctx.today).lines]
 
 
 def _on_file(what: str, work: Work) -> Callable[[Context], Outcome]:

@@ -15,13 +15,19 @@ from typing import Any
 
 from workbook_tools.core import schema
 from workbook_tools.faces.excel import live
-from workbook_tools.faces.excel.actions import Context, Outcome
-from workbook_tools.forms import FORMS, FormSpec, PrintResult, form_spec
-from workbook_tools.forms.common import PrintOptions
+from workbook_tools.faces.excel.context import Context, Outcome
 from workbook_tools.core.model import LedgerError
-from workbook_tools.tasks.printing import print_file, printed, slip_numbers
-
-SLIP_FORM = 11
+from workbook_tools.tasks.printing import (
+    FORMS,
+    SLIP_FORM,
+    FormSpec,
+    PrintOptions,
+    PrintResult,
+    form_spec,
+    print_file,
+    printed,
+    slip_numbers,
+)
 
 
 def open_file(path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workbook_tools.core import schema
-from workbook_tools.faces.excel.actions import Context, Outcome
+from workbook_tools.faces.excel.context import Context, Outcome
 from workbook_tools.faces.excel.onfile import on_saved_file
 from workbook_tools.faces.excel.printing import selected_rows
 from workbook_tools.core.model import LedgerError

@@ -8,17 +8,35 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.progress import Progress
+from workbook_tools.core.ledger import Ledger
 from workbook_tools.faces.service.jobs import Reply
 from workbook_tools.faces.service.scope import Scope
-from workbook_tools.tasks import Done
+from workbook_tools.tasks import Done, cycle, many, operations, os_reason, reading, sheets
+from workbook_tools.tasks import requests as register_requests
+from workbook_tools.tasks.printing import (
+    FORM_OPTIONS,
+    SLIP_FORM,
+    PrintOptions,
+    form_spec,
+    print_file,
+    printed,
+    signed,
+    slip_numbers,
+)
+from workbook_tools.tasks.printing import slip as print_slip
+from workbook_tools.tasks.scanning import scan as run_scan
+from workbook_tools.tasks.scanning import scan_folder
 
 
 @dataclass
@@ -40,12 +58,10 @@ class Call:
         return str(value).strip()
 
     def day(self, key: str) -> dt.date | None:
-        from workbook_tools.read.coerce import parse_date_text
-
         value = self.text(key)
         if value is None:
             return None
-        day = parse_date_text(value)
+        day = reading.parse_date_text(value)
         if day is None:
             raise LedgerError(f"{key} 的日期「{value}」无法识别，应写作 YYYY-MM-DD", 2)
         return day
@@ -84,41 +100,29 @@ def done(result: Done, **extra: Any) -> Reply:
 
 def check(call: Call) -> Reply:
     """Exactly the §6 JSON of `ledger check --format json --today` (the same function writes both)."""
-    from workbook_tools.tasks.sheets import check as run, check_json
-
     path = call.ledger()
-    result, _ = run(path, call.today, call.strings("rules") or None, call.strings("skip") or None)
-    return Reply(200, check_json(result, path))
+    result, _ = sheets.check(path, call.today, call.strings("rules") or None, call.strings("skip") or None)
+    return Reply(200, sheets.check_json(result, path))
 
 
 def annotate(call: Call) -> Reply:
-    from workbook_tools.tasks import sheets
-
     return done(sheets.annotate(call.ledger(), call.today))
 
 
 def number(call: Call) -> Reply:
-    from workbook_tools.tasks import sheets
-
     return done(sheets.number(call.ledger()))
 
 
 def fix_blanks(call: Call) -> Reply:
-    from workbook_tools.tasks import sheets
-
     return done(sheets.fix_blanks(call.ledger()))
 
 
 def rollup(call: Call) -> Reply:
-    from workbook_tools.tasks import sheets
-
     return done(sheets.rollup(call.ledger(), call.today, call.day("date"), call.flag("force"), call.progress))
 
 
 def stats(call: Call) -> Reply:
     """One ledger: its 附件5 rebuilt.  `paths` (several ledgers): the consolidated 附件5 and per-unit table."""
-    from workbook_tools.tasks import many, sheets
-
     year = call.number("year") or call.today.year
     if not 1990 <= year <= 2100:
         raise LedgerError(f"year {year} 不是有效年度", 2)
@@ -133,21 +137,15 @@ def stats(call: Call) -> Reply:
 
 
 def plan(call: Call) -> Reply:
-    from workbook_tools.tasks import sheets
-
     return done(sheets.plan(call.ledger(), call.today, call.number("year")))
 
 
 def overview(call: Call) -> Reply:
-    from workbook_tools.tasks import sheets
-
     return done(sheets.overview(call.ledger(), call.today))
 
 
 def review(call: Call) -> Reply:
     """考核评议 of `year` (default this year), written to the sheet 考核评议."""
-    from workbook_tools.tasks import cycle
-
     year = call.number("year") or call.today.year
     if not 1990 <= year <= call.today.year:
         raise LedgerError(f"year {year} 不是有效年度", 2)
@@ -157,20 +155,14 @@ def review(call: Call) -> Reply:
 def renew(call: Call) -> Reply:
     """续订: `old` (and `new`, `date`, `amount`, `term`, `count`) as `ledger renew`; without `old`, the renewals
     typed in 附件7 (备注 “续订 原软件编号”)."""
-    from pydantic import ValidationError
-
-    from workbook_tools.ops.renew import Renewal
-    from workbook_tools.read.coerce import parse_date_text, to_number
-    from workbook_tools.tasks import cycle
-
     if call.text("old") is None:
         return done(cycle.renew_pending(call.ledger(), call.today))
-    date = parse_date_text(call.text("date")) if call.text("date") else call.today
-    numbers = {k: to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
+    date = reading.parse_date_text(call.text("date")) if call.text("date") else call.today
+    numbers = {k: reading.to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
     if date is None or any(isinstance(v, str) for v in numbers.values()):
         raise LedgerError("date、amount、count 中有无法识别的值", 2)
     try:
-        request = Renewal(old=call.text("old"), new=call.text("new"), date=date, term=call.text("term"), **numbers)
+        request = cycle.Renewal(old=call.text("old"), new=call.text("new"), date=date, term=call.text("term"), **numbers)
     except ValidationError:
         raise LedgerError("续订参数不正确（许可数量须大于 0，采购金额不能为负）", 2) from None
     return done(cycle.renew(call.ledger(), request, call.today))
@@ -178,23 +170,18 @@ def renew(call: Call) -> Reply:
 
 def requests(call: Call) -> Reply:
     """The approved 附件10 requests of one kind (what the page offers to 登记安装/卸载/升级)."""
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.tasks.requests import KINDS, approved
-
     kind = call.text("kind") or "安装"
-    if kind not in KINDS:
-        raise LedgerError(f"kind 只能是：{'、'.join(KINDS)}", 2)
-    rows = approved(load_ledger(call.ledger()), kind)
+    if kind not in register_requests.KINDS:
+        raise LedgerError(f"kind 只能是：{'、'.join(register_requests.KINDS)}", 2)
+    rows = register_requests.approved_in(call.ledger(), kind)
     return Reply(200, {"ok": True, "kind": kind, "requests": rows, "message": f"已批准的{kind}申请 {len(rows)} 条"})
 
 
 def _register(kind: str) -> Callable[[Call], Reply]:
     def run(call: Call) -> Reply:
-        from workbook_tools.tasks.requests import register
-
         if "rows" in call.body:
             rows = {int(r) for r in call.strings("rows") if r.isdigit()}
-            return done(register(call.ledger(), rows, kind, call.today))
+            return done(register_requests.register(call.ledger(), rows, kind, call.today))
         return _operation(kind, call)
     run.__name__ = kind
     return run
@@ -202,10 +189,7 @@ def _register(kind: str) -> Callable[[Call], Reply]:
 
 def _operation(kind: str, call: Call) -> Reply:
     """The `ledger install | uninstall | upgrade` form of the call: computer, software (from/to), date …"""
-    from pydantic import ValidationError
-
-    from workbook_tools.ops import operations as ops
-
+    ops = operations
     visit = {"computer": call.text("computer") or "", "date": call.day("date") or call.today,
              "request": call.text("request"), "unified": call.flag("unified"), "handler": call.text("handler"),
              "slip": call.text("slip"), "force": call.flag("force"), "reason": call.text("reason")}
@@ -220,17 +204,12 @@ def _operation(kind: str, call: Call) -> Reply:
                                                          version=call.text("version"), **visit)
     except (ValidationError, ValueError, TypeError):
         raise LedgerError("参数不正确：请给出 computer、software（升级为 from、to）等字段，或给出 rows（附件10 行号）", 2) from None
-    outcome = ops.apply_operation(call.ledger(), planner, req, call.today)
-    lines = [*outcome.plan.summary(), f"原文件备份：{outcome.backup}"]
-    return done(Done(lines=lines, changes=outcome.changes, backup=outcome.backup))
+    result = ops.operate(call.ledger(), planner, req, call.today)
+    return done(result.model_copy(update={"lines": [*result.lines, f"原文件备份：{result.backup}"]}))
 
 
 def print_(call: Call) -> Reply:
     """附件1–11 as one PDF next to the ledger (`ledger print`); the reply is the PDF."""
-    from workbook_tools.forms import form_spec
-    from workbook_tools.forms.common import PrintOptions
-    from workbook_tools.tasks.printing import FORM_OPTIONS, print_file, printed
-
     spec = form_spec(call.text("form") or "")
     wanted = {"year": call.number("year") is not None, "unsigned": call.flag("unsigned"),
               "show_serials": call.flag("show_serials"), "in_use": call.flag("in_use"), "filled": call.flag("filled")}
@@ -249,21 +228,16 @@ def print_(call: Call) -> Reply:
                        "items": result.items}, file=str(result.path), lines=[line])
 
 
-def _slip_rows(call: Call, form: int, path: Path):
-    from workbook_tools.read.reader import load_ledger
-    from workbook_tools.tasks.printing import SLIP_FORM, slip_numbers
-
+def _slip_rows(call: Call, form: int, path: Path) -> tuple[Ledger, list[str]]:
     if form != SLIP_FORM:
         raise LedgerError("rows 只适用于附件11（按附件9 行号打印确认单）", 2)
     rows = {int(r) for r in call.strings("rows") if r.isdigit()}
-    ledger = load_ledger(path)
+    ledger = reading.load_ledger(path)
     return ledger, slip_numbers(ledger, rows)
 
 
 def slip(call: Call) -> Reply:
     """`ledger slip`: a visit's 确认单号 given, registered and printed (the PDF), or a signed slip recorded."""
-    from workbook_tools.tasks.printing import signed, slip as print_slip
-
     path, day = call.ledger(), call.day("date") or call.today
     if call.text("signed"):
         return done(signed(path, call.text("signed") or "", day))
@@ -279,8 +253,6 @@ MAX_SCAN_FILES = 2000
 
 
 def safe_name(name: str, taken: set[str]) -> str:
-    import re
-
     stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", Path(name.replace("\\", "/")).name).strip(" .") or "扫描文件.csv"
     suffix = Path(stem).suffix[:10]
     if len(stem.encode("utf-8")) > 120:   # file systems stop at 255 bytes; keep the suffix the reader goes by
@@ -295,8 +267,7 @@ def safe_name(name: str, taken: set[str]) -> str:
 
 def scan(call: Call) -> Reply:
     """导入扫描结果 with the files uploaded in the request (multipart field `files`)."""
-    from workbook_tools.tasks.scanning import scan as run, scan_folder
-
+    run = run_scan
     if not call.uploads and call.flag("folder"):   # the ribbon's way: the 扫描结果 folder next to the ledger
         path = call.ledger()
         folder = scan_folder(path)
@@ -318,8 +289,6 @@ def scan(call: Call) -> Reply:
                 files.append(target)
             result = run(path, files, call.today, call.day("date"), progress=call.progress)
         except OSError as exc:   # a name or content the file system refuses: said without the temporary folder
-            from workbook_tools.files.errors import os_reason
-
             raise LedgerError(_without(f"无法保存或读取上传的扫描文件：{os_reason(exc)}", prefixes), 2) from None
         except LedgerError as exc:   # a refused file: named as uploaded, not by its place on the server
             exc.message = _without(exc.message, prefixes)
@@ -344,14 +313,8 @@ def _without(value: Any, prefixes: list[str]) -> Any:
 
 def changes(call: Call) -> Reply:
     """The last rows of the ledger's 变更记录 (newest last)."""
-    from workbook_tools.core import schema
-    from workbook_tools.read.reader import load_ledger
-
     limit = min(call.number("limit") or 200, 5000)
-    ledger = load_ledger(call.ledger())
-    df = ledger.df(schema.CHANGES) if schema.CHANGES in ledger.tables else None
-    rows = [] if df is None else df.drop(columns=["_row"], errors="ignore").tail(limit).astype(object)
-    records = [] if df is None else [{k: (None if v != v else str(v)) for k, v in r.items()} for r in rows.to_dict("records")]
+    records = reading.changes(call.ledger(), limit)
     return Reply(200, {"ok": True, "changes": records, "message": f"变更记录 {len(records)} 条"})
 
 

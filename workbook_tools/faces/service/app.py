@@ -18,19 +18,26 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from python_multipart.exceptions import FormParserError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from workbook_tools import __version__
+from workbook_tools.core.hints import page_hint
 from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.service.actions import ACTIONS, UPLOADS, Call
 from workbook_tools.faces.service.guard import Guard
 from workbook_tools.faces.service.jobs import Job, Jobs, Reply
-from workbook_tools.faces.service.scope import PathRefused, Scope, WRITES
+from workbook_tools.faces.service.scope import WRITES, PathRefused, Scope
+from workbook_tools.tasks import Locked, os_reason
+from workbook_tools.tasks.registry import ENTRIES
+from workbook_tools.tasks.sheets import RollupRefused
 
 MAX_BODY = 1 << 20            # a JSON call
 MAX_UPLOAD = 64 << 20         # the scan files of one call, together
@@ -47,10 +54,6 @@ class TooLarge(LedgerError):
 
 def failure(exc: BaseException) -> Reply:
     """The reply of a failed action: the library's Chinese line, with the status it deserves."""
-    from workbook_tools.files.errors import os_reason
-    from workbook_tools.files.writer import Locked
-    from workbook_tools.ops.rollup import RollupRefused
-
     if isinstance(exc, RollupRefused):
         return Reply(409, {"ok": False, "message": exc.message, "exit_code": 1,
                            "findings": [f.as_json() for f in exc.findings]})
@@ -83,8 +86,6 @@ def answer(action: str, call: Call) -> Reply:
 def hinted(body: dict) -> dict:
     """The answer with `page_hint` beside every message that names a CLI command: on the answer itself and on
     each finding (in `findings`, `check.findings`, `scan.findings`).  Nothing else changes."""
-    from workbook_tools.core.hints import page_hint
-
     def add(item: dict) -> dict:
         hint = page_hint(item.get("message")) if isinstance(item.get("message"), str) else None
         return {**item, "page_hint": hint} if hint else item
@@ -163,11 +164,6 @@ def _checked(body: dict) -> dict:
 
 
 async def _form(request: Request):
-    from starlette.exceptions import HTTPException
-
-    from python_multipart.exceptions import FormParserError
-    from starlette.formparsers import MultiPartException
-
     try:
         return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
     except (MultiPartException, HTTPException, FormParserError, ValueError, KeyError) as exc:
@@ -201,6 +197,11 @@ async def parse(request: Request, action: str) -> tuple[dict, list[tuple[str, by
     if not isinstance(body, dict):
         raise LedgerError("请求内容应为 JSON 对象，如 {\"path\": \"台账.xlsx\"}", 2)
     return _checked(body), []
+
+
+# The ribbon's buttons (tasks/registry.py) as GET /api/info lists them: what a page or add-in offers and calls.
+BUTTONS = [{"tag": e.tag, "label": e.label, "group": e.group.value, "description": e.description,
+            "command": e.command} for e in ENTRIES]
 
 
 class Service:
@@ -244,7 +245,7 @@ class Service:
 
     async def info(self, request: Request) -> Response:
         return JSONResponse({"ok": True, "service": "workbook_tools", "version": __version__, "port": self.port,
-                             "actions": sorted(ACTIONS)})
+                             "actions": sorted(ACTIONS), "buttons": BUTTONS})
 
     async def page(self, request: Request) -> Response:
         return Response(static("index.html"), media_type="text/html; charset=utf-8")

@@ -17,6 +17,8 @@ import hmac
 import json
 import re
 
+from workbook_tools.core.model import LedgerError
+
 TOKEN_HEADER = "x-ledger-token"
 ORIGIN_FORM = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$")
 GUARDED = ("/api/", "/wps/")
@@ -53,8 +55,6 @@ async def refuse(send, status: int, message: str, extra: list | None = None) -> 
 
 def check_origins(origins: tuple[str, ...]) -> tuple[str, ...]:
     """Origins given with --allow-origin: `scheme://host[:port]` only; `null` and `*` are refused."""
-    from workbook_tools.core.model import LedgerError
-
     for origin in origins:
         if not ORIGIN_FORM.match(origin):
             raise LedgerError(f"--allow-origin「{origin}」不是网页来源（应为 http://主机:端口；null 和 * 不允许："

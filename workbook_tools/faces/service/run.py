@@ -17,6 +17,8 @@ import threading
 from pathlib import Path
 
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist.wps import KEY_FORM
+from workbook_tools.faces.service.guard import check_origins
 from workbook_tools.faces.service.scope import Scope
 
 HOST = "127.0.0.1"
@@ -58,8 +60,6 @@ def bind(port: int) -> socket.socket:
 
 def read_key(path: Path) -> str:
     """The WPS add-in's key (written by `ledger wps install`, readable by the user only): the folder of its URL."""
-    from workbook_tools.dist.wps import KEY_FORM
-
     try:
         key = path.read_text(encoding="utf-8").strip()
     except OSError:
@@ -110,7 +110,6 @@ class Running:
         import uvicorn
 
         from workbook_tools.faces.service.app import Service
-        from workbook_tools.faces.service.guard import check_origins
 
         self.scope = Scope(roots)
         check_origins(origins)

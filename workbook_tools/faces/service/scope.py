@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from workbook_tools.core.model import LedgerError
+from workbook_tools.tasks.many import ledger_files
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm")
 MAX_LISTED = 1000
@@ -91,8 +92,6 @@ class Scope:
 
     def listing(self) -> list[dict[str, str]]:
         """The ledgers a page may offer: the files given, then the workbooks found in the folders."""
-        from workbook_tools.ops.stats import ledger_files
-
         found = [*self.files, *(p for p in ledger_files(self.folders) if p.suffix.lower() in LEDGER_SUFFIXES)]
         out, seen = [], set()
         for p in found[:MAX_LISTED]:

@@ -1,0 +1,1 @@
+"""The Excel ribbon add-in: build (addin.py) and install into XLSTART (install.py)."""
