@@ -1,5 +1,5 @@
 """Package list for setuptools: every package under workbook_tools/, plus the form templates and the ribbon sources
-(Excel: macros/, WPS: wps/).
+(Excel: macros/, WPS: wps/, LibreOffice: lo/).
 
 The templates live in the top-level folder templates/ and are installed as the package
 workbook_tools.templates (mapped in pyproject.toml, [tool.setuptools.package-dir]).  The
@@ -10,4 +10,5 @@ from setuptools import find_namespace_packages, setup
 
 PACKAGES = find_namespace_packages(include=["workbook_tools", "workbook_tools.*"], exclude=["*.__pycache__"])
 
-setup(packages=[*PACKAGES, "workbook_tools.templates", "workbook_tools.dist.excel.macros", "workbook_tools.dist.wps.addin"])
+setup(packages=[*PACKAGES, "workbook_tools.templates", "workbook_tools.dist.excel.macros", "workbook_tools.dist.wps.addin",
+                "workbook_tools.dist.lo.extension"])

@@ -123,5 +123,5 @@ def check_output(target: Path, kind: Output, ledgers: Iterable[Path] = (), force
         _refuse_existing(target, kind, force, reprint)
         locks = lock_files(target)
         if locks:
-            raise LedgerError(f"{target.name} 正在 Excel/WPS 中打开（发现锁文件 {locks[0].name}），请先关闭")
+            raise LedgerError(f"{target.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {locks[0].name}），请先关闭")
     return target

@@ -53,7 +53,7 @@ class WriteResult:
 
 
 def lock_files(path: Path) -> list[Path]:
-    """Owner files Excel (~$name, also ~$ + name minus two chars) and WPS/LibreOffice leave."""
+    """Owner files Excel (~$name, also ~$ + name minus two chars), WPS and LibreOffice (.~lock.name#) leave."""
     name = path.name
     candidates = {f"~${name}", f"~${name[2:]}", f".~lock.{name}#", f".~{name}", f"~{name}.tmp"}
     return [path.with_name(c) for c in candidates if path.with_name(c).exists()]
@@ -79,7 +79,7 @@ def check_not_locked(path: Path) -> None:
     for place in {path, safety.target_of(path)}:
         locks = lock_files(place)
         if locks:
-            raise Locked(f"{path.name} 正在 Excel/WPS 中打开（发现锁文件 {locks[0].name}），请先保存并关闭后再执行")
+            raise Locked(f"{path.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {locks[0].name}），请先保存并关闭后再执行")
     if os.name == "nt":
         try:
             with path.open("r+b"):

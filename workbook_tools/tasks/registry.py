@@ -127,7 +127,7 @@ REGISTRY: dict[str, Entry] = {e.tag: e for e in ENTRIES}
 # Every `ledger` command and command group, in the order help lists them; tests/test_registry.py checks it
 # against the commands the CLI registers, so the ribbon's help and the WPS add-in never name a missing one.
 COMMANDS: tuple[str, ...] = (
-    "add-free", "add-sheets", "addin", "baseline", "bundle", "check", "fix-blanks", "init", "install", "number",
+    "add-free", "add-sheets", "addin", "baseline", "bundle", "check", "fix-blanks", "init", "install", "lo", "number",
     "overview", "plan", "pledge", "print", "renew", "review", "rollup", "scan", "scan-apply", "scrap-computer",
     "scrap-software", "serve", "slip", "stats", "uninstall", "upgrade", "wps",
 )

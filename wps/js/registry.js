@@ -184,6 +184,7 @@ var LEDGER_REGISTRY = {
     "fix-blanks",
     "init",
     "install",
+    "lo",
     "number",
     "overview",
     "plan",

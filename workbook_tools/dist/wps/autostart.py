@@ -32,30 +32,32 @@ def _desktop_arg(arg: str) -> str:
     return quoted.replace("\\", "\\\\").replace("%", "%%")   # the string escape, then field codes
 
 
-def desktop_entry(argv: list[str]) -> str:
+WPS_COMMENT = "WPS 加载项「正版化台账」使用的本机服务（ledger wps install 生成，ledger wps uninstall 删除）"
+
+
+def desktop_entry(argv: list[str], comment: str = WPS_COMMENT) -> str:
     return "\n".join([
         "[Desktop Entry]", "Type=Application", f"Name={SHOWN_NAME}",
-        "Comment=WPS 加载项「正版化台账」使用的本机服务（ledger wps install 生成，ledger wps uninstall 删除）",
+        f"Comment={comment}",
         "Exec=" + " ".join(_desktop_arg(a) for a in argv), "Terminal=false", "NoDisplay=true",
         "X-GNOME-Autostart-enabled=true", ""])
 
 
-def vbs_launcher(argv: list[str]) -> bytes:
+def vbs_launcher(argv: list[str], comment: str = WPS_COMMENT) -> bytes:
     """VBScript running the command hidden; UTF-16 with a BOM, so Windows Script Host reads Chinese paths."""
     command = subprocess.list2cmdline(argv).replace('"', '""')
     text = "\r\n".join([
-        f"' {SHOWN_NAME}：登录时在后台启动 ledger serve，供 WPS 加载项「正版化台账」使用。",
-        "' 由 ledger wps install 生成，ledger wps uninstall 删除。",
+        f"' {SHOWN_NAME}：登录时在后台启动 ledger serve。", f"' {comment}",
         'Set shell = CreateObject("WScript.Shell")',
         f'shell.Run "{command}", 0, False', ""])
     return "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
 
 
-def launcher(platform: str, argv: list[str]) -> bytes:
+def launcher(platform: str, argv: list[str], comment: str = WPS_COMMENT) -> bytes:
     if platform == "win32":
-        return vbs_launcher(argv)
-    return desktop_entry(argv).encode("utf-8")
+        return vbs_launcher(argv, comment)
+    return desktop_entry(argv, comment).encode("utf-8")
 
 
-def launcher_name(platform: str) -> str:
-    return f"{LAUNCHER}.vbs" if platform == "win32" else f"{LAUNCHER}.desktop"
+def launcher_name(platform: str, stem: str = LAUNCHER) -> str:
+    return f"{stem}.vbs" if platform == "win32" else f"{stem}.desktop"
