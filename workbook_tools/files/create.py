@@ -94,6 +94,7 @@ def default_settings(overrides: Mapping[str, str] | None = None) -> list[dict]:
     values.update(overrides or {})
     rows = [{"项目": k, "值": values.get(k, "")} for k, _ in schema.SETTING_KEYS]
     rows += [{"项目": f"附件7.{k}", "值": None} for k in schema.HEADER_COUNT_KEYS]
+    rows += [{"项目": k, "值": values.get(k, v)} for k, v in schema.EXTRA_SETTING_KEYS]
     return rows
 
 
