@@ -123,8 +123,9 @@ def test_a_scanned_product_matches_the_batch_installed_on_that_computer(tmp_path
     ledger = load_ledger(make_ledger(tmp_path, **office_unit(target)))
     files = [scan(tmp_path, "PC-002.csv", "PC-002", ("Microsoft Office 专业增强版 2019 - zh-cn", "16.0.10827", "Microsoft"))]
     result, _ = reconcile(ledger, read_scans(files), D(2026, 3, 1))
+    # (these scans list Office only: what they say of the other software the library knows is not the point here)
     assert [(i.finding.rule, i.computer, i.software) for i in result.issues
-            if i.finding.rule != "SCAN-NOT-SCANNED"] == []
+            if i.finding.rule != "SCAN-NOT-SCANNED" and i.software not in ("SY-0001", "MF-0001", "OEM-0001")] == []
 
 
 def test_a_scanned_product_not_installed_is_reported_once_under_its_covering_number(tmp_path):
@@ -137,8 +138,8 @@ def test_a_scanned_product_not_installed_is_reported_once_under_its_covering_num
     ledger = load_ledger(make_ledger(tmp_path, **office_unit("Microsoft Office")))
     files = [scan(tmp_path, "PC-001.csv", "PC-001", ("Microsoft Office 专业增强版 2019 - zh-cn", "16.0", "Microsoft"))]
     result, _ = reconcile(ledger, read_scans(files), D(2026, 3, 1))
-    assert [(i.finding.rule, i.computer, i.software) for i in result.issues if i.computer == "PC-001"] == [
-        ("SCAN-UNREGISTERED", "PC-001", "SY-0002")]
+    assert [(i.finding.rule, i.computer, i.software) for i in result.issues
+            if i.computer == "PC-001" and i.software in ("SY-0002", "SY-0011")] == [("SCAN-UNREGISTERED", "PC-001", "SY-0002")]
 
 
 # --- 5. a roll-up never silently winds the ledger back --------------------------------------------------

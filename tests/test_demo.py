@@ -289,6 +289,74 @@ def test_init_command_builds_a_clean_demo(tmp_path, capsys):
     assert "示例市行政审批局" in capsys.readouterr().out
 
 
+MARKS = {"SCAN-PIRACY": ("KMSELDI", "kms.03k.org"), "SCAN-PERSONAL-EDITION": ("WPS Office (11.1",),
+         "SCAN-FREE-NOT-LISTED": ("迅雷",), "SCAN-IRRELEVANT": ("英雄联盟",)}
+
+
+def test_init_demo_writes_scans_that_find_exactly_the_planted_problems(tmp_path, capsys):
+    """`ledger init --demo` + `ledger scan 示例台账.xlsx 扫描结果/`: the day-one walk-through."""
+    import json
+
+    from workbook_tools.faces.cli import main
+
+    path = tmp_path / "示例台账.xlsx"
+    args = ["init", str(path), "--demo", "--today", TODAY.isoformat(), "--events", "1500"]
+    args += [x for k, v in SMALL.items() for x in (f"--{k}", str(v))]
+    with pytest.raises(SystemExit):
+        main(args)
+    folder = tmp_path / "扫描结果"
+    in_use = load_ledger(path).df(schema.COMPUTERS).query("状态 != '报废'")
+    assert len(list(folder.glob("*.csv"))) == len(in_use)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        main(["scan", str(path), str(folder), "--today", TODAY.isoformat(), "--format", "json"])
+    assert exc.value.code == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    rules = sorted(f["rule"] for f in findings)
+    assert rules == sorted(["SCAN-PIRACY", "SCAN-PIRACY", "SCAN-PERSONAL-EDITION", "SCAN-FREE-NOT-LISTED",
+                            "SCAN-FREE-NOT-LISTED", "SCAN-IRRELEVANT"])
+    for f in findings:     # each on the computer whose scan carries what was planted there
+        text = Path(f["scan_file"]).read_text(encoding="utf-8-sig")
+        assert any(mark in text for mark in MARKS[f["rule"]]) and f["sheet"] == schema.COMPUTERS
+    assert len({f["cell"] for f in findings}) == 6      # six computers, one planted problem each
+
+
+def test_demo_text_report_groups_by_kind(tmp_path, capsys):
+    from workbook_tools.faces.cli import main
+
+    path = tmp_path / "示例台账.xlsx"
+    args = ["init", str(path), "--demo", "--today", TODAY.isoformat(), "--events", "1500"]
+    args += [x for k, v in SMALL.items() for x in (f"--{k}", str(v))]
+    with pytest.raises(SystemExit):
+        main(args)
+    scans = sorted((tmp_path / "扫描结果").glob("*.csv"))
+    for gone in scans[:5]:            # five computers left without a scan: one summary line, not five blocks
+        gone.unlink()
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["scan", str(path), str(tmp_path / "扫描结果"), "--today", TODAY.isoformat()])
+    out = capsys.readouterr().out.splitlines()
+    heads = [line for line in out if line.startswith("【")]
+    assert heads and all("【错误】" in h for h in heads[:1])
+    assert [h for h in heads if "【警告】" in h] == heads[len(heads) - len([h for h in heads if "【警告】" in h]):]
+    summary = [line for line in out if line.startswith("未扫描的在用计算机")]
+    assert len(summary) == 1 and "SCAN-NOT-SCANNED" in summary[0]
+    assert not any("SCAN-NOT-SCANNED" in h for h in heads)
+
+
+def test_demo_scans_keep_files_already_there(tmp_path):
+    """扫描结果/ may hold the clerk's own scans: only --force replaces a file of the same name."""
+    from workbook_tools.tasks.scanning import write_demo_scans
+
+    path, _ = make_demo(tmp_path / "示例台账.xlsx", **SMALL)
+    folder, written = write_demo_scans(path, TODAY)
+    first = sorted(folder.glob("*.csv"))
+    assert written == len(first) > 0
+    first[0].write_bytes(b"mine")
+    assert write_demo_scans(path, TODAY)[1] == 0 and first[0].read_bytes() == b"mine"
+    assert write_demo_scans(path, TODAY, force=True)[1] == len(first) and first[0].read_bytes() != b"mine"
+
+
 def test_the_readme_first_command_leaves_nothing_untracked(tmp_path):
     """`ledger init 示例台账.xlsx --demo` in the repository root: the workbook and its backup folder are ignored."""
     import re
@@ -300,7 +368,7 @@ def test_the_readme_first_command_leaves_nothing_untracked(tmp_path):
     created = re.search(r"ledger init (\S+\.xlsx) --demo", readme).group(1)
     if shutil.which("git") is None or not (root / ".git").exists():
         pytest.skip("not a git checkout")
-    for name in (created, f"备份/{Path(created).stem}.20260101-000000-000000.xlsx"):
+    for name in (created, f"备份/{Path(created).stem}.20260101-000000-000000.xlsx", "扫描结果/TSJ-0001.csv"):
         assert subprocess.run(["git", "check-ignore", "-q", name], cwd=root).returncode == 0, name
 
 

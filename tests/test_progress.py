@@ -23,10 +23,12 @@ def test_library_functions_report_each_unit_of_work(tmp_path):
     seen, progress = recorder()
     apply_rollup(path, TODAY, today=TODAY, progress=progress)
     assert [s[2] for s in seen] == [*ROLLUP_STEPS, "完成"] and seen[-1][:2] == (4, 4)
+    mine = tmp_path / "四个扫描"          # beside the demo ledger, 扫描结果/ holds the demo's own scans
+    mine.mkdir()
     for name, data in scan_files(path, 4):
-        (tmp_path / name).write_bytes(data)
+        (mine / name).write_bytes(data)
     seen, progress = recorder()
-    read_scans([tmp_path], progress=progress)
+    read_scans([mine], progress=progress)
     assert [s[:2] for s in seen] == [(i, 4) for i in range(5)]
     seen, progress = recorder()
     consolidate([path], 2026, TODAY, progress=progress)

@@ -41,22 +41,24 @@ def test_exactly_the_expected_findings(scanned):
         ("SCAN-UNKNOWN-COMPUTER", "PC-099", None, None, "PC-099.csv", 2),
         # one licence (附件7 row 5, 许可数量 = column I), found on PC-001 and PC-002
         ("SCAN-UNLICENSED", None, "SY-0002", "I5", "WIN-ZHANGSAN.csv", 4),
-        ("SCAN-UNMAPPED", None, "Foxit PDF Reader", None, "PC-099.csv", 2),
-        ("SCAN-UNMAPPED", None, "腾讯QQ", None, "asset_export.csv", 5),
+        # free software the library knows, absent from 附件6 (this unit lists none)
+        ("SCAN-FREE-NOT-LISTED", "PC-001", "Foxit PDF Reader", "A2", "WIN-ZHANGSAN.csv", 9),
+        ("SCAN-FREE-NOT-LISTED", "PC-099", "Foxit PDF Reader", None, "PC-099.csv", 2),
+        ("SCAN-FREE-NOT-LISTED", "PC-002", "腾讯QQ", "A3", "asset_export.csv", 5),
         ("SCAN-RULE-INVALID", None, None, "D15", None, None),
     }
 
 
 def test_severities_and_counts(scanned):
     result, _ = scanned
-    assert result.counts == {"error": 3, "warning": 7}
+    assert result.counts == {"error": 6, "warning": 5}
     assert result.has_errors
 
 
-def test_unmapped_counts_computers_per_name(scanned):
+def test_library_findings_are_per_computer(scanned):
     result, _ = scanned
-    foxit = next(i for i in result.issues if i.scanned_name == "Foxit PDF Reader")
-    assert "2 台" in foxit.finding.message
+    foxit = [i for i in result.issues if i.scanned_name == "Foxit PDF Reader"]
+    assert sorted((i.computer, i.known) for i in foxit) == [("PC-001", True), ("PC-099", False)]
 
 
 def test_per_user_wps_and_kylin_match_without_findings(scanned):

@@ -33,7 +33,7 @@ def test_json_is_the_check_object_with_scan_places(capsys, ledger):
     data = json.loads(out)
     assert code == 1
     assert set(data) == {"workbook", "checked_at", "counts", "findings"}
-    assert data["counts"] == {"error": 3, "warning": 7}
+    assert data["counts"] == {"error": 6, "warning": 5}
     assert all(set(f) == KEYS for f in data["findings"])
     unregistered = [f for f in data["findings"] if f["rule"] == "SCAN-UNREGISTERED"]
     assert {(f["scan_file"].replace("\\", "/").rsplit("/", 1)[-1], f["scan_line"]) for f in unregistered} == {
@@ -73,7 +73,7 @@ def test_report_by_department(capsys, ledger, tmp_path):
     assert rows["办公室"][1:7] == (1, 1, 0, 2, 0, 0)
     assert rows["网络平台处"][1:7] == (3, 2, 1, 0, 1, 1)
     assert rows["合计"][4] == 2
-    assert wb["问题明细"].max_row == 2 + 10
+    assert wb["问题明细"].max_row == 2 + 11
 
 
 def test_report_never_over_the_ledger(capsys, ledger):
@@ -85,7 +85,7 @@ def test_annotate_writes_results_sheet(capsys, ledger):
     scan(capsys, ledger, "--annotate")
     wb = openpyxl.load_workbook(ledger)
     rules = [r[0] for r in wb[schema.RESULTS].iter_rows(min_row=2, values_only=True)]
-    assert sorted(rules).count("SCAN-UNREGISTERED") == 2 and len(rules) == 10
+    assert sorted(rules).count("SCAN-UNREGISTERED") == 2 and len(rules) == 11
 
 
 def suggestions(path) -> list[dict]:

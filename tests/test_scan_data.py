@@ -10,13 +10,50 @@ from pathlib import Path
 from builders import clean_unit
 
 from workbook_tools.scan.files import COLLECTOR_HEADERS
-from workbook_tools.scan.rules import DEFAULT_RULES
+from workbook_tools.scan.rules import IGNORE, MAP, REGEX, BY_NAME, BY_PUBLISHER
 
 SAMPLES = Path(__file__).parent / "data" / "scan"
 PS_SAMPLE = SAMPLES / "WIN-ZHANGSAN.csv"
 ASSET_COLUMNS = {"host": "资产名称", "name": "软件", "publisher": "发行商"}
 DAY = dt.date(2026, 3, 1)
 d = dt.date
+
+# The rules this unit's clerk keeps in 软件名称对照 (what `ledger init` wrote as examples before the
+# recognition library existed); with their numbers filled in they win over the library.
+def _rule(order: int, field: str, mode: str, pattern: str, action: str, group: str | None, note: str) -> dict:
+    return {"顺序": order, "匹配字段": field, "匹配方式": mode, "匹配内容": pattern, "动作": action,
+            "软件编号": None, "版本取值": group, "备注": note}
+
+
+# Rows `ledger init` writes into new workbooks.  The 对应 examples carry no 软件编号: the
+# number is the unit's own (see docs/scan.md); until it is filled in, entries they match are
+# reported as SCAN-UNMAPPED with a pointer to the rule.
+UNIT_RULES: tuple[dict, ...] = (
+    _rule(10, BY_NAME, REGEX, r"^Microsoft Visual C\+\+ .*(Redistributable|Runtime)", IGNORE, None,
+          "VC++ 运行库，随其他软件安装"),
+    _rule(20, BY_NAME, REGEX, r"^Microsoft (ASP\.NET|\.NET)|^Microsoft Windows Desktop Runtime", IGNORE, None,
+          ".NET 运行库"),
+    _rule(30, BY_NAME, REGEX, r"KB\d{6,}|^(Security )?Update for |^Hotfix for ", IGNORE, None, "系统补丁与更新"),
+    _rule(40, BY_NAME, REGEX, r"驱动程序|\bDrivers?(?:$|[^ \w]| [^B]| B[^o])|芯片组|Chipset|Management Engine|Rapid Storage|Serial IO",
+          IGNORE, None, "硬件驱动程序"),
+    _rule(50, BY_PUBLISHER, REGEX,
+          r"^(Intel|Realtek|Advanced Micro Devices|Synaptics|ELAN|Conexant|Dolby|Broadcom|Qualcomm|Microchip)\b",
+          IGNORE, None, "硬件厂商发布的驱动与工具"),
+    _rule(60, BY_NAME, REGEX, r"^Microsoft Edge( WebView2 Runtime| Update)?$|^Microsoft Update Health Tools$", IGNORE,
+          None, "随 Windows 提供的组件"),
+    _rule(100, BY_NAME, REGEX, r"^Microsoft Windows (?P<v>\d+)", MAP, "v",
+          "示例：Windows 操作系统（采集脚本输出的“操作系统”行），请填写本单位的软件编号"),
+    _rule(110, BY_NAME, REGEX, r"^(银河麒麟|Kylin|统信|UOS)", MAP, None, "示例：麒麟/统信操作系统，请填写软件编号"),
+    _rule(120, BY_NAME, REGEX, r"^WPS Office(?: (?P<v>20\d\d))?", MAP, "v",
+          "示例：WPS Office（含按用户安装的个人版）；名称带年份时取年份为版本，否则取 DisplayVersion"),
+    _rule(130, BY_NAME, REGEX,
+          r"^Microsoft Office (专业增强版|Professional Plus|标准版|Standard) ?(?P<v>20\d\d)", MAP, "v",
+          "示例：Microsoft Office 专业增强版 2019 - zh-cn，版本取名称中的年份；不同版本请分行对应不同编号"),
+    _rule(140, BY_NAME, REGEX, r"^360(安全卫士|杀毒| ?Total Security)", MAP, None, "示例：360 安全卫士/杀毒"),
+    _rule(150, BY_PUBLISHER, REGEX, r"奇安信|Qi ?An ?Xin|^QAX", MAP, None, "示例：奇安信（天擎等），按发布者对应"),
+    _rule(160, BY_NAME, REGEX, r"^7-Zip (?P<v>\d+(\.\d+)*)", MAP, "v", "示例：7-Zip，版本在名称中（7-Zip 23.01 (x64)）"),
+)
+
 
 NUMBERS = {100: "OEM-0001", 110: "OEM-0002", 120: "SY-0001", 130: "SY-0002", 150: "SY-0003", 160: "MF-0001"}
 BAD_RULE = {"顺序": 170, "匹配字段": "DisplayName", "匹配方式": "正则", "匹配内容": "^Foxit (Reader", "动作": "对应",
@@ -25,7 +62,7 @@ BAD_RULE = {"顺序": 170, "匹配字段": "DisplayName", "匹配方式": "正�
 
 def scan_rules() -> list[dict]:
     """The shipped rules with this unit's numbers filled in, plus one broken regex."""
-    rows = [dict(r, 软件编号=NUMBERS.get(r["顺序"])) for r in DEFAULT_RULES]
+    rows = [dict(r, 软件编号=NUMBERS.get(r["顺序"])) for r in UNIT_RULES]
     return [*rows, BAD_RULE]
 
 

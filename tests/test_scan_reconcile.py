@@ -114,13 +114,23 @@ def test_ledger_state_is_taken_at_the_day(tmp_path):
     assert codes_of(run(tmp_path / "..", u, files, dt.date(2026, 4, 1))) == []
 
 
-def test_rule_without_number_points_to_its_row(tmp_path):
+def test_rule_without_number_does_not_shadow_the_library(tmp_path):
+    """An old example row (对应 with an empty 软件编号) is passed over: the library recognises Foxit Reader,
+    a free program this unit's 附件6 does not list."""
     foxit = ("Foxit PDF Reader", "12.1", "Foxit")
     files = [scan(tmp_path, "a.csv", "PC-001", WPS, foxit), scan(tmp_path, "b.csv", "PC-002", SEVEN, foxit)]
     result = run(tmp_path, unit(), files)
-    [issue] = result.issues
-    assert issue.finding.rule == "SCAN-UNMAPPED" and "第 4 行" in issue.finding.message
-    assert "2 台" in issue.finding.message
+    assert codes_of(result) == [("SCAN-FREE-NOT-LISTED", "PC-001", None), ("SCAN-FREE-NOT-LISTED", "PC-002", None)]
+
+
+def test_unknown_name_points_to_the_rule_that_has_no_number(tmp_path):
+    u = unit()
+    u["软件名称对照"][2].update(匹配内容="^Acme", 软件编号="SY-9999")
+    files = [scan(tmp_path, "a.csv", "PC-001", WPS, ("Acme Tool", "1.0", "Acme")),
+             scan(tmp_path, "b.csv", "PC-002", SEVEN, ("Acme Tool", "1.0", "Acme"))]
+    result = run(tmp_path, u, files)
+    unmapped = [i for i in result.issues if i.finding.rule == "SCAN-UNMAPPED"]
+    assert len(unmapped) == 1 and "第 4 行" in unmapped[0].finding.message and "2 台" in unmapped[0].finding.message
 
 
 @pytest.mark.parametrize("ledger,scanned,agree", [
@@ -140,3 +150,15 @@ def test_scans_without_entries_do_not_crash(tmp_path):
     result = run(tmp_path, unit(), [folder])
     assert codes_of(result) == [("SCAN-MISSING", "PC-001", "SY-0001"), ("SCAN-NOT-SCANNED", "PC-002", None),
                                 ("SCAN-UNKNOWN-COMPUTER", "PC-777", None)]
+
+
+def test_operating_system_missing_only_when_the_scan_lists_one(tmp_path):
+    """clean_unit's 「Windows」 10 on PC-001: a scan without an OS row says nothing about it; a scan whose OS row
+    is Windows 11 reports Windows 10 missing (and Windows 11 unregistered)."""
+    silent = run(tmp_path, unit(), [scan(tmp_path, "a.csv", "PC-001", WPS), scan(tmp_path, "b.csv", "PC-002", SEVEN)])
+    assert codes_of(silent) == []
+    other = tmp_path / "other"
+    other.mkdir()
+    eleven = ("Microsoft Windows 11 专业版", "10.0.22631", "Microsoft Corporation")
+    result = run(other, unit(), [scan(other, "a.csv", "PC-001", WPS, eleven), scan(other, "b.csv", "PC-002", SEVEN)])
+    assert codes_of(result) == [("SCAN-MISSING", "PC-001", "OEM-0001"), ("SCAN-UNREGISTERED", "PC-001", None)]

@@ -8,7 +8,8 @@ from builders import make_ledger
 from workbook_tools.core import schema
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import rules as rules_mod
-from workbook_tools.scan.rules import DEFAULT_RULES, RuleSet, compile_rows, load_rules, norm_text
+from test_scan_data import UNIT_RULES, scan_rules
+from workbook_tools.scan.rules import RuleSet, compile_rows, load_rules, norm_text
 
 KNOWN = frozenset({"SY-0001", "SY-0002", "MF-0001", "OEM-0001"})
 
@@ -19,7 +20,8 @@ def _rule(order, pattern, action="对应", number=None, field="DisplayName", mod
 
 
 def _defaults() -> RuleSet:
-    ruleset, findings = compile_rows([dict(r) for r in DEFAULT_RULES], frozenset())
+    rows = [r for r in scan_rules() if r["顺序"] < 170]      # the unit's rules, numbers filled in
+    ruleset, findings = compile_rows(rows, frozenset(r["软件编号"] for r in rows if r["软件编号"]))
     assert findings == []
     return ruleset
 
@@ -28,13 +30,13 @@ def classify(ruleset: RuleSet, name: str, publisher: str = ""):
     return ruleset.classify(norm_text(name), norm_text(publisher))
 
 
-def test_default_rules_use_the_sheet_headers_and_fixed_lists():
+def test_unit_rules_use_the_sheet_headers_and_fixed_lists():
     headers = set(schema.BY_NAME[schema.NAME_MAP].headers)
-    for row in DEFAULT_RULES:
+    for row in UNIT_RULES:
         assert set(row) == headers
         assert row["匹配字段"] in schema.MATCH_FIELDS and row["匹配方式"] in schema.MATCH_MODES
         assert row["动作"] in schema.MATCH_ACTIONS and row["软件编号"] is None
-    orders = [r["顺序"] for r in DEFAULT_RULES]
+    orders = [r["顺序"] for r in UNIT_RULES]
     assert orders == sorted(set(orders))
 
 
@@ -60,14 +62,15 @@ def test_default_ignores(name, publisher):
     ("7-Zip 9.20 (x64 edition)", "Igor Pavlov", "9.20", 160),
     ("WPS Office (11.1.0.11830)", "Zhuhai Kingsoft Office Software Co.,Ltd", None, 120),
     ("WPS Office 2019 专业版", "Kingsoft Corp.", "2019", 120),
-    ("360安全卫士", "360安全中心", None, 140),
     ("天擎终端安全管理系统", "奇安信科技集团股份有限公司", None, 150),
     ("Microsoft Windows 10 专业版", "Microsoft Corporation", "10", 100),
     ("银河麒麟桌面操作系统V10 (SP1)", "", None, 110),
 ])
-def test_default_examples_match_with_their_versions(name, publisher, version, order):
+def test_unit_rules_match_with_their_versions(name, publisher, version, order):
+    from test_scan_data import NUMBERS
+
     match = classify(_defaults(), name, publisher)
-    assert (match.action, match.number, match.version, match.order) == ("对应", None, version, order)
+    assert (match.action, match.number, match.version, match.order) == ("对应", NUMBERS[order], version, order)
 
 
 @pytest.mark.parametrize("name", ["驱动精灵", "Driver Booster 10", "Foxit PDF Reader", "腾讯QQ"])
@@ -153,15 +156,22 @@ def test_sheet_findings_name_the_cell(tmp_path):
     assert [(f.sheet, f.cell) for f in findings] == [(schema.NAME_MAP, "D2")]
 
 
-def test_absent_sheet_falls_back_to_the_defaults(tmp_path):
+def test_absent_sheet_leaves_the_library_alone(tmp_path):
     path = make_ledger(tmp_path)
     ledger = load_ledger(path)
     ledger.tables[schema.NAME_MAP].present = False
     ruleset, findings = load_rules(ledger)
-    assert ruleset.from_defaults and not findings and len(ruleset.rules) == len(DEFAULT_RULES)
+    assert ruleset.from_defaults and not findings and ruleset.rules == []
 
 
-def test_defaults_are_what_init_writes():
+def test_init_writes_no_example_rules():
+    """The library knows the products; 软件名称对照 holds only the unit's own rules."""
     from workbook_tools.tasks.create import default_name_rules
 
-    assert default_name_rules() == [dict(r) for r in rules_mod.DEFAULT_RULES]
+    assert default_name_rules() == [] and rules_mod.DEFAULT_RULES == ()
+
+
+def test_blank_number_rule_is_passed_over():
+    ruleset, findings = compile_rows([_rule(1, "^Foxit", row=4), _rule(2, "^Foxit", action="忽略", row=5)], KNOWN)
+    assert not findings
+    assert classify(ruleset, "Foxit PDF Reader").rule_row == 5

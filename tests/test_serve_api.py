@@ -250,6 +250,12 @@ def test_scan_of_uploaded_files_matches_the_cli(served, ledger, tmp_path):
     theirs = [(f["rule"], f["cell"], Path(f["scan_file"] or "").name, f["scan_line"])
               for f in json.loads(done.stdout)["findings"]]
     assert mine == theirs and ("SCAN-FILE-UNREADABLE", None, "坏文件.csv") in {m[:3] for m in mine}
+    groups = answer["scan_groups"]      # the page shows the text report's grouping: kinds, errors first
+    severities = [k["severity"] for k in groups["kinds"]]
+    assert severities == sorted(severities, key=lambda s: s != "error")
+    not_scanned = sum(f["rule"] == "SCAN-NOT-SCANNED" for f in answer["scan"]["findings"])
+    assert groups["not_scanned"]["count"] == not_scanned > 0
+    assert sum(k["count"] for k in groups["kinds"]) + not_scanned == len(answer["scan"]["findings"])
     assert str(tmp_path) not in json.dumps(answer, ensure_ascii=False).replace(str(ledger.parent), "")
     assert any(c["sheet"] == schema.RESULTS for c in answer["changes"])
 

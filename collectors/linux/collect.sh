@@ -9,6 +9,8 @@
 # 输出 UTF-8（带 BOM）CSV，列为：计算机名, DisplayName, DisplayVersion, Publisher, InstallDate, 来源。
 # DisplayName 取应用商店目录 /opt/apps/<包名>/entries/applications/*.desktop（或 /usr/share/applications）
 # 中的 Name[zh_CN]，没有时取 Name，再没有时取包名；来源为“dpkg:包名”或“rpm:包名”。
+# 应用商店（统信、麒麟）安装的应用在 /opt/apps/<应用ID>/，其 info 文件（JSON）记有名称与版本：
+# 包管理器没有登记的，按 info 输出一行，来源为“应用商店:应用ID”。
 # 环境变量 APPS_DIR、DESKTOP_DIR 可改变上述两个目录（用于特殊布局）。
 set -eu
 export LC_ALL=C
@@ -81,6 +83,24 @@ list_desktop_names() {
     return 0
 }
 
+# appid <US> name <US> version, from the app store's /opt/apps/<appid>/info (JSON, one key per line or not).
+list_store_apps() {
+    local info appid
+    for info in "$APPS_DIR"/*/info; do
+        [ -f "$info" ] || continue
+        appid=${info#"$APPS_DIR"/}; appid=${appid%%/*}
+        tr -d '\r\n' < "$info" | awk -v OFS="$US" -v id="$appid" '
+            function field(key,    s, i, rest) {
+                s = $0; i = index(s, "\"" key "\"")
+                if (!i) return ""
+                rest = substr(s, i + length(key) + 2); sub(/^[ \t]*:[ \t]*"/, "", rest)
+                sub(/".*/, "", rest); return rest
+            }
+            { print id, field("name"), field("version") }'
+    done
+    return 0
+}
+
 # package <US> version <US> maintainer <US> install date or epoch; installed packages only.
 list_packages() {
     if [ "$PM" = dpkg ]; then
@@ -133,6 +153,10 @@ os_row() {
 list_desktop_names > "$WORK/names"
 list_packages > "$WORK/packages"
 select_rows "$WORK/names" "$WORK/packages" > "$WORK/rows"
+list_store_apps > "$WORK/store"
+# store apps the package manager does not know
+awk -F"$US" -v OFS="$US" 'FNR == NR { known[$1] = 1; next } !($1 in known) && $2 != ""' \
+    "$WORK/packages" "$WORK/store" > "$WORK/store_rows"
 
 {
     printf '\357\273\277'
@@ -141,6 +165,9 @@ select_rows "$WORK/names" "$WORK/packages" > "$WORK/rows"
     while IFS="$US" read -r pkg shown version publisher stamp; do
         csv_row "$HOST" "$shown" "$version" "$publisher" "$(install_date "$stamp")" "$PM:$pkg"
     done < "$WORK/rows"
+    while IFS="$US" read -r appid shown version; do
+        csv_row "$HOST" "$shown" "$version" "" "" "应用商店:$appid"
+    done < "$WORK/store_rows"
 } > "$OUTPUT.tmp"
 mv "$OUTPUT.tmp" "$OUTPUT"
 

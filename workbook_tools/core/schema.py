@@ -152,6 +152,10 @@ SETTING_KEYS: tuple[tuple[str, str], ...] = (
 )
 # Keys appended by this implementation (README «对规范的补充»): the 附件7 header block.
 HEADER_COUNT_KEYS = ("总人数", "使用计算机人数", "服务器数", "台式机数", "便携机数")
+# Keys appended by this implementation that a ledger may lack (README «对规范的补充»; LEDGER_SPEC §9a).
+EXTRA_SETTING_KEYS: tuple[tuple[str, str], ...] = (
+    ("合法KMS主机", ""),     # the unit's own KMS hosts, separated by commas (§9a)
+)
 ALL_SETTING_KEYS = tuple(k for k, _ in SETTING_KEYS) + tuple(f"附件7.{k}" for k in HEADER_COUNT_KEYS)
 
 D = Kind.DATE

@@ -59,6 +59,7 @@ def base_settings(people: list[ppl.Person]) -> dict[str, object]:
         "单位名称": vocab.UNIT, "填表人": it_staff[0].name if it_staff else ppl.HEADS[vocab.IT_DEPT],
         "联系电话": phone, "负责部门": vocab.IT_DEPT, "负责部门负责人": ppl.HEADS[vocab.IT_DEPT],
         "负责部门电话": phone, "负责部门传真": phone[:-1] + "9",
+        "合法KMS主机": "kms.ansz.gov.cn",   # the unit's own KMS host: the demo scans' Office activates there
     }
 
 

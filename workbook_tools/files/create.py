@@ -95,6 +95,7 @@ def default_settings(overrides: Mapping[str, str] | None = None) -> list[dict[st
     values.update(overrides or {})
     rows: list[dict[str, str | None]] = [{"项目": k, "值": values.get(k, "")} for k, _ in schema.SETTING_KEYS]
     rows += [{"项目": f"附件7.{k}", "值": None} for k in schema.HEADER_COUNT_KEYS]
+    rows += [{"项目": k, "值": values.get(k, v)} for k, v in schema.EXTRA_SETTING_KEYS]
     return rows
 
 

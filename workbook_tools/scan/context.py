@@ -16,14 +16,18 @@ from workbook_tools.core import events, schema
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Finding
 from workbook_tools.core.values import show_raw as show
-from workbook_tools.scan.files import FILE, HOST, LINE, NAME, ScanSet
+from workbook_tools.scan import library as lib
+from workbook_tools.scan.files import FILE, HOST, LINE, NAME, PUBLISHER, SOURCE, VERSION, ScanSet
 from workbook_tools.scan.hosts import HostIndex, host_index
 from workbook_tools.scan.products import Products
-from workbook_tools.scan.rules import MAP, RuleSet, load_rules
+from workbook_tools.scan.rules import IGNORE, MAP, RuleSet, load_rules
 
 COMPUTER, NUMBER = "计算机编号", "软件编号"
 KEY = "_key"          # 计算机编号, or "?host" for a host the register lacks
 SCAN_VERSION = "version"
+PRODUCT, TOOL, KIND = "product", "tool", "kind"   # the library's product / activator tool; 激活 or 痕迹 rows
+EVIDENCE = "证据"     # action of 激活/痕迹 rows and of installed activators: neither installations nor unmapped
+ACTIVATION, TRACE = "激活", "痕迹"
 
 
 def _merge_same(found: pd.DataFrame) -> pd.DataFrame:
@@ -37,12 +41,14 @@ def _merge_same(found: pd.DataFrame) -> pd.DataFrame:
 
 
 class ScanContext:
-    def __init__(self, ledger: Ledger, scans: ScanSet, day: dt.date):
+    def __init__(self, ledger: Ledger, scans: ScanSet, day: dt.date, library: lib.Library | None = None):
         self.ledger, self.scans, self.day = ledger, scans, day
         self.rules: RuleSet
         self.rule_findings: list[Finding]
         self.rules, self.rule_findings = load_rules(ledger)
         self.index: HostIndex = host_index(ledger)
+        self.library: lib.Library = library if library is not None else lib.shipped()
+        self.rule_findings += [_library_problem(p, ledger) for p in self.library.problems]
 
     # --- registers ---------------------------------------------------------------------
     @cached_property
@@ -127,7 +133,76 @@ class ScanContext:
         classified = self.rules.classify_entries(df)
         df[["action", NUMBER, "rule_row", "order"]] = classified[["action", "number", "rule_row", "order"]]
         df[SCAN_VERSION] = classified["version"]
+        self._recognise(df)
         return df
+
+    def _recognise(self, df: pd.DataFrame) -> None:
+        """Evidence rows (激活, 痕迹:*) set aside; what no rule matched, looked up in the library."""
+        sources = df[SOURCE].fillna("").astype(str)
+        kinds = [ACTIVATION if s == ACTIVATION else TRACE if s.startswith(TRACE) else None for s in sources]
+        df[KIND] = pd.Series(kinds, index=df.index, dtype=object)
+        df[PRODUCT] = pd.Series(None, index=df.index, dtype=object)
+        df[TOOL] = pd.Series(None, index=df.index, dtype=object)
+        evidence = df[KIND].notna()
+        df.loc[evidence, "action"] = EVIDENCE
+        df.loc[evidence, NUMBER] = None
+        open_rows = df.index[df["action"].isna()]
+        cache: dict[tuple, tuple] = {}
+        updates = []
+        for i, name, publisher, source, shown in zip(open_rows, df.loc[open_rows, NAME].tolist(),
+                                                      df.loc[open_rows, PUBLISHER].tolist(),
+                                                      sources.loc[open_rows].tolist(), df.loc[open_rows, VERSION].tolist()):
+            key = (name, publisher, source)
+            if key not in cache:
+                cache[key] = self._look_up(name, publisher, source)
+            action, number, product, tool, versioned = cache[key]
+            version = (versioned.version(name, shown) if versioned is not None else None)
+            updates.append((i, action, number, product, tool, version))
+        if updates:
+            idx = [u[0] for u in updates]
+            for j, column in enumerate(("action", NUMBER, PRODUCT, TOOL, SCAN_VERSION), start=1):
+                df.loc[idx, column] = pd.Series([u[j] for u in updates], index=idx, dtype=object)
+
+    def _look_up(self, name: object, publisher: object, source: str) -> tuple:
+        """(action, number, product key, tool, product for the version) of an entry no rule matched."""
+        tool = self.library.tool(name)
+        if tool is not None:
+            return EVIDENCE, None, None, tool, None
+        package = source.split(":", 1)[1] if source.startswith(("dpkg:", "rpm:", "应用商店:")) else None
+        product = self.library.classify(name, publisher, package)
+        if product is None:
+            return None, None, None, None, None
+        if product.ignore:
+            return IGNORE, None, product.key, None, None
+        numbers = self.numbers_of(product.key)
+        return (MAP if numbers else None), (numbers[0] if numbers else None), product.key, None, product
+
+    @cached_property
+    def number_product(self) -> dict[str, str]:
+        """附件7 number -> the library product its 软件名称 names (numbers the library does not know are absent)."""
+        out = {}
+        for number, name, version in zip(self.software.index, self.software["软件名称"], self.software["软件版本"]):
+            # 「Windows」 version 10 names Windows 10: the name alone, else the name with its version
+            product = self.library.product_named(name) or self.library.product_named(f"{show(name)} {show(version)}")
+            if product is not None:
+                out[number] = product.key
+        return out
+
+    def numbers_of(self, key: str) -> list[str] | None:
+        """附件7 numbers of a library product; else those of the product it is an edition of, when the clerk
+        registered the family by its general name (「Microsoft Office」 2019 for 专业增强版 2019)."""
+        numbers = self.product_numbers.get(key)
+        if numbers:
+            return numbers
+        parents = [k for k in self.product_numbers if key.startswith(k + " ")]
+        return self.product_numbers[max(parents, key=len)] if parents else None
+
+    @cached_property
+    def product_numbers(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for number, key in self.number_product.items():
+            out.setdefault(key, []).append(number)
+        return out
 
     @cached_property
     def mapped(self) -> pd.DataFrame:
@@ -136,12 +211,14 @@ class ScanContext:
 
     @cached_property
     def products(self) -> Products:
-        return Products(self.software)
+        return Products(self.software, self.number_product)
 
     @cached_property
     def targets(self) -> frozenset[str]:
-        """Numbers the scans can see: those the rules map to, and every number of the same products."""
-        return frozenset(n for t in self.rules.targets for n in self.products.siblings(t))
+        """Numbers the scans can see: those the rules map to, every number of the same products, and every
+        number of a product the library knows."""
+        ruled = {n for t in self.rules.targets for n in self.products.siblings(t)}
+        return frozenset(ruled | set(self.number_product))
 
     @cached_property
     def found(self) -> pd.DataFrame:
@@ -170,14 +247,25 @@ class ScanContext:
     def found_pairs(self) -> set[tuple[str, str]]:
         return set(zip(self.found[COMPUTER], self.found[NUMBER]))
 
+    @cached_property
+    def _computer_rows(self) -> dict[str, int]:
+        return {number: int(row) for number, row in zip(self.computers.index, self.computers[ROW])}
+
     def computer_cell(self, computer: str) -> dict:
         """Where a finding about a computer points: its 计算机编号 cell in 计算机."""
-        if computer not in self.computers.index:
+        row = self._computer_rows.get(computer)
+        if row is None:
             return {}
-        row = int(self.computers.loc[computer, ROW])
         table = self.ledger[schema.COMPUTERS]
         return {"sheet": table.name, "row": row, "column": COMPUTER, "cell": table.cell(row, COMPUTER)}
 
     def cell_at(self, sheet: str, row: int, column: str) -> dict:
         table = self.ledger[sheet]
         return {"sheet": table.name, "row": int(row), "column": column, "cell": table.cell(int(row), column)}
+
+
+def _library_problem(problem: lib.LibraryProblem, ledger: Ledger) -> Finding:
+    from workbook_tools.scan import codes   # noqa: PLC0415
+
+    return codes.make(codes.RULE_INVALID, f"软件识别库 {problem.file} 第 {problem.line} 行无法使用：{problem.message}"
+                      "（该行已跳过；日常使用管理规定 四.2）", scan_file=problem.file, scan_line=problem.line)

@@ -28,11 +28,13 @@ from workbook_tools.core.progress import Progress, each
 from workbook_tools.scan import codes
 
 HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE = "host", "name", "version", "publisher", "install_date", "source"
+CHANNEL, STATE, KMS = "channel", "state", "kms"      # the §9a columns of 激活 rows
 FILE, LINE = "file", "line"
-FIELDS = (HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE)
+FIELDS = (HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE, CHANNEL, STATE, KMS)
 ENTRY_COLUMNS = [*FIELDS, FILE, LINE]
 # The header our collectors write, in order.
 COLLECTOR_HEADERS = ("计算机名", "DisplayName", "DisplayVersion", "Publisher", "InstallDate", "来源")
+EXTRA_HEADERS = ("许可通道", "激活状态", "KMS主机")   # LEDGER_SPEC §9a, optional
 
 # Header aliases (compared case-insensitively, without spaces/underscores); the first column found wins.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -44,6 +46,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     PUBLISHER: ("Publisher", "发布者", "发行者", "厂商", "Editor", "Manufacturer", "Vendor"),
     INSTALL_DATE: ("InstallDate", "安装日期", "安装时间", "InstallationDate"),
     SOURCE: ("来源", "Source"),
+    CHANNEL: ("许可通道", "LicenseChannel", "ProductKeyChannel"),
+    STATE: ("激活状态", "LicenseStatus"),
+    KMS: ("KMS主机", "KMSHost", "KeyManagementServiceMachine"),
 }
 SCAN_SUFFIXES = (".csv", ".tsv")
 _DELIMITERS = (",", ";", "\t")

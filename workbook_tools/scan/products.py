@@ -38,13 +38,16 @@ def versions_agree(ledger_version: object, scanned: object) -> bool:
 class Products:
     """附件7 numbers grouped by product (软件名称 compared as names are: NFKC, case and spaces folded)."""
 
-    def __init__(self, software: pd.DataFrame):
-        """`software`: 附件7 by 软件编号 (index), first row of every number."""
+    def __init__(self, software: pd.DataFrame, known: dict[str, str] | None = None):
+        """`software`: 附件7 by 软件编号 (index), first row of every number; `known`: number -> the
+        recognition library's product, which groups numbers whose 软件名称 differ (Office 2019 and Office
+        LTSC 2021 are one product)."""
         self.software = software
         self.product_of: dict[str, str] = {}
         self.members: dict[str, list[str]] = {}
+        known = known or {}
         for number, name in zip(software.index, software["软件名称"]):
-            key = norm_key(name)
+            key = f"\0{known[number]}" if number in known else norm_key(name)
             if key:
                 self.product_of[number] = key
                 self.members.setdefault(key, []).append(number)

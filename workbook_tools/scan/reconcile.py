@@ -11,8 +11,8 @@ from workbook_tools.core import schema
 from workbook_tools.core.ledger import ROW
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.scan import codes
-from workbook_tools.scan.context import COMPUTER, KEY, NUMBER, ScanContext, show
-from workbook_tools.scan.files import FILE, LINE, NAME, PUBLISHER
+from workbook_tools.scan.context import COMPUTER, KEY, NUMBER, PRODUCT, ScanContext, show
+from workbook_tools.scan.files import FILE, LINE, NAME, PUBLISHER, SOURCE
 from workbook_tools.scan.products import versions_agree
 from workbook_tools.scan.result import ScanIssue
 
@@ -36,11 +36,28 @@ def unregistered(ctx: ScanContext) -> Issues:
                         computer=computer, software=number, scanned_name=f[NAME], scanned_version=version)
 
 
+def _os_listed(ctx: ScanContext) -> set[str]:
+    """Computers whose scan lists an operating system (an 操作系统 row, or an entry the library takes for one):
+    an inventory export that lists no operating system cannot tell that one is missing."""
+    e = ctx.entries
+    products = e[PRODUCT].map(lambda k: ctx.library.products[k].category if isinstance(k, str) else "")
+    rows = e[(e[SOURCE] == "操作系统") | (products == "操作系统")]
+    return set(rows[COMPUTER].dropna())
+
+
+def _is_os(ctx: ScanContext, number: str) -> bool:
+    key = ctx.number_product.get(number)
+    if key is not None:
+        return ctx.library.products[key].category == "操作系统"
+    return number in ctx.software.index and ctx.software.loc[number, "软件类别"] == "操作系统"
+
+
 def missing(ctx: ScanContext) -> Issues:
     found = ctx.found_pairs()
     live = ctx.live[ctx.live[COMPUTER].isin(ctx.scanned) & ctx.live[NUMBER].isin(ctx.targets)]
+    with_os = _os_listed(ctx)
     for computer, number, row in zip(live[COMPUTER], live[NUMBER], live[ROW]):
-        if (computer, number) in found:
+        if (computer, number) in found or (computer not in with_os and _is_os(ctx, number)):
             continue
         scan_file = ctx.latest_file[computer]
         message = (f"附件9 第 {row} 行登记 {ctx.who(computer)} 安装了 {ctx.title(number)}，截至 {ctx.day.isoformat()} "
@@ -119,7 +136,8 @@ def unknown_computers(ctx: ScanContext) -> Issues:
 
 
 def unmapped(ctx: ScanContext) -> Issues:
-    df = ctx.entries[ctx.entries["action"].isna() | ((ctx.entries["action"] == "对应") & ctx.entries[NUMBER].isna())]
+    e = ctx.entries
+    df = e[(e["action"].isna() & e[PRODUCT].isna()) | ((e["action"] == "对应") & e[NUMBER].isna())]
     if df.empty:
         return
     grouped = df.groupby(NAME, sort=False)
@@ -138,7 +156,8 @@ def _why(first: dict) -> str:
         where = (f"第 {show(first['rule_row'])} 行的规则" if show(first["rule_row"])
                  else f"内置默认规则（顺序 {show(first['order'])}）")
         return f"它匹配「软件名称对照」{where}，但该规则没有填写有效的软件编号（日常使用管理规定 四.2）"
-    return "「软件名称对照」中没有对应或忽略它的规则：请增加规则（日常使用管理规定 四.2）"
+    return ("软件识别库和「软件名称对照」都不认识它：请在「软件名称对照」或台账旁的「软件识别库.csv」中增加规则"
+            "（日常使用管理规定 四.2）")
 
 
 def in_use(computers: pd.DataFrame, day: dt.date) -> pd.DataFrame:
@@ -158,5 +177,11 @@ def not_scanned(ctx: ScanContext) -> Issues:
                         computer=computer)
 
 
+def _inspections() -> tuple[Callable[[ScanContext], Issues], ...]:
+    from workbook_tools.scan import inspect   # noqa: PLC0415 - inspect imports this module's neighbours
+
+    return inspect.traces, inspect.activations, inspect.library_kinds, inspect.editions
+
+
 CHECKS: tuple[Callable[[ScanContext], Issues], ...] = (
-    unregistered, missing, version_mismatch, not_scanned, unknown_computers, unlicensed, unmapped)
+    unregistered, missing, version_mismatch, not_scanned, unknown_computers, unlicensed, unmapped, *_inspections())

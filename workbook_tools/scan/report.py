@@ -26,8 +26,13 @@ NO_DEPT = "（未填写部门）"
 UNKNOWN = "（未登记的计算机）"
 TOTAL = "合计"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告"}
-COUNTED = {codes.UNREGISTERED: "unregistered", codes.MISSING: "missing", codes.VERSION: "version"}
-SUMMARY_HEADERS = ("部门", "在用计算机", "已扫描", "未扫描", "私自安装", "已卸载未登记", "版本不符", "有问题的计算机")
+COUNTED = {codes.UNREGISTERED: "unregistered", codes.MISSING: "missing", codes.VERSION: "version",
+           codes.PIRACY: "piracy", codes.PERSONAL_EDITION: "personal", codes.FREE_NOT_LISTED: "free",
+           codes.IRRELEVANT: "irrelevant", codes.EDITION: "edition"}
+SUMMARY_HEADERS = ("部门", "在用计算机", "已扫描", "未扫描", "私自安装", "已卸载未登记", "版本不符", "盗版迹象", "个人版",
+                   "未列入附件6", "与工作无关", "激活版本不符", "有问题的计算机")
+COUNTS = ("in_use", "scanned", "not_scanned", "unregistered", "missing", "version", "piracy", "personal", "free",
+          "irrelevant", "edition")
 
 
 class DeptRow(BaseModel):
@@ -38,11 +43,15 @@ class DeptRow(BaseModel):
     unregistered: int = 0
     missing: int = 0
     version: int = 0
+    piracy: int = 0
+    personal: int = 0
+    free: int = 0
+    irrelevant: int = 0
+    edition: int = 0
     problem_computers: list[str] = Field(default_factory=list)
 
     def cells(self) -> list[object]:
-        return [self.dept, self.in_use, self.scanned, self.not_scanned, self.unregistered, self.missing,
-                self.version, "、".join(self.problem_computers)]
+        return [self.dept, *(getattr(self, f) for f in COUNTS), "、".join(self.problem_computers)]
 
 
 def _dept_of(ctx: ScanContext, computer: str) -> str:
@@ -82,10 +91,31 @@ def dept_summary(result: ScanResult, ctx: ScanContext) -> list[DeptRow]:
 
 def _total(rows: list[DeptRow]) -> DeptRow:
     total = DeptRow(dept=TOTAL)
-    for field in ("in_use", "scanned", "not_scanned", "unregistered", "missing", "version"):
+    for field in COUNTS:
         setattr(total, field, sum(getattr(r, field) for r in rows))
     total.problem_computers = [f"{sum(len(r.problem_computers) for r in rows)} 台"]
     return total
+
+
+def summary_lines(rows: list[DeptRow]) -> list[str]:
+    """The summary by department as lines: the totals, then only the departments with something to say."""
+    *depts, total = rows
+    out = [f"各部门检查情况（日常使用管理规定 四.1）：在用计算机 {total.in_use} 台，已扫描 {total.scanned} 台，"
+           f"未扫描 {total.not_scanned} 台；有问题的计算机 {sum(len(r.problem_computers) for r in depts)} 台"]
+    quiet = 0
+    for row in depts:
+        counts = [(header, getattr(row, field)) for header, field in zip(SUMMARY_HEADERS[4:-1], COUNTS[3:])]
+        said = [f"{header} {n}" for header, n in counts if n]
+        if row.not_scanned:
+            said.insert(0, f"未扫描 {row.not_scanned}")
+        if not said:
+            quiet += 1
+            continue
+        who = f"（{'、'.join(row.problem_computers)}）" if row.problem_computers else ""
+        out.append(f"  {row.dept}：在用 {row.in_use}，已扫描 {row.scanned}；{'，'.join(said)}{who}")
+    if quiet:
+        out.append(f"  其余 {quiet} 个部门未发现问题。")
+    return out
 
 
 # --- the workbook ------------------------------------------------------------------------------
@@ -137,7 +167,7 @@ def report_workbook(result: ScanResult, ctx: ScanContext) -> Workbook:
     summary = wb.active
     summary.title = "检查通报"
     _table(summary, f"{unit}软件使用情况检查结果（扫描核对，截至 {day}）", SUMMARY_HEADERS,
-           [r.cells() for r in dept_summary(result, ctx)], (22, 12, 10, 10, 10, 14, 10, 40))
+           [r.cells() for r in dept_summary(result, ctx)], (22, 12, 10, 10, 10, 14, 10, 10, 8, 12, 12, 12, 40))
     _table(wb.create_sheet("问题明细"), f"{unit}软件使用情况检查问题明细（截至 {day}）",
            ("部门", "计算机", "使用人", "级别", "规则", "问题", "软件编号", "扫描名称", "说明", "扫描文件", "扫描行"),
            _detail_rows(result, ctx), (18, 12, 10, 8, 22, 26, 12, 28, 80, 30, 8))

@@ -33,39 +33,11 @@ SHEET = schema.NAME_MAP
 _SPACE = re.compile(r"\s+")
 
 
-def _rule(order: int, field: str, mode: str, pattern: str, action: str, group: str | None, note: str) -> dict:
-    return {"顺序": order, "匹配字段": field, "匹配方式": mode, "匹配内容": pattern, "动作": action,
-            "软件编号": None, "版本取值": group, "备注": note}
-
-
-# Rows `ledger init` writes into new workbooks.  The 对应 examples carry no 软件编号: the
-# number is the unit's own (see docs/scan.md); until it is filled in, entries they match are
-# reported as SCAN-UNMAPPED with a pointer to the rule.
-DEFAULT_RULES: tuple[dict, ...] = (
-    _rule(10, BY_NAME, REGEX, r"^Microsoft Visual C\+\+ .*(Redistributable|Runtime)", IGNORE, None,
-          "VC++ 运行库，随其他软件安装"),
-    _rule(20, BY_NAME, REGEX, r"^Microsoft (ASP\.NET|\.NET)|^Microsoft Windows Desktop Runtime", IGNORE, None,
-          ".NET 运行库"),
-    _rule(30, BY_NAME, REGEX, r"KB\d{6,}|^(Security )?Update for |^Hotfix for ", IGNORE, None, "系统补丁与更新"),
-    _rule(40, BY_NAME, REGEX, r"驱动程序|\bDrivers?(?:$|[^ \w]| [^B]| B[^o])|芯片组|Chipset|Management Engine|Rapid Storage|Serial IO",
-          IGNORE, None, "硬件驱动程序"),
-    _rule(50, BY_PUBLISHER, REGEX,
-          r"^(Intel|Realtek|Advanced Micro Devices|Synaptics|ELAN|Conexant|Dolby|Broadcom|Qualcomm|Microchip)\b",
-          IGNORE, None, "硬件厂商发布的驱动与工具"),
-    _rule(60, BY_NAME, REGEX, r"^Microsoft Edge( WebView2 Runtime| Update)?$|^Microsoft Update Health Tools$", IGNORE,
-          None, "随 Windows 提供的组件"),
-    _rule(100, BY_NAME, REGEX, r"^Microsoft Windows (?P<v>\d+)", MAP, "v",
-          "示例：Windows 操作系统（采集脚本输出的“操作系统”行），请填写本单位的软件编号"),
-    _rule(110, BY_NAME, REGEX, r"^(银河麒麟|Kylin|统信|UOS)", MAP, None, "示例：麒麟/统信操作系统，请填写软件编号"),
-    _rule(120, BY_NAME, REGEX, r"^WPS Office(?: (?P<v>20\d\d))?", MAP, "v",
-          "示例：WPS Office（含按用户安装的个人版）；名称带年份时取年份为版本，否则取 DisplayVersion"),
-    _rule(130, BY_NAME, REGEX,
-          r"^Microsoft Office (专业增强版|Professional Plus|标准版|Standard) ?(?P<v>20\d\d)", MAP, "v",
-          "示例：Microsoft Office 专业增强版 2019 - zh-cn，版本取名称中的年份；不同版本请分行对应不同编号"),
-    _rule(140, BY_NAME, REGEX, r"^360(安全卫士|杀毒| ?Total Security)", MAP, None, "示例：360 安全卫士/杀毒"),
-    _rule(150, BY_PUBLISHER, REGEX, r"奇安信|Qi ?An ?Xin|^QAX", MAP, None, "示例：奇安信（天擎等），按发布者对应"),
-    _rule(160, BY_NAME, REGEX, r"^7-Zip (?P<v>\d+(\.\d+)*)", MAP, "v", "示例：7-Zip，版本在名称中（7-Zip 23.01 (x64)）"),
-)
+# Rows `ledger init` writes into new workbooks: none.  The recognition library (scan/library.py) knows
+# the products, runtimes and drivers; 软件名称对照 holds only the unit's own rules, which win over it.
+# (Earlier releases wrote example 对应 rows with an empty 软件编号; such a row no longer shadows the
+# library: a 对应 rule without a number is passed over, see NameRule.blank.)
+DEFAULT_RULES: tuple[dict, ...] = ()
 
 
 def norm_text(value: object) -> str:
@@ -98,6 +70,7 @@ class NameRule(BaseModel):
     number: str | None              # None when empty or not a 附件7 number (or product name)
     group: str | int | None         # a group of `regex` holding the version
     version_regex: Any = None       # or: a regex of its own (RE2), searched in the matched field
+    blank: bool = False             # a 对应 rule whose 软件编号 cell is empty: passed over (the library decides)
 
     def match(self, name: str, publisher: str) -> Match | None:
         subject = name if self.field == BY_NAME else publisher
@@ -128,6 +101,8 @@ class RuleSet(BaseModel):
 
     def classify(self, name: str, publisher: str) -> Match:
         for rule in self.rules:
+            if rule.blank:
+                continue
             hit = rule.match(name, publisher)
             if hit is not None:
                 return hit
@@ -272,7 +247,8 @@ def compile_rule(row: dict, known: frozenset[str], products: Products | None = N
     rule = NameRule(order=float(order) if order is not None and not pd.isna(order) else float("inf"),
                     row=row.get(ROW), field=field, mode=mode, text=pattern if regex else pattern.casefold(),
                     regex=regex, action=action, number=number, group=_group(row.get("版本取值"), regex),
-                    version_regex=_version_regex(row.get("版本取值")))
+                    version_regex=_version_regex(row.get("版本取值")),
+                    blank=action == MAP and not norm_text(row.get("软件编号")))
     return rule, warning
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Severity
 from workbook_tools.scan import codes
-from workbook_tools.scan.context import ScanContext
+from workbook_tools.scan.context import PRODUCT, ScanContext
+from workbook_tools.scan.library import Library
 from workbook_tools.scan.files import ScanSet
 from workbook_tools.scan.reconcile import CHECKS
 from workbook_tools.scan.result import ScanIssue, ScanResult, ScanStats
@@ -33,13 +34,16 @@ def _sort_key(ctx: ScanContext):
 def _stats(ctx: ScanContext) -> ScanStats:
     actions = ctx.entries["action"]
     return ScanStats(files=len(ctx.scans.files), superseded_files=ctx.superseded_files, entries=len(ctx.entries),
-                     ignored=int((actions == "忽略").sum()), unmapped=int(actions.isna().sum()),
+                     ignored=int((actions == "忽略").sum()),
+                     unmapped=int((actions.isna() & ctx.entries[PRODUCT].isna()).sum()),
                      hosts=len(ctx.latest_file), computers=sorted(ctx.scanned))
 
 
-def reconcile(ledger: Ledger, scans: ScanSet, day: dt.date) -> tuple[ScanResult, ScanContext]:
-    """Compare the scans with the ledger's live installations at `day` (LEDGER_SPEC §9)."""
-    ctx = ScanContext(ledger, scans, day)
+def reconcile(ledger: Ledger, scans: ScanSet, day: dt.date,
+              library: Library | None = None) -> tuple[ScanResult, ScanContext]:
+    """Compare the scans with the ledger's live installations at `day` (LEDGER_SPEC §9, §9a); `library` is the
+    recognition library (the shipped one when None; tasks/scanning adds the user's file beside the ledger)."""
+    ctx = ScanContext(ledger, scans, day, library)
     issues = [ScanIssue(finding=f) for f in [*ctx.rule_findings, *scans.problems]]
     for check in CHECKS:
         issues.extend(check(ctx))

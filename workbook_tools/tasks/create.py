@@ -30,4 +30,10 @@ def new_ledger(path: Path, preset: bool = False, spec: DemoSpec | None = None, f
         create.fill_preset(wb)
     summary = demo.fill(wb, spec) if spec is not None else ""
     save_new(wb, path, overwrite=force)
-    return Done.of([f"已创建台账：{path}", *([summary] if summary else [])], path=str(path))
+    lines = [f"已创建台账：{path}", *([summary] if summary else [])]
+    if spec is not None:     # the demo's scans: `ledger scan 示例台账.xlsx 扫描结果/` on day one (docs/scan.md)
+        from workbook_tools.tasks.scanning import write_demo_scans  # noqa: PLC0415
+
+        folder, count = write_demo_scans(path, spec.today, force)
+        lines.append(f"已在「{folder}」写入 {count} 个示例扫描文件（每台在用计算机一个）；核对：ledger scan {path} {folder}")
+    return Done.of(lines, path=str(path))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from workbook_tools.core.model import SEVERITY_TEXT, Finding
 from workbook_tools.faces.cli.app import LedgerPath, app, parse_day, today
 from workbook_tools.faces.cli.check import TODAY_HELP, Format
 from workbook_tools.faces.cli.progress import progress_bar
@@ -30,64 +29,11 @@ def _console() -> Console:
 
 
 def print_scan_text(result: ScanResult, ctx: ScanContext, console: Console) -> None:
-    """Findings grouped by computer (then unknown computers, then the ledger-wide ones), the summary by 处室."""
-    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    """Findings by kind (errors first) then computer, unscanned computers on one line, the summary by 处室."""
+    from workbook_tools.tasks.scanning import text_report  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    s = result.stats
-    console.print(f"扫描核对：扫描文件 {s.files} 个（较早的 {s.superseded_files} 个未使用），计算机 {s.hosts} 台"
-                  f"（已登记 {len(s.computers)} 台），软件条目 {s.entries} 条（忽略 {s.ignored}，无规则 {s.unmapped}）；"
-                  f"台账按 {result.date.isoformat()} 的安装情况计。")
-    if result.rules_from_defaults:
-        console.print("工作簿没有「软件名称对照」表，使用内置默认规则。")
-    for title, issues in _groups(result, ctx):
-        errors = sum(i.finding.severity.value == "error" for i in issues)
-        console.print(f"\n[bold]{title}[/bold]：{errors} 个错误，{len(issues) - errors} 个警告")
-        table = Table(show_header=True, header_style="bold", expand=False)
-        for header in ("位置", "级别", "规则", "说明"):
-            table.add_column(header, overflow="fold")
-        for i in issues:
-            f = i.finding
-            style = "red" if f.severity.value == "error" else "yellow"
-            table.add_row(_place(f), f"[{style}]{SEVERITY_TEXT[f.severity]}[/{style}]", f.rule, f.message)
-        console.print(table)
-    _print_summary(result, ctx, console)
-    counts = result.counts
-    console.print(f"\n共 {counts['error']} 个错误，{counts['warning']} 个警告。")
-
-
-def _place(f: Finding) -> str:
-    if f.scan_file and f.scan_line:
-        return f"{Path(f.scan_file).name}:{f.scan_line}"
-    if f.cell:
-        return f"{(f.sheet or '').split(' ', 1)[0]}!{f.cell}"
-    return Path(f.scan_file).name if f.scan_file else ""
-
-
-def _groups(result: ScanResult, ctx: ScanContext) -> list[tuple[str, list]]:
-    groups: dict[str, list] = {}
-    for issue in result.issues:
-        if issue.computer is None:
-            title = "台账与对照规则"
-        elif issue.known:
-            title = ctx.who(issue.computer)
-        else:
-            title = f"未登记的计算机 {issue.computer}"
-        groups.setdefault(title, []).append(issue)
-    return list(groups.items())
-
-
-def _print_summary(result: ScanResult, ctx: ScanContext, console: Console) -> None:
-    from rich.table import Table  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.scanning import SUMMARY_HEADERS  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.scanning import dept_summary  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-
-    console.print("\n[bold]各部门检查情况[/bold]（日常使用管理规定 四.1）")
-    table = Table(show_header=True, header_style="bold", expand=False)
-    for header in SUMMARY_HEADERS:
-        table.add_column(header, overflow="fold")
-    for row in dept_summary(result, ctx):
-        table.add_row(*(str(v) for v in row.cells()))
-    console.print(table)
+    for line in text_report(result, ctx):
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def _write(path: Path, result: ScanResult, ctx: ScanContext, annotate: bool, propose: bool, quiet: bool) -> None:
@@ -107,16 +53,18 @@ def _write(path: Path, result: ScanResult, ctx: ScanContext, annotate: bool, pro
     print(f"原文件备份在 {written.backup}", file=out)
 
 
-@app.command("scan", help="用终端扫描结果核对台账（规范 §9）：私自安装、已卸载未登记、版本、许可、未扫描的计算机；有错误时退出码为 1。")
+@app.command("scan", help="用终端扫描结果核对台账（规范 §9、§9a）：软件识别库自动辨认；私自安装、盗版激活、个人版、"
+                          "未列入附件6 的免费软件、与工作无关的软件、已卸载未登记、版本、许可、未扫描的计算机；有错误时退出码为 1。")
 def scan_command(
     path: LedgerPath,
     scan_files: ScanFiles,
     date: Annotated[str | None, typer.Option("--date", help="台账安装情况的截止日期（扫描日期），默认今天")] = None,
     today_: Annotated[str | None, typer.Option("--today", help=TODAY_HELP)] = None,
-    format: Annotated[Format, typer.Option("--format",
-                                           help="输出格式：text（表格）或 json（规范 §6，另含 scan_file、scan_line）")] = Format.text,
+    format: Annotated[Format, typer.Option(
+        "--format", help="输出格式：text（按问题类别分组）或 json（规范 §6，另含 scan_file、scan_line）")] = Format.text,
     annotate: Annotated[bool, typer.Option("--annotate", help="把结果写入「校验结果」表，并标记有问题的单元格")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="另存按部门汇总的检查报告（.xlsx），供通报检查结果")] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="另存按部门汇总的检查通报：.xlsx 为工作簿，.pdf 为可打印的通报（A4）")] = None,
     propose: Annotated[bool, typer.Option("--propose", help="把使台账与扫描一致所需的安装/卸载写入「扫描建议」表，供确认")] = False,
     force: Annotated[bool, typer.Option("--force", help="--report 的报告文件已存在时覆盖（台账永远不会被覆盖）")] = False,
     computer_column: Column = None,
@@ -139,7 +87,7 @@ def scan_command(
         print_scan_text(result, ctx, _console())
     if report is not None:
         scanning.write_report(result, ctx, report, path, force)
-        print(f"检查报告已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
+        print(f"检查通报已保存到 {report}", file=sys.stderr if format is Format.json else sys.stdout)
     if annotate or propose:
         _write(path, result, ctx, annotate, propose, quiet=format is Format.json)
     raise typer.Exit(1 if result.has_errors else 0)

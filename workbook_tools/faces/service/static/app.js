@@ -136,8 +136,9 @@ function finished() { document.body.dataset.done = String(Number(document.body.d
 
 // --- findings -----------------------------------------------------------------------------------
 
-function showFindings(result, title) {
+function showFindings(result, title, groups) {
   state.findings = result.findings || [];
+  state.groups = groups || null;   // a scan's findings grouped by kind, then computer (as the text report)
   const rules = [...new Set(state.findings.map((f) => f.rule))].sort();
   const select = clear($("f-rule"));
   select.appendChild(el("option", { value: "" }, "全部"));
@@ -160,6 +161,7 @@ function renderFindings() {
   $("f-count").textContent = `共 ${shown.length} 条（错误 ${errors}，警告 ${shown.length - errors}）`;
   if ($("findings").dataset.title) box.appendChild(el("p", {}, $("findings").dataset.title));
   if (!state.findings.length) { box.appendChild(el("p", { class: "ok" }, "未发现问题。")); return; }
+  if (state.groups && !severity && !rule) { renderScanGroups(box, state.groups); return; }
   const groups = new Map();
   shown.forEach((f) => { const key = f.sheet || "（全局）"; if (!groups.has(key)) groups.set(key, []); groups.get(key).push(f); });
   for (const [sheet, items] of groups) {
@@ -178,6 +180,26 @@ function renderFindings() {
     });
     box.appendChild(t);
   }
+}
+
+function renderScanGroups(box, groups) {
+  // kinds (errors first), each with its clause and advice, then the computers; unscanned ones on one line
+  for (const kind of groups.kinds) {
+    box.appendChild(el("h3", { class: `kind ${kind.severity}`, data: { rule: kind.code } },
+      `【${SEVERITY[kind.severity] || kind.severity}】${kind.code} ${kind.title}：${kind.count} 条`));
+    box.appendChild(el("p", { class: "advice" }, `依据：${kind.clause}；建议：${kind.advice}`));
+    for (const computer of kind.computers) {
+      box.appendChild(el("h4", {}, computer.who));
+      const items = computer.findings;
+      const t = table(["位置", "说明"], items.map((f) => [place(f), f.page_hint || f.message]), (i) => ({
+        class: `finding ${items[i].severity}`, data: { rule: items[i].rule, cell: items[i].cell || "", sheet: items[i].sheet || "" },
+      }));
+      t.classList.add("findings");
+      t.querySelectorAll("tbody tr").forEach((tr) => tr.children[0].classList.add("cell"));
+      box.appendChild(t);
+    }
+  }
+  if (groups.not_scanned && groups.not_scanned.count) box.appendChild(el("p", { class: "not-scanned" }, groups.not_scanned.line));
 }
 
 // --- overview charts (SVG drawn here: nothing is loaded from elsewhere) -----------------------------
@@ -412,7 +434,7 @@ async function scan() {
   Object.entries(basics()).forEach(([k, v]) => form.append(k, v));
   [...files].forEach((f) => form.append("files", f, f.name));
   const answer = await run("scan", null, form);
-  if (answer) showFindings(answer.scan, "扫描核对结果");
+  if (answer) showFindings(answer.scan, "扫描核对结果", answer.scan_groups);
 }
 
 async function multi() {
