@@ -180,7 +180,8 @@ CONNECTIONS = ('<connections xmlns="http://schemas.openxmlformats.org/spreadshee
                '<connection id="1" name="资产系统" type="1" refreshedVersion="6" background="1">'
                '<dbPr connection="DSN=assets" command="SELECT 1"/></connection></connections>')
 CUSTOM = b'<?xml version="1.0" encoding="UTF-8"?><b:Sources xmlns:b="urn:example:sources" SelectedStyle="x"/>'
-CUSTOM_PROPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="no"?><ds:datastoreItem ds:itemID="{11111111-2222-3333-4444-555555555555}" '
+CUSTOM_PROPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
+                b'<ds:datastoreItem ds:itemID="{11111111-2222-3333-4444-555555555555}" '
                 b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/></ds:datastoreItem>')
 PRINTER = b"\x00\x01printer-settings-of-the-clerk\x00" * 40
 

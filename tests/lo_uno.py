@@ -31,7 +31,7 @@ def connect(port):
     deadline = time.monotonic() + 60
     while True:
         try:
-            return resolver.resolve("uno:socket,host=127.0.0.1,port=%d;urp;StarOffice.ComponentContext" % port)
+            return resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
         except Exception:
             if time.monotonic() > deadline:
                 raise
@@ -67,8 +67,8 @@ class Office:
         if doc is None:
             try:
                 doc = self.desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, ())
-            except Exception as error:  # a load refused while another document is still closing: once more
-                sys.stderr.write("load retried after %r\n" % (error,))
+            except Exception as error:  # noqa: BLE001 - a load refused while another document is still closing: once more
+                sys.stderr.write(f"load retried after {error!r}\n")
                 time.sleep(1)
                 doc = self.desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, ())
         return doc

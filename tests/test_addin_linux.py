@@ -152,7 +152,7 @@ def test_without_a_workbook_the_button_asks_to_open_one(built: Path, machine: Wi
     app.application.active_book = None
     vba_host.click(app, "check")
     assert machine.commands == []
-    (kind, prompt, title, _), = app.dialogs
+    (_, prompt, title, _), = app.dialogs
     assert prompt == "请先打开台账工作簿" and title == "正版化台账"
 
 
@@ -169,5 +169,5 @@ def test_a_blocked_cmd_exe_is_explained_in_chinese(built: Path, machine: Windows
     machine.run_fails = "Method 'Run' of object 'IWshShell3' failed"
     app = excel_with_ledger(built, machine)
     vba_host.click(app, "check")
-    (kind, prompt, title, style), = app.dialogs
+    (_, prompt, title, _), = app.dialogs
     assert "阻止 Office 应用程序创建子进程" in prompt and machine.run_fails in prompt and title == "正版化台账"

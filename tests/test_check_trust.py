@@ -152,7 +152,7 @@ def test_a_rollup_before_the_last_one_is_refused_without_force(tmp_path, capsys)
     with pytest.raises(LedgerError) as exc:
         apply_rollup(path, D(2026, 1, 31), today=TODAY)
     assert exc.value.exit_code == 1 and path.read_bytes() == before
-    code, out, err = run_cli(capsys, "rollup", path, "--date", "2026-01-31", "--today", "2026-03-01")
+    code, _, err = run_cli(capsys, "rollup", path, "--date", "2026-01-31", "--today", "2026-03-01")
     assert code == 1 and path.read_bytes() == before
     assert len(err.strip().splitlines()) == 1 and "2026-02-28" in err
     assert apply_rollup(path, D(2026, 1, 31), force=True, today=TODAY).written
@@ -271,7 +271,7 @@ def test_site_licence_needs_no_count_and_a_count_may_carry_its_unit(tmp_path):
 
 
 def test_every_command_has_a_whole_summary(capsys):
-    code, out, _ = run_cli(capsys, "--help")
+    _, out, _ = run_cli(capsys, "--help")
     commands = re.split(r"(?:命令|Commands)[：:]", out, maxsplit=1)[1].strip().splitlines()
     summaries = {line.split(None, 1)[0]: line.split(None, 1)[1] for line in commands}
     assert len(summaries) >= 20 and not any(s.endswith("...") or not s.strip() for s in summaries.values())

@@ -122,7 +122,7 @@ def test_ctrl_c_is_exit_130_and_one_line(tmp_path, slow_start):
     assert ready.exists() and proc.poll() is None, "the command never started building the demo"
     proc.send_signal(signal.SIGINT)
     try:
-        out, err = proc.communicate(timeout=300)
+        _, err = proc.communicate(timeout=300)
     finally:
         proc.kill()
     assert proc.returncode == 130, err

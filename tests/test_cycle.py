@@ -56,7 +56,7 @@ def test_a_ledger_without_the_sheets_reads_and_is_judged_as_recording_nothing(tm
 def test_add_sheets_adds_the_three_and_changes_nothing_else(capsys, tmp_path):
     path = old_ledger(tmp_path)
     before = parts(path)
-    code, out, err = run_cli(capsys, "add-sheets", path)
+    code, _, err = run_cli(capsys, "add-sheets", path)
     assert code == 0, err
     after = parts(path)
     changed = {n for n in before if before[n] != after.get(n)}
@@ -72,7 +72,7 @@ def test_add_sheets_adds_the_three_and_changes_nothing_else(capsys, tmp_path):
     enums = {str(v.sqref): v.formula1 for v in wb[schema.TRAININGS].data_validations.dataValidation}
     assert enums["B2:B1048576"] == '"' + ",".join(schema.TRAINING_FORMS) + '"'
     assert wb[schema.INSPECTIONS].column_dimensions["A"].number_format == "yyyy-mm-dd"
-    code, out, _ = run_cli(capsys, "add-sheets", path)
+    code, _, _ = run_cli(capsys, "add-sheets", path)
     assert code == 0 and parts(path) == after            # the second run has nothing to do
 
 

@@ -199,7 +199,7 @@ def test_cells_are_typed_as_the_schema_says(made):
     assert isinstance(cell["日期"].value, dt.datetime) and cell["日期"].number_format == "yyyy-mm-dd"
     assert cell["安装数量"].value == 1 and cell["操作"].value in ("安装", "卸载")
     a7 = wb[schema.A7]
-    money = [c for c in a7[1] if c.value == "采购金额"][0].column
+    money = next(c for c in a7[1] if c.value == "采购金额").column
     assert any(isinstance(a7.cell(r, money).value, (int, float)) for r in range(2, a7.max_row + 1))
 
 

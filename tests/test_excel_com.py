@@ -56,7 +56,7 @@ def test_file_button_restores_calculation_then_saves_closes_writes_reopens(ledge
 def test_live_read_is_bounded_per_sheet_whatever_the_used_range(ledger: Path) -> None:
     result = run(ledger, "about")  # reads every data sheet live; each has a formatted cell at row 1,048,576
     assert result["outcome"]["ok"], result["outcome"]
-    raw, names = read_raw(ledger)
+    raw, _ = read_raw(ledger)
     filled = sum(max((len(r) for r in rows), default=0) * len(rows) for rows, _, _ in raw.values())
     assert 0 < result["cells_read"] <= filled              # not a million rows per sheet
     assert sum(result["calls"].values()) <= 30 * result["sheets"]

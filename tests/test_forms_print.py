@@ -174,7 +174,7 @@ def test_annex4_default_year_is_the_plan_year_not_the_newest_plan(capsys, tmp_pa
     out = tmp_path / "p.pdf"
     code, _, _ = run_cli(capsys, "print", "附件4", path, "-o", out, "--today", "2026-11-27")
     assert code == 1 and not out.exists()
-    code, _, err = run_cli(capsys, "print", "附件4", path, "--year", "2025", "-o", out, "--today", "2026-11-27")
+    code, _, _ = run_cli(capsys, "print", "附件4", path, "--year", "2025", "-o", out, "--today", "2026-11-27")
     assert code == 0 and "（2025年度）" in pages(out)[0] and "WPS Office" in pages(out)[0]
 
 

@@ -171,11 +171,11 @@ def test_zip_declaring_two_gigabytes_is_refused(good):
 
 
 def test_real_member_of_50_mb_zeros_is_refused(good, monkeypatch):
-    with zipfile.ZipFile(good, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        with zf.open("xl/media/zeros.bin", "w", force_zip64=False) as fh:
-            chunk = b"\0" * (1 << 20)
-            for _ in range(50):
-                fh.write(chunk)
+    with zipfile.ZipFile(good, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as zf, \
+            zf.open("xl/media/zeros.bin", "w", force_zip64=False) as fh:
+        chunk = b"\0" * (1 << 20)
+        for _ in range(50):
+            fh.write(chunk)
     assert good.stat().st_size < 2 << 20
     refuse(good)  # by its compression ratio
     monkeypatch.setattr(sniff, "MAX_MEMBER_RATIO", 10 ** 9)

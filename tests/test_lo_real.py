@@ -116,6 +116,7 @@ def test_the_toolbar_is_on_calc_and_check_gives_the_cli_findings(office, ledger,
          "args": {"Unattended": True, "Today": TODAY.isoformat(), "Pick": 0}})
     assert schema.A7 in names and [toolbar, True] in toolbars
     shown = []                                      # the registry's buttons, a separator between groups
+    previous = None
     for action in ACTIONS.values():
         if shown and action.group is not previous:
             shown.append("")

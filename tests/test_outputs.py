@@ -20,7 +20,7 @@ def ledger(tmp_path) -> Path:
 
 
 def refused(capsys, *args) -> str:
-    code, out, err = run_cli(capsys, *args)
+    code, _, err = run_cli(capsys, *args)
     assert code == 2, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("错误："), err

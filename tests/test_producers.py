@@ -85,7 +85,7 @@ def test_rollup_of_a_1904_workbook_gives_the_dates_of_a_1900_one(tmp_path, capsy
     frames = {}
     for system in (False, True):
         path = unit_ledger(tmp_path / f"台账{int(system)}.xlsx", system)
-        code, out, err = run_cli(capsys, "rollup", path, "--date", TODAY, "--today", TODAY, "--force")
+        code, _, err = run_cli(capsys, "rollup", path, "--date", TODAY, "--today", TODAY, "--force")
         assert code == 0, err
         ledger = load_ledger(path)
         frames[system] = (ledger.df("8").drop(columns="_row", errors="ignore"), ledger.setting("上次半年更新日期"))
@@ -126,7 +126,7 @@ def test_a_strict_workbook_reads_and_a_write_is_refused_in_one_line(tmp_path, ca
     with pytest.raises(LedgerError) as err:
         write_workbook(path, set_purchase_day, "测试")
     assert err.value.exit_code == 2 and "\n" not in err.value.message and "xlsx" in err.value.message
-    code, out, err_text = run_cli(capsys, "rollup", path, "--date", TODAY, "--today", TODAY, "--force")
+    code, _, err_text = run_cli(capsys, "rollup", path, "--date", TODAY, "--today", TODAY, "--force")
     assert code == 2 and "内部错误" not in err_text and len(err_text.strip().splitlines()) == 1
     assert path.read_bytes() == before
 

@@ -154,7 +154,7 @@ def test_apply_skips_rows_the_log_no_longer_allows(capsys, ledger):
     for h, v in values.items():
         ws9.cell(row, header.index(h) + 1).value = v
     wb.save(ledger)
-    code, out, _ = run_cli(capsys, "scan-apply", ledger, "--today", "2026-03-02")
+    code, _, _ = run_cli(capsys, "scan-apply", ledger, "--today", "2026-03-02")
     marks = {(r["计算机编号"], r["软件编号"]): (r["已应用"], r["备注"]) for r in suggestions(ledger)}
     assert code == 0 and marks[("PC-002", "SY-0003")][0] == "跳过" and marks[("PC-002", "SY-0003")][1]
 

@@ -100,7 +100,7 @@ def test_control_characters_and_formulas_in_scan_fields(capsys, tmp_path):
                                           ("WIN-ZHANGSAN", '=HYPERLINK("http://x","点我")', "1", "@SUM(A1)", "", "HKLM"),
                                           ("WIN-ZHANGSAN", "+cmd|' /C calc'!A0", "-1", "x", "", "HKLM")])
     report = tmp_path / "报告.xlsx"
-    code, out, err = run_cli(capsys, "scan", path, folder, "--date", DAY.isoformat(), "--propose", "--report", report)
+    code, _, err = run_cli(capsys, "scan", path, folder, "--date", DAY.isoformat(), "--propose", "--report", report)
     assert code in (0, 1) and "内部错误" not in err, err
     with zipfile.ZipFile(report) as zf:
         xml = b"".join(zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))

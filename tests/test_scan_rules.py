@@ -152,7 +152,7 @@ def test_unknown_number_is_reported_and_its_entries_stay_unmapped():
 def test_sheet_findings_name_the_cell(tmp_path):
     row = {k: v for k, v in _rule(1, "^Foxit (Reader").items() if k != "_row"}
     path = make_ledger(tmp_path, **{"软件名称对照": [row]})
-    ruleset, findings = load_rules(load_ledger(path))
+    _, findings = load_rules(load_ledger(path))
     assert [(f.sheet, f.cell) for f in findings] == [(schema.NAME_MAP, "D2")]
 
 

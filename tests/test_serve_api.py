@@ -219,7 +219,7 @@ def test_long_print_reports_progress_and_hands_over_the_pdf(served, ledger):
     assert view["state"] == "done" and view["result"]["pdf"], view
     steps = [(v["done"], v["total"]) for v in seen if v["state"] == "running" and v["total"]]
     assert steps and steps[-1][1] > 100 and len({d for d, _ in steps}) > 1
-    status, headers, pdf = served.raw("GET", view["result"]["pdf"])
+    status, _, pdf = served.raw("GET", view["result"]["pdf"])
     assert status == 200 and pdf.startswith(b"%PDF")
 
 
@@ -312,7 +312,7 @@ def test_the_page_never_builds_html_from_data():
 def test_print_by_a9_rows_and_scan_of_the_folder_beside_the_ledger(served, ledger):
     a9 = load_ledger(ledger).df(schema.A9)
     picked = a9[a9["确认单号"].notna()].iloc[0]
-    status, headers, pdf = served.raw("POST", "/api/print", json.dumps(
+    status, _, pdf = served.raw("POST", "/api/print", json.dumps(
         body(ledger, form="11", rows=[int(picked["_row"])])).encode())
     assert status == 200 and pdf.startswith(b"%PDF")
     status, answer = served.post("print", body(ledger, form="7", rows=[2]))

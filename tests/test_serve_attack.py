@@ -41,7 +41,10 @@ const files = CONF.files.map((f) => "file://" + home + f);
 let lastError = "";
 window.addEventListener("error", (e) => { lastError = String(e.message || ""); }, true);
 
-function globals() { return Object.keys(window).filter((k) => !CONF.known.includes(k)).map((k) => { try { return k + "=" + JSON.stringify(window[k]); } catch (e) { return k; } }).join(";"); }
+function globals() {
+  return Object.keys(window).filter((k) => !CONF.known.includes(k))
+    .map((k) => { try { return k + "=" + JSON.stringify(window[k]); } catch (e) { return k; } }).join(";");
+}
 
 async function viaScript(url) {
   lastError = "";
@@ -89,7 +92,8 @@ async function viaForm(url, payload) {
   const input = document.createElement("input"); input.name = payload.slice(0, -2); input.value = "x\"}";
   form.appendChild(input); document.body.appendChild(form); form.submit();
   await sleep(2000);
-  try { note("form", url, "read", frame.contentDocument.body.innerText); } catch (e) { note("form", url, "sent, answer unreadable", e.name); }
+  try { note("form", url, "read", frame.contentDocument.body.innerText); }
+  catch (e) { note("form", url, "sent, answer unreadable", e.name); }
 }
 
 async function main() {
@@ -99,9 +103,14 @@ async function main() {
   const api = CONF.api, body = JSON.stringify({path: CONF.ledger, today: CONF.today});
   for (const action of ["annotate", "fix-blanks", "check"]) {
     await viaFetch(api + "/api/" + action, {method: "POST", headers: {"Content-Type": "text/plain"}, body}, "fetch-simple");
-    await viaFetch(api + "/api/" + action, {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body}, "fetch-no-cors");
-    await viaFetch(api + "/api/" + action, {method: "POST", headers: {"X-Ledger-Token": "guess", "Content-Type": "application/json"}, body}, "fetch-guessed-token");
-    await viaFetch(api + "/api/" + action, {method: "POST", headers: {"X-Ledger-Token": CONF.leaked, "Content-Type": "application/json"}, body}, "fetch-leaked-token");
+    await viaFetch(api + "/api/" + action, {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body},
+                   "fetch-no-cors");
+    await viaFetch(api + "/api/" + action,
+                   {method: "POST", headers: {"X-Ledger-Token": "guess", "Content-Type": "application/json"}, body},
+                   "fetch-guessed-token");
+    await viaFetch(api + "/api/" + action,
+                   {method: "POST", headers: {"X-Ledger-Token": CONF.leaked, "Content-Type": "application/json"}, body},
+                   "fetch-leaked-token");
     await viaForm(api + "/api/" + action, body);
   }
   await viaFetch(api + "/api/info", {credentials: "include"}, "fetch-credentials");

@@ -71,10 +71,10 @@ def test_wrong_types_are_a_chinese_400(served, folder):
 
 
 def test_multipart_without_boundary_or_with_too_many_files_is_chinese(served):
-    status, headers, data = served.raw("POST", "/api/scan", b"--x\r\n", {"Content-Type": "multipart/form-data"})
+    status, _, data = served.raw("POST", "/api/scan", b"--x\r\n", {"Content-Type": "multipart/form-data"})
     assert status == 400 and refused(status, json.loads(data))
     body, kind = multipart({"path": "台账.xlsx", "today": TODAY.isoformat()}, [(f"{i}.csv", b"a") for i in range(2001)])
-    status, headers, data = served.raw("POST", "/api/scan", body, {"Content-Type": kind})
+    status, _, data = served.raw("POST", "/api/scan", body, {"Content-Type": kind})
     answer = json.loads(data)
     assert status == 400 and refused(status, answer) and "2000" in answer["message"]
 
@@ -85,7 +85,7 @@ def test_an_unreadable_upload_does_not_show_the_temporary_folder(served, folder)
     for files in ([("坏的.csv", b"\xff\xfe\x00\x00garbage\x00" * 50), ("空.csv", b""), ("x.xlsx", b"PK\x03\x04junk")],
                   [("长" * 200 + ".csv", b"a,b\n")]):
         body, kind = multipart({"path": str(ledger), "today": TODAY.isoformat()}, files)
-        status, headers, data = served.raw("POST", "/api/scan", body, {"Content-Type": kind})
+        status, _, data = served.raw("POST", "/api/scan", body, {"Content-Type": kind})
         text = data.decode("utf-8")
         assert status < 500 and "ledger-scan-" not in text and temp not in text, text[:300]
         assert files[0][0][:20] in text

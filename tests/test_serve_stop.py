@@ -41,7 +41,7 @@ def test_a_signal_stops_it_cleanly(name, tmp_path):
     proc = start(tmp_path, info)
     assert json.loads(info.read_text())["pid"] == proc.pid
     proc.send_signal(getattr(signal, name))
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert not info.exists()
     assert "错误" not in err and "Traceback" not in err

@@ -79,7 +79,7 @@ def test_findings_name_the_page_buttons_and_codes_do_not_wrap(page, folder, tmp_
 
 
 def test_rollup_has_a_date_and_force_and_a_refusal_opens_the_answering_tab(page, folder, tmp_path):
-    driver, server = page
+    driver, _ = page
     path = copy(folder / "台账.xlsx", folder / "半年更新.xlsx")
     js(driver, "const s = document.getElementById('ledger'); s.appendChild(new Option(arguments[1], arguments[0]));"
                "s.value = arguments[0];", str(path), path.name)

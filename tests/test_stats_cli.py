@@ -25,7 +25,7 @@ def path(tmp_path):
 
 
 def test_stats_rebuilds_the_sheet_of_one_ledger(capsys, path):
-    code, out, _ = run(capsys, "stats", path, "--year", "2025", "--today", "2026-03-01")
+    code, _, _ = run(capsys, "stats", path, "--year", "2025", "--today", "2026-03-01")
     assert code == 0
     assert openpyxl.load_workbook(path)[schema.A5]["A1"].value == "软件正版化工作信息统计表"
 

@@ -2,8 +2,8 @@
 
 The service is started as the login launcher starts it (`--wps-key-file`): it serves the add-in under /wps/<key>/,
 and the fake WPS fetches ribbon.xml, index.html and the scripts from there (WPS's online add-in mode); the
-add-in gets the token from the service itself (same origin), never from a file.  The fake records the order of save, close, requests and open, with the lock file WPS
-keeps beside an open workbook and the file's hash at each step.
+add-in gets the token from the service itself (same origin), never from a file.  The fake records the order of save,
+close, requests and open, with the lock file WPS keeps beside an open workbook and the file's hash at each step.
 """
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ window.__selects = []; window.__shell = [];
 const pane = %s;
 const sheet = (name) => ({ Name: name, Activate() {}, Range: (a) => ({ Select() { window.__selects.push([name, a]); } }) });
 const names = %s;
-const book = { FullName: pane.path, Activate() {}, Sheets: { Item: (n) => { if (!names.includes(n)) throw new Error(n); return sheet(n); } } };
+const book = { FullName: pane.path, Activate() {},
+               Sheets: { Item: (n) => { if (!names.includes(n)) throw new Error(n); return sheet(n); } } };
 window.Application = { ActiveWorkbook: book, Workbooks: { Count: 1, Item: () => book } };
 window.wps = { PluginStorage: { getItem: (k) => (k === "ledger.pane" ? JSON.stringify(pane) : null), setItem() {} },
                OAAssist: { ShellExecute: (u) => window.__shell.push(u) } };

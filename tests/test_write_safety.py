@@ -236,7 +236,7 @@ def test_print_onto_the_ledger_through_a_link_is_refused(tmp_path, capsys):
     link = tmp_path / "链接.xlsx"
     link.symlink_to(path)
     before = path.read_bytes()
-    code, _, err = run_cli(capsys, "print", "附件1", path, "-o", link, "--force")
+    code, _, _ = run_cli(capsys, "print", "附件1", path, "-o", link, "--force")
     assert code in (1, 2) and path.read_bytes() == before
 
 

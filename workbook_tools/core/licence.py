@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
 import re
 import unicodedata
 
@@ -122,11 +123,11 @@ def _covers(item: str, installed: str) -> bool:
     if item in ALL_VERSIONS or item.casefold() in ("all", "any"):
         return True
     key = version_key(installed)
-    for words, cmp in ((_AT_MOST, lambda k, b: k <= b), (_AT_LEAST, lambda k, b: k >= b)):
+    for words, cmp in ((_AT_MOST, operator.le), (_AT_LEAST, operator.ge)):
         for word in words:
             if item.endswith(word) and item[: -len(word)]:
                 bound = version_key(item[: -len(word)])
-                return bool(key and bound) and cmp(key, bound)
+                return bool(key and bound) and bool(cmp(key, bound))
     m = _RANGE_RE.match(item)
     if m and version_key(m.group(1)) and version_key(m.group(2)) and key:
         low, high = sorted((version_key(m.group(1)), version_key(m.group(2))))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,7 +37,7 @@ class Finding(BaseModel):
         """The message with the page's buttons named instead of CLI commands (never part of the §6 JSON)."""
         return page_hint(self.message)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         if self.scan_file is None and self.scan_line is None:
             data.pop("scan_file")

@@ -8,6 +8,7 @@ machines; leaving is marked by 调离 / 报废) and is itself a finding (REQ-FIE
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -56,13 +57,13 @@ def id_key(value: object) -> str:
     return "".join(unicodedata.normalize("NFKC", str(value)).casefold().split())
 
 
-def meant_ids(value: str, known: object) -> list[str]:
+def meant_ids(value: str, known: Iterable[object]) -> list[str]:
     """The registered ids a typed id means when it differs only in case, width or spaces."""
     key = id_key(value)
     return list(dict.fromkeys(str(k) for k in known if isinstance(k, str) and id_key(k) == key and k != value))
 
 
-def did_you_mean(value: str, known: object) -> str:
+def did_you_mean(value: str, known: Iterable[object]) -> str:
     """「，是否指 TSJ-0004？」 for a message, or "" when nothing registered is that close."""
     near = meant_ids(value, known)
     return f"，是否指 {'、'.join(near)}？" if near else ""

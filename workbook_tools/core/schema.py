@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 
 class Kind(str, Enum):
@@ -96,7 +97,7 @@ class Sheet:
         raise KeyError(header)
 
 
-def C(header: str, kind: Kind = Kind.TEXT, choices: tuple[str, ...] = (), **kw) -> Column:
+def C(header: str, kind: Kind = Kind.TEXT, choices: tuple[str, ...] = (), **kw: Any) -> Column:  # noqa: N802 - short: the sheets below read as tables
     if choices and kind is Kind.TEXT:
         kind = Kind.ENUM
     return Column(header, kind, choices, **kw)

@@ -96,10 +96,9 @@ def to_serial(value: dt.date | dt.datetime, date1904: bool = False) -> float:
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     value = value.replace(tzinfo=None)
+    epoch = _EPOCH_1900_EARLY if value < _MARCH_1900 else _EPOCH_1900
     if date1904:
         epoch = _EPOCH_1904
-    else:
-        epoch = _EPOCH_1900_EARLY if value < _MARCH_1900 else _EPOCH_1900
     delta = value - epoch
     return delta.days + delta.seconds / DAY_SECONDS + delta.microseconds / (DAY_SECONDS * 1e6)
 

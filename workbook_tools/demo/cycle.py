@@ -30,7 +30,10 @@ def _get(row: list, header: str) -> object:
 def _day(value: object) -> dt.date | None:
     if value is None:
         return None
-    return value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    assert isinstance(value, dt.date), value  # the demo's dates
+    return value
 
 
 def _purchased(a7: list[list]) -> list[list]:
@@ -44,7 +47,7 @@ def renewal_due(a7: list[list], today: dt.date) -> str | None:
              and isinstance(term_end(_get(r, "许可期限"), None), dt.date) and term_end(_get(r, "许可期限"), None) != NEVER]
     if not dated:
         return None
-    row = max(dated, key=lambda r: _day(_get(r, "采购时间")))
+    row = max(dated, key=lambda r: _day(_get(r, "采购时间")) or dt.date.min)   # every one is dated
     bought = _day(_get(row, "采购时间"))
     for years in range(1, 16):
         end = term_end(f"{years}年", bought)
@@ -105,7 +108,7 @@ def plant_gaps(sheets: dict[str, list[list]], today: dt.date) -> None:
     a9 = schema.BY_NAME[schema.A9].headers
     at = {h: a9.index(h) for h in ("操作", "日期", "统一部署", "申请编号")}
     mine = [r for r in sheets[schema.A9] if r[at["操作"]] == "安装" and r[at["统一部署"]] == "否"
-            and r[at["申请编号"]] and _day(r[at["日期"]]).year == today.year]
+            and r[at["申请编号"]] and (_day(r[at["日期"]]) or dt.date.min).year == today.year]
     if mine:
         mine[-1][at["申请编号"]] = None
 

@@ -6,6 +6,7 @@ already taken, the update rate) is steered so that the log reaches about that si
 """
 from __future__ import annotations
 
+from workbook_tools.demo import catalog
 from workbook_tools.demo.history import REQUEST, UNIFIED, Density, Generator, Seg
 from workbook_tools.demo.people import Computer, days
 from workbook_tools.demo.software import FREE, Software
@@ -18,6 +19,7 @@ LATER_RELEASES = 1.2     # rough number of newer versions a tool meets after its
 def weight(sw: Software, c: Computer, relaxed: bool = False) -> float:
     """How likely the tool is on the computer; `relaxed` lets department tools spread (dense benchmarks)."""
     tpl = sw.template
+    assert isinstance(tpl, catalog.Free)
     share = tpl.popularity * (0.3 if c.kind == "服务器" else 1.0)
     if tpl.depts and c.dept not in tpl.depts:
         return share * 0.05 if relaxed else 0.0

@@ -7,11 +7,12 @@ optional end (卸载 on request, or on the computer's 报废日期).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from workbook_tools.demo import vocab
+from workbook_tools.demo import catalog, vocab
 from workbook_tools.demo.people import Computer, days
 from workbook_tools.demo.software import Software, Timeline
 
@@ -27,8 +28,8 @@ class Action:
     kind: str
     computer: Computer
     day: dt.date
-    old: tuple[Software, str] | None
-    new: tuple[Software, str] | None
+    old: tuple[Software, str | None] | None
+    new: tuple[Software, str | None] | None
     number: str = ""
 
 
@@ -39,7 +40,7 @@ class Event(NamedTuple):
     number: str
     op: str
     software: Software
-    version: str
+    version: str | None
     computer: Computer
     unified: bool
     action: Action | None
@@ -48,7 +49,7 @@ class Event(NamedTuple):
 
 class Seg(NamedTuple):
     software: Software
-    version: str
+    version: str | None
     day: dt.date
     how: str
 
@@ -103,7 +104,7 @@ class Generator:
         first = segs[0]
         action = self.request(INSTALL, c, first.day, None, first) if first.how == REQUEST else None
         self.emit(c, INSTALL, first, first.how, action, NOTES.get(first.how))
-        for old, new in zip(segs, segs[1:]):
+        for old, new in itertools.pairwise(segs):
             note = f"升级：{old.software.number}→{new.software.number}"
             action = self.request("升级", c, new.day, old, new) if new.how == REQUEST else None
             self.emit(c, UNINSTALL, old._replace(day=new.day), new.how, action, note)
@@ -183,6 +184,7 @@ class Generator:
         if current is None:
             return
         sw = self.role(gens[current], day)
+        assert sw is not None  # found just above
         segs = [Seg(sw, sw.version, day, how)]
         for gen, chance in zip(gens[current + 1:], (0.45, 0.25)):  # users asking for the next version
             first = min(sw.available for sw in self.by_role[gen])
@@ -190,6 +192,7 @@ class Generator:
             if when is None or self.rng.random() >= chance:
                 break
             sw = self.role(gen, when)
+            assert sw is not None  # `when` is after the first one is available
             segs.append(Seg(sw, sw.version, when, REQUEST))
         self.chain(c, segs)
 
@@ -211,10 +214,12 @@ class Generator:
         first = min(sw.available for sw in group)
         day, how = self.begin(c)
         if not (first <= day and self.rng.random() < 0.5):
-            day, how = self.between(max(day, first), self.hi(c)), how_late
-            if day is None:
+            later = self.between(max(day, first), self.hi(c))
+            if later is None:
                 return
+            day, how = later, how_late
         sw = self.pick(group, day)
+        assert sw is not None  # `day` is after the first one is available
         end = None
         if how == REQUEST and self.rng.random() < 0.06:
             out = self.between(day, self.hi(c))
@@ -226,10 +231,12 @@ class Generator:
         for (role, _, _), group in self.by_key.items():
             tpl = group[0].template
             if role == "server":
+                assert isinstance(tpl, catalog.Commercial)
                 count = max(1, round(tpl.share * len(servers)))
                 for c in self.rng.sample(servers, min(count, len(servers))):
                     self.extra(c, group, UNIFIED)
             elif role == "dept":
+                assert isinstance(tpl, catalog.Commercial)
                 for c in computers:
                     if (c.kind != "服务器" and c.dept in tpl.depts and self.rng.random() < tpl.share
                             and (tpl.origin == "国内" or not self.xinchuang(c))):

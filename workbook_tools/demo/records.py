@@ -5,7 +5,7 @@ import datetime as dt
 import random
 from itertools import groupby
 
-from workbook_tools.demo import vocab
+from workbook_tools.demo import catalog, vocab
 from workbook_tools.demo.history import INSTALL, NOTES, Action, Event
 from workbook_tools.demo.people import HEADS, Person, days
 from workbook_tools.demo.software import FREE
@@ -34,7 +34,7 @@ def usage(events: list[Event]) -> tuple[dict[str, int], dict[str, dt.date]]:
 def slip_note(group: list[Event]) -> str:
     """What one slip covers: the occasion (建账登记, 新机部署, 计算机报废) or the number of changes."""
     if all(e.note == group[0].note for e in group) and group[0].note in NOTES.values():
-        return group[0].note
+        return group[0].note or ""
     installs = sum(1 for e in group if e.op == INSTALL)
     upgrades = sum(1 for e in group if e.op == INSTALL and (e.note or "").startswith("升级"))
     counts = (("升级", upgrades), ("安装", installs - upgrades), ("卸载", len(group) - installs - upgrades))
@@ -61,8 +61,9 @@ def event_rows(rng: random.Random, events: list[Event], techs: list[Person]) -> 
 def request_reason(a: Action) -> str:
     if a.kind != INSTALL:
         return REASONS[a.kind]
+    assert a.new is not None  # an installation installs something
     sw = a.new[0]
-    return sw.template.reason if sw.type == FREE else "业务工作需要"
+    return sw.template.reason if sw.type == FREE and isinstance(sw.template, catalog.Free) else "业务工作需要"
 
 
 def request_rows(rng: random.Random, actions: list[Action], floor: dt.date) -> list[list]:
@@ -79,6 +80,7 @@ def request_rows(rng: random.Random, actions: list[Action], floor: dt.date) -> l
         seq[applied.year] = seq.get(applied.year, 0) + 1
         a.number = f"SQ-{applied.year}-{seq[applied.year]:04d}"
         c, first = a.computer, a.old or a.new
+        assert first is not None  # an action has software before or after it
         after = a.new if a.kind == "升级" else None
         rows.append([a.number, c.dept, c.user.name, applied, c.id, c.brand, a.kind, first[0].name, first[1],
                      after and after[0].name, after and after[1], request_reason(a), HEADS[c.dept], dept_day,

@@ -47,7 +47,7 @@ class Software:
     origin: str
     acquisition: str
     available: dt.date                  # first day it may be installed
-    template: object = None
+    template: catalog.Commercial | catalog.Oem | catalog.Free | None = None   # the catalog entry it was made from
     price: float = 0.0
     licence: str | None = None
     count: int | None = None            # 许可数量, set from the history (never over-used)
@@ -130,9 +130,10 @@ def batch_days(first: dt.date, count: int, tl: Timeline) -> list[dt.date]:
 
 def commercial_rows(rng: random.Random, count: int, tl: Timeline) -> list[Software]:
     chosen = [from_template(rng, t, tl) for t in catalog.COMMERCIAL[:count]]
-    batchable = [sw for sw in chosen if sw.template.batchable]
+    batchable = [sw for sw in chosen if isinstance(sw.template, catalog.Commercial) and sw.template.batchable]
     extra = count - len(chosen)
     for i, base in enumerate(batchable):
+        assert isinstance(base.template, catalog.Commercial)
         n = extra // len(batchable) + (1 if i < extra % len(batchable) else 0)
         chosen += [from_template(rng, base.template, tl, day) for day in batch_days(base.available, n, tl)]
     return chosen

@@ -5,7 +5,7 @@ import datetime as dt
 import random
 
 from workbook_tools.core import presets
-from workbook_tools.demo import vocab
+from workbook_tools.demo import catalog, vocab
 from workbook_tools.demo.people import HEADS, Computer, Person, days, dept_phone
 from workbook_tools.demo.software import FREE, Software
 
@@ -47,9 +47,10 @@ def note(sw: Software) -> str | None:
 
 def free_list_rows(rows: list[Software], today: dt.date, used_in: dict[str, set[str]]) -> list[list]:
     """附件6: every free number; a tool meant for some departments lists them unless it spread further."""
-    out = []
+    out: list[list[object]] = []
     for sw in (s for s in rows if s.type == FREE):
         tpl = sw.template
+        assert isinstance(tpl, catalog.Free)
         local = tpl.depts and used_in.get(sw.number, set()) <= set(tpl.depts)
         depts = "、".join(tpl.depts) if local else "各部门"
         out.append([len(out) + 1, sw.number, sw.name, sw.version_at(today), "官方网站下载", tpl.vendor, tpl.site,
@@ -57,9 +58,10 @@ def free_list_rows(rows: list[Software], today: dt.date, used_in: dict[str, set[
     return out
 
 
-def need_row(rng: random.Random, ref: str, sw: Software, filled: dt.date, licences: int, note: str | None) -> list:
+def need_row(rng: random.Random, ref: str, sw: Software, filled: dt.date, licences: int | None, note: str | None) -> list:
     """One 附件3 line: the using department asks, 网络平台处 and 办公室 (assets) review."""
-    dept = sw.template.depts[0] if sw.template.depts else vocab.IT_DEPT
+    tpl = sw.template
+    dept = tpl.depts[0] if isinstance(tpl, (catalog.Commercial, catalog.Free)) and tpl.depts else vocab.IT_DEPT
     return [ref, dept, HEADS[dept], dept_phone(dept), filled, sw.category, PURPOSES[sw.category],
             f"{sw.name} {sw.version}", licences, sw.number, HEADS[vocab.IT_DEPT], filled + days(rng, 3, 7),
             HEADS["办公室"], filled + days(rng, 8, 14), note]
@@ -67,7 +69,8 @@ def need_row(rng: random.Random, ref: str, sw: Software, filled: dt.date, licenc
 
 def purchase_rows(rng: random.Random, rows: list[Software], today: dt.date) -> tuple[list[list], list[list]]:
     """附件3 needs and 附件4 plan lines behind every purchased number, plus this year's open needs."""
-    needs, plan = [], []
+    needs: list[list[object]] = []
+    plan: list[list[object]] = []
     seq: dict[int, int] = {}
     for sw in (s for s in rows if s.purchased):
         filled = sw.available - days(rng, 45, 90)

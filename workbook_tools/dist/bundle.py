@@ -130,7 +130,7 @@ def _sha256(path: Path) -> str:
 
 def _text(name: str, **values: str) -> bytes:
     """A script or text of resources/bundle/ with {{placeholders}} filled, CRLF, BOM for PowerShell/Notepad."""
-    text = resources.files("workbook_tools.dist").joinpath("resources", "bundle", name).read_text(encoding="utf-8")
+    text = (resources.files("workbook_tools.dist") / "resources" / "bundle" / name).read_text(encoding="utf-8")
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
     text = text.replace("\r\n", "\n").replace("\n", "\r\n")

@@ -1,6 +1,7 @@
 """`ledger init`: a new ledger workbook built from the schema."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -11,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.core import presets, schema
 from workbook_tools.core.a1 import col_letters
 from workbook_tools.core.model import Change
-from workbook_tools.xlsx.book import TableEdit
+from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.newbook import (
     DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
     ensure_defined_names, sheet_map, style_header,
@@ -89,16 +90,16 @@ def write_guide(wb: Workbook) -> None:
     ws["A1"].font = Font(bold=True, size=14)
 
 
-def default_settings(overrides: Mapping[str, str] | None = None) -> list[dict]:
+def default_settings(overrides: Mapping[str, str] | None = None) -> list[dict[str, str | None]]:
     values = dict(schema.SETTING_KEYS)
     values.update(overrides or {})
-    rows = [{"项目": k, "值": values.get(k, "")} for k, _ in schema.SETTING_KEYS]
+    rows: list[dict[str, str | None]] = [{"项目": k, "值": values.get(k, "")} for k, _ in schema.SETTING_KEYS]
     rows += [{"项目": f"附件7.{k}", "值": None} for k in schema.HEADER_COUNT_KEYS]
     rows += [{"项目": k, "值": values.get(k, v)} for k, v in schema.EXTRA_SETTING_KEYS]
     return rows
 
 
-def build_workbook(settings: Mapping[str, str] | None = None, name_rules: Iterable[Mapping] = ()) -> Workbook:
+def build_workbook(settings: Mapping[str, str] | None = None, name_rules: Iterable[Mapping[str, object]] = ()) -> Workbook:
     """Every sheet of LEDGER_SPEC §2 in order, plus 说明, with formats, dropdowns and print setup."""
     wb = Workbook()
     wb.remove(wb.active)
@@ -125,9 +126,9 @@ def fill_preset(wb: Workbook) -> None:
 
 # --- the §11 sheets added to an existing ledger (through the lossless writer) ----------------------
 
-def _defined_names(book) -> set[str]:
+def _defined_names(book: Book) -> set[str]:
     names = book.workbook.root.find(q("definedNames"))
-    return set() if names is None else {el.get("name") for el in names}
+    return set() if names is None else {n for el in names if (n := el.get("name")) is not None}
 
 
 def build_table_sheet(ws: Worksheet, spec: schema.Sheet, names: set[str]) -> None:
@@ -145,14 +146,14 @@ def build_table_sheet(ws: Worksheet, spec: schema.Sheet, names: set[str]) -> Non
     ws.print_title_rows = None
 
 
-def _place_after(book, name: str) -> str | None:
+def _place_after(book: Book, name: str) -> str | None:
     """The schema sheet before `name` that the workbook has: a new sheet stands right after it."""
     order = [s.name for s in schema.SHEETS]
     before = [n for n in order[:order.index(name)] if book.has(n)]
     return before[-1] if before else None
 
 
-def add_missing_sheets(book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list:
+def add_missing_sheets(book: Book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list[Change]:
     """Add the named schema sheets the workbook lacks (empty, with headers, formats and dropdowns).
 
     Nothing else of the workbook changes: the new sheets are grafted in by the writer's book.
@@ -164,8 +165,10 @@ def add_missing_sheets(book, names: Iterable[str] = schema.CYCLE_SHEETS) -> list
         if book.has(name):
             continue
         spec = schema.BY_NAME[name]
-        book.generate(name, lambda ws, spec=spec: build_table_sheet(ws, spec, defined), after=_place_after(book, name))
-        book.tables[name] = TableEdit(book, name, book.workbook.entry(name).part, spec, 1,
+        book.generate(name, functools.partial(build_table_sheet, spec=spec, names=defined), after=_place_after(book, name))
+        entry = book.workbook.entry(name)
+        assert entry is not None  # generated just now
+        book.tables[name] = TableEdit(book, name, entry.part, spec, 1,
                                       {c.header: j for j, c in enumerate(spec.columns, start=1)}, [])
         changes.append(Change(action="新增工作表", sheet=name, content=f"新增工作表「{name}」"))
     return changes

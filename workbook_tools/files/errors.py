@@ -26,6 +26,8 @@ def reason(exc: OSError) -> str:
     """Why the operation failed, in Chinese, without naming a file (the caller names the ledger)."""
     if isinstance(exc, PermissionError) and exc.errno is None:
         return _REASONS[errno.EACCES]
+    if exc.errno is None:
+        return "文件操作失败"
     return _REASONS.get(exc.errno, f"文件操作失败（错误号 {exc.errno}）" if exc.errno else "文件操作失败")
 
 

@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -20,8 +21,10 @@ import re
 import shutil
 import socket
 import stat
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from workbook_tools.core.model import LedgerError
 from workbook_tools.files.errors import reason
@@ -46,7 +49,7 @@ def temp_path(path: Path, tag: str = "tmp") -> Path:
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
-    if os.name == "nt":
+    if os.name == "nt" and sys.platform == "win32":  # sys.platform as well: mypy then knows ctypes.windll exists
         import ctypes  # noqa: PLC0415
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if handle:
@@ -95,11 +98,12 @@ class WriteLock:
         self.held = True
         return True
 
-    def _info(self) -> dict:
+    def _info(self) -> dict[str, Any]:
         try:
-            return json.loads(self.lock.read_text(encoding="utf-8"))
+            info = json.loads(self.lock.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return info if isinstance(info, dict) else {}
 
     def _owner(self) -> str:
         info = self._info()
@@ -123,7 +127,7 @@ class WriteLock:
             return True
         return False
 
-    def _remove_if_same(self, info: dict) -> bool:
+    def _remove_if_same(self, info: dict[str, Any]) -> bool:
         """Move the stale lock aside and delete it — unless another writer replaced it meanwhile."""
         tomb = self.lock.with_name(f"{self.lock.name}.{os.getpid()}.stale")
         try:
@@ -137,14 +141,12 @@ class WriteLock:
         if moved == info:
             tomb.unlink(missing_ok=True)
             return True
-        try:   # a fresh lock of another writer: put it back
+        with contextlib.suppress(OSError):   # a fresh lock of another writer: put it back
             os.link(tomb, self.lock)
-        except OSError:
-            pass
         tomb.unlink(missing_ok=True)
         return False
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.held:
             self.lock.unlink(missing_ok=True)
             self.held = False
@@ -152,7 +154,7 @@ class WriteLock:
 
 def hide(path: Path) -> None:
     """Temp and lock files are hidden on Windows too (their names start with a dot elsewhere)."""
-    if os.name == "nt":
+    if os.name == "nt" and sys.platform == "win32":  # sys.platform as well: mypy then knows ctypes.windll exists
         import ctypes  # noqa: PLC0415
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)
 
@@ -250,10 +252,8 @@ def replace(tmp: Path, path: Path) -> None:
         return
     os.chmod(tmp, stat.S_IMODE(info.st_mode))
     if hasattr(os, "chown") and os.geteuid() == 0:
-        try:
+        with contextlib.suppress(OSError):
             os.chown(tmp, info.st_uid, info.st_gid)
-        except OSError:
-            pass
     if os.name == "nt" and _replace_file_w(tmp, path):
         return
     for attempt in range(REPLACE_RETRIES):
@@ -280,7 +280,9 @@ def _replace_file_w(tmp: Path, path: Path) -> bool:
     """Windows: ReplaceFileW keeps the original's ACL, owner and attributes (os.replace would not)."""
     import ctypes  # noqa: PLC0415
     for attempt in range(REPLACE_RETRIES):
-        if ctypes.windll.kernel32.ReplaceFileW(str(path), str(tmp), None, 0x2, None, None):  # IGNORE_MERGE_ERRORS
+        # ctypes.windll exists on Windows only (the caller checks os.name; tests fake it on every system)
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined, unused-ignore]
+        if kernel32.ReplaceFileW(str(path), str(tmp), None, 0x2, None, None):  # IGNORE_MERGE_ERRORS
             return True
         time.sleep(0.2 * (attempt + 1))
     return False

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbook_tools.core import schema
 from workbook_tools.files import safety
@@ -166,8 +167,9 @@ def write_workbook(path: str | Path, edit: Edit, action: str, expected_sha: str 
         cleaned = safety.clean_orphans(target)
         if cleaned:
             result.notes.append(f"已清理上次中断留下的临时文件 {len(cleaned)} 个：{'、'.join(cleaned[:3])}")
-        for line in result.notes if notice is not None else ():
-            notice(line)
+        if notice is not None:
+            for line in result.notes:
+                notice(line)
         sha_before = _sha(target, shown)
         if expected_sha is not None and expected_sha != sha_before:
             raise LedgerError(f"{shown.name} 在读取后已被修改，请重新执行")
@@ -193,7 +195,7 @@ def write_workbook(path: str | Path, edit: Edit, action: str, expected_sha: str 
         return result
 
 
-def save_new(wb, path: Path, overwrite: bool = False) -> None:
+def save_new(wb: Any, path: Path, overwrite: bool = False) -> None:  # an openpyxl Workbook
     """Write a brand-new workbook (ledger init, built with openpyxl) atomically."""
     if path.exists() and not overwrite:
         raise LedgerError(f"{path} 已存在；如需覆盖请加 --force")

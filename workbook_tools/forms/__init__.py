@@ -92,7 +92,7 @@ FORMS: dict[int, FormSpec] = {f.number: f for f in (
              tables={"main": TableSpec(tables.COLUMNS[8], 9.0, pad=0.4, groups=_groups(9))},
              unread=frozenset({schema.A9})),
     FormSpec(9, "软件安装维护情况明细表", installs.annex9, selects="软件编号", tables={
-        "info": TableSpec(installs.INFO_COLUMNS, 10.0, rows=lambda item: [item.info], groups=_groups(3)),
+        "info": TableSpec(installs.INFO_COLUMNS, 10.0, rows=installs.info_rows, groups=_groups(3)),
         "main": TableSpec(installs.EVENT_COLUMNS, 10.0, pad=0.45)}, unread=frozenset({schema.A8})),
     FormSpec(10, "软件安装维护申请表", requests.annex10, selects="申请编号"),
     FormSpec(11, "软件安装维护确认单", installs.annex11, selects="确认单号", unread=frozenset({schema.A8})),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import SupportsFloat, cast
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -106,7 +107,7 @@ def count(value: object) -> str:
     """A count: 3 rather than 3.0; blank when unknown."""
     if is_blank(value):
         return ""
-    number = float(value)
+    number = float(cast(SupportsFloat, value))   # a count cell: a number when not blank
     return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
@@ -114,7 +115,7 @@ def money(value: object) -> str:
     """Yuan with thousands separators and two decimals."""
     if is_blank(value):
         return ""
-    return f"{float(value):,.2f}"
+    return f"{float(cast(SupportsFloat, value)):,.2f}"
 
 
 def density(lines: int) -> str:

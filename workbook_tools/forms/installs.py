@@ -1,6 +1,9 @@
 """Forms built from the install/uninstall log: 附件9 (one per 软件编号) and 附件11 (one per 确认单号)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pandas as pd
 from pydantic import Field
 
@@ -36,6 +39,12 @@ class SoftwareRecord(Printable):
 
     header: UnitHeader = Field(default_factory=UnitHeader)
     info: list[str | bool] = Field(default_factory=list)
+
+
+def info_rows(item: Printable) -> list[Sequence[object]]:
+    """The one row of the basic-information table of 附件9."""
+    assert isinstance(item, SoftwareRecord), type(item)
+    return [item.info]
 
 
 class Slip(Printable):
@@ -126,7 +135,8 @@ def build_slip(key: str, records: list[Record], registered: Record, software: di
 
     day = registered.get("日期")
     if is_blank(day):
-        day = min((r["日期"] for r in records if not is_blank(r["日期"])), default=None)
+        dates: list[Any] = [r["日期"] for r in records if not is_blank(r["日期"])]   # Timestamps
+        day = min(dates, default=None)
     # 安装维护人: as registered, else the records' 经办人, else the unit's 填表人 (设置) who keeps the log
     maintainer = text(registered.get("安装维护人")) or joined((r["经办人"] for r in records), "、") or clerk
     return slip.model_copy(update={

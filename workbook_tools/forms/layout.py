@@ -110,9 +110,9 @@ def share(natural: Sequence[float], minimum: Sequence[float], room: float) -> li
     return [m + spare * w / total for m, w in zip(minimum, wants)]
 
 
-def plan_table(columns: list[Column], rows: Sequence[Sequence[str]], width_mm: float, size_pt: float) -> TablePlan:
+def plan_table(columns: list[Column], rows: Sequence[Sequence[object]], width_mm: float, size_pt: float) -> TablePlan:
     """Widths of `columns` for `rows` (cells in column order) on a line `width_mm` wide."""
-    needs = [column_needs(c, {row[i] for row in rows if isinstance(row[i], str)}) for i, c in enumerate(columns)]
+    needs = [column_needs(c, {cell for row in rows if isinstance(cell := row[i], str)}) for i, c in enumerate(columns)]
     natural, minimum = [n for n, _ in needs], [m for _, m in needs]
     room = width_mm * PT_PER_MM / size_pt
     if sum(natural) > room:   # crowded: an id that may wrap (a masked serial) yields its room to the text

@@ -26,7 +26,8 @@ class ReviewForm(Printable):
 
 
 def form_of(review: Review, header: UnitHeader) -> ReviewForm:
-    rows, people = [], []
+    rows: list[list[str | bool]] = []
+    people: list[list[str]] = []
     for d in review.depts:
         for p in d.people:
             people.append([d.dept, p.person, str(len(p.items)), p.consequence])

@@ -129,6 +129,7 @@ def apply_signed(book: Book, plan: SignedPlan) -> list[Change]:
     if plan.entry is not None:
         row = table.append(plan.entry)
         return [Change(action=ACTION, sheet=schema.A11, row=row, content=f"登记确认单 {plan.number}（已签字交回）")]
+    assert plan.row is not None  # a slip already in 附件11
     table.set_row(plan.row, {"已签字": "是", "备注": plan.note})
     return [Change(action=ACTION, sheet=schema.A11, row=plan.row,
                    content=f"确认单 {plan.number} 已签字交回（{plan.day.isoformat()}）")]

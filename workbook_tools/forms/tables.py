@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -73,7 +74,7 @@ def filter_rows(df: pd.DataFrame, column: str, ids: list[str], what: str) -> pd.
     return df[df[column].map(text).isin(wanted)]
 
 
-def numbered(rows: list[list[str | bool]]) -> list[list[str | bool]]:
+def numbered(rows: list[list[Any]]) -> list[list[Any]]:
     """Printed forms number their rows 1..n in print order (序号 is the first cell)."""
     for i, row in enumerate(rows, start=1):
         row[0] = str(i)
@@ -97,7 +98,7 @@ def annex1(ledger: Ledger, options: PrintOptions) -> list[LeadingGroupForm]:
     no_ids("附件1", options)
     df = ledger.df(schema.A1)
     roles = df["职务"].map(lambda v: text(v) or "成员")
-    order = list(schema.LEADER_ROLES) + [r for r in dict.fromkeys(roles) if r not in schema.LEADER_ROLES]
+    order: list[str] = list(schema.LEADER_ROLES) + [r for r in dict.fromkeys(roles) if r not in schema.LEADER_ROLES]
     groups = []
     for role in order:
         part = df[roles == role]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -25,7 +25,7 @@ from workbook_tools.core import schema
 from workbook_tools.xlsx.graft import put
 from workbook_tools.xlsx.notes import Note
 from workbook_tools.xlsx.newbook import style_header
-from workbook_tools.xlsx.sheetxml import parse_ref
+from workbook_tools.core.a1 import parse_ref
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import SEVERITY_TEXT, Change, Finding, Severity
 from workbook_tools.rules.engine import CheckResult
@@ -103,6 +103,11 @@ def _is_highlight(book: Book, style: int) -> bool:
     return book.styles.solid_rgb(style) in HIGHLIGHT.values()
 
 
+def _always(style: int) -> Callable[[int], int]:
+    """A restyle that sets one style id whatever the cell had."""
+    return lambda _old: style
+
+
 def clear_previous(book: Book, sheets: set[str]) -> tuple[int, dict[tuple[str, str], int]]:
     """Undo the previous annotation's fills and notes: (cells touched, restored format per cell)."""
     touched: set[tuple[str, str]] = set()
@@ -124,7 +129,7 @@ def clear_previous(book: Book, sheets: set[str]) -> tuple[int, dict[tuple[str, s
             back = int(original[len(XF_PREFIX):])
         else:
             back = book.styles.with_fill(current, _legacy_fill(original))
-        table.restyle(row, col, lambda _s, back=back: back)
+        table.restyle(row, col, _always(back))
         restored[(name, address)] = back
         touched.add((name, address))
     return len(touched), restored
@@ -156,7 +161,7 @@ def mark_cells(book: Book, findings: Iterable[Finding], restored: dict[tuple[str
         originals[(name, address)] = f"{XF_PREFIX}{before}"
         worst = Severity.ERROR if any(f.severity is Severity.ERROR for f in group) else Severity.WARNING
         painted = book.styles.with_fill(before, highlight_fill(worst))
-        table.restyle(row, col, lambda _s, painted=painted: painted)
+        table.restyle(row, col, _always(painted))
         notes = book.sheet_notes(table)
         if address not in notes.refs():
             note = _note(group)
@@ -185,7 +190,7 @@ def build_results(ws: Worksheet, findings: list[Finding], originals: dict[tuple[
             link.font = link_font
 
 
-def annotate_edit(result: CheckResult):
+def annotate_edit(result: CheckResult) -> Callable[[Book], list[Change]]:
     def edit(book: Book) -> list[Change]:
         had_results = book.has(schema.RESULTS) and len(book.raw(schema.RESULTS)) > 1
         flagged = {f.sheet for f in result.findings if f.sheet}

@@ -1,6 +1,7 @@
 """`ledger fix-blanks`: clear what BLANK-OEM / BLANK-FREE / BLANK-DONATED forbid, logging every old value."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 
@@ -39,7 +40,7 @@ def plan_blanks(ledger: Ledger) -> list[BlankClear]:
     return sorted(out, key=lambda c: (c.row, table.columns.get(c.column, 0)))
 
 
-def blanks_edit(clears: list[BlankClear]):
+def blanks_edit(clears: list[BlankClear]) -> Callable[[Book], list[Change]]:
     def edit(book: Book) -> list[Change]:
         table = book.table(schema.A7)
         changes = []

@@ -135,6 +135,7 @@ def add_free_edit(sw: FreeSoftware, outcome: FreeOutcome) -> Callable[[Book], li
             changes.append(Change(action="免费软件", sheet=schema.A6, row=row,
                                   content=f"列入可使用免费软件清单 {outcome.number} {outcome.name}"))
         for header, value in outcome.fill_a6.items():
+            assert outcome.a6_row is not None  # the row whose blanks are filled
             a6.set(outcome.a6_row, header, value)
             changes.append(Change(action="免费软件", sheet=schema.A6, row=outcome.a6_row,
                                   content=f"补填「{header}」：{value}"))

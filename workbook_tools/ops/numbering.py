@@ -8,7 +8,7 @@ or existed (附件3/6/7/8/9, 软件名称对照 and the text of 变更记录).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -84,7 +84,7 @@ def plan_numbers(ledger: Ledger) -> NumberPlan:
     """Which number each unnumbered 附件7 row gets (pure: nothing is written)."""
     a7 = ledger.df(schema.A7)
     keys = identity_keys(a7)
-    known: dict[tuple, tuple[str, int]] = {}
+    known: dict[tuple[object, ...], tuple[str, int]] = {}
     for key, number, row in zip(keys, a7[NUMBER], a7[ROW]):
         if key is not None and not pd.isna(number) and key not in known:
             known[key] = (number, int(row))
@@ -116,7 +116,7 @@ def describe(a: Assignment) -> str:
     return text
 
 
-def number_edit(plan: NumberPlan):
+def number_edit(plan: NumberPlan) -> Callable[[Book], list[Change]]:
     def edit(book: Book) -> list[Change]:
         table = book.table(schema.A7)
         changes = []

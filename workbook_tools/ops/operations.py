@@ -28,9 +28,9 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats, version_covered
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.registers import did_you_mean
-from workbook_tools.ops.rollup import blank as _blank
+from workbook_tools.core.values import is_missing as _blank
 from workbook_tools.ops.rollup import seats as _num
-from workbook_tools.ops.rollup import show
+from workbook_tools.core.values import show_exact as show
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book
@@ -128,7 +128,8 @@ def record(ledger: Ledger, sheet: str, key: str, value: str, what: str) -> Recor
     hit = df[df[key] == value]
     if hit.empty:
         refuse(f"{what}「{value}」未在{'附件7' if sheet == A7 else '「计算机」表'}中登记{did_you_mean(value, df[key])}")
-    return hit.iloc[0].to_dict()
+    found: Record = hit.iloc[0].to_dict()
+    return found
 
 
 def computer_of(ledger: Ledger, pc: str) -> Record:
@@ -240,7 +241,7 @@ def settle(problems: list[str], visit: Visit) -> str | None:
         refuse(problem_list(problems) + FORCE_HINT)
     if not (visit.reason or "").strip():
         refuse("使用 --force 时必须用 --reason 说明原因（将记入备注）")
-    return f"强制执行：{visit.reason.strip()}"
+    return f"强制执行：{(visit.reason or '').strip()}"
 
 
 # --- rows ----------------------------------------------------------------------------------------
@@ -330,7 +331,8 @@ def _live_install(ledger: Ledger, pc: str, number: str, date: dt.date, verb: str
     hit = live[live[NUMBER] == number]
     if hit.empty:
         refuse(f"计算机「{pc}」在 {date.isoformat()} 没有安装「{number}」（按附件9 的记录），不能{verb}")
-    return hit.iloc[0].to_dict()
+    found: Record = hit.iloc[0].to_dict()
+    return found
 
 
 def plan_uninstall(ledger: Ledger, req: Uninstall, today: dt.date) -> OperationPlan:
@@ -434,7 +436,7 @@ def baseline_day(installed: object, date: dt.date, row: int) -> dt.date:
     """The date of a baseline event: the inventory's 安装日期 where it has one, else the baseline date."""
     if _blank(installed):
         return date
-    day = pd.Timestamp(installed).date()
+    day: dt.date = pd.Timestamp(installed).date()
     if day > date:
         refuse(f"附件8 第 {row} 行的安装日期 {day.isoformat()} 晚于初始登记日期 {date.isoformat()}，"
                "请核对安装日期或改用较晚的初始登记日期")
@@ -448,7 +450,8 @@ def plan_baseline(ledger: Ledger, date: dt.date, today: dt.date) -> OperationPla
     _baseline_refusals(ledger, a8)
     pcs, sws = _by_id(ledger, PCS, COMPUTER), _by_id(ledger, A7, NUMBER)
     visit = Visit(computer="", date=date, unified=True)
-    rows, serial = [], next_serial(ledger)
+    rows: list[Record] = []
+    serial = next_serial(ledger)
     columns = [COMPUTER, NUMBER, "软件版本", "安装日期", ROW]
     for pc_id, number, version, installed, row in a8.drop_duplicates([COMPUTER, NUMBER])[columns].itertuples(index=False):
         pc, sw = pcs.get(pc_id), sws.get(number)

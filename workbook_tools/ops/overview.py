@@ -3,9 +3,6 @@
 The figures (`compute_overview`) are pure; `rebuild_overview(wb, ledger, today)` rewrites the
 sheet inside a `write_workbook` edit — the roll-up calls it too.  The charts read their data
 from cells of the same sheet, so they stay true to the numbers beside them.  The sheet always
-
-if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
-    from workbook_tools.xlsx.book import Book
 carries exactly three charts: the safe writer refuses a save that has fewer charts than before.
 """
 from __future__ import annotations
@@ -13,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
@@ -30,6 +27,9 @@ from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.core.model import Change
 from workbook_tools.ops.stats import COMMERCIAL, software_gone
 from workbook_tools.rules import run_check
+
+if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
+    from workbook_tools.xlsx.book import Book
 
 SHEET = "概览"
 EXPIRING_DAYS = 90
@@ -91,16 +91,14 @@ def software_use(ledger: Ledger, today: dt.date) -> list[SoftwareUse]:
     for _, r in rows.drop_duplicates("软件编号").iterrows():
         installed = float(seats.get(r["软件编号"], 0.0))
         unlimited = unlimited_seats(r["许可类型"])
-        if pd.isna(r["许可数量"]):
-            licences = None if unlimited else 0.0
-        else:
-            licences = float(r["许可数量"])
+        licences = (None if unlimited else 0.0) if pd.isna(r["许可数量"]) else float(r["许可数量"])
         end = _end(r["许可期限"], r["采购时间"])
         ends = end is not None and end != NEVER and installed > 0
         out.append(SoftwareUse(
             软件编号=r["软件编号"], 软件名称=r["软件名称"], licences=licences, installed=installed, unlimited=unlimited,
             over=not unlimited and not pd.isna(r["许可数量"]) and installed > r["许可数量"],
-            expired=ends and end < today, expiring=ends and today <= end <= horizon))
+            expired=ends and end is not None and end < today,
+            expiring=ends and end is not None and today <= end <= horizon))
     return out
 
 
@@ -159,7 +157,8 @@ def findings_by_department(ledger: Ledger, results: list[dict[str, object]]) -> 
     for r in results:
         dept = r.get("部门") or r.get("处室")
         if not dept:
-            row = r.get("行") if isinstance(r.get("行"), int) else _cell_row(r.get("单元格"))
+            given = r.get("行")
+            row = given if isinstance(given, int) else _cell_row(r.get("单元格"))
             dept = finding_department(ledger, r.get("表"), row)
         entry = counts.setdefault(str(dept), DeptFindings(部门=str(dept)))
         level = str(r.get("级别") or "").strip().lower()
@@ -183,7 +182,7 @@ def compute_overview(ledger: Ledger, today: dt.date, results: list[dict[str, obj
     check is run for the overview and the sheet says so.
     """
     checked_now = not results
-    rows = check_rows(ledger, today) if checked_now else results
+    rows = results if results else check_rows(ledger, today)
     return Overview(today=today, software=software_use(ledger, today), findings=findings_by_department(ledger, rows),
                     checked_now=checked_now, categories=categories(ledger, today))
 
@@ -253,7 +252,7 @@ def _state(s: SoftwareUse) -> str:
 def write_usage(ws: Worksheet, ov: Overview, top: int) -> int:
     put(ws, top, 1, "一、各商业软件的许可数量与安装数量").font = Font(bold=True, size=12)
     _bold_row(ws, top + 1, ["软件编号", "软件名称", "许可数量", "安装数量", "情况"])
-    rows = [[s.软件编号, s.软件名称, s.licences, s.installed, _state(s)] for s in ov.software]
+    rows: list[list[Any]] = [[s.软件编号, s.软件名称, s.licences, s.installed, _state(s)] for s in ov.software]
     for i, values in enumerate(rows or [["（无商业软件）", None, 0, 0, None]], start=top + 2):
         for j, value in enumerate(values, start=1):
             put(ws, i, j, value)

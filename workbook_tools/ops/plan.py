@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -78,7 +78,7 @@ class Proposal(BaseModel):
     依据申请编号: str
 
     @property
-    def 合计(self) -> float | None:
+    def 合计(self) -> float | None:  # noqa: N802 - the form's column name
         return None if self.单价 is None else round(self.单价 * self.许可数, 2)
 
     def values(self) -> dict[str, object]:
@@ -129,7 +129,7 @@ def fingerprint(values: dict[str, object]) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
-def is_total_row(row: pd.Series | dict) -> bool:
+def is_total_row(row: pd.Series | dict[str, Any]) -> bool:
     """The closing 共计 row of 附件4 (no software of its own): every reader of 附件4 skips it."""
     return TOTAL in (row.get("序号"), row.get("软件名称"))
 
@@ -345,7 +345,7 @@ def _filled(value: object) -> bool:
     return value is not None and not pd.isna(value)
 
 
-def plan_totals(rows: list[dict[str, object]]) -> Totals:
+def plan_totals(rows: Sequence[Mapping[str, Any]]) -> Totals:
     totals = Totals()
     for r in rows:
         licences = float(r["许可数"]) if _filled(r.get("许可数")) else 0.0
@@ -359,15 +359,15 @@ def plan_totals(rows: list[dict[str, object]]) -> Totals:
     return totals
 
 
-def total_values(rows: list[dict[str, object]]) -> dict[str, object]:
+def total_values(rows: Sequence[Mapping[str, Any]]) -> dict[str, object]:
     """The 共计 row: 许可数 of every row, 合计 of the priced ones, and 备注 saying what 合计 leaves out."""
     totals = plan_totals(rows)
     note = "；".join(p for p in (TOOL_MARK, totals.note()) if p)
     return {"序号": TOTAL, "软件名称": TOTAL, "许可数": totals.licences, "合计": totals.amount, "备注": note}
 
 
-def _same(current: list[dict], desired: list[dict]) -> bool:
-    def key(rows: list[dict]) -> list[tuple]:
+def _same(current: list[dict[str, Any]], desired: list[dict[str, Any]]) -> bool:
+    def key(rows: list[dict[str, Any]]) -> list[tuple[object, ...]]:
         return [tuple(_norm(r.get(h)) for h in (*VALUE_COLUMNS, "备注")) for r in rows]
 
     return key(current) == key(desired)
@@ -405,15 +405,15 @@ def apply_plan(ledger: Ledger, plan: Plan) -> Callable[[Book], list[Change]]:
     return edit
 
 
-def _slots(table: TableEdit, freed: list[int], kept: list[dict]) -> tuple[list[int], list[int]]:
+def _slots(table: TableEdit, freed: list[int], kept: list[dict[str, Any]]) -> tuple[list[int], list[int]]:
     """(rows the new plan may reuse: freed rows below every kept row, freed rows to clear)."""
     last_kept = max([int(r[ROW]) for r in kept if r.get(ROW) is not None] + [table.header_row])
     usable = sorted(r for r in freed if r > last_kept)
     return usable, sorted(r for r in freed if r <= last_kept)
 
 
-def rewrite(table: TableEdit, stale: pd.DataFrame, totals: pd.DataFrame, kept: list[dict], desired: list[dict],
-            total: list[dict]) -> list[Change]:
+def rewrite(table: TableEdit, stale: pd.DataFrame, totals: pd.DataFrame, kept: list[dict[str, Any]],
+            desired: list[dict[str, Any]], total: list[dict[str, Any]]) -> list[Change]:
     """The tool's rows and the 共计 row are rewritten where they stood (rows are never deleted, so the
     user's cells, formats and references elsewhere stay where they are); more rows are appended."""
     changes = [Change(action="采购计划", sheet=schema.A4, row=int(r[ROW]),

@@ -22,7 +22,9 @@ from workbook_tools.ops.operations import (
     COMMERCIAL, NUMBER, OperationPlan, Record, RowEdit, Visit, check_date, event_row, event_note, log_of,
     narrow_id, next_serial, refuse, simulate, software_of,
 )
-from workbook_tools.ops.rollup import blank, seats, show
+from workbook_tools.core.values import is_missing as blank
+from workbook_tools.core.values import show_exact as show
+from workbook_tools.ops.rollup import seats
 
 A7, A9 = schema.A7, schema.A9
 # 附件7 fields a renewal keeps from the old row (the product and its licence terms); the rest is the new purchase's
@@ -36,8 +38,8 @@ class Renewal(BaseModel):
     new: str | None = None           # None: the next free number of 商业软件 (§4)
     date: dt.date                    # 续订日期 = 采购时间 of the new row and date of the moves
     term: str | None = None          # 许可期限 of the new row (default: the old row's, when it is a span)
-    count: float | None = Field(None, gt=0)    # 许可数量 (default: the old row's)
-    amount: float | None = Field(None, ge=0)   # 采购金额
+    count: float | None = Field(default=None, gt=0)    # 许可数量 (default: the old row's)
+    amount: float | None = Field(default=None, ge=0)   # 采购金额
     version: str | None = None       # 软件版本 (default: the old row's)
     serial: str | None = None        # 序列号 (default: the old row's)
     contract: str | None = None      # 采购资料: 合同编号
@@ -112,7 +114,8 @@ def _refuse_short(ledger: Ledger, new: Record, number: str, moving: float) -> No
 def _pairs(ledger: Ledger, req: Renewal, number: str, new: Record, live: pd.DataFrame) -> list[Record]:
     pcs = ledger.df(schema.COMPUTERS).drop_duplicates(events.COMPUTER).set_index(events.COMPUTER)
     visit = Visit(computer="", date=req.date, unified=True, handler=req.handler)
-    note, serial, rows = f"{events.RENEWAL_REMARK}{req.old}→{number}", next_serial(ledger), []
+    note, serial = f"{events.RENEWAL_REMARK}{req.old}→{number}", next_serial(ledger)
+    rows: list[Record] = []
     for pc_id, version, count in zip(live[events.COMPUTER], live[events.VERSION], live[events.COUNT]):
         pc = {events.COMPUTER: pc_id, **(pcs.loc[pc_id].to_dict() if pc_id in pcs.index else {})}
         kept = version if version_covered(version, new.get("软件版本"), new.get("可使用版本")) else new.get("软件版本")

@@ -13,10 +13,12 @@ and names for each the consequence the regulation gives.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import events, schema
@@ -24,10 +26,14 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import unlimited_seats
 from workbook_tools.core.model import Change, Finding
 from workbook_tools.core.registers import active_staff
-from workbook_tools.ops.rollup import blank, show
+from workbook_tools.core.values import is_missing as blank
+from workbook_tools.core.values import show_exact as show
 from workbook_tools.rules import run_check
 from workbook_tools.xlsx.graft import put
 from workbook_tools.xlsx.newbook import DATE_FORMAT, style_header
+
+if TYPE_CHECKING:
+    from workbook_tools.xlsx.book import Book
 
 DEPT_RULE = ("各部门没有落实软件正版化工作相关规定，存在工作人员使用盗版软件的，一经发现，"
              "取消该部门年度评优资格。")
@@ -218,9 +224,9 @@ def review_lines(review: Review) -> list[str]:
     return lines
 
 
-def sheet_rows(review: Review) -> list[dict]:
+def sheet_rows(review: Review) -> list[dict[str, object]]:
     """Rows of the 考核评议 sheet: per department a summary row, then its people's items."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for d in review.depts:
         rows.append({"对象": "部门", "部门": d.dept, "问题": f"本年度问题 {len(d.items)} 项"
                      + (f"，其中使用盗版或超出许可 {sum(i.piracy for i in d.items)} 项" if d.loses else ""),
@@ -231,7 +237,7 @@ def sheet_rows(review: Review) -> list[dict]:
     return rows
 
 
-def build_sheet(ws, review: Review) -> None:
+def build_sheet(ws: Worksheet, review: Review) -> None:
     """The generated 考核评议 sheet: header row 1 (frozen), one row per line of `sheet_rows`."""
     spec = schema.BY_NAME[schema.REVIEW]
     for j, column in enumerate(spec.columns, start=1):
@@ -248,8 +254,8 @@ def build_sheet(ws, review: Review) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def review_edit(review: Review):
-    def edit(book) -> list[Change]:
+def review_edit(review: Review) -> Callable[[Book], list[Change]]:
+    def edit(book: Book) -> list[Change]:
         after = next((n for n in (schema.INSPECTIONS, schema.TRAININGS, schema.PROOFS, schema.A11) if book.has(n)), None)
         book.generate(schema.REVIEW, lambda ws: build_sheet(ws, review), after=after)
         return [Change(action="考核评议", sheet=schema.REVIEW,

@@ -156,22 +156,23 @@ def derive_a8(ledger: Ledger, live: pd.DataFrame) -> pd.DataFrame:
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     out = df.astype(object).where(df.notna(), None)
-    return out.to_dict("records")
+    records: list[dict[str, Any]] = out.to_dict("records")
+    return records
 
 
-def _norm_column(values: pd.Series) -> list:
+def _norm_column(values: pd.Series) -> list[object]:
     """`norm` over a column, once per distinct value."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     normed = [norm(u) for u in uniques] + [None]
     return [normed[c] for c in codes.tolist()]
 
 
-def _norm_rows(df: pd.DataFrame) -> list[tuple]:
+def _norm_rows(df: pd.DataFrame) -> list[tuple[Any, ...]]:
     """The rows of a 附件8 frame in the form used to compare the workbook with the plan."""
     return list(zip(*(_norm_column(df[h]) for h in A8_HEADERS))) if len(df) else []
 
 
-def content(values: tuple, skip_serial: bool = True) -> str:
+def content(values: tuple[Any, ...], skip_serial: bool = True) -> str:
     """A 附件8 row as 变更记录 text: every filled field with its header."""
     pairs = zip(A8_HEADERS, values)
     return "；".join(f"{h}={show(v)}" for h, v in pairs if v is not None and not (skip_serial and h == "序号"))
@@ -195,11 +196,11 @@ def unexplained_rows(ledger: Ledger) -> list[Finding]:
             for r, c, n in zip(bad[ROW], bad[COMPUTER], bad[NUMBER])]
 
 
-def _a8_changes(old: pd.DataFrame, old_rows: list[tuple], new_rows: list[tuple], first: int,
+def _a8_changes(old: pd.DataFrame, old_rows: list[tuple[Any, ...]], new_rows: list[tuple[Any, ...]], first: int,
                 unexplained: set[int]) -> tuple[list[A8Change], dict[Key, int]]:
     """Added/removed/updated rows by (计算机编号, 软件编号); also each old key's worksheet row."""
     ci, ni = A8_HEADERS.index(COMPUTER), A8_HEADERS.index(NUMBER)
-    old_at: dict[Key, tuple[int, tuple]] = {}
+    old_at: dict[Key, tuple[int, tuple[Any, ...]]] = {}
     removed: list[A8Change] = []
     for row, values in zip(old[ROW].tolist(), old_rows):
         key = (values[ci], values[ni])
@@ -224,7 +225,7 @@ def _a8_changes(old: pd.DataFrame, old_rows: list[tuple], new_rows: list[tuple],
     return sorted(removed, key=lambda c: c.row) + added + updated, {k: r for k, (r, _) in old_at.items()}
 
 
-def _positions(plan: RollupPlan, old: pd.DataFrame, old_rows: list[tuple], new_rows: list[tuple],
+def _positions(plan: RollupPlan, old: pd.DataFrame, old_rows: list[tuple[Any, ...]], new_rows: list[tuple[Any, ...]],
                old_row_of: dict[Key, int]) -> None:
     """Which worksheet rows differ from the new table, and where extra cells must come from."""
     ci, ni = A8_HEADERS.index(COMPUTER), A8_HEADERS.index(NUMBER)
@@ -273,7 +274,7 @@ def compute_rollup(ledger: Ledger, date: dt.date) -> RollupPlan:
     plan._frame = new
     old_rows, new_rows = _norm_rows(table.df), _norm_rows(new)
     plan.a8_changes, old_row_of = _a8_changes(table.df, old_rows, new_rows, plan.first_row,
-                                              {f.row for f in plan.unexplained})
+                                              {f.row for f in plan.unexplained if f.row is not None})
     _positions(plan, table.df, old_rows, new_rows, old_row_of)
     plan.count_changes = _count_changes(ledger, counts)
     plan.setting_changes = _setting_changes(ledger, date, plan.header)
@@ -314,7 +315,7 @@ def _extra_columns(book: Book, table: TableEdit) -> dict[int, str]:
             if first_col + j + 1 not in ours and not blank(h) and str(h).strip()}
 
 
-def _extra_values(book: Book, table: TableEdit, extra: dict[int, str], rows: set[int]) -> dict[int, list]:
+def _extra_values(book: Book, table: TableEdit, extra: dict[int, str], rows: set[int]) -> dict[int, list[object]]:
     raw = book.raw(table.name)
     first_row, first_col = book.origin(table.name)
 
@@ -355,11 +356,11 @@ def _as_typed(table: TableEdit, change: A8Change) -> A8Change:
     return change
 
 
-def _extras_text(extra: dict[int, str], values: list) -> str:
+def _extras_text(extra: dict[int, str], values: list[object]) -> str:
     return "；".join(f"{extra[c]}={show(v)}" for c, v in zip(extra, values) if not blank(v) and v != "")
 
 
-def _a8_change(change: A8Change, extra: dict[int, str], saved: dict[int, list]) -> Change:
+def _a8_change(change: A8Change, extra: dict[int, str], saved: dict[int, list[object]]) -> Change:
     detail = change.detail
     kept = _extras_text(extra, saved.get(change.row, [])) if change.kind == "删除" else ""
     detail = f"{detail}；{kept}" if kept else detail
@@ -420,7 +421,7 @@ def _set_value(table: TableEdit, row: int, value: object) -> None:
     op.value, op.fmt, op.expect, op.raw = encode(stored, date1904=table.book.date1904), fmt, stored, None
 
 
-def rollup_edit(plan: RollupPlan):
+def rollup_edit(plan: RollupPlan) -> Callable[[Book], list[Change]]:
     def edit(book: Book) -> list[Change]:
         if not plan.changed:
             return []
@@ -468,7 +469,7 @@ def refuse_rollback(ledger: Ledger, date: dt.date, force: bool) -> None:
                       "如确需重新生成当时的台账请加 --force", 1)
 
 
-def with_overview(edit, ledger: Ledger, today: dt.date):
+def with_overview(edit: Callable[[Book], list[Change]], ledger: Ledger, today: dt.date) -> Callable[[Book], list[Change]]:
     """After a roll-up that changed something, refresh 概览 too when the workbook has one."""
     def wrapped(book: Book) -> list[Change]:
         changes = edit(book)

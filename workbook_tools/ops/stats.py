@@ -7,8 +7,9 @@ docs/stats.md (统计口径); the helpers below each carry one of those decision
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -23,6 +24,9 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import term_end, unlimited_seats
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.registers import computers_in_use, staff_counts
+
+_V = TypeVar("_V")
+_A = TypeVar("_A")
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book
@@ -49,7 +53,7 @@ class Figure(BaseModel):
         return Figure(licences=self.licences + other.licences, yuan=self.yuan + other.yuan)
 
 
-def _grid(value_type: type) -> dict[str, dict[str, object]]:
+def _grid(value_type: Callable[[], _V]) -> dict[str, dict[str, _V]]:
     return {c: {o: value_type() for o in (DOMESTIC, FOREIGN, SUM)} for c in (*FORM_CATEGORIES, TOTAL)}
 
 
@@ -91,7 +95,7 @@ class Stats(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
     @property
-    def 计算机合计(self) -> int:
+    def 计算机合计(self) -> int:  # noqa: N802 - the form's field name
         return sum(self.computers.values())
 
 
@@ -165,7 +169,7 @@ def _classify(stats: Stats, row: pd.Series) -> tuple[str, str] | None:
     return category, origin
 
 
-def _add(grid: dict, category: str, origin: str, value, plus) -> None:
+def _add(grid: dict[str, dict[str, _V]], category: str, origin: str, value: _A, plus: Callable[[_V, _A], _V]) -> None:
     for cat in {category, TOTAL} & set(grid):
         for org in (origin, SUM):
             grid[cat][org] = plus(grid[cat][org], value)
@@ -249,7 +253,7 @@ def number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 4)
 
 
-def put_row(ws: Worksheet, row: int, items: list[Item], bold: bool = False, fmt: str | None = None,
+def put_row(ws: Worksheet, row: int, items: Sequence[Item], bold: bool = False, fmt: str | None = None,
             boxed: bool = True) -> None:
     col = 1
     for value, span in items:
@@ -379,8 +383,8 @@ def sum_stats(parts: list[Stats], year: int, today: dt.date, name: str) -> Stats
         for cat, row in part.purchases.items():
             for origin, figure in row.items():
                 total.purchases[cat][origin] = total.purchases[cat][origin].plus(figure)
-        for cat, row in part.holdings.items():
-            for origin, value in row.items():
+        for cat, held in part.holdings.items():
+            for origin, value in held.items():
                 total.holdings[cat][origin] += value
     return total
 

@@ -23,7 +23,9 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+from xml.etree.ElementTree import Element
 
 import re2
 from defusedxml import ElementTree
@@ -35,7 +37,7 @@ from workbook_tools.core.model import LedgerError
 MAX_CELLS = 1 << 24                 # 16,777,216 cells per sheet rectangle (~0.8 GB while read)
 CHUNK = 1 << 22
 
-def _bytes_re2(pattern: bytes):
+def _bytes_re2(pattern: bytes) -> Any:  # a compiled RE2 pattern (google-re2 has no type information)
     """A linear-time byte pattern (RE2, Latin-1: every byte is one character, whatever the text)."""
     options = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1
@@ -120,7 +122,7 @@ class Extent:
 
 # --- where each sheet's XML is ---------------------------------------------------------------
 
-def _xml(zf: zipfile.ZipFile, names: dict[str, str], part: str):
+def _xml(zf: zipfile.ZipFile, names: dict[str, str], part: str) -> Element | None:
     real = names.get(part.lower())
     return None if real is None else ElementTree.fromstring(zf.read(real))
 
@@ -173,10 +175,7 @@ def _pieces(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
 
 def _stage1(zf: zipfile.ZipFile, member: str) -> bool:
     """True when every cell is a plain one-letter reference below row 600,000."""
-    for piece in _pieces(zf, member):
-        if _IRREGULAR.search(piece):
-            return False
-    return True
+    return not any(_IRREGULAR.search(piece) for piece in _pieces(zf, member))
 
 
 def _stage2(zf: zipfile.ZipFile, member: str) -> int | None:
@@ -353,7 +352,7 @@ class SheetGuard:
         return self._dates
 
     @classmethod
-    def open(cls, path) -> SheetGuard:
+    def open(cls, path: Path | IO[bytes]) -> SheetGuard:
         try:
             zf = zipfile.ZipFile(path)
             return cls(zf, sheet_parts(zf), getattr(path, "name", str(path)))

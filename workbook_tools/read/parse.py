@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from workbook_tools.core import schema
 from workbook_tools.core.clauses import clause
-from workbook_tools.read.coerce import BAD, CONTROL_CHARS, EXCEL_MAX_TEXT, clean_text, coerce, is_blank
+from workbook_tools.read.coerce import BAD, CONTROL_CHARS, EXCEL_MAX_TEXT, clean_text, coerce
+from workbook_tools.core.values import is_blank
 from workbook_tools.core.a1 import a1
 from workbook_tools.core.ledger import ROW, Ledger, Table
 from workbook_tools.core.model import Finding, LedgerError, Severity
@@ -130,10 +131,9 @@ def _clean_texts(values: Sequence[object]) -> list[object]:
     """clean_text over many values, with the common cases (text, whole numbers) inline."""
     out: list[object] = []
     for v in values:
-        kind = type(v)
-        if kind is str:
+        if type(v) is str:
             out.append(v.strip(_STRIP) or None)
-        elif kind is float and v.is_integer():
+        elif type(v) is float and v.is_integer():
             out.append(str(int(v)))
         else:
             out.append(clean_text(v))
@@ -146,6 +146,11 @@ def _hides_bools(column: np.ndarray, uniques: Sequence[object]) -> bool:
     if bool in types:
         return True
     return bool(types & {int, float}) and any(type(v) is bool for v in column)
+
+
+# None and BAD as 0-d object arrays: element-wise comparisons with them, in a form numpy's type stubs accept
+_NONE = np.array(None, dtype=object)
+_BAD = np.array(BAD, dtype=object)
 
 
 def _objects(values: Sequence[object]) -> np.ndarray:
@@ -165,7 +170,7 @@ def _coerced(kind: Kind, column: np.ndarray, date1904: bool = False) -> tuple[np
         return None
     typed = _objects(_clean_texts(uniques) if kind in TEXT_KINDS else coerce(kind, uniques, date1904))
     # a coercer gives None exactly for blank input; code -1 (None/NaN) is blank too
-    blank = np.append(np.equal(typed, None), True)[codes]
+    blank = np.append(np.equal(typed, _NONE), True)[codes]
     return codes, typed, blank
 
 
@@ -177,12 +182,13 @@ def _bad(kind: Kind, typed: np.ndarray) -> np.ndarray:
             return np.zeros(len(typed), dtype=bool)   # the usual case, decided in two passes over C strings
         return np.fromiter((type(t) is str and text_problem(t) is not None for t in typed), dtype=bool,
                            count=len(typed))
-    return np.equal(typed, BAD).astype(bool)
+    bad: np.ndarray = np.equal(typed, _BAD).astype(bool)
+    return bad
 
 
 def _kept_text(typed: np.ndarray, bad: np.ndarray) -> np.ndarray:
     """Text values as the tables keep them: control characters removed, over-long text as it is."""
-    out = typed.copy()
+    out: np.ndarray = typed.copy()
     for i in np.flatnonzero(bad):
         out[i] = CONTROL_CHARS.sub("", out[i]) or None
     return out
@@ -202,7 +208,7 @@ def _take(kind: Kind, typed: np.ndarray, bad: np.ndarray, codes: np.ndarray) -> 
     """The typed column for the selected rows, converted once per distinct value."""
     if not len(typed):
         return _typed_series(kind, [None] * len(codes))
-    clean = np.append(_kept_text(typed, bad) if kind in TEXT_KINDS else np.where(bad, None, typed), None)
+    clean = np.append(_kept_text(typed, bad) if kind in TEXT_KINDS else np.where(bad, _NONE, typed), _NONE)
     distinct = pd.Series(clean, dtype=object) if kind not in (Kind.DATE, Kind.DATETIME, Kind.MONEY, Kind.COUNT) \
         else _typed_series(kind, list(clean))
     return pd.Series(distinct.to_numpy()[np.where(codes < 0, len(typed), codes)], dtype=distinct.dtype)
@@ -226,7 +232,7 @@ def _header_slot(spec: schema.Sheet, header: str, mapping: dict[str, int]) -> in
     return slot if slot is not None and slot >= 0 and slot not in mapping.values() else None
 
 
-def _missing_columns(spec: schema.Sheet, header_cells: list, mapping: dict[str, int], missing: list[str],
+def _missing_columns(spec: schema.Sheet, header_cells: Sequence[object], mapping: dict[str, int], missing: list[str],
                      row: int, first_col: int) -> str:
     """The sheet, the missing headers and, for each, the cell where it belongs and the text found there."""
     found = []
@@ -256,7 +262,7 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
              if j not in mapping.values() and not is_blank(v)]
     block = _block(rows, h_index + 1)
     n, width = block.shape
-    parsed: dict[str, tuple[np.ndarray, list[object], np.ndarray]] = {}
+    parsed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for column in spec.columns:
         j = mapping.get(column.header)
         if j is not None and j < width:
@@ -298,6 +304,7 @@ def parse_table(spec: schema.Sheet, rows: Rows, first_row: int = 1, first_col: i
 
 def empty_table(spec: schema.Sheet) -> Table:
     table, _ = parse_table(spec, [list(spec.headers)]) if spec.columns else (None, [])
+    assert table is not None, spec.name  # every data sheet has columns
     table.present = False
     return table
 
@@ -323,7 +330,7 @@ def parse_settings(rows: Rows) -> dict[str, str]:
     return settings
 
 
-def parse_workbook(raw: dict[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None,
+def parse_workbook(raw: Mapping[str, tuple[Rows, int, int]], sheet_names: list[str] | None = None,
                    skip: frozenset[str] = frozenset(), date1904: bool = False) -> Ledger:
     """Build a Ledger from {sheet name: (rows, first_row, first_col)} of every sheet present (but `skip`)."""
     tables: dict[str, Table] = {}

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbook_tools.core import schema
 from workbook_tools.read.extent import SheetGuard
@@ -16,6 +17,9 @@ from workbook_tools.read.workbook import is_date1904, repaired_copy
 from workbook_tools.read.sniff import sheet_name_problem, sniff_xlsx
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Finding, LedgerError, Severity
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 
 def file_sha256(path: Path) -> str:
@@ -35,7 +39,7 @@ def _read_errors() -> tuple[type[BaseException], ...]:
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def _open(path: Path):
+def _open(path: Path) -> CalamineWorkbook:
     from python_calamine import CalamineWorkbook  # noqa: PLC0415
 
     try:
@@ -54,7 +58,7 @@ def _open(path: Path):
         raise LedgerError(f"{path.name} 无法读取：文件内容已损坏或格式不受支持", detail=str(exc)) from None
 
 
-def _read_sheet(wb, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
+def _read_sheet(wb: CalamineWorkbook, guard: SheetGuard, name: str) -> tuple[Rows, int, int]:
     """One sheet's values; `guard` first makes sure calamine's rectangle stays bounded (io/extent.py)."""
     guard.check(name)
     try:
@@ -121,7 +125,7 @@ class SheetStream(Mapping[str, tuple[Rows, int, int]]):
         with self._ready:
             return None if self._stop or not self._queue else self._queue.pop()
 
-    def _work(self, wb) -> None:
+    def _work(self, wb: CalamineWorkbook | None) -> None:
         if wb is None:
             try:
                 wb = _open(self._path)
@@ -225,7 +229,7 @@ def _load(path: Path, skip: frozenset[str]) -> Ledger:
     with gc_paused():
         stream = SheetStream(path, [s.name for s in schema.data_sheets() if s.name not in skip])
         try:
-            ledger = parse_workbook(stream, stream.names, skip, date1904)  # type: ignore[arg-type]  # a Mapping suffices
+            ledger = parse_workbook(stream, stream.names, skip, date1904)
         except Exception:
             stream.finish()  # a sheet that cannot be read is the reason given, as before
             raise

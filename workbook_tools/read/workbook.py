@@ -3,7 +3,8 @@
 The date system: `<workbookPr date1904="1"/>` (old Excel for Mac files) makes serial numbers count from
 1904-01-01; python-calamine applies it to date-formatted cells, the coercer to plain numbers in date columns.
 
-A repaired copy, in memory, that python-calamine can open although the file itself it cannot: Excel 2013 can save a `<sheet … r:id=""/>` in workbook.xml: a sheet entry that points to no part.
+A repaired copy, in memory, that python-calamine can open although the file itself it cannot: Excel 2013 can save a
+`<sheet … r:id=""/>` in workbook.xml: a sheet entry that points to no part.
 Excel, LibreOffice and openpyxl skip such an entry; python-calamine refuses the whole workbook
 ("Relationship not found").  The reader then reads a copy in memory in which only those entries are
 left out of workbook.xml (every other member as it is, stored uncompressed so nothing is deflated
@@ -45,7 +46,7 @@ def dangling_sheets(workbook: bytes, rels: bytes | None) -> tuple[etree._Element
     ids = {el.get("Id") for el in etree.fromstring(rels, _PARSER)} if rels else set()
     bad = []
     for el in root.iter("{*}sheet"):
-        rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+        rid = next((v for k, v in el.attrib.items() if isinstance(k, str) and k.endswith("}id")), None)
         if not rid or rid not in ids:
             bad.append(el)
     return root, bad
@@ -80,7 +81,9 @@ def repaired_copy(path: Path) -> io.BytesIO | None:
             if not bad:
                 return None
             for el in bad:
-                el.getparent().remove(el)
+                parent = el.getparent()
+                assert parent is not None  # a <sheet> inside <sheets>
+                parent.remove(el)
             fixed = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbook_tools.core import events, schema
+from workbook_tools.core.events import Replay
 from workbook_tools.core.ledger import ROW, Ledger, Table
 from workbook_tools.core.model import Finding
 from workbook_tools.core.values import show  # noqa: F401  (the display every rule uses, imported from here)
@@ -76,7 +77,7 @@ class CheckContext:
         return self.ledger.df(sheet)
 
     @cached_property
-    def type_cells(self) -> frozenset[tuple[str, int, str]]:
+    def type_cells(self) -> frozenset[tuple[str | None, int | None, str | None]]:
         """Cells the reader already reported as unreadable (TYPE-*): other rules stay quiet there."""
         return frozenset((f.sheet, f.row, f.column) for f in self.ledger.findings if f.rule.startswith("TYPE-"))
 
@@ -106,7 +107,7 @@ class CheckContext:
         return self.df(schema.A9)
 
     @cached_property
-    def replay(self) -> events.Replay:
+    def replay(self) -> Replay:
         """The one replay of 附件9 up to today that every event/compliance rule uses."""
         return events.replay(self.events, self.today)
 

@@ -61,7 +61,8 @@ def _event(ledger: Ledger, values: dict, serial: int, handler: str | None) -> di
     pc = pcs.loc[_text(values, COMPUTER)]
     return {"序号": str(serial), NUMBER: _text(values, NUMBER), "操作": _text(values, "操作"),
             COMPUTER: _text(values, COMPUTER), "计算机品牌": clean_text(pc["计算机品牌"]),
-            "使用人": clean_text(pc["使用人"]), "使用部门": clean_text(pc["使用部门"]), "版本": _text(values, "版本"), "日期": proposal_date(values.get("日期")),
+            "使用人": clean_text(pc["使用人"]), "使用部门": clean_text(pc["使用部门"]), "版本": _text(values, "版本"),
+            "日期": proposal_date(values.get("日期")),
             "安装数量": 1.0, "统一部署": "否", "经办人": handler, "备注": _remark(values)}
 
 
@@ -112,12 +113,12 @@ def plan_apply(ledger: Ledger, rows: list[tuple[int, dict]], handler: str | None
     serial = max(serials + [len(ledger.df(schema.A9))]) + 1
     for c in confirmed:
         c.skip = _basic_problem(ledger, c.values)
-        if c.skip is None and proposal_date(c.values.get("日期")) > today:
+        if c.skip is None and (day := proposal_date(c.values.get("日期"))) is not None and day > today:
             c.skip = "「日期」晚于今天"
         if c.skip is None:
             c.event, serial = _event(ledger, c.values, serial, handler), serial + 1
     ready = [c for c in confirmed if c.skip is None]
-    for i, reason in _replay_problems(ledger.df(schema.A9), [c.event for c in ready]).items():
+    for i, reason in _replay_problems(ledger.df(schema.A9), [c.event for c in ready if c.event is not None]).items():
         ready[i].skip, ready[i].event = reason, None
     return [c for c in confirmed if c.skip is None], [c for c in confirmed if c.skip is not None]
 
@@ -129,12 +130,13 @@ def apply_edit(ledger: Ledger, handler: str | None, today: dt.date, outcome: App
             raise LedgerError(f"工作簿中没有「{SUGGESTIONS}」表：请先执行 ledger scan --propose", 1)
         table, rows = found
         outcome.applied, outcome.skipped = plan_apply(ledger, rows, handler, today)
-        written = book.table(schema.A9).append_rows([c.event for c in outcome.applied])
+        logged = [c.event for c in outcome.applied if c.event is not None]   # every applied one has its event
+        written = book.table(schema.A9).append_rows(logged)
         changes = []
-        for c, row9 in zip(outcome.applied, written):
+        for c, event, row9 in zip(outcome.applied, logged, written):
             table.set_row(c.row, {APPLIED: APPLIED_YES, EVENT_ROW: row9})
             changes.append(Change(action=ACTION, sheet=schema.A9, row=row9, content=(
-                f"{c.event['操作']} {c.event[NUMBER]}（{c.event[COMPUTER]}，{c.event['日期'].isoformat()}），"
+                f"{event['操作']} {event[NUMBER]}（{event[COMPUTER]}，{event['日期'].isoformat()}），"
                 f"来自扫描建议第 {c.row} 行")))
         for c in outcome.skipped:
             table.set_row(c.row, {APPLIED: APPLIED_SKIPPED, REMARK: c.skip})

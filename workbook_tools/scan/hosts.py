@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TypeVar
 
 import pandas as pd
 
 from workbook_tools.core import schema
+
+_H = TypeVar("_H")
 
 COMPUTER = "计算机编号"
 HOSTNAME = "主机名"
@@ -54,7 +57,7 @@ class HostIndex:
                     return table[candidate]
         return None
 
-    def resolve_all(self, hosts: Iterable[object]) -> dict[object, str | None]:
+    def resolve_all(self, hosts: Iterable[_H]) -> dict[_H, str | None]:
         return {h: self.resolve(h) for h in dict.fromkeys(hosts)}
 
 

@@ -241,7 +241,7 @@ def editions(ctx: ScanContext) -> Issues:
         fam, scanned = family(row[NAME]), reported_edition(row[VERSION])
         if fam is None or scanned is None:
             continue
-        registered = {}
+        registered: dict[str, str] = {}
         for number in numbers.get(row[COMPUTER], []):
             product = ctx.number_product.get(number)
             if product is None or not _in_family(product, fam):

@@ -92,7 +92,7 @@ def suggestion_sheet(book: Book, create: bool) -> tuple[TableEdit, list[tuple[in
     return table, [(r, v) for r, v in rows if any(clean_text(x) for x in v.values())]
 
 
-def pending_keys(rows: list[tuple[int, dict]]) -> set[tuple[str, str, str]]:
+def pending_keys(rows: list[tuple[int, dict]]) -> set[tuple[str, ...]]:
     """Keys of proposals not applied yet (whatever 确认 says: a rejected one is not proposed again)."""
     return {tuple(clean_text(v.get(k)) or "" for k in KEY) for _, v in rows if not clean_text(v.get(APPLIED))}
 
@@ -105,7 +105,9 @@ def _next_serial(rows: list[tuple[int, dict]]) -> int:
 def propose_edit(items: list[Proposal]):
     """The edit appending the new proposals to 扫描建议 (creating the sheet if needed)."""
     def edit(book: Book) -> list[Change]:
-        table, existing = suggestion_sheet(book, create=True)
+        found = suggestion_sheet(book, create=True)
+        assert found is not None  # created when absent
+        table, existing = found
         waiting = pending_keys(existing)
         new = [p for p in dict((p.key, p) for p in items).values() if p.key not in waiting]
         serial = _next_serial(existing)

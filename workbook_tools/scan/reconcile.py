@@ -93,7 +93,7 @@ VERSION_ADVICE = {
 
 def _version_advice(ctx: ScanContext, number: str) -> str:
     kind = ctx.software["软件类型"].get(number) if number in ctx.software.index else None
-    return VERSION_ADVICE.get(kind, "请核实并更正附件9 的版本（台账管理规定 三.4）")
+    return VERSION_ADVICE.get(kind or "", "请核实并更正附件9 的版本（台账管理规定 三.4）")
 
 
 def _listed(items: list[str]) -> str:

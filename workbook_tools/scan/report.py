@@ -149,7 +149,7 @@ def _table(ws: Worksheet, title: str, headers: tuple[str, ...], rows: list[list[
 
 
 def _detail_rows(result: ScanResult, ctx: ScanContext) -> list[list[object]]:
-    out = []
+    out: list[list[object]] = []
     for issue in result.issues:
         f = issue.finding
         computer = issue.computer or ""

@@ -163,7 +163,9 @@ def unicode_words(pattern: str) -> str:
         elif ch == "\\":
             out.append(pair)
         elif ch == "[" and not in_class:
-            start = re.match(r"\[\^?\]?", pattern[i:]).group()   # a ] right after [ or [^ is a literal
+            opening = re.match(r"\[\^?\]?", pattern[i:])   # a ] right after [ or [^ is a literal
+            assert opening is not None  # pattern[i] is "["
+            start = opening.group()
             out.append(start)
             in_class = True
             i += len(start)

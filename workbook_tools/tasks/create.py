@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbook_tools import demo
+from workbook_tools.core import presets
 from workbook_tools.files import create
 from workbook_tools.files.writer import save_new
 from workbook_tools.scan.rules import DEFAULT_RULES
@@ -23,7 +24,7 @@ def new_ledger(path: Path, preset: bool = False, spec: DemoSpec | None = None, f
     """A new ledger at `path` (.xlsx added when missing); `spec` fills in a demo unit."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         path = path.with_suffix(".xlsx")
-    settings = dict(create.presets.SETTINGS) if preset else {}
+    settings = dict(presets.SETTINGS) if preset else {}
     wb = create.build_workbook(settings, default_name_rules())
     if preset:
         create.fill_preset(wb)

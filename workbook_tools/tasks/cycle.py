@@ -73,4 +73,5 @@ def renew_pending(path: Path, today: dt.date) -> Done:
     for request in todo:
         last = renew(path, request, today)
         lines += [f"续订 {request.old} → {request.new}：", *last.lines]
+    assert last is not None  # `todo` is not empty
     return Done(lines=lines, changes=last.changes, backup=last.backup, notes=last.notes)

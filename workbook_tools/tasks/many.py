@@ -59,6 +59,7 @@ def _same_unit(a: UnitResult, b: UnitResult) -> str | None:
     """Why two read units are one (same file, same content, same 单位名称), or None."""
     if Path(a.path).resolve() == Path(b.path).resolve():
         return "是同一个文件"
+    assert a.stats is not None and b.stats is not None  # units that were read
     if a.sha256 and a.sha256 == b.sha256:
         return "内容完全相同"
     if a.stats.header.单位名称 and norm_unit(a.stats.header.单位名称) == norm_unit(b.stats.header.单位名称):
@@ -88,10 +89,10 @@ def consolidate(paths: list[Path], year: int, today: dt.date | None = None, name
     files = [p for p in ledger_files(paths) if exclude is None or p.resolve() != exclude.resolve()]
     units = [unit_result(p, year, today) for p in each(files, progress, lambda p: f"读取 {p.name}")]
     refuse_duplicates(units)
-    good = [u for u in units if u.stats is not None]
-    total = sum_stats([u.stats for u in good], year, today, name or f"{len(good)} 个单位汇总")
-    for u in good:
-        total.notes += [f"{u.name}：{line}" for line in note_lines(u.stats)[2:]]
+    good = [(u, u.stats) for u in units if u.stats is not None]
+    total = sum_stats([s for _, s in good], year, today, name or f"{len(good)} 个单位汇总")
+    for u, s in good:
+        total.notes += [f"{u.name}：{line}" for line in note_lines(s)[2:]]
     total.notes += [f"未能读取：{Path(u.path).name}（{u.error}）" for u in units if u.stats is None]
     return Consolidation(total=total, units=units)
 

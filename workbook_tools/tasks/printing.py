@@ -117,7 +117,7 @@ def slip(path: Path, computer: str, day: dt.date, output: Path | None = None, fo
 
 def signed(path: Path, number: str, day: dt.date) -> Done:
     """A signed slip came back: 附件11 已签字 = 是, 备注 签字交回 <day>."""
-    plan, result = mark_signed(path, number, day)
+    _, result = mark_signed(path, number, day)
     if result is None:
         return Done.of([f"确认单 {number} 已登记为已签字，未作改动"])
     return Done.of([f"已登记确认单 {number} 签字交回（{day.isoformat()}），附件11 已签字 = 是；备份：{result.backup}"], result)

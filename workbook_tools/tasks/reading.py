@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbook_tools.core import schema
-from workbook_tools.read.coerce import parse_date_text, to_number
+from workbook_tools.core.values import parse_date_text
+from workbook_tools.read.coerce import to_number
 from workbook_tools.read.parse import Rows, parse_workbook
 from workbook_tools.read.reader import load_ledger
 

@@ -31,7 +31,7 @@ from workbook_tools.ops.operations import (
     plan_uninstall,
     plan_upgrade,
 )
-from workbook_tools.ops.rollup import show
+from workbook_tools.core.values import show_exact as show
 from workbook_tools.read import reader
 from workbook_tools.tasks import Done
 from workbook_tools.tasks.operations import apply_operation

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import SupportsFloat, cast
 
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
@@ -62,7 +63,7 @@ def typed_text(value: object) -> str:
     return str(value)
 
 
-_TYPED: dict[tuple, tuple[object, str | None]] = {}
+_TYPED: dict[tuple[object, ...], tuple[object, str | None]] = {}
 
 
 def typed(column: Column, value: object) -> tuple[object, str | None]:
@@ -89,7 +90,7 @@ def _typed(column: Column, value: object) -> tuple[object, str | None]:
             return str(value), None
         return (stamp.to_pydatetime() if kind is Kind.DATETIME else stamp.date()), None
     if kind in (Kind.MONEY, Kind.COUNT):
-        return float(value), _FMT.get(kind)
+        return float(cast(SupportsFloat, value)), _FMT.get(kind)
     if column.header == SERIAL and str(value).strip().isdigit():
         return int(str(value).strip()), None   # a serial number is a number, not text Excel flags
     if isinstance(value, float) and value.is_integer():
@@ -198,7 +199,7 @@ class TableEdit:
         """
         headers = list(headers)
         cols = [self.cols.get(h) or self.column(h) for h in headers]
-        per_column = [self._column_ops(rows, frame[h] if h in frame else None, len(rows), h, c)
+        per_column = [self._column_ops(rows, frame.get(h), len(rows), h, c)
                       for h, c in zip(headers, cols)]
         ops, plain = self.patch.ops, self.patch.plain
         for row, row_ops in zip(rows, zip(*per_column)) if per_column else ():
@@ -314,7 +315,9 @@ class Book:
             if not create:
                 raise LedgerError(f"工作簿缺少工作表「{name}」")
             self.generate(name, lambda ws: new_table_sheet(ws, spec))
-            table = TableEdit(self, name, self.workbook.entry(name).part, spec, 1,
+            entry = self.workbook.entry(name)
+            assert entry is not None  # generated just now
+            table = TableEdit(self, name, entry.part, spec, 1,
                               {c.header: j for j, c in enumerate(spec.columns, start=1)}, [])
         else:
             table = self._located(name, entry.part, spec)

@@ -92,7 +92,7 @@ def _encode(value: object, where: str, date1904: bool = False) -> Encoded:
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
-        kind = "date" if value.time() == dt.time() else "datetime"
+        kind: ValueKind = "date" if value.time() == dt.time() else "datetime"
         return Encoded(kind, f"<v>{number_text(round(to_serial(value, date1904), 10))}</v>".encode())
     if isinstance(value, dt.date):
         return Encoded("date", f"<v>{number_text(to_serial(value, date1904))}</v>".encode())

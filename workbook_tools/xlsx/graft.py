@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import openpyxl
 from lxml import etree
@@ -40,7 +41,7 @@ def neutralise(ws: Worksheet) -> None:
                 cell.data_type = "s"
 
 
-def put(ws: Worksheet, row: int, col: int, value: object = None):
+def put(ws: Worksheet, row: int, col: int, value: object = None) -> Any:  # an openpyxl Cell
     """ws.cell(row, col, value) for generated sheets: text stays text (never a formula) and characters
     openpyxl refuses are written in Excel's _xHHHH_ form."""
     cell = ws.cell(row, col)
@@ -77,7 +78,7 @@ class Scratch:
         if name not in self.zf.namelist():
             return []
         root = parse_xml(self.zf.read(name))
-        return [(el.get("Id"), el.get("Type"), el.get("Target")) for el in root]
+        return [(el.get("Id", ""), el.get("Type", ""), el.get("Target", "")) for el in root]
 
     def content_type(self, part: str) -> str | None:
         root = parse_xml(self.zf.read("[Content_Types].xml"))
@@ -96,7 +97,7 @@ def open_scratch(data: bytes) -> Scratch:
     strings: list[str] = []
     if "xl/sharedStrings.xml" in zf.namelist():
         root = parse_xml(zf.read("xl/sharedStrings.xml"))
-        strings = ["".join(si.itertext()) for si in root.iter(q("si"))]
+        strings = ["".join(str(t) for t in si.itertext()) for si in root.iter(q("si"))]
     return Scratch(zf, styles, strings)
 
 
@@ -121,7 +122,8 @@ def _inline_strings(sheet: etree._Element, scratch: Scratch) -> None:
             continue
         v = c.find(q("v"))
         text = scratch.strings[int(v.text)] if v is not None and v.text and v.text.isdigit() else ""
-        c.remove(v)
+        if v is not None:
+            c.remove(v)
         c.set("t", "inlineStr")
         t = etree.SubElement(etree.SubElement(c, q("is")), q("t"))
         t.text = text
@@ -169,7 +171,8 @@ class Grafter:
         if not rels:
             return
         out = etree.Element("{http://schemas.openxmlformats.org/package/2006/relationships}Relationships",
-                            nsmap={None: "http://schemas.openxmlformats.org/package/2006/relationships"})
+                            # lxml-stubs lack the None key (the default namespace) that lxml accepts
+                            nsmap={None: "http://schemas.openxmlformats.org/package/2006/relationships"})  # type: ignore[dict-item]
         for rid, rel_type, target in rels:
             resolved = resolve(source, target)
             folder, base = resolved.rsplit("/", 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, SupportsFloat, cast
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -81,7 +82,7 @@ def sheet_map(wb: Workbook, name: str, create: bool = False) -> tuple[Worksheet,
     return ws, smap
 
 
-def style_header(cell) -> None:
+def style_header(cell: Any) -> None:  # an openpyxl Cell
     cell.font = HEADER_FONT
     cell.fill = HEADER_FILL
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -104,7 +105,7 @@ def cell_value(column: Column, value: object) -> tuple[object, str | None]:
     if kind is Kind.DATETIME:
         return value, DATETIME_FORMAT
     if kind in (Kind.MONEY, Kind.COUNT):
-        number = float(value)
+        number = float(cast(SupportsFloat, value))   # a MONEY/COUNT value is a number
         stored = int(number) if number.is_integer() else number
         return stored, MONEY_FORMAT if kind is Kind.MONEY else None
     if isinstance(value, float) and value.is_integer():

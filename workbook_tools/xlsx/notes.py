@@ -16,6 +16,7 @@ from lxml import etree
 from workbook_tools.xlsx.cells import openpyxl_text
 from workbook_tools.xlsx.package import MAIN_NS, Package, R_NS, parse_xml, q, rels_name, to_xml
 from workbook_tools.core.a1 import parse_ref
+from workbook_tools.core.model import LedgerError
 
 COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 VML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
@@ -79,7 +80,9 @@ class SheetNotes:
         for el in list(self.comments.iter(q("comment"))):
             if el.get("authorId") in ours:
                 gone.add(el.get("ref", ""))
-                el.getparent().remove(el)
+                parent = el.getparent()
+                assert parent is not None  # a comment in commentList
+                parent.remove(el)
         if gone:
             self.changed = True
             self._drop_shapes(gone)
@@ -88,7 +91,7 @@ class SheetNotes:
     def _drop_shapes(self, refs: set[str]) -> None:
         cells = {(r - 1, c - 1) for r, c in (parse_ref(ref) for ref in refs)}
 
-        def keep(m: re.Match) -> bytes:
+        def keep(m: re.Match[bytes]) -> bytes:
             shape = m.group(0)
             row, col = _ROW.search(shape), _COL.search(shape)
             if b'ObjectType="Note"' in shape and row and col and (int(row.group(1)), int(col.group(1))) in cells:
@@ -100,12 +103,14 @@ class SheetNotes:
     def add(self, note: Note, author: str) -> None:
         if self.comments is None:
             self.comments = parse_xml(f'<comments xmlns="{MAIN_NS}"><authors/><commentList/></comments>'.encode())
-        authors = self.comments.find(q("authors"))
+        authors, comment_list = self.comments.find(q("authors")), self.comments.find(q("commentList"))
+        if authors is None or comment_list is None:
+            raise LedgerError("批注部件缺少 authors 或 commentList 元素，无法写入")
         names = [a.text for a in authors]
         if author not in names:
             etree.SubElement(authors, q("author")).text = author
             names.append(author)
-        el = etree.SubElement(self.comments.find(q("commentList")), q("comment"))
+        el = etree.SubElement(comment_list, q("comment"))
         el.set("ref", note.ref)
         el.set("authorId", str(names.index(author)))
         r = etree.SubElement(etree.SubElement(el, q("text")), q("r"))
@@ -131,6 +136,7 @@ class SheetNotes:
             self.comments_part = self.pkg.free_name("xl/comments{}.xml")
             self.pkg.add_rel(self.sheet_part, COMMENTS_TYPE, self.comments_part)
             self.pkg.set_override(self.comments_part, COMMENTS_CT)
+        assert self.comments is not None  # notes were added or removed
         self.pkg.set(self.comments_part, to_xml(self.comments))
         if self.added or self.vml is not None:
             vml = self._vml_with_shapes()
@@ -164,6 +170,8 @@ def _shape(note: Note, shape_id: int) -> bytes:
 def add_legacy_drawing(sheet_xml: bytes, rid: str) -> bytes:
     """Insert <legacyDrawing r:id=…/> where CT_Worksheet wants it."""
     root = re.search(rb"<([\w.-]+:)?worksheet[\s>]", sheet_xml)
+    if root is None:
+        raise LedgerError("工作表部件缺少 worksheet 元素，无法写入")
     prefix = root.group(1) or b""
     r_prefix = re.search(rb'xmlns:([\w.-]+)="' + re.escape(R_NS.encode()) + b'"', sheet_xml[:root.end() + 4096])
     if r_prefix:

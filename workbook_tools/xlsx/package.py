@@ -130,6 +130,7 @@ class Package:
             raise KeyError(name)
         if member.data is not None:
             return member.data
+        assert member.info is not None  # a member without new data is a source member
         if name not in self._cache:
             try:
                 self._cache[name] = self.zf.read(member.info)
@@ -192,7 +193,8 @@ class Package:
     def add_rel(self, part: str, rel_type: str, target_part: str) -> str:
         """Add a relationship from `part` to `target_part`; returns its new id."""
         name = rels_name(part)
-        root = self.xml(name) if self.has(name) else etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+        # lxml-stubs lack the None key (the default namespace) that lxml accepts
+        root = self.xml(name) if self.has(name) else etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})  # type: ignore[dict-item]
         ids = {el.get("Id") for el in root}
         i = 1
         while f"rId{i}" in ids:
@@ -260,6 +262,7 @@ class Package:
                 if name in self.removed:
                     continue
                 if member.data is None:
+                    assert member.info is not None  # a member without new data is a source member
                     writer.copy(src, member.info, central[name])
                 else:
                     writer.add(name, member.data, member.info)

@@ -41,9 +41,10 @@ class Resolver:
     """The style id of a written cell: its own (or its column's) format where that suits the value."""
 
     styles: StyleBook
-    _cache: dict[tuple, int] = field(default_factory=dict)
+    _cache: dict[tuple[object, ...], int] = field(default_factory=dict)
 
     def style(self, base: int, op: CellOp) -> int:
+        assert op.value is not None  # only a new value is styled
         key = (base, op.value.kind, op.fmt, op.quote)
         found = self._cache.get(key)
         if found is None:
@@ -51,6 +52,7 @@ class Resolver:
         return found
 
     def _decide(self, base: int, op: CellOp) -> int:
+        assert op.value is not None  # only a new value is styled
         code = self._code(base, op.value.kind, op.fmt)
         style = self.styles.with_format(base, code) if code else base
         return self.styles.with_quote_prefix(style) if op.quote else style
@@ -88,7 +90,7 @@ class Patcher:
         self.report = PatchReport()
         self.groups: list[SharedGroup] = []
         self._template: dict[int, bytes] | None = None
-        self._tails: dict[tuple, bytes | None] = {}
+        self._tails: dict[tuple[int, int, int], bytes | None] = {}
         self._col_styles: dict[int, int] | None = None
 
     # --- styles of new cells ---------------------------------------------------------------
@@ -148,16 +150,19 @@ class Patcher:
                 found = formula_of(self.g, cell_parts(self.g, el)[1]) if el is not None else None
                 if found is None or attr(found[0], "t") != b"shared" or attr(found[0], "si") != group.si:
                     continue
+                assert el is not None  # found above
                 text = Translator("=" + group.formula, group.origin).translate_formula(cell_ref(row, col))[1:]
                 p = self.g.prefix
                 own = b"<" + p + b"f>" + html.escape(text, quote=False).encode() + b"</" + p + b"f>"
                 span = self.g.formula.search(el)
+                assert span is not None  # the formula found above
                 cells[col] = el[:span.start()] + own + el[span.end():]
 
     # --- one cell --------------------------------------------------------------------------
 
     def cell(self, row: int, col: int, old: bytes | None, op: CellOp) -> bytes | None:
         ref = cell_ref(row, col)
+        tag: bytes | None
         if op.raw is not None:
             tag, inner = cell_parts(self.g, op.raw)
             return self._element(set_attr(tag, "r", ref), inner)
@@ -198,12 +203,14 @@ class Patcher:
         if row not in self.patch.plain and any(op.value is None or op.raw is not None or op.restyle is not None
                                                for op in ops.values()):
             return None
+        old: dict[int, int]
         if chunk is None:
             tag, old, trailing = b"<" + self.g.prefix + b'row r="%d">' % row, {}, b""
         else:
             if self.sheet.has_formulas and b"<f" in chunk or b"extLst" in chunk:
                 return None
             m = self.g.row_start.match(chunk)
+            assert m is not None, chunk[:40]  # a row chunk starts with its <row> tag
             tag = m.group(0)
             if tag.endswith(b"/>"):
                 tag, old, trailing = tag[:-2] + b">", {}, chunk[m.end():]
@@ -225,11 +232,12 @@ class Patcher:
             key = (col, base, id(op)) if op.shared else None
             tail = tails.get(key, _MISSING) if key else _MISSING
             if tail is _MISSING:
+                assert op.value is not None  # a plain row's cells all get values
                 style = self.resolver.style(base, op) if op.value.kind != "blank" else base
                 tail = self._cell_tail(style, op.value)
                 if key:
                     tails[key] = tail
-            if tail is not None:
+            if isinstance(tail, bytes):   # not None (no cell), never _MISSING here
                 out.append(b'<c r="' + _COL_BYTES[col] + row_bytes + tail)
         if len(out) == 1 and chunk is None:
             return b""
@@ -261,6 +269,7 @@ class Patcher:
             fast = self.fast_row(row, chunk, self.patch.ops.get(row, {}))
             if fast is not None:
                 return fast
+        cells: dict[int, bytes]
         if chunk is None:
             tag, cells, other, trailing = b"<" + self.g.prefix + f'row r="{row}">'.encode(), {}, b"", b""
         else:
@@ -301,7 +310,8 @@ class Patcher:
     def _head(self) -> bytes:
         head = self.sheet.head
         m = self.g.dimension.search(head)
-        if m is None or not self.report_bounds():
+        bounds = self.report_bounds()
+        if m is None or not bounds:
             return head
         ref = attr(m.group(0), "ref")
         if ref is None:
@@ -311,7 +321,7 @@ class Patcher:
             (r1, c1), (r2, c2) = parse_ref(parts[0]), parse_ref(parts[-1])
         except ValueError:
             return head
-        rows, cols = self.report_bounds()
+        rows, cols = bounds
         r2, c2 = max(r2, rows), max(c2, cols)
         new = f"{col_letters(c1)}{r1}" + ("" if (r1, c1) == (r2, c2) else f":{col_letters(c2)}{r2}")
         return head[:m.start()] + set_attr(m.group(0), "ref", new) + head[m.end():]
@@ -328,7 +338,7 @@ class Patcher:
             return tail
         old, new = self.patch.extend
 
-        def grow(m: re.Match) -> bytes:
+        def grow(m: re.Match[bytes]) -> bytes:
             return m.group(1) + extend_ranges(m.group(2), old, new) + m.group(3)
         for pattern in (_SQREF_ATTR, _SQREF_EL, _FILTER):
             tail = pattern.sub(grow, tail)

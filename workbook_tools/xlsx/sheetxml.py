@@ -139,7 +139,8 @@ def normalise(data: bytes) -> bytes:
         col = 0
         for c in row:
             if c.tag == f"{{{MAIN_NS}}}c":
-                col = parse_ref(c.get("r"))[1] if c.get("r") else col + 1
+                ref = c.get("r")
+                col = parse_ref(ref)[1] if ref else col + 1
                 c.set("r", cell_ref(row_no, col))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -152,14 +153,14 @@ class RowIndex:
 
 
 class SheetXml:
+    _col_styles: dict[int, int]   # set by col_styles() on first use
     """A worksheet part split into head, rows and tail."""
 
     def __init__(self, data: bytes):
         if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:3] == b"\xef\xbb\xbf":
             data = normalise(data)
-        if not self._load(data):
-            if not self._load(normalise(data)):
-                raise LedgerError("工作表部件的行无法识别，无法写入")
+        if not self._load(data) and not self._load(normalise(data)):
+            raise LedgerError("工作表部件的行无法识别，无法写入")
 
     def _load(self, data: bytes) -> bool:
         """Split `data`; False when only a normalised copy can be split safely."""
@@ -171,6 +172,7 @@ class SheetXml:
             tag = found.group(0)[:-2] + b">"
             data = data[:found.start()] + tag + self.g.sheet_data_end + data[found.end():]
             found = self.g.sheet_data.search(data)
+            assert found is not None  # the same sheetData, now open
         start = found.end()
         end = data.find(self.g.sheet_data_end, start)
         if end < 0:
@@ -255,6 +257,7 @@ def _int_attr(tag: bytes, name: bytes) -> int | None:
 def split_row(g: Grammar, chunk: bytes) -> tuple[bytes, dict[int, bytes], bytes, bytes]:
     """(start tag, column -> <c> element, other content, trailing bytes) of one row chunk."""
     m = g.row_start.match(chunk)
+    assert m is not None, chunk[:40]  # a row chunk starts with its <row> tag
     tag = m.group(0)
     if tag.endswith(b"/>"):
         return tag[:-2] + b">", {}, b"", chunk[m.end():]
@@ -267,7 +270,8 @@ def split_row(g: Grammar, chunk: bytes) -> tuple[bytes, dict[int, bytes], bytes,
         other += body[last:cm.start()].strip()
         el = cm.group(0)
         ref = attr(el[: el.find(b">") + 1], "r")
-        col = col_number(_REF.fullmatch(ref).group(1)) if ref else col + 1
+        ref_m = _REF.fullmatch(ref) if ref else None
+        col = col_number(ref_m.group(1)) if ref_m else col + 1
         cells[col] = el
         last = cm.end()
     other += body[last:].strip()

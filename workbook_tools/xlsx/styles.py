@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -55,7 +56,7 @@ class StyleBook:
     part: str
     root: etree._Element
     changed: bool = False
-    _cache: dict[tuple, int] = field(default_factory=dict)
+    _cache: dict[tuple[object, ...], int] = field(default_factory=dict)
     _known: dict[str, dict[bytes, int]] = field(default_factory=dict)
 
     @classmethod
@@ -139,7 +140,7 @@ class StyleBook:
         fmts = self.collection("numFmts")
         for el in fmts:
             if el.get("formatCode") == code:
-                return int(el.get("numFmtId"))
+                return int(el.get("numFmtId", ""))
         new_id = max([163, *(int(el.get("numFmtId", "0")) for el in fmts)]) + 1
         el = etree.Element(q("numFmt"))
         el.set("numFmtId", str(new_id))
@@ -149,7 +150,7 @@ class StyleBook:
 
     # --- derived formats -------------------------------------------------------------------
 
-    def _derive(self, base: int, key: tuple, change) -> int:
+    def _derive(self, base: int, key: tuple[object, ...], change: Callable[[etree._Element], object]) -> int:
         cache_key = (base, *key)
         if cache_key not in self._cache:
             el = copy.deepcopy(self.xf(base))
@@ -162,7 +163,7 @@ class StyleBook:
             return base
         fmt_id = self.format_id(code)
 
-        def change(el):
+        def change(el: etree._Element) -> None:
             el.set("numFmtId", str(fmt_id))
             el.set("applyNumberFormat", "1")
         return self._derive(base, ("fmt", code), change)
@@ -175,7 +176,7 @@ class StyleBook:
     def without_quote_prefix(self, base: int) -> int:
         if self.xf(base).get("quotePrefix") not in ("1", "true"):
             return base
-        return self._derive(base, ("noquote",), lambda el: el.attrib.pop("quotePrefix", None))
+        return self._derive(base, ("noquote",), lambda el: el.attrib.pop("quotePrefix", ""))
 
     def fill_of(self, xf_id: int) -> etree._Element | None:
         fills = self.collection("fills")
@@ -195,7 +196,7 @@ class StyleBook:
         key = etree.tostring(fill)
         fill_id = self._fill_id(fill, key)
 
-        def change(el):
+        def change(el: etree._Element) -> None:
             el.set("fillId", str(fill_id))
             el.set("applyFill", "1")
         return self._derive(base, ("fill", key), change)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
@@ -22,14 +23,14 @@ from lxml import etree
 from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.cells import unescape_text
-from workbook_tools.xlsx.sheetxml import MAIN_NS, SheetXml, split_row
-from workbook_tools.xlsx.package import Package, raw_digest
+from workbook_tools.xlsx.package import MAIN_NS, Package, raw_digest
+from workbook_tools.xlsx.sheetxml import SheetXml, split_row
 from workbook_tools.read.parse import find_header
 from workbook_tools.read.sniff import ZIP_ERRORS
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.values import to_serial
 
-Rows = list[list[object]]
+Rows = Sequence[Sequence[object]]
 
 
 class VerifyError(LedgerError):
@@ -75,12 +76,12 @@ def _verify_splice(tmp: Path, pkg: Package, table: TableEdit) -> None:
                 raise VerifyError(f"工作表「{table.name}」第 {row} 行的值读回不一致")
 
 
-def _vanished(sheet, table: TableEdit) -> set[int]:
+def _vanished(sheet: SheetXml, table: TableEdit) -> set[int]:
     """New rows the patch left without any cell (nothing to write there)."""
     return {r for r in table.patch.ops if r not in table.rows_before and sheet.chunk(r) is None}
 
 
-def row_values(sheet, chunk: bytes) -> dict[int, object]:
+def row_values(sheet: SheetXml, chunk: bytes) -> dict[int, object]:
     """Column -> value of the cells of one row the writer wrote (inline strings, numbers, booleans).
 
     Dates come back as serial numbers and are compared as such (see same_value).
@@ -94,7 +95,7 @@ def row_values(sheet, chunk: bytes) -> dict[int, object]:
         except etree.XMLSyntaxError:
             raise VerifyError("写入的单元格不是有效的 XML") from None
         kind = node.get("t")
-        text = "".join(node.itertext())
+        text = "".join(str(t) for t in node.itertext())
         if kind == "inlineStr":
             out[col] = unescape_text(text)
         elif kind == "b":
@@ -106,21 +107,22 @@ def row_values(sheet, chunk: bytes) -> dict[int, object]:
 
 def _verify_parts(tmp: Path, pkg: Package) -> None:
     try:
-        with zipfile.ZipFile(tmp) as new:
-            infos = {i.filename: i for i in new.infolist()}
+        with zipfile.ZipFile(tmp) as zf:
+            infos = {i.filename: i for i in zf.infolist()}
     except ZIP_ERRORS:
         raise VerifyError("新文件不是完整的压缩包") from None
     if list(infos) != pkg.names():
         raise VerifyError("新文件的部件与预期不一致")
     for name in pkg.untouched():
         old, new = pkg.members[name].info, infos[name]
+        assert old is not None  # an untouched member is a source member
         same = (old.CRC, old.file_size, old.compress_size, old.compress_type) == \
                (new.CRC, new.file_size, new.compress_size, new.compress_type)
         if not same or raw_digest(pkg.path, old) != raw_digest(tmp, new):
             raise VerifyError(f"部件 {name} 与原文件不一致")
 
 
-def _verify_sheets(tmp: Path, book: Book, skip: set[str] = frozenset()) -> None:
+def _verify_sheets(tmp: Path, book: Book, skip: frozenset[str] | set[str] = frozenset()) -> None:
     wanted = ({t.name for t in book.tables.values() if t.patch} | set(book.generated)) - skip
     raw, names = read_raw(tmp, only=wanted)
     if names != book.sheet_names:
@@ -180,9 +182,9 @@ def _verify_table(table: TableEdit, rows: Rows, first_row: int, first_col: int) 
             if op.value is None:
                 continue
             j = col - 1 - first_col
-            found = values[j] if values is not None and 0 <= j < len(values) else None
+            got = values[j] if values is not None and 0 <= j < len(values) else None
             expect = op.expect
-            if found != expect and not same_value(expect, found):
+            if got != expect and not same_value(expect, got):
                 raise VerifyError(f"工作表「{table.name}」第 {row} 行的值读回不一致")
             filled = filled or (expect is not None and expect != "")
         if filled:

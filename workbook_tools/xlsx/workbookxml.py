@@ -7,6 +7,7 @@ from lxml import etree
 
 from workbook_tools.core.model import LedgerError
 from workbook_tools.xlsx.package import Package, R_NS, q, to_xml
+from workbook_tools.core.model import LedgerError
 
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -48,7 +49,10 @@ class WorkbookXml:
         return pr is not None and pr.get("date1904", "").lower() in ("1", "true")
 
     def sheets_element(self) -> etree._Element:
-        return self.root.find(q("sheets"))
+        sheets = self.root.find(q("sheets"))
+        if sheets is None:
+            raise LedgerError("workbook.xml 缺少 sheets 元素，无法写入")
+        return sheets
 
     def sheets(self) -> list[SheetEntry]:
         targets = {r.id: self.pkg.target(self.part, r) for r in self.pkg.rels(self.part)}

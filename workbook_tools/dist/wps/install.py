@@ -212,7 +212,8 @@ def uninstall(platform: str = sys.platform, env: Mapping[str, str] | None = None
     record = read_record(place)
     if record is None:
         raise LedgerError(f"没有找到 WPS 加载项的安装记录（{place.record}）：本机没有用 ledger wps install 安装过，未作改动", 1)
-    removed, kept = [], []
+    removed: list[Path] = []
+    kept: list[Path] = []
     try:
         if record.addin is not None and is_addin(record.addin):
             shutil.rmtree(record.addin)

@@ -117,4 +117,4 @@ def remove(path: Path, delete_if_empty: bool) -> bool:
 
 def entries(path: Path) -> list[dict[str, str]]:
     """Every add-in entry of a list (tests and `ledger wps install` read back what is there)."""
-    return [dict(e.attrib) | {"tag": e.tag} for e in _parse(path).getroot() if isinstance(e.tag, str)]
+    return [{str(k): str(v) for k, v in e.items()} | {"tag": e.tag} for e in _parse(path).getroot() if isinstance(e.tag, str)]

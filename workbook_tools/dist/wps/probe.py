@@ -115,14 +115,15 @@ def installations(platform: str, env: Mapping[str, str], root: Path = Path("/"))
 
 def _ini(path: Path) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(strict=False, interpolation=None, comment_prefixes=("#", ";", "##"))
-    parser.optionxform = str
+    # keeping the keys' case as configparser's documentation shows; typeshed declares optionxform a method
+    parser.optionxform = str  # type: ignore[assignment, method-assign]
     for encoding in ("utf-8-sig", "gbk", "latin-1"):
         try:
             parser.read_string(path.read_text(encoding=encoding))
             return parser
         except (UnicodeDecodeError, configparser.Error):
             parser = configparser.ConfigParser(strict=False, interpolation=None)
-            parser.optionxform = str
+            parser.optionxform = str  # type: ignore[assignment, method-assign]
         except OSError:
             break
     return parser

@@ -30,11 +30,13 @@ def build(
     print(f"已生成加载项：{report.path}（xlwings {report.xlwings_version}，按钮 {report.buttons} 个）")
 
 
-@addin_app.command("install", help="生成加载项并复制到 Excel 启动文件夹（XLSTART，不启动 Excel），写入 Python 路径配置（仅 Windows/macOS）。")
+@addin_app.command("install", help="生成加载项并复制到 Excel 启动文件夹（XLSTART，不启动 Excel），"
+                                    "写入 Python 路径配置（仅 Windows/macOS）。")
 def install(
     interpreter: Annotated[Path | None, typer.Option("--interpreter",
                                                      help="Excel 按钮调用的 Python（默认：运行本命令的 Python）")] = None,
-    addin: Annotated[Path | None, typer.Option("--addin", help="安装这个已生成的 .xlam（如离线安装包中的 ledger.xlam），不重新生成")] = None,
+    addin: Annotated[Path | None, typer.Option("--addin",
+                                               help="安装这个已生成的 .xlam（如离线安装包中的 ledger.xlam），不重新生成")] = None,
 ) -> None:
     from workbook_tools.dist.excel.install import install_addin  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 

@@ -16,6 +16,7 @@ import unicodedata
 import typing
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -23,7 +24,10 @@ from typer.core import TyperCommand, TyperGroup
 # The exceptions of the click that typer runs on: older typer releases use click itself, newer ones a copy
 # inside typer (typer._click, a private module, whose classes are not click's).  Taken from the module of the public
 # `typer.BadParameter`, so no private module is imported by name and both kinds of typer work.
-click_errors = sys.modules[typer.BadParameter.__module__]
+if TYPE_CHECKING:   # for mypy, click's own classes stand for both kinds
+    from click import exceptions as click_errors
+else:
+    click_errors = sys.modules[typer.BadParameter.__module__]
 
 HELP_OPTION = "显示本帮助并退出"
 SECTIONS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
@@ -79,7 +83,7 @@ def _arguments(text: str) -> str:
 
 _Context = TyperCommand.context_class
 _Formatter = _Context.formatter_class
-_FORMATTING = inspect.getmodule(_Formatter.write_dl)  # click's formatting module, whose term_len aligns columns
+_FORMATTING: Any = inspect.getmodule(_Formatter.write_dl)  # click's formatting module, whose term_len aligns columns
 
 
 class ChineseFormatter(_Formatter):  # type: ignore[misc, valid-type]
@@ -123,7 +127,7 @@ def near_commands(name: str, commands: list[str]) -> list[str]:
 class LedgerGroup(TyperGroup):
     context_class = ChineseContext
 
-    def resolve_command(self, ctx, args):  # type: ignore[override]
+    def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
             near = near_commands(name, self.list_commands(ctx))
@@ -198,7 +202,8 @@ def _missing(exc: click_errors.MissingParameter) -> str:
         return "缺少必填的参数"
     if getattr(param, "param_type_name", "") == "argument":
         return f"缺少{_hint(param)}"
-    return f"缺少必填选项 {_hint(param)}" + (f"（{param.help}）" if getattr(param, "help", None) else "")
+    help_text = getattr(param, "help", None)
+    return f"缺少必填选项 {_hint(param)}" + (f"（{help_text}）" if help_text else "")
 
 
 GENERIC = (

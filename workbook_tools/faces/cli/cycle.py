@@ -19,8 +19,8 @@ def review_command(path: LedgerPath,
                    year: Annotated[int | None, typer.Option("--year", help="评议年度（默认今年）", show_default=False)] = None,
                    no_write: Annotated[bool, typer.Option("--no-write", help="只显示，不写入「考核评议」工作表")] = False,
                    today_: TodayOption = None) -> None:
-    from workbook_tools.core.model import LedgerError
-    from workbook_tools.tasks.cycle import review
+    from workbook_tools.core.model import LedgerError  # noqa: PLC0415 - lazy: `ledger --help`
+    from workbook_tools.tasks.cycle import review  # noqa: PLC0415 - lazy: `ledger --help`
 
     day = today(today_)
     year = year or day.year
@@ -63,6 +63,6 @@ def renew_command(
 
 @app.command("add-sheets", help="为较早建立的台账补充「采购资料」「培训宣传」「检查记录」三张工作表（其余内容不变）。")
 def add_sheets_command(path: LedgerPath) -> None:
-    from workbook_tools.tasks.cycle import add_sheets
+    from workbook_tools.tasks.cycle import add_sheets  # noqa: PLC0415 - lazy: `ledger --help`
 
     _say(add_sheets(path))

@@ -57,7 +57,8 @@ def print_command(
     ids: IdsOpt = None,
     html: HtmlOpt = False,
     year: Annotated[int | None, typer.Option(
-        "--year", help="附件5：统计年度（默认今年）；考核评议：评议年度（默认今年）；附件4：计划年度（默认同 ledger plan：附件3 最新申请的年份）",
+        "--year", help="附件5：统计年度（默认今年）；考核评议：评议年度（默认今年）；"
+                       "附件4：计划年度（默认同 ledger plan：附件3 最新申请的年份）",
         show_default=False)] = None,
     unsigned: Annotated[bool, typer.Option("--unsigned", help="附件2：只打印尚未签署承诺书的在职人员")] = False,
     show_serials: Annotated[bool, typer.Option("--show-serials", help="附件7：显示完整序列号（默认只显示首段和末四位）")] = False,
@@ -103,7 +104,7 @@ def slip_command(
     day = parse_day(date) or today(today_)
     if signed is not None:
         record_signed(path, signed.strip(), day)
-    else:
+    elif computer is not None:
         new_slip(path, computer.strip(), day, output, force)
 
 

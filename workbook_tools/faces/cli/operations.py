@@ -85,7 +85,8 @@ def uninstall_command(path: LedgerPath, computer: Computer, software: Software, 
     _run(path, plan_uninstall, req, today_)
 
 
-@app.command("upgrade", short_help="登记一次软件升级：旧编号卸载、新编号安装（同一申请编号与确认单号）", help="登记一次软件升级：同一天写入旧编号的卸载和新编号的安装，两行使用同一申请编号和确认单号，"
+@app.command("upgrade", short_help="登记一次软件升级：旧编号卸载、新编号安装（同一申请编号与确认单号）",
+             help="登记一次软件升级：同一天写入旧编号的卸载和新编号的安装，两行使用同一申请编号和确认单号，"
                              "备注“升级：旧→新”（安装维护管理规定 二，台账管理规定 三.5）。")
 def upgrade_command(path: LedgerPath, computer: Computer,
                     old: Annotated[str, typer.Option("--from", help="升级前的软件编号", show_default=False)],

@@ -14,8 +14,8 @@ def progress_bar(title: str) -> Iterator[Progress | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+    from rich.console import Console  # noqa: PLC0415 - lazy: only a long command shows progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn  # noqa: PLC0415 - lazy: only a long command shows progress
 
     bar = Bar(TextColumn(f"{title}："), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
               TimeElapsedColumn(), console=Console(stderr=True), transient=True)

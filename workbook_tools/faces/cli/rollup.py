@@ -24,7 +24,8 @@ def print_findings(findings: Iterable[Finding], title: str) -> None:
         print(f"  [{f.rule}] {(f.sheet or '').split(' ', 1)[0]} {place}：{f.message}")
 
 
-@app.command("rollup", short_help="半年更新：按附件9 重建附件8，更新附件7 安装数量、表头人数与计算机数", help="半年更新：按附件9 截至 --date 的安装卸载记录重建附件8，更新附件7 安装数量、表头人数与计算机数，"
+@app.command("rollup", short_help="半年更新：按附件9 重建附件8，更新附件7 安装数量、表头人数与计算机数",
+             help="半年更新：按附件9 截至 --date 的安装卸载记录重建附件8，更新附件7 安装数量、表头人数与计算机数，"
                             "并记录更新日期。附件9 或引用有错误、附件8 有无记录可说明的行时拒绝执行，除非加 --force。")
 def rollup_command(
     path: LedgerPath,
@@ -49,7 +50,8 @@ def rollup_command(
     print(f"已写入 {path}（原文件备份：{outcome.backup}）")
 
 
-@app.command("baseline", short_help="初始登记：把已有的附件8 登记为附件9 的安装记录（尚无记录的单位）", help="初始登记：把现有附件8 的每一行登记为附件9 中的安装记录（日期取附件8 的安装日期，未填的取 --date；"
+@app.command("baseline", short_help="初始登记：把已有的附件8 登记为附件9 的安装记录（尚无记录的单位）",
+             help="初始登记：把现有附件8 的每一行登记为附件9 中的安装记录（日期取附件8 的安装日期，未填的取 --date；"
                               "统一部署，备注“初始登记”，无需确认单），此后附件8 即由安装卸载记录生成。"
                               "附件9 已有这些行的记录时拒绝执行。")
 def baseline_command(
@@ -60,6 +62,8 @@ def baseline_command(
 ) -> None:
     from workbook_tools.tasks import operations  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
-    done = operations.baseline(path, parse_day(date), today(today_))
+    day = parse_day(date)
+    assert day is not None  # --date is required
+    done = operations.baseline(path, day, today(today_))
     print("\n".join(done.lines))
     print(f"已写入 {path}（原文件备份：{done.backup}）")

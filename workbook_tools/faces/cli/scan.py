@@ -53,15 +53,18 @@ def _write(path: Path, result: ScanResult, ctx: ScanContext, annotate: bool, pro
     print(f"原文件备份在 {written.backup}", file=out)
 
 
-@app.command("scan", help="用终端扫描结果核对台账（规范 §9、§9a）：软件识别库自动辨认；私自安装、盗版激活、个人版、未列入附件6 的免费软件、与工作无关的软件、已卸载未登记、版本、许可、未扫描的计算机；有错误时退出码为 1。")
+@app.command("scan", help="用终端扫描结果核对台账（规范 §9、§9a）：软件识别库自动辨认；私自安装、盗版激活、个人版、"
+                          "未列入附件6 的免费软件、与工作无关的软件、已卸载未登记、版本、许可、未扫描的计算机；有错误时退出码为 1。")
 def scan_command(
     path: LedgerPath,
     scan_files: ScanFiles,
     date: Annotated[str | None, typer.Option("--date", help="台账安装情况的截止日期（扫描日期），默认今天")] = None,
     today_: Annotated[str | None, typer.Option("--today", help=TODAY_HELP)] = None,
-    format: Annotated[Format, typer.Option("--format", help="输出格式：text（按问题类别分组）或 json（规范 §6，另含 scan_file、scan_line）")] = Format.text,
+    format: Annotated[Format, typer.Option(
+        "--format", help="输出格式：text（按问题类别分组）或 json（规范 §6，另含 scan_file、scan_line）")] = Format.text,
     annotate: Annotated[bool, typer.Option("--annotate", help="把结果写入「校验结果」表，并标记有问题的单元格")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="另存按部门汇总的检查通报：.xlsx 为工作簿，.pdf 为可打印的通报（A4）")] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="另存按部门汇总的检查通报：.xlsx 为工作簿，.pdf 为可打印的通报（A4）")] = None,
     propose: Annotated[bool, typer.Option("--propose", help="把使台账与扫描一致所需的安装/卸载写入「扫描建议」表，供确认")] = False,
     force: Annotated[bool, typer.Option("--force", help="--report 的报告文件已存在时覆盖（台账永远不会被覆盖）")] = False,
     computer_column: Column = None,

@@ -1,6 +1,7 @@
 """`ledger serve` (LEDGER_SPEC §10): the actions as a local service on 127.0.0.1 and a page in the browser."""
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 from pathlib import Path
@@ -60,7 +61,5 @@ def serve_command(
         running.remove_info(target)
     how = {getattr(signal, "SIGINT", None): "（Ctrl-C）", getattr(signal, "SIGHUP", None): "（终端已关闭）",
            getattr(signal, "SIGTERM", None): "（收到停止信号）"}.get(server.stopped_by, "")
-    try:
+    with contextlib.suppress(OSError, ValueError):   # the terminal is gone (SIGHUP): nothing to tell
         print(f"本机服务已停止{how}。", file=sys.stderr, flush=True)
-    except (OSError, ValueError):   # the terminal is gone (SIGHUP): nothing to tell
-        pass

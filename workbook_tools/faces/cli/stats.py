@@ -162,9 +162,9 @@ def print_plan(plan: sheets.Plan, console: Console) -> None:
         console.print(f"保留附件4 第 {k.row} 行（{k.软件名称 or ''}）：{k.reason}，工具不改动")
     for number in plan.covered_by_hand:
         console.print(f"{number} 的缺口已有手工填写的附件4 行，未另行建议；请核对数量")
-    for p in plan.pending:
-        console.print(f"[yellow]待选型[/yellow]：附件3 第 {p.row} 行 {p.申请编号 or ''} {p.申请部门 or ''} "
-                      f"{p.软件类别 or ''} 申请 {_n(p.申请许可数 or 0)} 个，尚未填写选定软件编号")
+    for w in plan.pending:
+        console.print(f"[yellow]待选型[/yellow]：附件3 第 {w.row} 行 {w.申请编号 or ''} {w.申请部门 or ''} "
+                      f"{w.软件类别 or ''} 申请 {_n(w.申请许可数 or 0)} 个，尚未填写选定软件编号")
 
 
 def _go_ahead(yes: bool, question: str) -> bool:
@@ -181,7 +181,9 @@ def _go_ahead(yes: bool, question: str) -> bool:
 def plan_command(
     path: LedgerPath,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接把建议写入附件4")] = False,
-    year: Annotated[int | None, typer.Option("--year", help="计划年度：只计入该年填表的申请（未填填表日期的也计入）；默认为附件3 最新申请所在的年份", show_default=False)] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="计划年度：只计入该年填表的申请（未填填表日期的也计入）；默认为附件3 最新申请所在的年份",
+        show_default=False)] = None,
     today_: TodayOption = None,
 ) -> None:
     from workbook_tools.tasks import sheets  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)

@@ -37,6 +37,7 @@ class RangeLike(Protocol):
     value: Any
 
     formula: Any  # the formulas of the range: "=..." for a formula cell, else the constant as text
+    color: Any    # the fill of every cell: an (r, g, b) tuple, None for no fill
 
     def options(self, **kwargs: Any) -> RangeLike: ...
 
@@ -50,15 +51,23 @@ class SheetLike(Protocol):
 
     def range(self, cell1: Any, cell2: Any = None) -> RangeLike: ...
 
+    def clear_contents(self) -> None: ...
+
 
 class SheetsLike(Protocol):
     def __iter__(self) -> Iterator[SheetLike]: ...
 
     def __getitem__(self, name: str) -> SheetLike: ...
 
+    @property
+    def active(self) -> SheetLike: ...
+
+    def add(self, name: str | None = None, before: Any = None, after: Any = None) -> SheetLike: ...
+
 
 class AppLike(Protocol):
     calculation: str   # "automatic" | "manual" | "semiautomatic"
+    books: Any         # the open workbooks (books.open(path))
 
     def properties(self, **kwargs: Any) -> AbstractContextManager[Any]: ...
 
@@ -73,6 +82,10 @@ class BookLike(Protocol):
 
     @property
     def sheets(self) -> SheetsLike: ...
+
+    def save(self, path: str | None = None) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def sheet_names(book: BookLike) -> list[str]:

@@ -72,7 +72,7 @@ def previous_marks(book: live.BookLike) -> list[tuple[str, str, str | None]]:
     header = list(rows[0])
     s, c = header.index("表"), header.index("单元格")
     o = header.index(ORIGINAL_FILL) if ORIGINAL_FILL in header else None
-    return [(str(r[s]), str(r[c]), None if o is None else r[o]) for r in rows[1:]
+    return [(str(r[s]), str(r[c]), None if o is None or r[o] is None else str(r[o])) for r in rows[1:]
             if len(r) > max(s, c) and r[s] and r[c]]
 
 
@@ -123,7 +123,7 @@ def log_change(book: live.BookLike, content: str) -> None:
         return
     values = {"时间": dt.datetime.now().replace(microsecond=0), "操作": ACTION,
               "表": schema.short(schema.RESULTS), "行": None, "内容": content}
-    sheet.range((first_row + len(rows), first_col + 1)).value = [[values.get(h) for h in header]]
+    sheet.range((first_row + len(rows), first_col + 1)).value = [[values.get(str(h)) for h in header]]
 
 
 def validate(ctx: Context) -> Outcome:

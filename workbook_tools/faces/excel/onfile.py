@@ -110,13 +110,15 @@ def _scan(ctx: Context) -> Outcome:
     return on_saved_file(ctx, f"将用「{SCAN_FOLDER}」文件夹中的扫描结果核对台账。", scan_work)
 
 
-number = _on_file("将为附件7 中没有软件编号的行分配编号。", number_work)
-fix_blanks = _on_file("将清除 OEM软件、免费软件、受赠/调剂商业软件不应填写的栏目（原值记入「变更记录」）。", fix_blanks_work)
-rollup = _on_file("将按附件9 截至今天的安装卸载记录重建附件8，并更新附件7 安装数量。", rollup_work)
-stats = _on_file("将重建「附件5 信息统计表」（今年）。", stats_work)
-plan = _on_file("将根据附件3 需求申请计算许可缺口，把采购建议写入附件4。", plan_work)
-overview = _on_file("将重建「概览」工作表。", overview_work)
-review = _on_file("将重建今年的「考核评议」工作表（按部门和人员列出违反软件正版化规定的情况及责任追究）。", review_work)
-renew = _on_file("将把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（附件9 成对登记卸载和安装）。",
+Button = Callable[[Context], Outcome]   # what a ribbon button runs
+
+number: Button = _on_file("将为附件7 中没有软件编号的行分配编号。", number_work)
+fix_blanks: Button = _on_file("将清除 OEM软件、免费软件、受赠/调剂商业软件不应填写的栏目（原值记入「变更记录」）。", fix_blanks_work)
+rollup: Button = _on_file("将按附件9 截至今天的安装卸载记录重建附件8，并更新附件7 安装数量。", rollup_work)
+stats: Button = _on_file("将重建「附件5 信息统计表」（今年）。", stats_work)
+plan: Button = _on_file("将根据附件3 需求申请计算许可缺口，把采购建议写入附件4。", plan_work)
+overview: Button = _on_file("将重建「概览」工作表。", overview_work)
+review: Button = _on_file("将重建今年的「考核评议」工作表（按部门和人员列出违反软件正版化规定的情况及责任追究）。", review_work)
+renew: Button = _on_file("将把附件7 中备注“续订 原软件编号”的续订行所替代的许可的全部安装转到续订行（附件9 成对登记卸载和安装）。",
                  renew_work)
-scan = _scan
+scan: Button = _scan

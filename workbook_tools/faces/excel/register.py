@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from workbook_tools.core import schema
 from workbook_tools.faces.excel.context import Context, Outcome
-from workbook_tools.faces.excel.onfile import on_saved_file
+from workbook_tools.faces.excel.onfile import Button, on_saved_file
 from workbook_tools.faces.excel.printing import selected_rows
 from workbook_tools.core.model import LedgerError
 from workbook_tools.tasks.requests import (  # noqa: F401 - re-exported for the tests of the buttons
@@ -44,6 +44,6 @@ def register(kind: str) -> Callable[[Context], Outcome]:
     return run
 
 
-install = register("安装")
-uninstall = register("卸载")
-upgrade = register("升级")
+install: Button = register("安装")
+uninstall: Button = register("卸载")
+upgrade: Button = register("升级")

@@ -155,14 +155,15 @@ def review(call: Call) -> Reply:
 def renew(call: Call) -> Reply:
     """续订: `old` (and `new`, `date`, `amount`, `term`, `count`) as `ledger renew`; without `old`, the renewals
     typed in 附件7 (备注 “续订 原软件编号”)."""
-    if call.text("old") is None:
+    old = call.text("old")
+    if old is None:
         return done(cycle.renew_pending(call.ledger(), call.today))
-    date = reading.parse_date_text(call.text("date")) if call.text("date") else call.today
-    numbers = {k: reading.to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
+    date = reading.parse_date_text(text) if (text := call.text("date")) else call.today
+    numbers: dict[str, Any] = {k: reading.to_number(call.text(k)) if call.text(k) else None for k in ("amount", "count")}
     if date is None or any(isinstance(v, str) for v in numbers.values()):
         raise LedgerError("date、amount、count 中有无法识别的值", 2)
     try:
-        request = cycle.Renewal(old=call.text("old"), new=call.text("new"), date=date, term=call.text("term"), **numbers)
+        request = cycle.Renewal(old=old, new=call.text("new"), date=date, term=call.text("term"), **numbers)
     except ValidationError:
         raise LedgerError("续订参数不正确（许可数量须大于 0，采购金额不能为负）", 2) from None
     return done(cycle.renew(call.ledger(), request, call.today))
@@ -190,9 +191,11 @@ def _register(kind: str) -> Callable[[Call], Reply]:
 def _operation(kind: str, call: Call) -> Reply:
     """The `ledger install | uninstall | upgrade` form of the call: computer, software (from/to), date …"""
     ops = operations
-    visit = {"computer": call.text("computer") or "", "date": call.day("date") or call.today,
+    visit: dict[str, Any] = {"computer": call.text("computer") or "", "date": call.day("date") or call.today,
              "request": call.text("request"), "unified": call.flag("unified"), "handler": call.text("handler"),
              "slip": call.text("slip"), "force": call.flag("force"), "reason": call.text("reason")}
+    planner: Callable[..., ops.OperationPlan]
+    req: ops.Install | ops.Uninstall | ops.Upgrade
     try:
         if kind == "安装":
             planner, req = ops.plan_install, ops.Install(software=call.text("software") or "", version=call.text("version"),
@@ -278,13 +281,13 @@ def scan(call: Call) -> Reply:
     if len(call.uploads) > MAX_SCAN_FILES:
         raise LedgerError(f"一次最多核对 {MAX_SCAN_FILES} 个扫描文件", 2)
     path = call.ledger()
-    with tempfile.TemporaryDirectory(prefix="ledger-scan-") as folder:
-        prefixes = [f"{p}{sep}" for p in {str(Path(folder)), os.path.realpath(folder)} for sep in ("/", "\\")]
+    with tempfile.TemporaryDirectory(prefix="ledger-scan-") as upload_dir:
+        prefixes = [f"{p}{sep}" for p in {str(Path(upload_dir)), os.path.realpath(upload_dir)} for sep in ("/", "\\")]
         taken: set[str] = set()
         files = []
         try:
             for name, data in call.uploads:
-                target = Path(folder) / safe_name(name, taken)
+                target = Path(upload_dir) / safe_name(name, taken)
                 target.write_bytes(data)
                 files.append(target)
             result = run(path, files, call.today, call.day("date"), progress=call.progress)

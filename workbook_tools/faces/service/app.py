@@ -254,10 +254,10 @@ class Service:
 
     def _key_ok(self, request: Request) -> bool:
         given = request.path_params.get("key", "")
-        return bool(self.wps_key) and hmac.compare_digest(given.encode(), self.wps_key.encode())
+        return bool(self.wps_key) and hmac.compare_digest(given.encode(), (self.wps_key or "").encode())
 
     async def addin_file(self, request: Request) -> Response:
-        from workbook_tools.dist.wps.online import files, media_type
+        from workbook_tools.dist.wps.online import files, media_type  # noqa: PLC0415 - lazy: only the WPS add-in's files need it
 
         name = request.path_params["name"] or "index.html"
         data = files().get(name) if self._key_ok(request) else None

@@ -70,7 +70,7 @@ def read_key(path: Path) -> str:
 
 
 def _server_class():
-    import uvicorn
+    import uvicorn  # noqa: PLC0415 - lazy: only when the service starts
 
     class Server(uvicorn.Server):
         """uvicorn's server, stopped cleanly by Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and Ctrl-Break.
@@ -107,9 +107,9 @@ class Running:
     """One service: its socket, token, URL and the uvicorn server that answers on it."""
 
     def __init__(self, roots: list[Path], port: int = 0, origins: tuple[str, ...] = (), wps_key: str | None = None):
-        import uvicorn
+        import uvicorn  # noqa: PLC0415 - lazy: only when the service starts
 
-        from workbook_tools.faces.service.app import Service
+        from workbook_tools.faces.service.app import Service  # noqa: PLC0415 - lazy: only when the service starts
 
         self.scope = Scope(roots)
         check_origins(origins)
