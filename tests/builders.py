@@ -16,9 +16,9 @@ from pathlib import Path
 from openpyxl.workbook import Workbook
 
 from workbook_tools.core import schema
+from workbook_tools.core.schema import Kind
 from workbook_tools.files.create import build_workbook
 from workbook_tools.xlsx.newbook import append_rows, last_data_row, sheet_map, write_cell
-from workbook_tools.core.schema import Kind
 
 SettingValue = str | float | int | dt.date | None
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from builders import clean_unit, make_ledger
 from test_forms import sample_path
+
 from workbook_tools.xlsx.package import Package
 from workbook_tools.xlsx.workbookxml import WorkbookXml
 

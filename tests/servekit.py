@@ -11,9 +11,9 @@ import threading
 from pathlib import Path
 
 from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.files.writer import write_workbook
 from workbook_tools.core.model import Change
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.read.reader import load_ledger
 
 TODAY = dt.date(2026, 11, 20)
 LATER = dt.date(2026, 11, 30)

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from workbook_tools.core.a1 import MAX_COL, MAX_ROW, a1, cell_ref, col_index, col_letters, col_number, index_ref, parse_ref
+from workbook_tools.core.a1 import (
+    MAX_COL,
+    MAX_ROW,
+    a1,
+    cell_ref,
+    col_index,
+    col_letters,
+    col_number,
+    index_ref,
+    parse_ref,
+)
 
 
 @pytest.mark.parametrize(("col", "letters"), [(1, "A"), (26, "Z"), (27, "AA"), (702, "ZZ"), (703, "AAA"),

@@ -11,9 +11,9 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 import pytest
 
-from workbook_tools.faces.cli import main
-from workbook_tools.dist.excel import addin, install
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist.excel import addin, install
+from workbook_tools.faces.cli import main
 
 MACROS = Path(__file__).resolve().parents[1] / "macros"
 RELS_NS = {"r": addin.PKG_RELS_NS}

@@ -126,7 +126,7 @@ def test_the_command_line_runs_dispatch_with_the_ledger_folder_off_sys_path(
     monkeypatch.setattr(sys, "argv", argv)
     monkeypatch.setattr(sys, "path", list(sys.path))
     before = list(sys.path)
-    exec(compile(code, "<RunPython>", "exec"), {})  # noqa: S102 - the statement Python receives
+    exec(compile(code, "<RunPython>", "exec"), {})
     (tag, got_argv, got_path), = seen
     assert tag == "check" and started_by_excel(got_argv) and argument(got_argv, "wb") == LEDGER
     added = [p for p in got_path if p not in before]

@@ -5,17 +5,17 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from builders import clean_unit, make_ledger
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from builders import clean_unit, make_ledger
 from workbook_tools.core import schema
-from workbook_tools.ops.annotate import AUTHOR, HIGHLIGHT, ORIGINAL_FILL
-from workbook_tools.tasks.sheets import write_annotations as annotate
-from workbook_tools.faces.cli import main
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import Severity
+from workbook_tools.faces.cli import main
+from workbook_tools.ops.annotate import AUTHOR, HIGHLIGHT, ORIGINAL_FILL
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import run_check
+from workbook_tools.tasks.sheets import write_annotations as annotate
 
 TODAY = dt.date(2026, 3, 1)
 USER_GREEN = "FF00B050"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import report  # noqa: E402
-from benchmarks.measure import Measured, children_cpu  # noqa: E402
+from benchmarks import report
+from benchmarks.measure import Measured, children_cpu
 
 
 def measured(name: str, seconds: float, cpu: float) -> Measured:

@@ -34,7 +34,7 @@ def pip_environment() -> dict[str, str]:
 
 def pypi_reachable() -> bool:
     try:
-        urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=15).close()  # noqa: S310 - fixed URL
+        urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=15).close()
     except OSError:
         return False
     return True

@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-
 from builders import clean_unit, make_ledger, run_cli
+
 from workbook_tools.read.reader import file_sha256
 from workbook_tools.rules import CODES
 

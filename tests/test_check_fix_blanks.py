@@ -6,12 +6,12 @@ import io
 
 import openpyxl
 import pytest
-
 from builders import clean_unit, make_ledger, run_cli
+
 from workbook_tools.core import schema
+from workbook_tools.ops.fixes import plan_blanks
 from workbook_tools.read.reader import file_sha256, load_ledger
 from workbook_tools.rules import run_check
-from workbook_tools.ops.fixes import plan_blanks
 
 
 class Tty(io.StringIO):

@@ -12,13 +12,13 @@ from test_year import transfer, unit
 
 from workbook_tools.core import registers, schema
 from workbook_tools.core.clauses import clause
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.ops.operations import Install, plan_baseline, plan_install
+from workbook_tools.ops.stats import compute_stats
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.rules import run_check
 from workbook_tools.tasks.operations import apply_operation
 from workbook_tools.tasks.sheets import apply_rollup
-from workbook_tools.rules import run_check
-from workbook_tools.ops.stats import compute_stats
 
 D = dt.date
 A7, A8, A9 = schema.A7, schema.A8, schema.A9
@@ -117,7 +117,6 @@ def test_a_scanned_product_matches_the_batch_installed_on_that_computer(tmp_path
     from test_scan_reconcile import scan
 
     from workbook_tools.scan import reconcile
-
     from workbook_tools.tasks.scanning import read_scans
 
     ledger = load_ledger(make_ledger(tmp_path, **office_unit(target)))
@@ -132,7 +131,6 @@ def test_a_scanned_product_not_installed_is_reported_once_under_its_covering_num
     from test_scan_reconcile import scan
 
     from workbook_tools.scan import reconcile
-
     from workbook_tools.tasks.scanning import read_scans
 
     ledger = load_ledger(make_ledger(tmp_path, **office_unit("Microsoft Office")))
@@ -348,7 +346,6 @@ def test_scan_version_advice_follows_the_software_type(tmp_path):
     from test_scan_reconcile import unit as scan_unit
 
     from workbook_tools.scan import reconcile
-
     from workbook_tools.tasks.scanning import read_scans
 
     ledger = load_ledger(make_ledger(tmp_path, **scan_unit()))
@@ -363,10 +360,10 @@ def test_scan_version_advice_follows_the_software_type(tmp_path):
 
 @pytest.mark.parametrize("mode, pattern", [("等于", "WPS Office 2019 专业版"), ("正则", "^WPS Office")])
 def test_version_taken_by_a_regex_of_its_own(tmp_path, mode, pattern):
-    from test_scan_reconcile import scan, unit as scan_unit
+    from test_scan_reconcile import scan
+    from test_scan_reconcile import unit as scan_unit
 
     from workbook_tools.scan import reconcile
-
     from workbook_tools.tasks.scanning import read_scans
 
     u = scan_unit()

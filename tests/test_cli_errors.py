@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import zipfile
 import sys
+import zipfile
 from pathlib import Path
 
-import pytest
 import openpyxl
+import pytest
 from builders import make_ledger
 from test_hostile import HOSTILE, xml_bomb
 from test_lossless import X14_VALIDATION, with_ext
@@ -71,8 +71,8 @@ def test_check_names_a_missing_required_column(tmp_path):
 
 
 def test_a_blank_header_cell_is_named(tmp_path):
-    from workbook_tools.read.reader import load_ledger
     from workbook_tools.core.model import LedgerError
+    from workbook_tools.read.reader import load_ledger
     path = make_ledger(tmp_path, "台账.xlsx")
     wb = openpyxl.load_workbook(path)
     wb[schema.A7]["B1"] = None

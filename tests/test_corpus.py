@@ -9,10 +9,10 @@ expected values.
 from __future__ import annotations
 
 import csv
-import sys
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -23,9 +23,9 @@ from corpus import FORMULA, PRODUCERS, TODAY
 from test_scan_data import ASSET_COLUMNS, SAMPLES
 
 from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.files.writer import write_workbook
 from workbook_tools.core.model import Change
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan.propose import SUGGESTION_SHEET, SUGGESTIONS
 
 GENERATED = {schema.RESULTS, schema.A5, "概览", SUGGESTIONS}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from builders import clean_unit, make_ledger, run_cli
+
 from workbook_tools.core import schema
 from workbook_tools.ops.renew import Renewal, pending_renewals, plan_renewal
 from workbook_tools.ops.review import build_review

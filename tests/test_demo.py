@@ -10,10 +10,10 @@ import pytest
 
 from workbook_tools import demo
 from workbook_tools.core import presets, schema
-from workbook_tools.files.create import build_workbook
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.files.create import build_workbook
+from workbook_tools.read.reader import load_ledger
 
 TODAY = dt.date(2026, 11, 26)
 SMALL = {"staff": 80, "computers": 40, "software": 20, "years": 2}
@@ -230,7 +230,7 @@ def test_rows_do_not_depend_on_the_process_hash_seed():
     import sys
 
     mine: dict = {}
-    exec(DIGEST, mine)  # noqa: S102 - the same snippet as in the child process
+    exec(DIGEST, mine)
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     child = subprocess.run([sys.executable, "-c", DIGEST + "print(digest)"], env=env, capture_output=True,
                            text=True, check=True, cwd=Path(__file__).resolve().parents[1])

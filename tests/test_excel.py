@@ -15,11 +15,10 @@ from builders import make_ledger
 
 import workbook_tools.faces.excel as excel
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.excel import live
 from workbook_tools.faces.excel.actions import ACTIONS, Action, Context, Group, Outcome
 from workbook_tools.read.reader import load_ledger, read_raw
-from workbook_tools.core.model import LedgerError
-
 
 # --- the fake ----------------------------------------------------------------------------
 

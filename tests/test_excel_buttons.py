@@ -16,9 +16,9 @@ import pytest
 from test_excel import FakeApp, FakeBook, FakeSheet, FakeSheets
 from test_rollup_cli import ledger as run_cli
 
-from workbook_tools.faces import excel
 from workbook_tools.core import schema
 from workbook_tools.dist.excel import addin
+from workbook_tools.faces import excel
 from workbook_tools.faces.excel import marks, onfile, printing
 from workbook_tools.faces.excel.actions import ACTIONS
 from workbook_tools.read.reader import file_sha256, load_ledger

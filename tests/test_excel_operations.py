@@ -10,13 +10,13 @@ import test_excel_buttons
 from test_excel_buttons import LiveBook, Selection
 from test_rollup_cli import ledger as run_cli
 
-from workbook_tools.faces import excel
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
+from workbook_tools.faces import excel
 from workbook_tools.faces.excel import register
 from workbook_tools.faces.excel.actions import ACTIONS
 from workbook_tools.read.reader import file_sha256, load_ledger
 from workbook_tools.xlsx.newbook import append_rows, sheet_map
-from workbook_tools.core.model import LedgerError
 
 A9, A10 = schema.A9, schema.A10
 history, copy = test_excel_buttons.history, test_excel_buttons.copy  # the fixtures of the button tests

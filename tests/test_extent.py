@@ -19,10 +19,10 @@ from builders import clean_unit, make_ledger
 from python_calamine import CalamineWorkbook
 
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
 from workbook_tools.read import extent
 from workbook_tools.read.extent import SheetGuard, sheet_extent
 from workbook_tools.read.reader import load_ledger, read_raw
-from workbook_tools.core.model import LedgerError
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -8,13 +8,13 @@ import pytest
 from builders import make_ledger
 
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
+from workbook_tools.files.writer import write_workbook
 from workbook_tools.forms import FORMS, form_spec
 from workbook_tools.forms.common import PrintOptions, mask_serial
 from workbook_tools.forms.requests import Review
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.files.writer import write_workbook
-from workbook_tools.core.model import LedgerError
 from workbook_tools.ops.plan import apply_plan, compute_plan
+from workbook_tools.read.reader import load_ledger
 
 D = dt.date
 TODAY = D(2026, 11, 27)

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 
 from workbook_tools.read.reader import load_ledger
 
-
 run = run_cli
 
 

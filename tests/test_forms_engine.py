@@ -8,14 +8,14 @@ import zlib
 
 import pytest
 from pypdf import PdfReader
-from test_forms import SAMPLE, TODAY, sample_path
+from test_forms import TODAY, sample_path
 
-from workbook_tools.forms import FORMS, engine, fonts, print_form
+from workbook_tools.core.model import LedgerError
+from workbook_tools.forms import FORMS, engine, fonts
 from workbook_tools.forms.common import PrintOptions, density
 from workbook_tools.forms.layout import Column, plan_table, text_em
 from workbook_tools.forms.requests import SoftwareLine
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.core.model import LedgerError
 
 HOSTILE = ["#panic(\"x\")", "$x^2$", "*粗体*", "_斜体_", "\\", "]", "[", "@ref", "<label>", "= 标题", "#import \"/a.typ\"",
            "`code`", "//注释", "/* 注释", "{", "}", "~", "#let x = 1"]

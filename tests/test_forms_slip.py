@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from test_forms import SAMPLE, sample_path
 
-from workbook_tools.forms.slips import next_number, plan_visit
-from workbook_tools.tasks.printing import mark_signed, stamp_visit
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.forms.slips import next_number, plan_visit
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.tasks.printing import mark_signed, stamp_visit
 
 VISIT = dt.date(2026, 11, 20)
 

@@ -5,11 +5,11 @@ import openpyxl
 import pytest
 from builders import make_ledger
 
-from workbook_tools.ops import freelist as fl
 from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.files.writer import write_workbook
 from workbook_tools.core.model import LedgerError
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.ops import freelist as fl
+from workbook_tools.read.reader import load_ledger
 
 A7 = [
     {"软件编号": "MF-0002", "软件名称": "7-Zip", "软件类型": "免费软件", "获取方式": "免费获取"},

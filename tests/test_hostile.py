@@ -11,13 +11,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import make_ledger, run_cli
+from conftest import sheet_parts
 
 from workbook_tools.core import schema
-from workbook_tools.read import sniff
-from conftest import sheet_parts
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.files.writer import write_workbook
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.read import sniff
+from workbook_tools.read.reader import load_ledger
 
 FREE, END, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 SECTOR = 512

@@ -6,6 +6,7 @@ control characters (Excel's own `_x0001_` escape), a text over 32,767 characters
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -13,14 +14,12 @@ import sys
 import pytest
 from builders import clean_unit, make_ledger
 from test_extent import ROOT
-
-from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.core.model import LedgerError
-from workbook_tools.rules import run_check
 from test_rules_cases import TODAY
 
-import datetime as dt
+from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.rules import run_check
 
 
 def cell_value(cell: str, value: str):

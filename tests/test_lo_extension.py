@@ -20,7 +20,8 @@ from workbook_tools.dist.lo import IDENTIFIER, PROTOCOL
 from workbook_tools.dist.lo import build as generator
 from workbook_tools.dist.lo.build import build_oxt, sources_dir
 from workbook_tools.dist.wps import ribbon as wps_ribbon
-from workbook_tools.tasks.registry import REGISTRY as ACTIONS, Group
+from workbook_tools.tasks.registry import REGISTRY as ACTIONS
+from workbook_tools.tasks.registry import Group
 
 ROOT = Path(__file__).resolve().parents[1]
 LO = ROOT / "lo"

@@ -23,9 +23,9 @@ from servekit import LATER, REQUEST, TODAY, Served, copy, plant
 
 from workbook_tools.core import schema
 from workbook_tools.dist.lo import IDENTIFIER
-from workbook_tools.tasks.registry import REGISTRY as ACTIONS
 from workbook_tools.dist.lo import install as lo_install
 from workbook_tools.read.reader import load_ledger
+from workbook_tools.tasks.registry import REGISTRY as ACTIONS
 
 REASON = missing()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")

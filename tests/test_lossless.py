@@ -12,10 +12,10 @@ from builders import make_ledger
 from conftest import sheet_parts
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.cells import encode
-from workbook_tools.read.reader import load_ledger, read_raw
-from workbook_tools.files.writer import write_workbook
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.read.reader import load_ledger, read_raw
+from workbook_tools.xlsx.cells import encode
 
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 XM = "http://schemas.microsoft.com/office/excel/2006/main"

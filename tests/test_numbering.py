@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-
 from builders import clean_unit, make_ledger, run_cli
+
 from workbook_tools.core import schema
-from workbook_tools.read.reader import file_sha256, load_ledger
 from workbook_tools.ops.numbering import plan_numbers
+from workbook_tools.read.reader import file_sha256, load_ledger
 from workbook_tools.rules import run_check
 
 

@@ -11,12 +11,21 @@ from builders import fill
 from test_rollup import TODAY, assert_user_content_kept, base_ledger, error_keys, sha
 
 from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.ops.operations import (
-    Install, ScrapSoftware, Uninstall, Upgrade, Visit, plan_baseline, plan_install,
-    plan_scrap_computer, plan_scrap_software, plan_uninstall, plan_upgrade,
+    Install,
+    ScrapSoftware,
+    Uninstall,
+    Upgrade,
+    Visit,
+    plan_baseline,
+    plan_install,
+    plan_scrap_computer,
+    plan_scrap_software,
+    plan_uninstall,
+    plan_upgrade,
 )
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.tasks.operations import apply_operation
 from workbook_tools.tasks.sheets import apply_rollup
 

@@ -10,8 +10,8 @@ from builders import clean_unit, make_ledger, run_cli
 from test_forms import sample_path
 from test_scan_cli import COLUMNS, DAY, SAMPLES, scan_unit
 
-from workbook_tools.files.outputs import Output, check_output
 from workbook_tools.core.model import LedgerError
+from workbook_tools.files.outputs import Output, check_output
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ import openpyxl
 import pytest
 from builders import make_ledger
 
-from workbook_tools.ops import overview as ov, pledges
 from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.files.writer import write_workbook
+from workbook_tools.ops import overview as ov
+from workbook_tools.ops import pledges
+from workbook_tools.read.reader import load_ledger
 
 D = dt.date
 TODAY = D(2026, 3, 1)

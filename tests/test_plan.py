@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from builders import make_ledger
 
-from workbook_tools.ops import plan as pl
 from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.files.writer import write_workbook
+from workbook_tools.ops import plan as pl
+from workbook_tools.read.reader import load_ledger
 
 D = dt.date
 TODAY = D(2026, 3, 1)

@@ -8,9 +8,9 @@ from servekit import TODAY, demo, scan_files
 
 from workbook_tools.faces.cli.progress import progress_bar
 from workbook_tools.ops.rollup import ROLLUP_STEPS
-from workbook_tools.tasks.sheets import apply_rollup
-from workbook_tools.tasks.scanning import read_scans
 from workbook_tools.tasks.many import consolidate
+from workbook_tools.tasks.scanning import read_scans
+from workbook_tools.tasks.sheets import apply_rollup
 
 
 def recorder():

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from workbook_tools.core import schema
+from workbook_tools.core.ledger import ROW
 from workbook_tools.files.create import build_workbook
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.core.ledger import ROW
 
 A7_HEADERS = list(schema.BY_NAME[schema.A7].headers)
 

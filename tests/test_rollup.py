@@ -13,15 +13,23 @@ from openpyxl.styles import PatternFill
 
 from workbook_tools.core import schema
 from workbook_tools.files.create import build_workbook
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.ops.operations import (
-    Install, ScrapSoftware, Uninstall, Upgrade, Visit, plan_install, plan_scrap_computer,
-    plan_scrap_software, plan_uninstall, plan_upgrade,
+    Install,
+    ScrapSoftware,
+    Uninstall,
+    Upgrade,
+    Visit,
+    plan_install,
+    plan_scrap_computer,
+    plan_scrap_software,
+    plan_uninstall,
+    plan_upgrade,
 )
 from workbook_tools.ops.rollup import RollupRefused, compute_rollup
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.rules import run_check
 from workbook_tools.tasks.operations import apply_operation
 from workbook_tools.tasks.sheets import apply_rollup
-from workbook_tools.rules import run_check
 
 D = dt.date
 TODAY = D(2025, 12, 31)

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook_tools.core import schema
-from workbook_tools.read.parse import parse_workbook
 from workbook_tools.ops.rollup import compute_rollup
+from workbook_tools.read.parse import parse_workbook
 
 START = dt.date(2025, 1, 1)
 PEOPLE = [("办公室", "张三"), ("网络平台处", "李四"), ("办公室", "王五")]

@@ -5,8 +5,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-
 from builders import clean_unit, make_ledger
+
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import CODES, run_check
 

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from builders import clean_unit, make_ledger
-from workbook_tools.read.reader import load_ledger
+
 from workbook_tools.core.model import LedgerError, Severity
+from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import CODES, IMPLEMENTATIONS, SPECS, run_check, selected_codes
 from workbook_tools.rules.registry import ADDED_CODES, ENGINE_CODES, READER_CODES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from builders import make_ledger
 from test_scan_data import ASSET_COLUMNS, DAY, SAMPLES, scan_unit
+
 from workbook_tools.core import schema
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import ColumnMap, reconcile

@@ -5,9 +5,9 @@ import json
 
 import openpyxl
 import pytest
-
 from builders import make_ledger, run_cli
 from test_scan_data import ASSET_COLUMNS, DAY, SAMPLES, scan_unit
+
 from workbook_tools.core import schema
 from workbook_tools.read.reader import file_sha256
 from workbook_tools.scan.propose import SUGGESTIONS

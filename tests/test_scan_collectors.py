@@ -1,6 +1,7 @@
 """The collectors we ship: the PowerShell script's encoding and contract, the Linux script run on fakes."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -8,8 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-import datetime as dt
 
 from workbook_tools.scan.files import COLLECTOR_HEADERS
 from workbook_tools.tasks.scanning import read_scans
@@ -108,6 +107,7 @@ def test_linux_collector_all_packages(fake_system):
 import json  # noqa: E402
 
 from builders import clean_unit, make_ledger  # noqa: E402
+
 from workbook_tools.read.reader import load_ledger  # noqa: E402
 from workbook_tools.scan import collector, reconcile  # noqa: E402
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from builders import clean_unit
 
 from workbook_tools.scan.files import COLLECTOR_HEADERS
-from workbook_tools.scan.rules import IGNORE, MAP, REGEX, BY_NAME, BY_PUBLISHER
+from workbook_tools.scan.rules import BY_NAME, BY_PUBLISHER, IGNORE, MAP, REGEX
 
 SAMPLES = Path(__file__).parent / "data" / "scan"
 PS_SAMPLE = SAMPLES / "WIN-ZHANGSAN.csv"

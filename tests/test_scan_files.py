@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from test_scan_data import ASSET_COLUMNS, PS_SAMPLE, SAMPLES
+
 from workbook_tools.core.model import LedgerError
 from workbook_tools.scan.files import COLLECTOR_HEADERS, ColumnMap
 from workbook_tools.tasks.scanning import read_scans

@@ -17,9 +17,9 @@ from test_scan_data import DAY, PS_SAMPLE, scan_unit
 
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import reconcile
-from workbook_tools.tasks.scanning import read_scans
 from workbook_tools.scan.files import COLLECTOR_HEADERS
 from workbook_tools.scan.propose import SUGGESTIONS
+from workbook_tools.tasks.scanning import read_scans
 
 HEADER = ",".join(f'"{h}"' for h in COLLECTOR_HEADERS)
 

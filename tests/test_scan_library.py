@@ -8,14 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from builders import make_ledger
+
 from workbook_tools.core.model import Severity
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import library as lib
 from workbook_tools.scan import reconcile
-from workbook_tools.tasks.scanning import read_scans, reconciled
 from workbook_tools.scan.context import KIND, PRODUCT, TOOL
+from workbook_tools.tasks.scanning import read_scans, reconciled
 
 SCANS = Path(__file__).parent / "data" / "scan_office"
 DAY = dt.date(2026, 3, 1)

@@ -5,13 +5,13 @@ import datetime as dt
 import os
 
 import pytest
-
 from builders import clean_unit, make_ledger
+
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import reconcile
-from workbook_tools.tasks.scanning import read_scans
 from workbook_tools.scan.files import COLLECTOR_HEADERS
 from workbook_tools.scan.reconcile import versions_agree
+from workbook_tools.tasks.scanning import read_scans
 
 DAY = dt.date(2026, 3, 1)
 RULES = [

@@ -6,14 +6,14 @@ import shutil
 import subprocess
 
 import pytest
-
-from test_scan_library import DAY, SCANS, office_unit
 from builders import make_ledger
+from test_scan_library import DAY, SCANS, office_unit
+
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import reconcile
-from workbook_tools.tasks.scanning import read_scans
 from workbook_tools.scan.grouping import group
 from workbook_tools.scan.report import SUMMARY_HEADERS, report_workbook
+from workbook_tools.tasks.scanning import read_scans
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from builders import make_ledger
+from test_scan_data import UNIT_RULES, scan_rules
+
 from workbook_tools.core import schema
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.scan import rules as rules_mod
-from test_scan_data import UNIT_RULES, scan_rules
 from workbook_tools.scan.rules import RuleSet, compile_rows, load_rules, norm_text
 
 KNOWN = frozenset({"SY-0001", "SY-0002", "MF-0001", "OEM-0001"})

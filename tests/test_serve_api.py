@@ -13,8 +13,8 @@ import pytest
 from servekit import HOSTILE, LATER, REQUEST, TODAY, Served, copy, demo, multipart, plant, rename_unit, scan_files
 
 from workbook_tools.core import schema
-from workbook_tools.read.reader import load_ledger
 from workbook_tools.faces.service import actions as service_actions
+from workbook_tools.read.reader import load_ledger
 
 
 @pytest.fixture(scope="module")

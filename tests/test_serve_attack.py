@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from servekit import CHROMEDRIVER, CHROMIUM, TODAY, browser, copy, demo, plant
+from servekit import CHROMEDRIVER, CHROMIUM, TODAY, browser, demo, plant
 from wpskit import Service
 
 from workbook_tools.dist.wps import ADDIN_FOLDER

@@ -20,7 +20,6 @@ import pytest
 from servekit import CHROMEDRIVER, CHROMIUM, TODAY, Served, browser, copy, demo, plant
 from test_serve_page import click, js, set_today
 
-
 pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
                                 reason="needs Debian chromium and chromium-driver (scripts/system-deps.sh)")
 WAIT = 120

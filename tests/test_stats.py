@@ -8,9 +8,9 @@ import pytest
 from builders import make_ledger
 
 from workbook_tools.core import schema
+from workbook_tools.files.writer import write_workbook
 from workbook_tools.ops import stats as st
 from workbook_tools.read.reader import load_ledger
-from workbook_tools.files.writer import write_workbook
 
 D = dt.date
 SETTINGS = {"单位名称": "测试局", "填表人": "张三", "联系电话": "0412-1234567", "负责部门": "网络平台处",

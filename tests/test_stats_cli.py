@@ -6,13 +6,12 @@ import zipfile
 
 import openpyxl
 import pytest
+import test_plan as plan_case
 from builders import make_ledger, run_cli
 
-import test_plan as plan_case
 from workbook_tools.core import schema
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.rules import run_check
-
 
 run = run_cli
 

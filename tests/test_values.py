@@ -7,8 +7,17 @@ import math
 import pandas as pd
 import pytest
 
-from workbook_tools.core.values import (from_serial, is_blank, is_empty, is_missing, serial_date, show, show_exact,
-                                        show_raw, to_serial)
+from workbook_tools.core.values import (
+    from_serial,
+    is_blank,
+    is_empty,
+    is_missing,
+    serial_date,
+    show,
+    show_exact,
+    show_raw,
+    to_serial,
+)
 from workbook_tools.read.coerce import to_date
 from workbook_tools.xlsx.cells import encode
 

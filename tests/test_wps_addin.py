@@ -13,10 +13,10 @@ import defusedxml.ElementTree as SafeET
 import pytest
 from wpskit import NODE, ROOT
 
-from workbook_tools.faces.excel.actions import ACTIONS, GROUP_IDS, Group
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.wps import ribbon as generator
 from workbook_tools.dist.wps.build import build_addin, sources_dir
+from workbook_tools.faces.excel.actions import ACTIONS, GROUP_IDS, Group
 
 WPS = ROOT / "wps"
 NS = {"ui": generator.CUSTOMUI_NS}

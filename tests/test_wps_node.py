@@ -8,7 +8,6 @@ close, requests and open, with the lock file WPS keeps beside an open workbook a
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import urllib.error

@@ -16,10 +16,10 @@ from builders import clean_unit, make_ledger
 from test_extent import limited_cli, with_far_value
 
 from workbook_tools.core import schema
-from workbook_tools.files import safety
-from workbook_tools.read.reader import file_sha256, load_ledger
-from workbook_tools.files.writer import write_workbook
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.files import safety
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.read.reader import file_sha256, load_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 PCS = [f"PC-1{i:02d}" for i in range(6)]

@@ -13,11 +13,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx import package
-from workbook_tools.files import safety, writer
-from workbook_tools.read.reader import load_ledger
-from workbook_tools.files.writer import write_workbook
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.files import safety, writer
+from workbook_tools.files.writer import write_workbook
+from workbook_tools.read.reader import load_ledger
+from workbook_tools.xlsx import package
 
 A7_ROWS = [{"软件编号": "SY-0001", "软件名称": "Office", "软件版本": "2016", "软件类型": "商业软件", "许可数量": 5},
            {"软件编号": "OEM-0001", "软件名称": "Windows", "软件版本": "10", "软件类型": "OEM软件"}]

@@ -9,9 +9,9 @@ import openpyxl
 from builders import make_ledger, run_cli
 
 from workbook_tools.core import schema
+from workbook_tools.ops.stats import compute_stats
 from workbook_tools.read.reader import load_ledger
 from workbook_tools.xlsx.newbook import sheet_map, write_cell
-from workbook_tools.ops.stats import compute_stats
 
 D = dt.date
 COMMON = {"软件类别": "办公软件", "产地": "国内", "状态": "在用"}

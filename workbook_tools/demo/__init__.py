@@ -9,10 +9,10 @@ from __future__ import annotations
 from openpyxl.workbook import Workbook
 
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
 from workbook_tools.demo.build import DemoUnit, build
 from workbook_tools.demo.output import has_rows, number_prefixes, write_settings, write_table
 from workbook_tools.demo.spec import DemoSpec
-from workbook_tools.core.model import LedgerError
 
 PRESET_SHEETS = (schema.DEPTS, schema.A1)  # `init --preset` writes them too
 

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from workbook_tools.core import presets, schema
+from workbook_tools.core.ledger import Ledger
 from workbook_tools.demo import people as ppl
 from workbook_tools.demo import records, tables, vocab
 from workbook_tools.demo.cycle import add_cycle
@@ -18,9 +19,8 @@ from workbook_tools.demo.free import add_free
 from workbook_tools.demo.history import Density, Generator
 from workbook_tools.demo.software import COMMERCIAL, FREE, OEM, Software, Timeline, make_software, settle_licences
 from workbook_tools.demo.spec import DemoSpec
-from workbook_tools.read.parse import parse_workbook
-from workbook_tools.core.ledger import Ledger
 from workbook_tools.ops.rollup import RollupPlan, compute_rollup
+from workbook_tools.read.parse import parse_workbook
 
 ROLLUP_DATE, ROLLUP_PERIOD = "上次半年更新日期", "上次半年更新期间"
 

@@ -10,8 +10,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.newbook import DATE_FORMAT, TEXT_FORMAT, append_rows, cell_value, sheet_map, write_cell
 from workbook_tools.core.schema import Kind
+from workbook_tools.xlsx.newbook import DATE_FORMAT, TEXT_FORMAT, append_rows, cell_value, sheet_map, write_cell
 
 
 def converter(column: schema.Column) -> Callable[[object], tuple[object, str | None]]:

@@ -12,12 +12,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.core import presets, schema
 from workbook_tools.core.a1 import col_letters
 from workbook_tools.core.model import Change
+from workbook_tools.core.schema import Kind
 from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.newbook import (
-    DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, TEXT_FORMAT, SheetMap, add_validations, append_rows,
-    ensure_defined_names, sheet_map, style_header,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    MONEY_FORMAT,
+    TEXT_FORMAT,
+    SheetMap,
+    add_validations,
+    append_rows,
+    ensure_defined_names,
+    sheet_map,
+    style_header,
 )
-from workbook_tools.core.schema import Kind
 from workbook_tools.xlsx.package import q
 
 GUIDE_LINES = (

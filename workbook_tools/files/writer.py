@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from workbook_tools.core import schema
+from workbook_tools.core.ledger import Ledger
+from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.files import safety
-from workbook_tools.xlsx.book import Book
-from workbook_tools.xlsx.package import Package, utf8_package
 from workbook_tools.read import reader
 from workbook_tools.read.reader import file_sha256, read_raw
 from workbook_tools.read.sniff import sniff_xlsx
+from workbook_tools.xlsx.book import Book
+from workbook_tools.xlsx.package import Package, utf8_package
 from workbook_tools.xlsx.verify import verify
-from workbook_tools.core.ledger import Ledger
-from workbook_tools.core.model import Change, LedgerError
 
 BACKUP_DIR = safety.BACKUP_DIR
 MAX_BACKUPS = safety.MAX_BACKUPS
@@ -226,5 +226,15 @@ def sheet_names_of(path: Path) -> list[str]:
     return read_raw(path, only=set())[1]
 
 
-__all__ = ["write_workbook", "save_new", "WriteResult", "Locked", "check_not_locked", "lock_files", "make_backup",
-           "backups_of", "Book", "Edit"]
+__all__ = [
+    "Book",
+    "Edit",
+    "Locked",
+    "WriteResult",
+    "backups_of",
+    "check_not_locked",
+    "lock_files",
+    "make_backup",
+    "save_new",
+    "write_workbook",
+]

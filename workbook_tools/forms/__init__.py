@@ -16,12 +16,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from workbook_tools.core import schema
-from workbook_tools.forms import annex5, installs, requests, review, tables
-from workbook_tools.forms.common import PrintOptions, Printable
-from workbook_tools.forms.layout import Column, TablePlan, plan_table
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.progress import Progress
+from workbook_tools.forms import annex5, installs, requests, review, tables
+from workbook_tools.forms.common import Printable, PrintOptions
+from workbook_tools.forms.layout import Column, TablePlan, plan_table
 
 Builder = Callable[[Ledger, PrintOptions], Sequence[Printable]]
 PORTRAIT_MM, LANDSCAPE_MM = 182.0, 269.0     # A4 less the side margins of templates/base.typ

@@ -11,11 +11,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from pydantic import Field
 
 from workbook_tools.core import schema
-from workbook_tools.forms.common import PrintOptions, Printable, UnitHeader, cn_day, count
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.forms.common import Printable, PrintOptions, UnitHeader, cn_day, count
 from workbook_tools.ops.stats import (
-    DOMESTIC, FOREIGN, FORM_CATEGORIES, SUM, TOTAL, YUAN_PER_WAN, Figure, Stats, compute_stats, note_lines,
+    DOMESTIC,
+    FOREIGN,
+    FORM_CATEGORIES,
+    SUM,
+    TOTAL,
+    YUAN_PER_WAN,
+    Figure,
+    Stats,
+    compute_stats,
+    note_lines,
 )
 
 ORIGINS = (DOMESTIC, FOREIGN, SUM)          # the form's rows

@@ -16,8 +16,8 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from workbook_tools.forms.fonts import form_fonts, system_fonts
 from workbook_tools.core.model import LedgerError
+from workbook_tools.forms.fonts import form_fonts, system_fonts
 
 TEMPLATE_PACKAGE = "workbook_tools.templates"
 BASE = "base.typ"

@@ -8,14 +8,26 @@ import pandas as pd
 from pydantic import Field
 
 from workbook_tools.core import schema
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import LedgerError
 from workbook_tools.forms.common import (
-    PrintOptions, Printable, UnitHeader, cn_day, cn_term, computer_info, count, first_text, is_blank, joined,
-    select, software_info, text, unit_header,
+    Printable,
+    PrintOptions,
+    UnitHeader,
+    cn_day,
+    cn_term,
+    computer_info,
+    count,
+    first_text,
+    is_blank,
+    joined,
+    select,
+    software_info,
+    text,
+    unit_header,
 )
 from workbook_tools.forms.layout import Column
 from workbook_tools.forms.requests import SoftwareLine, UpgradeLine, lines_density
-from workbook_tools.core.ledger import ROW, Ledger
-from workbook_tools.core.model import LedgerError
 
 INSTALL, UNINSTALL = schema.OPERATIONS
 Record = dict[str, object]

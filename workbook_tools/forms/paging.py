@@ -22,10 +22,10 @@ from pathlib import Path
 from pydantic import BaseModel
 from pypdf import PdfReader, PdfWriter
 
-from workbook_tools.forms import engine
-from workbook_tools.forms.common import Printable
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.progress import Progress, report
+from workbook_tools.forms import engine
+from workbook_tools.forms.common import Printable
 
 PIECE_ROWS = 600          # table rows (slip lines count as rows too) per compilation
 PIECE_COPIES = 50        # copies per compilation

@@ -5,12 +5,22 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import schema
-from workbook_tools.forms.common import (
-    PrintOptions, Printable, cn_day, computer_info, count, density, first_text, is_blank, joined, select, text,
-)
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.registers import active_staff
+from workbook_tools.forms.common import (
+    Printable,
+    PrintOptions,
+    cn_day,
+    computer_info,
+    count,
+    density,
+    first_text,
+    is_blank,
+    joined,
+    select,
+    text,
+)
 
 OTHER = schema.SOFTWARE_CATEGORIES[-1]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from workbook_tools.core.ledger import Ledger
-from workbook_tools.forms.common import PrintOptions, Printable, UnitHeader, cn_day, unit_header
+from workbook_tools.forms.common import Printable, PrintOptions, UnitHeader, cn_day, unit_header
 from workbook_tools.forms.layout import Column
 from workbook_tools.forms.tables import no_ids
 from workbook_tools.ops.review import CLAUSE_DUTY, DEPT_RULE, PERSON_RULE, Review, build_review

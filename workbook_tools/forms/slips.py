@@ -15,9 +15,9 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import schema
-from workbook_tools.forms.common import computer_info, first_text, joined, text
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.forms.common import computer_info, first_text, joined, text
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book

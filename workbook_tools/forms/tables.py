@@ -7,16 +7,25 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from workbook_tools.core import schema
-from workbook_tools.forms.common import (
-    PrintOptions, Printable, UnitHeader, count, display_rows, is_blank, mask_serial, money, select, spaced_name,
-    text, unit_header,
-)
-from workbook_tools.forms.layout import Column
+from workbook_tools.core import registers, schema
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.forms.common import (
+    Printable,
+    PrintOptions,
+    UnitHeader,
+    count,
+    display_rows,
+    is_blank,
+    mask_serial,
+    money,
+    select,
+    spaced_name,
+    text,
+    unit_header,
+)
+from workbook_tools.forms.layout import Column
 from workbook_tools.ops.plan import default_plan_year, plan_rows, plan_totals
-from workbook_tools.core import registers
 
 ROLE_LABELS = {"组长": "组\u3000长", "副组长": "副组长", "成员": "成\u3000员"}
 SCRAPPED = schema.SOFTWARE_STATES[1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-
 from pydantic import BaseModel
 
 from workbook_tools.core import schema

@@ -29,8 +29,8 @@ from workbook_tools.core.licence import NEVER, term_end, unlimited_seats, versio
 from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.registers import did_you_mean
 from workbook_tools.core.values import is_missing as _blank
-from workbook_tools.ops.rollup import seats as _num
 from workbook_tools.core.values import show_exact as show
+from workbook_tools.ops.rollup import seats as _num
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book

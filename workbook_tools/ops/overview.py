@@ -18,15 +18,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
-from workbook_tools.xlsx.graft import put
 from workbook_tools.core import schema
 from workbook_tools.core.events import replay
-from workbook_tools.read.parse import find_header
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.core.model import Change
 from workbook_tools.ops.stats import COMMERCIAL, software_gone
+from workbook_tools.read.parse import find_header
 from workbook_tools.rules import run_check
+from workbook_tools.xlsx.graft import put
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book

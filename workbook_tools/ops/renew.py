@@ -17,13 +17,26 @@ from pydantic import BaseModel, Field, field_validator
 from workbook_tools.core import events, schema
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats, version_covered
-from workbook_tools.ops.numbering import format_number, highest, used_texts
-from workbook_tools.ops.operations import (
-    COMMERCIAL, NUMBER, OperationPlan, Record, RowEdit, Visit, check_date, event_row, event_note, log_of,
-    narrow_id, next_serial, refuse, simulate, software_of,
-)
 from workbook_tools.core.values import is_missing as blank
 from workbook_tools.core.values import show_exact as show
+from workbook_tools.ops.numbering import format_number, highest, used_texts
+from workbook_tools.ops.operations import (
+    COMMERCIAL,
+    NUMBER,
+    OperationPlan,
+    Record,
+    RowEdit,
+    Visit,
+    check_date,
+    event_note,
+    event_row,
+    log_of,
+    narrow_id,
+    next_serial,
+    refuse,
+    simulate,
+    software_of,
+)
 from workbook_tools.ops.rollup import seats
 
 A7, A9 = schema.A7, schema.A9

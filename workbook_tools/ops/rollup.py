@@ -17,11 +17,8 @@ import pandas as pd
 from pydantic import BaseModel, Field, PrivateAttr
 
 from workbook_tools.core import events, schema
-from workbook_tools.xlsx.book import typed
-from workbook_tools.xlsx.cells import BLANK, encode
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, Finding, LedgerError
-from workbook_tools.core.progress import Progress, steps
 from workbook_tools.core.registers import header_counts
 from workbook_tools.core.schema import Kind
 from workbook_tools.core.values import is_missing as blank
@@ -29,6 +26,8 @@ from workbook_tools.core.values import show_exact as show
 from workbook_tools.ops import overview
 from workbook_tools.rules import run_check
 from workbook_tools.rules.registry import severity
+from workbook_tools.xlsx.book import typed
+from workbook_tools.xlsx.cells import BLANK, encode
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book, TableEdit

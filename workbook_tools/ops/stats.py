@@ -17,13 +17,13 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, Field
 
-from workbook_tools.xlsx.graft import put
 from workbook_tools.core import schema
 from workbook_tools.core.events import COUNT, replay
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import term_end, unlimited_seats
-from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.core.model import Change
 from workbook_tools.core.registers import computers_in_use, staff_counts
+from workbook_tools.xlsx.graft import put
 
 _V = TypeVar("_V")
 _A = TypeVar("_A")

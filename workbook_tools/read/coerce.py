@@ -60,7 +60,7 @@ def _number_to_date(number: float, date1904: bool = False) -> dt.date | Bad:
     return serial_date(number, date1904) or BAD
 
 
-def to_date(value: object, date1904: bool = False) -> dt.date | None | Bad:
+def to_date(value: object, date1904: bool = False) -> dt.date | Bad | None:
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -81,7 +81,7 @@ def to_date(value: object, date1904: bool = False) -> dt.date | None | Bad:
     return BAD
 
 
-def to_number(value: object, allow_negative: bool = False) -> float | None | Bad:
+def to_number(value: object, allow_negative: bool = False) -> float | Bad | None:
     """Money and counts: numbers, or text with ¥￥,元 and 万 (1.2万 = 12000)."""
     if is_blank(value):
         return None
@@ -106,14 +106,14 @@ def to_number(value: object, allow_negative: bool = False) -> float | None | Bad
 _COUNT_UNIT = re.compile(r"\s*[个套份]$")
 
 
-def to_count(value: object) -> float | None | Bad:
+def to_count(value: object) -> float | Bad | None:
     """A count (许可数量, 安装数量, 许可数): a number, also written with its unit — 5个, 5 套, 5份."""
     if isinstance(value, str) and not is_blank(value):
         value = _COUNT_UNIT.sub("", unicodedata.normalize("NFKC", value).strip()) or "?"
     return to_number(value)
 
 
-def to_term(value: object) -> str | None | Bad:
+def to_term(value: object) -> str | Bad | None:
     """Licence term: a date (kept as ISO text), 永久/长期, or a span such as 3年."""
     if is_blank(value):
         return None

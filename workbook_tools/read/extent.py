@@ -30,9 +30,9 @@ from xml.etree.ElementTree import Element
 import re2
 from defusedxml import ElementTree
 
-from workbook_tools.read.sniff import ZIP_ERRORS
 from workbook_tools.core.a1 import MAX_COL, MAX_ROW, col_index, index_ref
 from workbook_tools.core.model import LedgerError
+from workbook_tools.read.sniff import ZIP_ERRORS
 
 MAX_CELLS = 1 << 24                 # 16,777,216 cells per sheet rectangle (~0.8 GB while read)
 CHUNK = 1 << 22

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from workbook_tools.core import schema
-from workbook_tools.core.clauses import clause
-from workbook_tools.read.coerce import BAD, CONTROL_CHARS, EXCEL_MAX_TEXT, clean_text, coerce
-from workbook_tools.core.values import is_blank
 from workbook_tools.core.a1 import a1
+from workbook_tools.core.clauses import clause
 from workbook_tools.core.ledger import ROW, Ledger, Table
 from workbook_tools.core.model import Finding, LedgerError, Severity
 from workbook_tools.core.schema import Kind
+from workbook_tools.core.values import is_blank
+from workbook_tools.read.coerce import BAD, CONTROL_CHARS, EXCEL_MAX_TEXT, clean_text, coerce
 
 HEADER_SEARCH_ROWS = 10
 _WS = re.compile(r"[\s\u3000]+")

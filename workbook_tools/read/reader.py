@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbook_tools.core import schema
-from workbook_tools.read.extent import SheetGuard
-from workbook_tools.read.parse import Rows, parse_workbook
-from workbook_tools.read.workbook import is_date1904, repaired_copy
-from workbook_tools.read.sniff import sheet_name_problem, sniff_xlsx
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Finding, LedgerError, Severity
+from workbook_tools.read.extent import SheetGuard
+from workbook_tools.read.parse import Rows, parse_workbook
+from workbook_tools.read.sniff import sheet_name_problem, sniff_xlsx
+from workbook_tools.read.workbook import is_date1904, repaired_copy
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook

@@ -11,5 +11,14 @@ from workbook_tools.rules.context import CheckContext
 from workbook_tools.rules.engine import CheckResult, run_check, selected_codes
 from workbook_tools.rules.registry import CODES, IMPLEMENTATIONS, SPECS, RuleSpec, rule
 
-__all__ = ["run_check", "CheckResult", "CheckContext", "CODES", "SPECS", "IMPLEMENTATIONS", "RuleSpec", "rule",
-           "selected_codes"]
+__all__ = [
+           "CODES",
+           "IMPLEMENTATIONS",
+           "SPECS",
+           "CheckContext",
+           "CheckResult",
+           "RuleSpec",
+           "rule",
+           "run_check",
+           "selected_codes",
+]

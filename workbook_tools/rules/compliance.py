@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pandas as pd
 
 from workbook_tools.core import schema
-from workbook_tools.read.coerce import to_number
 from workbook_tools.core.ledger import ROW
 from workbook_tools.core.licence import NEVER, term_end, unlimited_seats
 from workbook_tools.core.model import Finding
 from workbook_tools.core.registers import active_staff, header_counts
+from workbook_tools.read.coerce import to_number
 from workbook_tools.rules.context import COMMERCIAL, NAME, NUMBER, TYPE, CheckContext, pairs_in, show
 from workbook_tools.rules.fields import scrap_reason
 from workbook_tools.rules.registry import rule

@@ -11,7 +11,15 @@ from workbook_tools.core.ledger import ROW
 from workbook_tools.core.licence import version_key
 from workbook_tools.core.model import Finding
 from workbook_tools.rules.context import (
-    COMMERCIAL, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, norm_series, show,
+    COMMERCIAL,
+    NAME,
+    NUMBER,
+    TYPE,
+    VERSION,
+    CheckContext,
+    lookup,
+    norm_series,
+    show,
 )
 from workbook_tools.rules.registry import rule
 

@@ -9,7 +9,16 @@ import pandas as pd
 from workbook_tools.core.ledger import ROW
 from workbook_tools.core.model import Finding
 from workbook_tools.rules.context import (
-    COMMERCIAL, FREE, NAME, NUMBER, OEM, TYPE, VERSION, CheckContext, norm_series, show,
+    COMMERCIAL,
+    FREE,
+    NAME,
+    NUMBER,
+    OEM,
+    TYPE,
+    VERSION,
+    CheckContext,
+    norm_series,
+    show,
 )
 from workbook_tools.rules.registry import rule
 

@@ -10,7 +10,16 @@ from workbook_tools.core.ledger import ROW
 from workbook_tools.core.licence import version_covered
 from workbook_tools.core.model import Finding
 from workbook_tools.rules.context import (
-    COMMERCIAL, FREE, NAME, NUMBER, TYPE, VERSION, CheckContext, lookup, pairs_in, show,
+    COMMERCIAL,
+    FREE,
+    NAME,
+    NUMBER,
+    TYPE,
+    VERSION,
+    CheckContext,
+    lookup,
+    pairs_in,
+    show,
 )
 from workbook_tools.rules.registry import rule
 

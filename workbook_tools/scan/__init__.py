@@ -14,4 +14,4 @@ from workbook_tools.scan.result import ScanIssue, ScanResult
 from workbook_tools.scan.rules import DEFAULT_RULES
 from workbook_tools.scan.run import reconcile
 
-__all__ = ["reconcile", "parse_scans", "ColumnMap", "ScanSet", "ScanResult", "ScanIssue", "DEFAULT_RULES"]
+__all__ = ["DEFAULT_RULES", "ColumnMap", "ScanIssue", "ScanResult", "ScanSet", "parse_scans", "reconcile"]

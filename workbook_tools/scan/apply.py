@@ -15,12 +15,20 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from workbook_tools.core import events, schema
-from workbook_tools.read.coerce import clean_text
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.read.coerce import clean_text
 from workbook_tools.scan.context import COMPUTER, NUMBER
 from workbook_tools.scan.propose import (
-    APPLIED, APPLIED_SKIPPED, APPLIED_YES, CONFIRM, EVENT_ROW, REMARK, SUGGESTIONS, proposal_date, suggestion_sheet,
+    APPLIED,
+    APPLIED_SKIPPED,
+    APPLIED_YES,
+    CONFIRM,
+    EVENT_ROW,
+    REMARK,
+    SUGGESTIONS,
+    proposal_date,
+    suggestion_sheet,
 )
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer

@@ -265,7 +265,7 @@ class ScanContext:
 
 
 def _library_problem(problem: lib.LibraryProblem, ledger: Ledger) -> Finding:
-    from workbook_tools.scan import codes   # noqa: PLC0415
+    from workbook_tools.scan import codes  # noqa: PLC0415
 
     return codes.make(codes.RULE_INVALID, f"软件识别库 {problem.file} 第 {problem.line} 行无法使用：{problem.message}"
                       "（该行已跳过；日常使用管理规定 四.2）", scan_file=problem.file, scan_line=problem.line)

@@ -22,9 +22,9 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from workbook_tools.read.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
 from workbook_tools.core.model import Finding, LedgerError
 from workbook_tools.core.progress import Progress, each
+from workbook_tools.read.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
 from workbook_tools.scan import codes
 
 HOST, NAME, VERSION, PUBLISHER, INSTALL_DATE, SOURCE = "host", "name", "version", "publisher", "install_date", "source"

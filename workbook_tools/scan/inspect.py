@@ -16,8 +16,7 @@ from functools import cached_property
 
 from workbook_tools.scan import codes
 from workbook_tools.scan import library as lib
-from workbook_tools.scan.context import (ACTIVATION, COMPUTER, KEY, KIND, NUMBER, PRODUCT, TOOL, TRACE, ScanContext,
-                                         show)
+from workbook_tools.scan.context import ACTIVATION, COMPUTER, KEY, KIND, NUMBER, PRODUCT, TOOL, TRACE, ScanContext, show
 from workbook_tools.scan.files import CHANNEL, FILE, KMS, LINE, NAME, SOURCE, STATE, VERSION
 from workbook_tools.scan.hosts import host_key
 from workbook_tools.scan.result import ScanIssue

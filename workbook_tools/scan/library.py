@@ -91,7 +91,7 @@ def _options() -> re2.Options:
 
 
 def _pattern(mode: str, text: str) -> str:
-    from workbook_tools.scan.rules import unicode_words   # noqa: PLC0415 - rules imports this module's users
+    from workbook_tools.scan.rules import unicode_words  # noqa: PLC0415 - rules imports this module's users
 
     if mode == EQUALS:
         return f"^{re2.escape(text)}$"

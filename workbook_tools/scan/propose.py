@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from workbook_tools.core import events, schema
-from workbook_tools.read.coerce import clean_text, to_date
 from workbook_tools.core.model import Change
+from workbook_tools.core.schema import C, Kind, Sheet, SheetKind
+from workbook_tools.read.coerce import clean_text, to_date
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import COMPUTER, NUMBER, ScanContext, show
 from workbook_tools.scan.result import ScanResult
-from workbook_tools.core.schema import C, Kind, Sheet, SheetKind
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book, TableEdit

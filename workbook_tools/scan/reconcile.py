@@ -178,7 +178,7 @@ def not_scanned(ctx: ScanContext) -> Issues:
 
 
 def _inspections() -> tuple[Callable[[ScanContext], Issues], ...]:
-    from workbook_tools.scan import inspect   # noqa: PLC0415 - inspect imports this module's neighbours
+    from workbook_tools.scan import inspect  # noqa: PLC0415 - inspect imports this module's neighbours
 
     return inspect.traces, inspect.activations, inspect.library_kinds, inspect.editions
 

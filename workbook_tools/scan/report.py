@@ -6,8 +6,6 @@ unmapped names out in a separate workbook (never the ledger) that 网络平台�
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -15,12 +13,11 @@ from pydantic import BaseModel, Field
 
 from workbook_tools.core import schema
 from workbook_tools.read.coerce import CONTROL_CHARS, EXCEL_MAX_TEXT
-from workbook_tools.xlsx.newbook import style_header
-from workbook_tools.core.model import LedgerError
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import ScanContext, show
 from workbook_tools.scan.reconcile import in_use
 from workbook_tools.scan.result import ScanResult
+from workbook_tools.xlsx.newbook import style_header
 
 NO_DEPT = "（未填写部门）"
 UNKNOWN = "（未登记的计算机）"

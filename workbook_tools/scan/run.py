@@ -7,8 +7,8 @@ from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import Severity
 from workbook_tools.scan import codes
 from workbook_tools.scan.context import PRODUCT, ScanContext
-from workbook_tools.scan.library import Library
 from workbook_tools.scan.files import ScanSet
+from workbook_tools.scan.library import Library
 from workbook_tools.scan.reconcile import CHECKS
 from workbook_tools.scan.result import ScanIssue, ScanResult, ScanStats
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from workbook_tools.files.errors import os_reason
-from workbook_tools.files import writer
-from workbook_tools.files.writer import Locked, WriteResult
 from workbook_tools.core.model import Change
+from workbook_tools.files import writer
+from workbook_tools.files.errors import os_reason
+from workbook_tools.files.writer import Locked, WriteResult
 
 __all__ = ["Done", "Locked", "WriteResult", "os_reason", "set_notice", "written"]
 

@@ -18,8 +18,23 @@ from workbook_tools.read import reader
 from workbook_tools.read.stored import stored_findings
 from workbook_tools.tasks import Done
 
-__all__ = ["FORMS", "FORM_OPTIONS", "SLIP_FORM", "FormSpec", "PrintOptions", "PrintResult", "form_spec", "print_file",
-           "load_for", "mark_signed", "printed", "signed", "slip", "slip_numbers", "stamp_visit"]
+__all__ = [
+    "FORMS",
+    "FORM_OPTIONS",
+    "SLIP_FORM",
+    "FormSpec",
+    "PrintOptions",
+    "PrintResult",
+    "form_spec",
+    "load_for",
+    "mark_signed",
+    "print_file",
+    "printed",
+    "signed",
+    "slip",
+    "slip_numbers",
+    "stamp_visit",
+]
 
 SLIP_FORM = 11
 # option -> the forms it applies to

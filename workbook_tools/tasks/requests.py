@@ -19,6 +19,7 @@ import pandas as pd
 from workbook_tools.core import schema
 from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.model import Change, LedgerError
+from workbook_tools.core.values import show_exact as show
 from workbook_tools.ops.operations import (
     FORCE_HINT,
     FREE,
@@ -31,7 +32,6 @@ from workbook_tools.ops.operations import (
     plan_uninstall,
     plan_upgrade,
 )
-from workbook_tools.core.values import show_exact as show
 from workbook_tools.read import reader
 from workbook_tools.tasks import Done
 from workbook_tools.tasks.operations import apply_operation

@@ -27,9 +27,28 @@ from workbook_tools.scan.propose import proposals, propose_edit
 from workbook_tools.scan.report import SUMMARY_HEADERS, DeptRow, dept_summary, report_workbook
 from workbook_tools.tasks import Done, written
 
-__all__ = ["SCAN_FOLDER", "SUMMARY_HEADERS", "ColumnMap", "DeptRow", "ScanContext", "ScanResult",
-           "check_report_path", "dept_summary", "read_scans", "reconciled", "recognition_library", "save_report", "scan",
-           "scan_apply", "scan_folder", "scan_paths", "text_report", "write_demo_scans", "write_report", "write_scan"]
+__all__ = [
+    "SCAN_FOLDER",
+    "SUMMARY_HEADERS",
+    "ColumnMap",
+    "DeptRow",
+    "ScanContext",
+    "ScanResult",
+    "check_report_path",
+    "dept_summary",
+    "read_scans",
+    "recognition_library",
+    "reconciled",
+    "save_report",
+    "scan",
+    "scan_apply",
+    "scan_folder",
+    "scan_paths",
+    "text_report",
+    "write_demo_scans",
+    "write_report",
+    "write_scan",
+]
 
 SCAN_FOLDER = "扫描结果"   # 导入扫描结果 of a ribbon button takes the scan files of this folder next to the ledger
 

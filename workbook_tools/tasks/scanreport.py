@@ -56,7 +56,7 @@ def report_data(result: ScanResult, ctx: ScanContext) -> dict:
 
 
 def report_pdf(result: ScanResult, ctx: ScanContext) -> bytes:
-    from workbook_tools.forms import engine   # noqa: PLC0415 - loads the PDF engine
+    from workbook_tools.forms import engine  # noqa: PLC0415 - loads the PDF engine
 
     pdf, _ = engine.compile_pdf(TEMPLATE, report_data(result, ctx))
     return pdf

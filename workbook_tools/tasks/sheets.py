@@ -16,8 +16,8 @@ from workbook_tools.ops.fixes import ACTION as BLANKS_ACTION
 from workbook_tools.ops.fixes import BlankClear, blanks_edit, plan_blanks
 from workbook_tools.ops.numbering import ACTION as NUMBER_ACTION
 from workbook_tools.ops.numbering import NumberPlan, describe, number_edit, plan_numbers
-from workbook_tools.ops.overview import SHEET as OVERVIEW_SHEET
 from workbook_tools.ops.overview import EXPIRING_DAYS, Overview, overview_edit
+from workbook_tools.ops.overview import SHEET as OVERVIEW_SHEET
 from workbook_tools.ops.plan import Plan, apply_plan, compute_plan, plan_totals, year_lines
 from workbook_tools.ops.rollup import ACTION as ROLLUP_ACTION
 from workbook_tools.ops.rollup import (
@@ -44,11 +44,42 @@ from workbook_tools.rules import run_check
 from workbook_tools.rules.engine import CheckResult
 from workbook_tools.tasks import Done, written
 
-__all__ = ["RollupRefused", "annotate", "annotate_result", "apply_blanks", "apply_numbers", "apply_rollup", "blanks_preview",
-           "check", "check_json", "check_ledger", "describe", "number_preview", "plan_preview", "rebuild_overview", "rebuild_stats",
-           "stats_preview", "write_plan", "OVERVIEW_SHEET", "EXPIRING_DAYS", "DOMESTIC", "FOREIGN",
-           "FORM_CATEGORIES", "SUM", "TOTAL", "plan_totals", "year_lines",
-           "finding_line", "fix_blanks", "number", "overview", "plan", "rollup", "stats", "write_annotations"]
+__all__ = [
+    "DOMESTIC",
+    "EXPIRING_DAYS",
+    "FOREIGN",
+    "FORM_CATEGORIES",
+    "OVERVIEW_SHEET",
+    "SUM",
+    "TOTAL",
+    "RollupRefused",
+    "annotate",
+    "annotate_result",
+    "apply_blanks",
+    "apply_numbers",
+    "apply_rollup",
+    "blanks_preview",
+    "check",
+    "check_json",
+    "check_ledger",
+    "describe",
+    "finding_line",
+    "fix_blanks",
+    "number",
+    "number_preview",
+    "overview",
+    "plan",
+    "plan_preview",
+    "plan_totals",
+    "rebuild_overview",
+    "rebuild_stats",
+    "rollup",
+    "stats",
+    "stats_preview",
+    "write_annotations",
+    "write_plan",
+    "year_lines",
+]
 
 
 def load_ledger(path: Path, **options: Any) -> Ledger:

@@ -20,23 +20,23 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import schema
+from workbook_tools.core.a1 import MAX_ROW, cell_ref
+from workbook_tools.core.ledger import ROW, Ledger
+from workbook_tools.core.model import LedgerError
+from workbook_tools.core.schema import Column, Kind
+from workbook_tools.core.values import is_empty
+from workbook_tools.read.parse import find_header
+from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx import cells
 from workbook_tools.xlsx.graft import Grafter, build_scratch
 from workbook_tools.xlsx.newbook import SheetMap, add_validations, style_header
 from workbook_tools.xlsx.notes import SheetNotes
 from workbook_tools.xlsx.package import Package
-from workbook_tools.read.parse import find_header
-from workbook_tools.read.reader import read_raw
 from workbook_tools.xlsx.sheetpatch import apply_patch
 from workbook_tools.xlsx.sheetxml import CellOp, Overwritten, SheetPatch, SheetXml, attr, cell_parts, formula_of
 from workbook_tools.xlsx.styles import StyleBook
 from workbook_tools.xlsx.tables import resize_tables
 from workbook_tools.xlsx.workbookxml import WorkbookXml
-from workbook_tools.core.ledger import ROW, Ledger
-from workbook_tools.core.model import LedgerError
-from workbook_tools.core.a1 import MAX_ROW, cell_ref
-from workbook_tools.core.schema import Column, Kind
-from workbook_tools.core.values import is_empty
 
 Rows = list[list[object]]
 _HASHABLE = (str, int, float, type(None), dt.date, dt.datetime, pd.Timestamp)
@@ -153,7 +153,7 @@ class TableEdit:
             xml, text, number = self.book.sheet_xml(self), 0, 0
             for row in sorted(self.data_rows)[-20:]:
                 el = xml.cells(row).get(col)
-                if el is None or b"<v" not in el and b"<is" not in el:
+                if el is None or (b"<v" not in el and b"<is" not in el):
                     continue
                 if attr(el[: el.find(b">") + 1], "t") in (b"s", b"str", b"inlineStr"):
                     text += 1

@@ -20,12 +20,22 @@ from lxml import etree
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.xlsx.cells import FORMULA_LEAD, openpyxl_text
-from workbook_tools.xlsx.package import (CT_NS, Member, Package, parse_xml, q, relative, rels_name, resolve, to_xml,
-                                         utf8_xml)
+from workbook_tools.xlsx.package import (
+    CT_NS,
+    Member,
+    Package,
+    parse_xml,
+    q,
+    relative,
+    rels_name,
+    resolve,
+    to_xml,
+    utf8_xml,
+)
 from workbook_tools.xlsx.styles import StyleBook
 from workbook_tools.xlsx.workbookxml import WorkbookXml
-from workbook_tools.core.model import LedgerError
 
 Build = Callable[[Worksheet], None]
 # Relationship targets that belong to one sheet only and go with it when it is replaced.
@@ -217,4 +227,4 @@ def _source_of(rels_part: str) -> str:
     return f"{folder}/{base}" if folder else base
 
 
-__all__ = ["Grafter", "build_scratch", "neutralise", "put", "FORMULA_LEAD"]
+__all__ = ["FORMULA_LEAD", "Grafter", "build_scratch", "neutralise", "put"]

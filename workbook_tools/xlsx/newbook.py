@@ -18,12 +18,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import schema
-from workbook_tools.xlsx.cells import openpyxl_text
-from workbook_tools.read.parse import HEADER_SEARCH_ROWS, find_header
-from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.a1 import MAX_ROW, col_letters
+from workbook_tools.core.model import Change, LedgerError
 from workbook_tools.core.schema import Column, Kind
 from workbook_tools.core.values import is_empty
+from workbook_tools.read.parse import HEADER_SEARCH_ROWS, find_header
+from workbook_tools.xlsx.cells import openpyxl_text
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"

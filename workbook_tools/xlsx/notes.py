@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from workbook_tools.xlsx.cells import openpyxl_text
-from workbook_tools.xlsx.package import MAIN_NS, Package, R_NS, parse_xml, q, rels_name, to_xml
 from workbook_tools.core.a1 import parse_ref
 from workbook_tools.core.model import LedgerError
+from workbook_tools.xlsx.cells import openpyxl_text
+from workbook_tools.xlsx.package import MAIN_NS, R_NS, Package, parse_xml, q, rels_name, to_xml
 
 COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 VML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"

@@ -6,13 +6,22 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from workbook_tools.xlsx.cells import Encoded
 from workbook_tools.core.a1 import cell_ref, col_letters, col_number, parse_ref
+from workbook_tools.core.model import LedgerError
+from workbook_tools.xlsx.cells import Encoded
 from workbook_tools.xlsx.sheetxml import (
-    CellOp, Overwritten, PatchReport, SheetPatch, SheetXml, attr, cell_parts, formula_of, set_attr, split_row,
+    CellOp,
+    Overwritten,
+    PatchReport,
+    SheetPatch,
+    SheetXml,
+    attr,
+    cell_parts,
+    formula_of,
+    set_attr,
+    split_row,
 )
 from workbook_tools.xlsx.styles import StyleBook
-from workbook_tools.core.model import LedgerError
 
 DATE_CODE = "yyyy-mm-dd"
 DATETIME_CODE = "yyyy-mm-dd hh:mm:ss"
@@ -207,7 +216,7 @@ class Patcher:
         if chunk is None:
             tag, old, trailing = b"<" + self.g.prefix + b'row r="%d">' % row, {}, b""
         else:
-            if self.sheet.has_formulas and b"<f" in chunk or b"extLst" in chunk:
+            if (self.sheet.has_formulas and b"<f" in chunk) or b"extLst" in chunk:
                 return None
             m = self.g.row_start.match(chunk)
             assert m is not None, chunk[:40]  # a row chunk starts with its <row> tag

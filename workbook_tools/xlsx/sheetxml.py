@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from workbook_tools.xlsx.cells import Encoded
-from workbook_tools.xlsx.package import MAIN_NS
 from workbook_tools.core.a1 import MAX_COL, cell_ref, col_number, parse_ref
 from workbook_tools.core.model import LedgerError
+from workbook_tools.xlsx.cells import Encoded
+from workbook_tools.xlsx.package import MAIN_NS
 
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from workbook_tools.xlsx.package import MAIN_NS, Package, to_xml
 from workbook_tools.core.a1 import col_letters, parse_ref
+from workbook_tools.xlsx.package import MAIN_NS, Package, to_xml
 
 TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 
@@ -53,4 +53,4 @@ def resize_tables(pkg: Package, sheet_part: str, old_last: int, new_last: int) -
     return changed
 
 
-__all__ = ["resize_tables", "etree"]
+__all__ = ["etree", "resize_tables"]

@@ -20,15 +20,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from workbook_tools.core.model import LedgerError
+from workbook_tools.core.values import to_serial
+from workbook_tools.read.parse import find_header
 from workbook_tools.read.reader import read_raw
+from workbook_tools.read.sniff import ZIP_ERRORS
 from workbook_tools.xlsx.book import Book, TableEdit
 from workbook_tools.xlsx.cells import unescape_text
 from workbook_tools.xlsx.package import MAIN_NS, Package, raw_digest
 from workbook_tools.xlsx.sheetxml import SheetXml, split_row
-from workbook_tools.read.parse import find_header
-from workbook_tools.read.sniff import ZIP_ERRORS
-from workbook_tools.core.model import LedgerError
-from workbook_tools.core.values import to_serial
 
 Rows = Sequence[Sequence[object]]
 

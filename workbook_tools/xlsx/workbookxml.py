@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from workbook_tools.core.model import LedgerError
-from workbook_tools.xlsx.package import Package, R_NS, q, to_xml
-from workbook_tools.core.model import LedgerError
+from workbook_tools.xlsx.package import R_NS, Package, q, to_xml
 
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"

@@ -9,7 +9,6 @@ import typer
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
-
 addin_app = LedgerTyper(
     help="Excel 功能区加载项「正版化台账」（仅 Microsoft Excel；WPS 用 ledger wps）。",
     no_args_is_help=True,

@@ -9,7 +9,6 @@ import typer
 from workbook_tools.faces.cli.app import app
 from workbook_tools.faces.cli.chinese import LedgerTyper
 
-
 bundle_app = LedgerTyper(help="生成离线安装包（在能访问 PyPI 的电脑上运行）。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(bundle_app, name="bundle")
 

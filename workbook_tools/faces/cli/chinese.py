@@ -12,8 +12,8 @@ import difflib
 import inspect
 import re
 import sys
-import unicodedata
 import typing
+import unicodedata
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any

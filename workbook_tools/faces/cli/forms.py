@@ -13,8 +13,7 @@ from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day
 from workbook_tools.faces.cli.progress import progress_bar
 
 if TYPE_CHECKING:
-    from workbook_tools.tasks.printing import FormSpec
-    from workbook_tools.tasks.printing import PrintResult
+    from workbook_tools.tasks.printing import FormSpec, PrintResult
 
 
 FormArg = Annotated[str, typer.Argument(help="表单：附件1 … 附件11（或 1 … 11），或 考核评议", show_default=False)]
@@ -70,8 +69,10 @@ def print_command(
     force: ForceOpt = False,
 ) -> None:
     from workbook_tools.tasks import printing  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.printing import PrintOptions  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.printing import form_spec  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.printing import (
+        PrintOptions,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        form_spec,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
 
     spec = form_spec(form)
     check_options(spec, {"--year": year is not None, "--unsigned": unsigned, "--show-serials": show_serials,

@@ -25,8 +25,10 @@ def init_command(
     today: Annotated[str | None, typer.Option("--today", help="示例数据的“今天”（YYYY-MM-DD）")] = None,
     gaps: Annotated[bool, typer.Option("--gaps", help="示例数据：留下供考核评议、校验演示的缺漏（一项采购没有采购资料）")] = False,
 ) -> None:
-    from workbook_tools.tasks.create import DemoSpec  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.create import new_ledger  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.create import (
+        DemoSpec,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        new_ledger,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
 
     spec = DemoSpec(staff=staff, computers=computers, software=software, years=years, seed=seed,
                     today=parse_today(today), events=events, gaps=gaps) if demo else None

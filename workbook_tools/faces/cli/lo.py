@@ -44,7 +44,8 @@ def install(
         "--profile", help="安装到另一个 LibreOffice 用户配置文件夹（如便携版 LibreOffice；默认：当前用户的配置）",
         show_default=False)] = None,
 ) -> None:
-    from workbook_tools.dist.lo.install import describe, install as run
+    from workbook_tools.dist.lo.install import describe
+    from workbook_tools.dist.lo.install import install as run
 
     record = run(folder, python, unopkg, profile)
     print("\n".join(describe(record)))

@@ -64,8 +64,10 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
                     count: Annotated[float, typer.Option("--count", help="安装数量（套）", show_default="1")] = 1.0,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
-    from workbook_tools.tasks.operations import Install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.operations import plan_install  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import (
+        Install,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        plan_install,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
     from workbook_tools.tasks.operations import request as operation_request  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     req = operation_request(Install, software=software.strip(), version=version, count=count,
@@ -77,8 +79,10 @@ def install_command(path: LedgerPath, computer: Computer, software: Software, ve
 def uninstall_command(path: LedgerPath, computer: Computer, software: Software, date: Day = None,
                       request: Request = None, unified: Unified = False, handler: Handler = None, slip: Slip = None,
                       force: Force = False, reason: Reason = None, today_: TodayOption = None) -> None:
-    from workbook_tools.tasks.operations import Uninstall  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.operations import plan_uninstall  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import (
+        Uninstall,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        plan_uninstall,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
 
     req = Uninstall(software=software.strip(),
                     **_visit(computer, date, request, unified, handler, slip, force, reason, today_))
@@ -95,8 +99,10 @@ def upgrade_command(path: LedgerPath, computer: Computer,
                     count: Annotated[float | None, typer.Option("--count", help="升级后的安装数量，默认与升级前相同")] = None,
                     handler: Handler = None, slip: Slip = None, force: Force = False, reason: Reason = None,
                     today_: TodayOption = None) -> None:
-    from workbook_tools.tasks.operations import Upgrade  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.operations import plan_upgrade  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import (
+        Upgrade,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        plan_upgrade,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
     from workbook_tools.tasks.operations import request as operation_request  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
 
     req = operation_request(Upgrade, old=old.strip(), new=new.strip(), version=version, count=count,
@@ -112,8 +118,10 @@ def scrap_computer_command(path: LedgerPath,
                                "--computer", help="计算机编号（与位置参数二选一）", show_default=False)] = None,
                            date: ScrapDay = None, request: Request = None, unified: Unified = False,
                            handler: Handler = None, slip: Slip = None, today_: TodayOption = None) -> None:
-    from workbook_tools.tasks.operations import Visit  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.operations import plan_scrap_computer  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import (
+        Visit,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        plan_scrap_computer,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
 
     computer = _one_of(computer, computer_option, "计算机编号", "--computer")
     visit = Visit(**_visit(computer, date, request, unified, handler, slip, today_=today_))
@@ -131,8 +139,10 @@ def scrap_software_command(path: LedgerPath,
                            software_option: Annotated[str | None, typer.Option(
                                "--software", help="软件编号（与位置参数二选一）", show_default=False)] = None,
                            today_: TodayOption = None) -> None:
-    from workbook_tools.tasks.operations import ScrapSoftware  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.operations import plan_scrap_software  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.operations import (
+        ScrapSoftware,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        plan_scrap_software,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
 
     software = _one_of(software, software_option, "软件编号", "--software")
     req = ScrapSoftware(software=software, date=parse_day(date) or today(today_), reason=reason.value)

@@ -15,7 +15,8 @@ def progress_bar(title: str) -> Iterator[Progress | None]:
         yield None
         return
     from rich.console import Console  # noqa: PLC0415 - lazy: only a long command shows progress
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn  # noqa: PLC0415 - lazy: only a long command shows progress
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn  # noqa: PLC0415 - lazy: only a long command shows progress
+    from rich.progress import Progress as Bar
 
     bar = Bar(TextColumn(f"{title}："), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
               TimeElapsedColumn(), console=Console(stderr=True), transient=True)

@@ -10,7 +10,6 @@ from workbook_tools.core.model import Finding
 from workbook_tools.faces.cli.app import LedgerPath, TodayOption, app, parse_day, today
 from workbook_tools.faces.cli.progress import progress_bar
 
-
 DATE_HELP = "截止日期（YYYY-MM-DD），默认今天"
 
 

@@ -14,8 +14,8 @@ from workbook_tools.faces.cli.progress import progress_bar
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from workbook_tools.tasks.scanning import ScanContext
-    from workbook_tools.tasks.scanning import ScanResult
+
+    from workbook_tools.tasks.scanning import ScanContext, ScanResult
 
 
 ScanFiles = Annotated[list[Path], typer.Argument(help="扫描文件（CSV）或存放扫描文件的文件夹，可写多个", show_default=False)]

@@ -16,8 +16,8 @@ from workbook_tools.faces.cli.progress import progress_bar
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
-    from workbook_tools.tasks import WriteResult
-    from workbook_tools.tasks import sheets
+
+    from workbook_tools.tasks import WriteResult, sheets
 
 
 TODAY_HELP = "把“今天”固定为该日期（YYYY-MM-DD），使结果可重复"
@@ -59,11 +59,13 @@ def _written(result: WriteResult) -> str:
 # --- stats -----------------------------------------------------------------------------------------
 
 def print_stats(stats: sheets.Stats, console: Console) -> None:
-    from workbook_tools.tasks.sheets import DOMESTIC  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.sheets import FOREIGN  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.sheets import FORM_CATEGORIES  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.sheets import SUM  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
-    from workbook_tools.tasks.sheets import TOTAL  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    from workbook_tools.tasks.sheets import (
+        DOMESTIC,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        FOREIGN,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        FORM_CATEGORIES,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        SUM,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+        TOTAL,  # noqa: PLC0415 - lazy: `ledger --help` (docs/ARCHITECTURE.md)
+    )
 
     h, d = stats.header, stats.department
     console.print(f"[bold]软件正版化工作信息统计表（{stats.year}年）[/bold]  单位：{h.单位名称}  填表人：{h.填表人}  "

@@ -46,7 +46,8 @@ def install(
                                              show_default=False)] = None,
     no_open: Annotated[bool, typer.Option("--no-open", help="按钮不能出现时也不打开浏览器")] = False,
 ) -> None:
-    from workbook_tools.dist.wps.install import describe, install as run, open_page  # noqa: PLC0415 - lazy: `ledger --help`
+    from workbook_tools.dist.wps.install import describe, open_page  # noqa: PLC0415 - lazy: `ledger --help`
+    from workbook_tools.dist.wps.install import install as run
 
     record = run(folder, python, tuple(allow_origin or ()), port=port)
     print("\n".join(describe(record)))

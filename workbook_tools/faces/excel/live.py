@@ -20,13 +20,12 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-
 from openpyxl.utils import get_column_letter
 
 from workbook_tools.core import schema
-from workbook_tools.tasks.reading import Rows, parse_workbook
 from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
+from workbook_tools.tasks.reading import Rows, parse_workbook
 
 Block = list[list[object]]
 

@@ -76,7 +76,7 @@ def previous_marks(book: live.BookLike) -> list[tuple[str, str, str | None]]:
             if len(r) > max(s, c) and r[s] and r[c]]
 
 
-def _restored_color(original: str | None) -> tuple[int, int, int] | None | bool:
+def _restored_color(original: str | None) -> tuple[int, int, int] | bool | None:
     """The colour to give back (None = no fill), or False when it cannot be restored as a plain colour."""
     if original in (None, ""):
         return False

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.excel import live
 from workbook_tools.faces.excel.context import Context, Outcome
-from workbook_tools.core.model import LedgerError
 from workbook_tools.tasks.printing import (
     FORMS,
     SLIP_FORM,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workbook_tools.core import schema
+from workbook_tools.core.model import LedgerError
 from workbook_tools.faces.excel.context import Context, Outcome
 from workbook_tools.faces.excel.onfile import Button, on_saved_file
 from workbook_tools.faces.excel.printing import selected_rows
-from workbook_tools.core.model import LedgerError
 from workbook_tools.tasks.requests import (  # noqa: F401 - re-exported for the tests of the buttons
     APPROVED,
     FORCE_ELSEWHERE,

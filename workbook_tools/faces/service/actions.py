@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from workbook_tools.core.ledger import Ledger
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.progress import Progress
-from workbook_tools.core.ledger import Ledger
 from workbook_tools.faces.service.jobs import Reply
 from workbook_tools.faces.service.scope import Scope
 from workbook_tools.tasks import Done, cycle, many, operations, os_reason, reading, sheets

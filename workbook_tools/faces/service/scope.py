@@ -55,7 +55,7 @@ class Scope:
     def allows(self, path: Path) -> bool:
         return path in self.files or any(path.is_relative_to(folder) for folder in self.folders)
 
-    def for_writing(self) -> "Scope":
+    def for_writing(self) -> Scope:
         """The same scope, checking hard links of the files a call names (see the module doc)."""
         copy = object.__new__(WritingScope)
         copy.__dict__.update(self.__dict__)
