@@ -1,6 +1,7 @@
 """Core value types shared by every stage: findings and errors."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -66,3 +67,12 @@ class Change(BaseModel):
     sheet: str
     row: int | None = None
     content: str
+
+
+@dataclass
+class Note:
+    """A cell note (comment) to put on cell `ref`: what annotate plans, what xlsx.notes writes."""
+    ref: str
+    text: str
+    width: int = 320
+    height: int = 120

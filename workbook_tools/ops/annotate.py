@@ -23,11 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core import schema
 from workbook_tools.core.a1 import parse_ref
-from workbook_tools.core.model import SEVERITY_TEXT, Change, Finding, Severity
+from workbook_tools.core.model import SEVERITY_TEXT, Change, Finding, Note, Severity
 from workbook_tools.rules.engine import CheckResult
-from workbook_tools.xlsx.graft import put
-from workbook_tools.xlsx.newbook import style_header
-from workbook_tools.xlsx.notes import Note
+from workbook_tools.xlsx.newbook import put, style_header
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book, TableEdit

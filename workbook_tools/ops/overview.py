@@ -26,7 +26,7 @@ from workbook_tools.core.model import Change
 from workbook_tools.ops.stats import COMMERCIAL, software_gone
 from workbook_tools.read.parse import find_header
 from workbook_tools.rules import run_check
-from workbook_tools.xlsx.graft import put
+from workbook_tools.xlsx.newbook import put
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book

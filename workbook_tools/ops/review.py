@@ -29,8 +29,7 @@ from workbook_tools.core.registers import active_staff
 from workbook_tools.core.values import is_missing as blank
 from workbook_tools.core.values import show_exact as show
 from workbook_tools.rules import run_check
-from workbook_tools.xlsx.graft import put
-from workbook_tools.xlsx.newbook import DATE_FORMAT, style_header
+from workbook_tools.xlsx.newbook import DATE_FORMAT, put, style_header
 
 if TYPE_CHECKING:
     from workbook_tools.xlsx.book import Book

@@ -26,8 +26,6 @@ from workbook_tools.core.values import show_exact as show
 from workbook_tools.ops import overview
 from workbook_tools.rules import run_check
 from workbook_tools.rules.registry import severity
-from workbook_tools.xlsx.book import typed
-from workbook_tools.xlsx.cells import BLANK, encode
 
 if TYPE_CHECKING:  # the edit API the plans are written against; tasks/ applies them through files.writer
     from workbook_tools.xlsx.book import Book, TableEdit
@@ -336,7 +334,7 @@ def write_a8(book: Book, plan: RollupPlan) -> list[Change]:
     for target, source in plan.moves.items() if extra else ():
         for col in extra:
             if source is None:
-                table.patch.op(target, col).value = BLANK
+                table.blank_at(target, col)
             else:
                 table.copy_cell(source, target, col)
     stray = [Change(action=ACTION, sheet=A8, row=r, content=f"第 {r} 行不属于任何数据行的自定义列内容被新行占用，原内容：{kept}")
@@ -414,10 +412,7 @@ def write_settings(book: Book, changes: list[SettingChange]) -> list[Change]:
 def _set_value(table: TableEdit, row: int, value: object) -> None:
     """设置.值 holds any kind: a date as a date, a count as a number, else text."""
     kind = Kind.DATE if isinstance(value, dt.date) else Kind.COUNT if isinstance(value, int) else Kind.TEXT
-    column = schema.Column("值", kind)
-    stored, fmt = typed(column, value)
-    op = table.patch.op(row, table.cols["值"])
-    op.value, op.fmt, op.expect, op.raw = encode(stored, date1904=table.book.date1904), fmt, stored, None
+    table.set_kind(row, "值", value, kind)
 
 
 def rollup_edit(plan: RollupPlan) -> Callable[[Book], list[Change]]:

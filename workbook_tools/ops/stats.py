@@ -23,7 +23,7 @@ from workbook_tools.core.ledger import ROW, Ledger
 from workbook_tools.core.licence import term_end, unlimited_seats
 from workbook_tools.core.model import Change
 from workbook_tools.core.registers import computers_in_use, staff_counts
-from workbook_tools.xlsx.graft import put
+from workbook_tools.xlsx.newbook import put
 
 _V = TypeVar("_V")
 _A = TypeVar("_A")

@@ -146,6 +146,19 @@ class TableEdit:
         op.value, op.fmt, op.raw, op.expect = self._encoded(row, col, stored), fmt, None, stored
         op.quote = type(stored) is str and stored.startswith(cells.FORMULA_LEAD)
 
+    def set_kind(self, row: int, header: str, value: object, kind: Kind) -> None:
+        """Set a cell of a column whose values have no one kind (设置.值): `value` is stored as `kind`."""
+        col = self.cols.get(header) or self.column(header)
+        stored, fmt = typed(schema.Column(header, kind), value)
+        op = self.patch.op(row, col)
+        op.value, op.fmt, op.raw, op.expect = self._encoded(row, col, stored), fmt, None, stored
+        op.quote = type(stored) is str and stored.startswith(cells.FORMULA_LEAD)
+
+    def blank_at(self, row: int, col: int) -> None:
+        """Empty the cell at (row, col) of any column, known or the user's own."""
+        op = self.patch.op(row, col)
+        op.value, op.raw = cells.BLANK, None
+
     def _serials_are_text(self, col: int) -> bool:
         """Whether the column's recent 序号 are mostly text (then new ones are text too, like the rest);
         the last 20 filled cells decide, so that a huge log costs nothing."""

@@ -13,7 +13,6 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import openpyxl
 from lxml import etree
@@ -21,7 +20,8 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.core.model import LedgerError
-from workbook_tools.xlsx.cells import FORMULA_LEAD, openpyxl_text
+from workbook_tools.xlsx.cells import FORMULA_LEAD
+from workbook_tools.xlsx.newbook import put
 from workbook_tools.xlsx.package import (
     CT_NS,
     Member,
@@ -49,16 +49,6 @@ def neutralise(ws: Worksheet) -> None:
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
-
-
-def put(ws: Worksheet, row: int, col: int, value: object = None) -> Any:  # an openpyxl Cell
-    """ws.cell(row, col, value) for generated sheets: text stays text (never a formula) and characters
-    openpyxl refuses are written in Excel's _xHHHH_ form."""
-    cell = ws.cell(row, col)
-    cell.value = openpyxl_text(value) if isinstance(value, str) else value
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
 
 
 def build_scratch(name: str, build: Build, date1904: bool = False) -> bytes:

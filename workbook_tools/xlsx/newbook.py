@@ -88,6 +88,16 @@ def style_header(cell: Any) -> None:  # an openpyxl Cell
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+def put(ws: Worksheet, row: int, col: int, value: object = None) -> Any:  # an openpyxl Cell
+    """ws.cell(row, col, value) for generated sheets: text stays text (never a formula) and characters
+    openpyxl refuses are written in Excel's _xHHHH_ form."""
+    cell = ws.cell(row, col)
+    cell.value = openpyxl_text(value) if isinstance(value, str) else value
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 _blank = is_empty
 
 

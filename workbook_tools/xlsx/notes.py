@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from workbook_tools.core.a1 import parse_ref
-from workbook_tools.core.model import LedgerError
+from workbook_tools.core.model import LedgerError, Note
 from workbook_tools.xlsx.cells import openpyxl_text
 from workbook_tools.xlsx.package import MAIN_NS, R_NS, Package, parse_xml, q, rels_name, to_xml
 
@@ -33,14 +33,6 @@ _NEW_VML = (b'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-
             b'data="1"/></o:shapelayout>\n</xml>')
 _NOTE_TYPE = (b'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
               b'<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>\n')
-
-
-@dataclass
-class Note:
-    ref: str
-    text: str
-    width: int = 320
-    height: int = 120
 
 
 @dataclass
