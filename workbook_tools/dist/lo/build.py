@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pydantic import BaseModel
 
+from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.lo import IDENTIFIER, OXT_NAME, PROTOCOL, VERSION
 from workbook_tools.tasks.registry import REGISTRY, Entry, Group
@@ -133,13 +134,7 @@ def icons_dir() -> Path:
 
 
 def write_generated(folder: Path) -> list[Path]:
-    out = []
-    for name, make in GENERATED.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(make(), encoding="utf-8", newline="\n")
-        out.append(target)
-    return out
+    return common.write_generated(folder, GENERATED)
 
 
 class BuildReport(BaseModel):

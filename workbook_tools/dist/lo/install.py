@@ -22,11 +22,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist import common
 from workbook_tools.dist.lo import IDENTIFIER, OXT_NAME, VERSION
+from workbook_tools.dist import common
 from workbook_tools.dist.lo.build import build_oxt
+from workbook_tools.dist import common
 from workbook_tools.dist.wps import autostart
+from workbook_tools.dist import common
 from workbook_tools.dist.wps.install import command_line, served_folder
+from workbook_tools.dist import common
 from workbook_tools.files.errors import os_reason
 
 RECORD = "lo-install.json"
@@ -125,13 +131,6 @@ def serve_argv(python: Path, folder: Path) -> list[str]:
     return [str(python), "-m", "workbook_tools", "serve", "--no-browser", str(folder)]
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
-
-
 def install(folder: Path | None = None, python: Path | None = None, unopkg: Path | None = None,
             profile: Path | None = None, platform: str = sys.platform, env: Mapping[str, str] | None = None) -> Record:
     env = os.environ if env is None else env
@@ -146,22 +145,17 @@ def install(folder: Path | None = None, python: Path | None = None, unopkg: Path
     argv = serve_argv(Path(python or sys.executable), served)
     try:
         if place.launcher is not None:
-            _write_bytes(place.launcher, autostart.launcher(platform, argv, COMMENT))
+            common.write_bytes(place.launcher, autostart.launcher(platform, argv, COMMENT))
         record = Record(version=VERSION, identifier=IDENTIFIER, unopkg=command, launcher=place.launcher,
                         folder=served, command=argv, installed_at=dt.datetime.now().replace(microsecond=0).isoformat())
-        _write_bytes(place.record, record.model_dump_json(indent=2).encode("utf-8"))
+        common.write_bytes(place.record, record.model_dump_json(indent=2).encode("utf-8"))
     except OSError as exc:
         raise LedgerError(f"安装 LibreOffice 扩展失败：{os_reason(exc)}", 2) from None
     return record
 
 
 def read_record(place: Layout) -> Record | None:
-    try:
-        return Record.model_validate_json(place.record.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        raise LedgerError(f"安装记录 {place.record} 无法读取：请删除它后重新执行", 2) from None
+    return common.read_record(place.record, Record)
 
 
 def uninstall(platform: str = sys.platform, env: Mapping[str, str] | None = None) -> list[Path]:

@@ -29,9 +29,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist import common
 from workbook_tools.dist.wps import ADDIN_NAME, ADDIN_VERSION, KEY_FILE, KEY_FORM, autostart, plugins, probe
+from workbook_tools.dist import common
 from workbook_tools.dist.wps.build import is_addin
+from workbook_tools.dist import common
 from workbook_tools.files.errors import os_reason
 
 RECORD = "wps-install.json"
@@ -121,22 +125,7 @@ def served_folder(folder: Path | None, platform: str, env: Mapping[str, str], ho
 
 
 def read_record(place: Layout) -> Record | None:
-    try:
-        return Record.model_validate_json(place.record.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        raise LedgerError(f"安装记录 {place.record} 无法读取：请删除它后重新执行", 2) from None
-
-
-def _write_bytes(path: Path, data: bytes, private: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.unlink(missing_ok=True)
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(temp, path)
+    return common.read_record(place.record, Record)
 
 
 def key(place: Layout) -> str:
@@ -148,7 +137,7 @@ def key(place: Layout) -> str:
     except OSError:
         pass
     text = secrets.token_urlsafe(32)
-    _write_bytes(place.key_file, text.encode("ascii"), private=True)
+    common.write_bytes(place.key_file, text.encode("ascii"), private=True)
     return text
 
 
@@ -192,11 +181,11 @@ def install(folder: Path | None = None, python: Path | None = None, origins: tup
                 if full in lists:
                     lists[full] = lists[full] or created
         argv = autostart.serve_argv(Path(python or sys.executable), served, chosen, place.key_file, origins)
-        _write_bytes(place.launcher, autostart.launcher(platform, argv))
+        common.write_bytes(place.launcher, autostart.launcher(platform, argv))
         record = Record(version=ADDIN_VERSION, port=chosen, url=url, lists=lists, launcher=place.launcher,
                         folder=served, command=argv, blocked=found.blocked_reason(),
                         installed_at=dt.datetime.now().replace(microsecond=0).isoformat())
-        _write_bytes(place.record, record.model_dump_json(indent=2).encode("utf-8"), private=True)
+        common.write_bytes(place.record, record.model_dump_json(indent=2).encode("utf-8"), private=True)
     except OSError as exc:
         raise LedgerError(f"安装 WPS 加载项失败：{os_reason(exc)}", 2) from None
     return record

@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from workbook_tools import __version__
+from workbook_tools.dist import common
 from workbook_tools.core import schema
 from workbook_tools.tasks.registry import COMMANDS, ENTRIES, GROUP_IDS, Entry, Group, by_group
 
@@ -68,13 +69,7 @@ GENERATED = {"ribbon.xml": ribbon_xml, "js/registry.js": registry_js}
 
 
 def write_generated(folder: Path) -> list[Path]:
-    out = []
-    for name, make in GENERATED.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(make(), encoding="utf-8", newline="\n")
-        out.append(target)
-    return out
+    return common.write_generated(folder, GENERATED)
 
 
 if __name__ == "__main__":
