@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
 
 from workbook_tools.core import schema
 from workbook_tools.core.model import LedgerError
+from workbook_tools.files.errors import os_reason
 from workbook_tools.files.writer import lock_files
 from workbook_tools.read.extent import sheet_parts
 
@@ -125,3 +126,16 @@ def check_output(target: Path, kind: Output, ledgers: Iterable[Path] = (), force
         if locks:
             raise LedgerError(f"{target.name} 正在 Excel、WPS 或 LibreOffice 中打开（发现锁文件 {locks[0].name}），请先关闭")
     return target
+
+
+def write_output(path: Path, write: Callable[[Path], None]) -> None:
+    """Create an output file (a report, a PDF) whole or not at all: `write` fills a temp file beside it, which then
+    replaces `path`.  The target must have passed check_output; a failure is one Chinese line."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise LedgerError(f"无法写入 {path.name}：{os_reason(exc)}", 2) from None
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from workbook_tools.core import schema
 from workbook_tools.core.model import LedgerError
 from workbook_tools.core.progress import Progress
 from workbook_tools.files.errors import os_reason
-from workbook_tools.files.outputs import Output, check_output
+from workbook_tools.files.outputs import Output, check_output, write_output
 from workbook_tools.files.writer import WriteResult, write_workbook
 from workbook_tools.ops.annotate import annotate_edit
 from workbook_tools.read import reader
@@ -26,6 +25,7 @@ from workbook_tools.scan.files import SCAN_SUFFIXES, ScanOpenError, ScanSet
 from workbook_tools.scan.propose import proposals, propose_edit
 from workbook_tools.scan.report import SUMMARY_HEADERS, DeptRow, dept_summary, report_workbook
 from workbook_tools.tasks import Done, written
+from workbook_tools.xlsx.package import utf8_package
 
 __all__ = [
     "SCAN_FOLDER",
@@ -197,12 +197,12 @@ def check_report_path(path: Path, ledger_path: Path | None, force: bool = False)
 def save_report(wb: Workbook, path: Path, ledger_path: Path | None, force: bool = False) -> None:
     """Write the report file atomically; see check_report_path."""
     check_report_path(path, ledger_path, force)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-    try:
+
+    def save(tmp: Path) -> None:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        utf8_package(tmp)   # CJK as UTF-8, as the ledger's own parts are written
+
+    write_output(path, save)
 
 
 def write_report(result: ScanResult, ctx: ScanContext, path: Path, ledger_path: Path | None, force: bool = False) -> None:

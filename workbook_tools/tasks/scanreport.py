@@ -2,9 +2,9 @@
 the findings grouped by kind, as `--report 检查通报.pdf` writes it (日常使用管理规定 四.1: 通报检查结果)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from workbook_tools.files.outputs import write_output
 from workbook_tools.forms.common import UnitHeader, cn_day
 from workbook_tools.scan.context import ScanContext, show
 from workbook_tools.scan.grouping import LEDGER_WIDE, SEVERITY_TEXT, group
@@ -65,9 +65,8 @@ def report_pdf(result: ScanResult, ctx: ScanContext) -> bytes:
 def save_report_pdf(result: ScanResult, ctx: ScanContext, path: Path) -> None:
     """Write the PDF atomically (the target was checked by report.check_report_path)."""
     data = report_pdf(result, ctx)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.pdf")
-    try:
+
+    def save(tmp: Path) -> None:
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    write_output(path, save)
