@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,3 +43,14 @@ def read_record(path: Path, model: type[RecordT]) -> RecordT | None:
         return None
     except (OSError, ValueError):
         raise LedgerError(f"安装记录 {path} 无法读取：请删除它后重新执行", 2) from None
+
+
+def find_sources(module_file: str, installed: str, checkout: str, required: Iterable[str], missing: str) -> Path:
+    """The folder of an add-in's sources: `installed` beside the module (package data of a wheel) or the top-level
+    `checkout` folder of a source tree; `missing` is the Chinese line when neither holds every required file."""
+    here = Path(module_file).resolve().parent
+    names = list(required)
+    for candidate in (here / installed, here.parents[2] / checkout):
+        if all((candidate / name).exists() for name in names):
+            return candidate
+    raise LedgerError(missing, 2)

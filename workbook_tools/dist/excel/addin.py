@@ -35,6 +35,7 @@ from xml.etree import ElementTree as ET
 import defusedxml.ElementTree as SafeET
 from pydantic import BaseModel
 
+from workbook_tools.dist import common
 from workbook_tools.files.errors import os_reason
 from workbook_tools.files.outputs import Output, check_output
 from workbook_tools.core.model import LedgerError
@@ -71,11 +72,8 @@ class BuildReport(BaseModel):
 
 def sources_dir() -> Path:
     """macros/: inside the installed package (wheel) or at the root of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "macros", here.parents[2] / "macros"):
-        if all((candidate / name).is_file() for name in SOURCE_FILES):
-            return candidate
-    raise LedgerError("找不到加载项源文件（macros/customUI14.xml 等）：请从完整的 workbook_tools 安装包重新安装")
+    return common.find_sources(__file__, "macros", "macros", SOURCE_FILES,
+                               "找不到加载项源文件（macros/customUI14.xml 等）：请从完整的 workbook_tools 安装包重新安装")
 
 
 def read_source(name: str) -> str:

@@ -120,11 +120,8 @@ GENERATED = {"Addons.xcu": addons_xcu, "description.xml": description_xml,
 
 def sources_dir() -> Path:
     """lo/: inside the installed package (workbook_tools/dist/lo/extension) or at the root of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "extension", here.parents[2] / "lo"):
-        if all((candidate / name).exists() for name in SOURCES):
-            return candidate
-    raise LedgerError("找不到 LibreOffice 扩展的源文件（lo/ledger_dispatch.py 等）：请从完整的 workbook_tools 安装包重新安装", 2)
+    return common.find_sources(__file__, "extension", "lo", SOURCES, "找不到 LibreOffice 扩展的源文件（lo/ledger_dispatch.py 等）："
+                               "请从完整的 workbook_tools 安装包重新安装")
 
 
 def icons_dir() -> Path:

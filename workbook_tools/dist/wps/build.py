@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.wps import ADDIN_FOLDER
 from workbook_tools.dist.wps.ribbon import write_generated
@@ -25,11 +26,8 @@ class BuildReport(BaseModel):
 
 def sources_dir() -> Path:
     """wps/: inside the installed package (workbook_tools/dist/wps/addin) or at the root of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "addin", here.parents[2] / "wps"):
-        if all((candidate / name).exists() for name in SOURCES):
-            return candidate
-    raise LedgerError("找不到 WPS 加载项源文件（wps/index.html 等）：请从完整的 workbook_tools 安装包重新安装", 2)
+    return common.find_sources(__file__, "addin", "wps", SOURCES,
+                               "找不到 WPS 加载项源文件（wps/index.html 等）：请从完整的 workbook_tools 安装包重新安装")
 
 
 def is_addin(folder: Path) -> bool:
