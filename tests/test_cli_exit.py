@@ -96,8 +96,11 @@ def _env() -> dict:
 
 # The child runs `ledger init --demo` with one hook: when the demo starts being built it creates the
 # file named first, so that Ctrl-C is sent while the command is at work, however slow the machine.
+# SIGINT is reset to Python's own handler first: a test run started as a background job (`cmd &` without job
+# control) inherits SIGINT ignored, whereas a terminal's Ctrl-C always reaches the command.
 READY_HOOK = """
-import pathlib, sys, time
+import pathlib, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 time.sleep(float(sys.argv.pop(2)))        # a start as slow as on a loaded machine
 import workbook_tools.demo as demo
 build = demo.build
