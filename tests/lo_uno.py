@@ -18,6 +18,7 @@ STEPS is a list of steps done in order; the output (stdout) is one JSON list wit
 * {"do": "close", "path": P}
 """
 import json
+import os
 import sys
 import time
 
@@ -136,6 +137,8 @@ def main():
     office = Office(connect(int(sys.argv[1])))
     results = [office.step(s) for s in json.loads(sys.argv[2])]
     sys.stdout.write(json.dumps(results, ensure_ascii=False))
+    sys.stdout.flush()
+    os._exit(0)     # past pyuno's interpreter teardown, which can crash once the bridge is gone
 
 
 if __name__ == "__main__":

@@ -79,7 +79,9 @@ class Office:
     def run(self, *steps: dict, timeout: float = 120) -> list:
         done = subprocess.run([SYSTEM_PYTHON, str(DRIVER), str(self.port), json.dumps(list(steps), ensure_ascii=False)],
                               capture_output=True, text=True, timeout=timeout)
-        assert done.returncode == 0, done.stderr[-3000:]
+        assert done.returncode == 0, (f"driver exit {done.returncode}; soffice "
+                                      f"{'running' if self.proc.poll() is None else f'ended ({self.proc.returncode})'}; "
+                                      f"stdout {done.stdout[-500:]!r}; stderr {done.stderr[-3000:]}")
         return json.loads(done.stdout)
 
     def click(self, path: Path, tag: str, before: tuple[dict, ...] = (), **args) -> dict:
