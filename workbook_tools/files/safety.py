@@ -68,8 +68,9 @@ def _pid_alive(pid: int) -> bool:
 class WriteLock:
     """The tool's own exclusive lock on one ledger; `taken_over` says whose stale lock was removed."""
 
-    def __init__(self, path: Path, wait: float = LOCK_WAIT):
-        self.path, self.lock, self.wait = path, lock_path(path), wait
+    def __init__(self, path: Path, wait: float | None = None):
+        # LOCK_WAIT read at each lock, not bound at import: a changed setting (a test's) takes effect
+        self.path, self.lock, self.wait = path, lock_path(path), LOCK_WAIT if wait is None else wait
         self.taken_over: str | None = None
         self.held = False
 
