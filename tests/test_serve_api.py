@@ -14,6 +14,7 @@ from servekit import HOSTILE, LATER, REQUEST, TODAY, Served, copy, demo, multipa
 
 from workbook_tools.core import schema
 from workbook_tools.faces.service import actions as service_actions
+from workbook_tools.forms import paging
 from workbook_tools.read.reader import load_ledger
 
 
@@ -214,11 +215,14 @@ def test_print_and_slip_return_the_pdf(served, ledger):
     assert any("附件11" in line for line in lines)
 
 
-def test_long_print_reports_progress_and_hands_over_the_pdf(served, ledger):
-    view, seen = served.job("print", body(ledger, form="11"))
+def test_long_print_reports_progress_and_hands_over_the_pdf(served, ledger, monkeypatch):
+    """A long print at a test's size: pieces of 2 copies (a real one has 50), so 12 slips are 6 compilations."""
+    monkeypatch.setattr(paging, "PIECE_COPIES", 2)
+    numbers = list(load_ledger(ledger)[schema.A9].df["确认单号"].dropna().astype(str).unique()[:12])
+    view, seen = served.job("print", body(ledger, form="11", ids=",".join(numbers)))
     assert view["state"] == "done" and view["result"]["pdf"], view
     steps = [(v["done"], v["total"]) for v in seen if v["state"] == "running" and v["total"]]
-    assert steps and steps[-1][1] > 100 and len({d for d, _ in steps}) > 1
+    assert len(numbers) == 12 and steps and steps[-1][1] == 12 and len({d for d, _ in steps}) > 1
     status, _, pdf = served.raw("GET", view["result"]["pdf"])
     assert status == 200 and pdf.startswith(b"%PDF")
 

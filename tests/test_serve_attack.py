@@ -39,6 +39,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const home = location.pathname.split("/").slice(0, CONF.depth + 1).join("/");   // computed as an attacker would
 const files = CONF.files.map((f) => "file://" + home + f);
 let lastError = "";
+let sinks = 0;
 window.addEventListener("error", (e) => { lastError = String(e.message || ""); }, true);
 
 function globals() {
@@ -86,7 +87,7 @@ async function viaFrame(url) {
 }
 
 async function viaForm(url, payload) {
-  const frame = document.createElement("iframe"); frame.name = "sink" + results.length; document.body.appendChild(frame);
+  const frame = document.createElement("iframe"); frame.name = "sink" + (++sinks); document.body.appendChild(frame);
   const form = document.createElement("form");
   form.method = "POST"; form.action = url; form.enctype = "text/plain"; form.target = frame.name;
   const input = document.createElement("input"); input.name = payload.slice(0, -2); input.value = "x\"}";
@@ -99,9 +100,10 @@ async function viaForm(url, payload) {
 async function main() {
   await viaScript(CONF.control);                       // the control: a script beside the page IS included
   note("control", CONF.control, String(window.CONTROL), "");
-  for (const url of files) { await viaScript(url); await viaFetch(url); await viaXhr(url); await viaFrame(url); }
+  // every target probed at once (each in its own frame or request): the same attacks, a fraction of the waiting
+  await Promise.all(files.map(async (url) => { await viaScript(url); await viaFetch(url); await viaXhr(url); await viaFrame(url); }));
   const api = CONF.api, body = JSON.stringify({path: CONF.ledger, today: CONF.today});
-  for (const action of ["annotate", "fix-blanks", "check"]) {
+  await Promise.all(["annotate", "fix-blanks", "check"].map(async (action) => {
     await viaFetch(api + "/api/" + action, {method: "POST", headers: {"Content-Type": "text/plain"}, body}, "fetch-simple");
     await viaFetch(api + "/api/" + action, {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body},
                    "fetch-no-cors");
@@ -112,11 +114,10 @@ async function main() {
                    {method: "POST", headers: {"X-Ledger-Token": CONF.leaked, "Content-Type": "application/json"}, body},
                    "fetch-leaked-token");
     await viaForm(api + "/api/" + action, body);
-  }
+  }));
   await viaFetch(api + "/api/info", {credentials: "include"}, "fetch-credentials");
   await viaFetch(api + "/wps/guess/session", {method: "POST", headers: {"X-Ledger-Client": "wps"}}, "session-without-key");
-  await viaForm(api + "/wps/guess/session", "{\"a\":\"b\"}");
-  await viaFrame(api + "/");
+  await Promise.all([viaForm(api + "/wps/guess/session", "{\"a\":\"b\"}"), viaFrame(api + "/")]);
   await viaScript(api + "/api/info");
   await viaScript(api + "/api/ledgers");
   window.RESULT = results;
