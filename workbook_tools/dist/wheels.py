@@ -17,7 +17,7 @@ from workbook_tools.core.model import LedgerError
 ROOT = "workbook_tools"
 
 
-def _packaging():  # noqa: ANN202 - the module
+def _packaging():
     try:
         from packaging import markers, requirements, utils, version  # noqa: PLC0415
     except ImportError:

@@ -35,10 +35,10 @@ from xml.etree import ElementTree as ET
 import defusedxml.ElementTree as SafeET
 from pydantic import BaseModel
 
+from workbook_tools.core.model import LedgerError
 from workbook_tools.dist import common
 from workbook_tools.files.errors import os_reason
 from workbook_tools.files.outputs import Output, check_output
-from workbook_tools.core.model import LedgerError
 
 PROJECT_NAME = "ledger"
 ADDIN_NAME = f"{PROJECT_NAME}.xlam"

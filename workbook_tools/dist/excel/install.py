@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from workbook_tools.dist.excel.addin import ADDIN_NAME, PROJECT_NAME, build_addin, read_source
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist.excel.addin import ADDIN_NAME, PROJECT_NAME, build_addin, read_source
 
 # Excel 2016+ for Mac loads add-ins from this folder of the Office group container.
 MAC_STARTUP = ("Library", "Group Containers", "UBF8T346G9.Office", "User Content.localized",

@@ -17,11 +17,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pydantic import BaseModel
 
-from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist import common
 from workbook_tools.dist.lo import IDENTIFIER, OXT_NAME, PROTOCOL, VERSION
-from workbook_tools.tasks.registry import REGISTRY, Entry, Group
+from workbook_tools.dist.wps.build import sources_dir as wps_sources
+from workbook_tools.dist.wps.ribbon import registry
 from workbook_tools.files.errors import os_reason
+from workbook_tools.tasks.registry import REGISTRY, Entry, Group
 
 TITLE = "正版化台账"
 CALC = "com.sun.star.sheet.SpreadsheetDocument"
@@ -109,8 +111,6 @@ def description_xml() -> str:
 
 
 def registry_json() -> str:
-    from workbook_tools.dist.wps.ribbon import registry
-
     return json.dumps(registry(), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -125,8 +125,6 @@ def sources_dir() -> Path:
 
 
 def icons_dir() -> Path:
-    from workbook_tools.dist.wps.build import sources_dir as wps_sources
-
     return wps_sources() / "images"
 
 

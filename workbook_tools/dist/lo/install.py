@@ -22,17 +22,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist import common
 from workbook_tools.dist.lo import IDENTIFIER, OXT_NAME, VERSION
-from workbook_tools.dist import common
 from workbook_tools.dist.lo.build import build_oxt
-from workbook_tools.dist import common
 from workbook_tools.dist.wps import autostart
-from workbook_tools.dist import common
 from workbook_tools.dist.wps.install import command_line, served_folder
-from workbook_tools.dist import common
 from workbook_tools.files.errors import os_reason
 
 RECORD = "lo-install.json"

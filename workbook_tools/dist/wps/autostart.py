@@ -25,9 +25,8 @@ def serve_argv(python: Path, folder: Path, port: int, key_file: Path, origins: t
 
 def _desktop_arg(arg: str) -> str:
     """One argument of an Exec key (Desktop Entry Specification 1.5, «The Exec key»)."""
-    if arg and not DESKTOP_RESERVED & set(arg):
-        quoted = arg
-    else:
+    quoted = arg
+    if not arg or DESKTOP_RESERVED & set(arg):
         quoted = '"' + "".join("\\" + c if c in '"`$\\' else c for c in arg) + '"'
     return quoted.replace("\\", "\\\\").replace("%", "%%")   # the string escape, then field codes
 

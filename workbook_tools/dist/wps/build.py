@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
+from workbook_tools.dist import common
 from workbook_tools.dist.wps import ADDIN_FOLDER
 from workbook_tools.dist.wps.ribbon import write_generated
 from workbook_tools.files.errors import os_reason

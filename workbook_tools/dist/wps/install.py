@@ -21,21 +21,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shlex
 import shutil
 import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+import webbrowser
 from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from workbook_tools.dist import common
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist import common
 from workbook_tools.dist.wps import ADDIN_NAME, ADDIN_VERSION, KEY_FILE, KEY_FORM, autostart, plugins, probe
-from workbook_tools.dist import common
 from workbook_tools.dist.wps.build import is_addin
-from workbook_tools.dist import common
 from workbook_tools.files.errors import os_reason
 
 RECORD = "wps-install.json"
@@ -221,9 +224,6 @@ def uninstall(platform: str = sys.platform, env: Mapping[str, str] | None = None
 
 
 def command_line(argv: list[str], platform: str = sys.platform) -> str:
-    import shlex
-    import subprocess
-
     return subprocess.list2cmdline(argv) if platform == "win32" else shlex.join(argv)
 
 
@@ -243,9 +243,6 @@ def describe(record: Record, platform: str = sys.platform) -> list[str]:
 
 def service_up(record: Record, timeout: float = 1.0) -> bool:
     """Whether the service started for the add-in answers with the add-in (its port and key)."""
-    import urllib.error
-    import urllib.request
-
     try:
         with urllib.request.urlopen(record.url + "manifest.xml", timeout=timeout) as answer:
             return answer.status == 200
@@ -255,9 +252,6 @@ def service_up(record: Record, timeout: float = 1.0) -> bool:
 
 def start_service(record: Record, wait: float = 30.0) -> bool:
     """The login launcher's command, started now in the background (detached); True once it answers."""
-    import subprocess
-    import time
-
     flags = {"creationflags": 0x00000008 | 0x00000200} if sys.platform == "win32" else {"start_new_session": True}
     subprocess.Popen(record.command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      **flags)
@@ -271,8 +265,6 @@ def start_service(record: Record, wait: float = 30.0) -> bool:
 
 def open_page(platform: str = sys.platform, env: Mapping[str, str] | None = None, opener=None) -> str:
     """The page of the service in the browser (the way in when the WPS buttons cannot appear)."""
-    import webbrowser
-
     place = layout(platform, env)
     record = read_record(place)
     if record is None or not record.url:

@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from workbook_tools.dist.wps import ADDIN_NAME, ADDIN_VERSION
+from workbook_tools.dist.wps.build import SOURCES, sources_dir
+from workbook_tools.dist.wps.ribbon import GENERATED
 
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json"}
@@ -27,9 +29,6 @@ def manifest_xml() -> str:
 @lru_cache(maxsize=1)
 def files() -> dict[str, bytes]:
     """Path inside the add-in -> bytes: the sources of wps/, with ribbon.xml and js/registry.js generated anew."""
-    from workbook_tools.dist.wps.build import SOURCES, sources_dir
-    from workbook_tools.dist.wps.ribbon import GENERATED
-
     root = sources_dir()
     out: dict[str, bytes] = {}
     for name in SOURCES:

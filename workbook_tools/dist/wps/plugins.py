@@ -17,9 +17,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbook_tools.files.errors import os_reason
 from workbook_tools.core.model import LedgerError
 from workbook_tools.dist.wps import ADDIN_NAME, ADDIN_VERSION
+from workbook_tools.files.errors import os_reason
 
 LISTS = ("jsplugins.xml", "publish.xml")
 ROOT = "jsplugins"

@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel
 
@@ -53,8 +54,6 @@ class Found(BaseModel):
         if not text or re.match(r"^https?://", text, re.I):
             return None
         if text.lower().startswith("file:"):
-            from urllib.parse import unquote, urlparse
-
             parsed = urlparse(text)
             text = unquote(parsed.path)
             if re.match(r"^/[A-Za-z]:", text):

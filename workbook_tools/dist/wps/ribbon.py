@@ -13,8 +13,8 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from workbook_tools import __version__
-from workbook_tools.dist import common
 from workbook_tools.core import schema
+from workbook_tools.dist import common
 from workbook_tools.tasks.registry import COMMANDS, ENTRIES, GROUP_IDS, Entry, Group, by_group
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"   # the namespace WPS add-ins use
@@ -73,7 +73,7 @@ def write_generated(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from workbook_tools.dist.wps.build import sources_dir  # noqa: PLC0415 - build imports this module
+    from workbook_tools.dist.wps.build import sources_dir
 
     for path in write_generated(sources_dir()):
         print(path)
