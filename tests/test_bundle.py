@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from workbook_tools.dist import bundle
+from workbook_tools.dist.lo import install as lo_install
 from workbook_tools.dist.wheels import missing_on_windows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +84,8 @@ def test_the_bundle_holds_scripts_addin_readme_and_checksums(built) -> None:
     path, folder = built
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(["安装.cmd", "卸载.cmd", "install.ps1", "uninstall.ps1", "说明.txt", "ledger.xlam",
-                            "WPS加载项.cmd", "install-wps.ps1", "bundle.json", "wheels"])
+                            "WPS加载项.cmd", "install-wps.ps1", "LibreOffice扩展.cmd", "install-lo.ps1", "bundle.json",
+                            "wheels"])
     manifest = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
     for name, sha in manifest["files"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha, name
@@ -97,11 +99,11 @@ def test_the_bundle_holds_scripts_addin_readme_and_checksums(built) -> None:
 @pytest.mark.network
 def test_scripts_are_in_the_encodings_windows_reads(built) -> None:
     _, folder = built
-    for cmd in ("安装.cmd", "卸载.cmd", "WPS加载项.cmd"):
+    for cmd in ("安装.cmd", "卸载.cmd", "WPS加载项.cmd", "LibreOffice扩展.cmd"):
         data = (folder / cmd).read_bytes()
         assert data.isascii() and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
         assert b"powershell.exe" in data and b"-ExecutionPolicy Bypass" in data
-    for text in ("install.ps1", "uninstall.ps1", "说明.txt", "install-wps.ps1"):
+    for text in ("install.ps1", "uninstall.ps1", "说明.txt", "install-wps.ps1", "install-lo.ps1"):
         data = (folder / text).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf") and b"\n" not in data.replace(b"\r\n", b"")  # BOM: PowerShell 5.1, Notepad
         assert b"{{" not in data
@@ -166,3 +168,24 @@ def test_the_wps_add_in_installs_from_the_bundles_wheel(built) -> None:
         names = set(wheel.namelist())
     assert {"workbook_tools/dist/wps/addin/ribbon.xml", "workbook_tools/dist/wps/addin/index.html",
             "workbook_tools/dist/wps/addin/js/ribbon.js", "workbook_tools/dist/wps/addin/images/Help.svg"} <= names
+
+
+@pytest.mark.network
+def test_the_libreoffice_extension_installs_from_the_bundles_wheel(built) -> None:
+    """LibreOffice扩展.cmd runs `ledger lo install` from the bundle's venv; the wheel carries the extension's sources
+    and the login launcher the script starts is the one `ledger lo install` writes on Windows."""
+    _, folder = built
+    script = (folder / "install-lo.ps1").read_text(encoding="utf-8-sig")
+    launcher = lo_install.layout("win32", {"APPDATA": "C:/u/AppData/Roaming", "LOCALAPPDATA": "C:/u/AppData/Local"})
+    assert launcher.launcher is not None and launcher.record.name == "lo-install.json"
+    for needed in ("lo install --folder", "FolderBrowserDialog", "Get-Process -Name soffice", "wscript.exe",
+                   launcher.launcher.name):
+        assert needed in script, needed
+    uninstall = (folder / "uninstall.ps1").read_text(encoding="utf-8-sig")
+    assert "lo uninstall" in uninstall and "lo-install.json" in uninstall
+    assert "LibreOffice扩展.cmd" in (folder / "说明.txt").read_text(encoding="utf-8-sig")
+    own = next((folder / "wheels").glob("workbook_tools-*.whl"))
+    with zipfile.ZipFile(own) as wheel:
+        names = set(wheel.namelist())
+    assert {"workbook_tools/dist/lo/extension/description.xml", "workbook_tools/dist/lo/extension/Addons.xcu",
+            "workbook_tools/dist/lo/extension/META-INF/manifest.xml"} <= names

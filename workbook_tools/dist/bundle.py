@@ -12,6 +12,8 @@ Built on any machine that reaches PyPI.  The zip holds, under one folder:
 * ``安装.cmd`` / ``卸载.cmd`` calling ``install.ps1`` / ``uninstall.ps1`` (Windows PowerShell 5.1);
 * ``WPS加载项.cmd`` calling ``install-wps.ps1``: ``ledger wps install`` for a folder the user picks, and the
   service started at once (the WPS add-in itself is package data of the workbook_tools wheel);
+* ``LibreOffice扩展.cmd`` calling ``install-lo.ps1``: the same for LibreOffice Calc (``ledger lo install``: the
+  extension, built from the wheel's ``lo/`` sources, added by LibreOffice's own unopkg);
 * ``说明.txt`` — steps, failure cases and what to ask the IT department;
 * ``bundle.json`` — versions, the Python installer expected beside the scripts (name,
   size, SHA-256; python.org's installer is not on the package registries) and every file's SHA-256.
@@ -75,7 +77,8 @@ def project_root() -> Path:
     """The source checkout the command runs in (the wheel of workbook_tools is built from it)."""
     root = Path(__file__).resolve().parents[2]
     if not (root / "pyproject.toml").is_file():
-        raise LedgerError("ledger bundle 需要在 workbook_tools 的源代码目录中运行（找不到 pyproject.toml），或用 --wheel 指定本工具的 wheel", 2)
+        raise LedgerError("ledger bundle 需要在 workbook_tools 的源代码目录中运行（找不到 pyproject.toml），"
+                          "或用 --wheel 指定本工具的 wheel", 2)
     return root
 
 
@@ -157,7 +160,8 @@ def write_zip(output: Path, wheels: list[Path], addin: Path, versions: tuple[str
     values = _placeholders(versions)
     texts = {"安装.cmd": "install.cmd", "卸载.cmd": "uninstall.cmd", "install.ps1": "install.ps1",
              "uninstall.ps1": "uninstall.ps1", "说明.txt": "readme.txt",
-             "WPS加载项.cmd": "install-wps.cmd", "install-wps.ps1": "install-wps.ps1"}
+             "WPS加载项.cmd": "install-wps.cmd", "install-wps.ps1": "install-wps.ps1",
+             "LibreOffice扩展.cmd": "install-lo.cmd", "install-lo.ps1": "install-lo.ps1"}
     staged = output.with_name(output.name + ".tmp")
     with zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as z:
         for target, source in texts.items():
