@@ -325,6 +325,8 @@ def _extra_values(book: Book, table: TableEdit, extra: dict[int, str], rows: set
 def write_a8(book: Book, plan: RollupPlan) -> list[Change]:
     """Write only the 附件8 rows that differ; the user's extra cells follow their (计算机编号, 软件编号)."""
     table = book.table(A8)
+    if plan.a8_changes:
+        book.prefetch(A8)       # the old values of changed rows, as typed (变更记录), read while the rows are written
     extra = _extra_columns(book, table) if book.ledger is None or book.ledger[A8].extra_columns else {}
     grab = {r for r in plan.moves.values() if r is not None} | {c.row for c in plan.a8_changes if c.kind == "删除"}
     saved = _extra_values(book, table, extra, grab | set(plan.stray)) if extra else {}

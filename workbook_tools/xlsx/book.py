@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import SupportsFloat, cast
@@ -286,6 +287,7 @@ class Book:
         self.notes: dict[str, SheetNotes] = {}
         self._xml: dict[str, SheetXml] = {}
         self._raw: dict[str, tuple[Rows, int, int]] = {}
+        self._reading: dict[str, Future[tuple[Rows, int, int]]] = {}
         self.formulas: list[tuple[str, Overwritten]] = []
 
     @property
@@ -305,10 +307,22 @@ class Book:
         """The values of a sheet as they were before the write (one python-calamine read)."""
         return self._read(name)[0]
 
+    def prefetch(self, name: str) -> None:
+        """Start reading sheet `name` for a later `raw(name)` in a worker thread: python-calamine releases the GIL
+        while it unzips and parses, so the read overlaps the edit's own work instead of following it."""
+        if name not in self._raw and name not in self._reading:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-prefetch")
+            self._reading[name] = pool.submit(self._fetch, name)
+            pool.shutdown(wait=False)      # the read goes on; the pool ends with it
+
+    def _fetch(self, name: str) -> tuple[Rows, int, int]:
+        found = read_raw(self.path, only={name})[0].get(name)
+        return ([list(r) for r in found[0]], found[1], found[2]) if found else ([], 1, 0)
+
     def _read(self, name: str) -> tuple[Rows, int, int]:
         if name not in self._raw:
-            found = read_raw(self.path, only={name})[0].get(name)
-            self._raw[name] = ([list(r) for r in found[0]], found[1], found[2]) if found else ([], 1, 0)
+            reading = self._reading.pop(name, None)
+            self._raw[name] = reading.result() if reading is not None else self._fetch(name)
         return self._raw[name]
 
     def sheet_xml(self, table: TableEdit) -> SheetXml:
@@ -384,6 +398,7 @@ class Book:
         Grafter(self.pkg, self.workbook, self.styles).graft(name, build_scratch(name, build, self.date1904), index)
         self.generated.append(name)
         self._raw.pop(name, None)
+        self._reading.pop(name, None)
 
     def add_header(self, table: TableEdit, header: str) -> int:
         """A schema column the sheet lacks: a header cell right of its last one (styled like it)."""
