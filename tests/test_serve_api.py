@@ -216,7 +216,7 @@ def test_print_and_slip_return_the_pdf(served, ledger):
 
 
 def test_long_print_reports_progress_and_hands_over_the_pdf(served, ledger, monkeypatch):
-    """A long print at a test's size: pieces of 2 copies (a real one has 50), so 12 slips are 6 compilations."""
+    """A long print at a test's size: pieces of 2 copies (a real one has 25), so 12 slips are 6 compilations."""
     monkeypatch.setattr(paging, "PIECE_COPIES", 2)
     numbers = list(load_ledger(ledger)[schema.A9].df["确认单号"].dropna().astype(str).unique()[:12])
     view, seen = served.job("print", body(ledger, form="11", ids=",".join(numbers)))

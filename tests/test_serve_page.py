@@ -144,7 +144,7 @@ def test_print_a_slip_opens_the_pdf(page, folder):
 
 
 def test_progress_is_shown_while_slips_are_printed(page, folder, monkeypatch):
-    """A long print at a test's size: pieces of 2 copies (a real one has 50), so 12 slips are 6 compilations."""
+    """A long print at a test's size: pieces of 2 copies (a real one has 25), so 12 slips are 6 compilations."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     monkeypatch.setattr(paging, "PIECE_COPIES", 2)
