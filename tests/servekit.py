@@ -121,6 +121,11 @@ def multipart(fields: dict[str, str], files: list[tuple[str, bytes]]) -> tuple[b
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+def slip_numbers(path: Path, count: int) -> list[str]:
+    """The first `count` 确认单号 of the ledger's 附件9 (for a print of some slips)."""
+    return list(load_ledger(path)[schema.A9].df["确认单号"].dropna().astype(str).unique()[:count])
+
+
 def scan_files(path: Path, count: int) -> list[tuple[str, bytes]]:
     """`count` scan exports (CSV) of computers of the ledger, listing what 附件8 says they have."""
     ledger = load_ledger(path)

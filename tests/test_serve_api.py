@@ -10,7 +10,20 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from servekit import HOSTILE, LATER, REQUEST, TODAY, Served, copy, demo, multipart, plant, rename_unit, scan_files
+from servekit import (
+    HOSTILE,
+    LATER,
+    REQUEST,
+    TODAY,
+    Served,
+    copy,
+    demo,
+    multipart,
+    plant,
+    rename_unit,
+    scan_files,
+    slip_numbers,
+)
 
 from workbook_tools.core import schema
 from workbook_tools.faces.service import actions as service_actions
@@ -218,7 +231,7 @@ def test_print_and_slip_return_the_pdf(served, ledger):
 def test_long_print_reports_progress_and_hands_over_the_pdf(served, ledger, monkeypatch):
     """A long print at a test's size: pieces of 2 copies (a real one has 25), so 12 slips are 6 compilations."""
     monkeypatch.setattr(paging, "PIECE_COPIES", 2)
-    numbers = list(load_ledger(ledger)[schema.A9].df["确认单号"].dropna().astype(str).unique()[:12])
+    numbers = slip_numbers(ledger, 12)
     view, seen = served.job("print", body(ledger, form="11", ids=",".join(numbers)))
     assert view["state"] == "done" and view["result"]["pdf"], view
     steps = [(v["done"], v["total"]) for v in seen if v["state"] == "running" and v["total"]]

@@ -21,6 +21,7 @@ from servekit import (
     plant,
     rename_unit,
     scan_files,
+    slip_numbers,
 )
 
 from workbook_tools.core import schema
@@ -148,7 +149,7 @@ def test_progress_is_shown_while_slips_are_printed(page, folder, monkeypatch):
     from selenium.webdriver.support.ui import WebDriverWait
 
     monkeypatch.setattr(paging, "PIECE_COPIES", 2)
-    numbers = list(load_ledger(folder / "台账.xlsx")[schema.A9].df["确认单号"].dropna().astype(str).unique()[:12])
+    numbers = slip_numbers(folder / "台账.xlsx", 12)
     page.find_element("css selector", "[data-panel=print][data-form='11']").click()
     page.find_element("id", "print-ids").clear()
     page.find_element("id", "print-ids").send_keys(",".join(numbers))
